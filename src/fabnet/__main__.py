@@ -1,0 +1,5 @@
+"""``python -m fabnet`` runs the command line."""
+
+from fabnet.cli import main
+
+main()

@@ -1,0 +1,135 @@
+"""The fabnet error hierarchy.
+
+Every error fabnet raises on purpose is a :class:`FabnetError`. Each class also inherits the
+closest builtin, so ``except ValueError`` keeps working for callers who do not know fabnet, and
+each carries its data as attributes so that programs need not parse messages.
+
+The CLI maps each class to a distinct exit code (:attr:`FabnetError.exit_code`):
+
+====  =====================================================================
+code  meaning
+====  =====================================================================
+0     success
+1     an unexpected internal error (a bug: please report it)
+2     bad input: a scenario, a parameter or a command-line argument
+4     the packaged reference catalog failed its integrity check
+====  =====================================================================
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = [
+    "CatalogError",
+    "FabnetError",
+    "ParameterError",
+    "ScenarioError",
+    "ScenarioIssue",
+]
+
+#: Longest rendering of an offending value in a message, in characters.
+_MAX_GOT_CHARS = 80
+
+
+def render_value(value: Any) -> str:
+    """Render an offending value for a message: short, single-line, ``repr`` for strings."""
+    text = repr(value) if isinstance(value, str) else str(value)
+    text = " ".join(text.split())
+    if len(text) > _MAX_GOT_CHARS:
+        text = text[: _MAX_GOT_CHARS - 1] + "…"
+    return text
+
+
+class FabnetError(Exception):
+    """Base class of every error fabnet raises on purpose."""
+
+    exit_code: int = 1
+
+
+@dataclass(frozen=True)
+class ScenarioIssue:
+    """One problem found in a scenario, located as precisely as the input allows.
+
+    Attributes
+    ----------
+    file : str or None
+        The file the problem is in (``None`` for a scenario built in Python).
+    line : int or None
+        1-based line in ``file`` (``None`` when the input has no lines, e.g. a dict).
+    loc : str
+        Dotted path of the field, with list indices in brackets (``sites[1].capex_musd``);
+        empty for a problem with the whole file.
+    message : str
+        What is wrong and what was allowed.
+    got : str or None
+        The offending value as rendered for people, or ``None`` when there is none.
+    """
+
+    file: str | None
+    line: int | None
+    loc: str
+    message: str
+    got: str | None = None
+
+    def __str__(self) -> str:
+        where = self.file or "<scenario>"
+        if self.line is not None:
+            where = f"{where}:{self.line}"
+        field = f" {self.loc}:" if self.loc else ""
+        got = f" (got {self.got})" if self.got is not None else ""
+        return f"{where}:{field} {self.message}{got}"
+
+
+class ScenarioError(FabnetError, ValueError):
+    """A scenario could not be read or is invalid; :attr:`issues` lists every problem found."""
+
+    exit_code = 2
+
+    def __init__(self, issues: list[ScenarioIssue]) -> None:
+        if not issues:
+            raise ValueError("ScenarioError needs at least one issue")
+        self.issues: tuple[ScenarioIssue, ...] = tuple(issues)
+        noun = "problem" if len(issues) == 1 else "problems"
+        body = "\n".join(str(issue) for issue in issues)
+        super().__init__(f"{len(issues)} {noun} in the scenario:\n{body}")
+
+
+class ParameterError(FabnetError, ValueError):
+    """A function got a parameter outside its physical or allowed range.
+
+    Attributes
+    ----------
+    parameter : str
+        The parameter's name.
+    allowed : str
+        What is allowed, in words (``"> 0"``, ``"one of 'poisson', 'murphy'"``).
+    got : str
+        The offending value as rendered for people.
+    """
+
+    exit_code = 2
+
+    def __init__(self, parameter: str, allowed: str, got: Any) -> None:
+        self.parameter = parameter
+        self.allowed = allowed
+        self.got = render_value(got)
+        super().__init__(f"{parameter}: must be {allowed} (got {self.got})")
+
+
+class CatalogError(FabnetError, ValueError):
+    """The packaged reference catalog (or a table given in its place) is inconsistent.
+
+    Attributes
+    ----------
+    problems : tuple of str
+        Each problem as ``table.csv:LINE: column: message``.
+    """
+
+    exit_code = 4
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = tuple(problems)
+        noun = "problem" if len(problems) == 1 else "problems"
+        super().__init__(f"{len(problems)} {noun} in the catalog:\n" + "\n".join(problems))
