@@ -1,0 +1,200 @@
+"""What each packaged catalog table holds: its key columns and its parameters with their units.
+
+Every table is a *long* CSV: the key column(s), then ``parameter, year, value, unit, source, date,
+kind, note``. One row is one figure, so every figure carries its own source, date and kind.
+``year`` is empty for a time-invariant figure and set for a trajectory (a fab's capacity by year).
+The manifest below is the contract the loader and ``fabnet catalog --check`` enforce.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+#: Columns after the key columns, in this order, in every table.
+FIGURE_COLUMNS = ("parameter", "year", "value", "unit", "source", "date", "kind", "note")
+
+#: The allowed values of the ``kind`` column.
+KINDS = ("official", "press", "analyst", "estimate")
+
+#: Regions used for lead times, capex factors and regional caps.
+REGIONS = ("US", "TW", "JP", "KR", "CN", "EU", "SEA", "ME", "IN")
+
+RESOURCE_CATEGORIES = ("logic", "memory", "packaging")
+FAB_STATUSES = ("operating", "building", "announced", "cancelled")
+ACCELERATOR_ROLES = ("accelerator", "component")
+INVESTOR_TYPES = ("sovereign_fund", "corporate", "government", "lab")
+
+
+@dataclass(frozen=True)
+class Param:
+    """One parameter of a table: its unit, whether every entry needs it, and what it refers to.
+
+    ``ref`` names the table whose keys a value (``id``) or each item (``list``) must be;
+    ``choices`` lists the allowed values of a text parameter; ``by_year`` says the parameter may
+    (and then must) carry a year on each row.
+    """
+
+    unit: str
+    required: bool = False
+    ref: str | None = None
+    choices: tuple[str, ...] | None = None
+    by_year: bool = False
+
+
+@dataclass(frozen=True)
+class Table:
+    """A catalog table: name, key columns, parameters and a one-line description."""
+
+    name: str
+    keys: tuple[str, ...]
+    params: dict[str, Param]
+    description: str
+    key_refs: dict[str, str] = field(default_factory=dict)
+
+
+_LATLON = {"lat": Param("deg"), "lon": Param("deg")}
+
+TABLES: dict[str, Table] = {
+    t.name: t
+    for t in (
+        Table(
+            "regions",
+            ("region",),
+            {
+                "name": Param("text", required=True),
+                "permit_design_months": Param("months", required=True),
+                "construction_months": Param("months", required=True),
+                "capex_factor": Param("ratio", required=True),
+            },
+            "Construction lead time (permit + design, construction) and capex factor by region.",
+        ),
+        Table(
+            "countries",
+            ("country",),
+            {
+                "name": Param("text", required=True),
+                "region": Param("id", required=True, ref="regions"),
+            },
+            "Countries (ISO 3166-1 alpha-2) and the region each belongs to.",
+        ),
+        Table(
+            "resources",
+            ("resource",),
+            {
+                "name": Param("text", required=True),
+                "category": Param("text", required=True, choices=RESOURCE_CATEGORIES),
+                "hvm_year": Param("year"),
+                "wafer_price_usd": Param("usd_per_wafer", required=True),
+                "d0_entry_per_cm2": Param("per_cm2"),
+                "d0_mature_per_cm2": Param("per_cm2"),
+                "d0_tau_years": Param("years"),
+                "euv_tools_per_kwspm": Param("tools_per_kwspm"),
+                "capex_musd_per_kwspm": Param("musd_per_kwspm", required=True),
+                "module_capacity_wspm": Param("wspm", required=True),
+                "hbm_die_area_mm2": Param("mm2"),
+                "hbm_dies_per_stack": Param("count"),
+                "hbm_stack_yield": Param("fraction"),
+                "packaging_yield": Param("fraction"),
+            },
+            "Process resources (logic nodes, HBM DRAM, CoWoS-class packaging): price, D0, capex.",
+        ),
+        Table(
+            "accelerators",
+            ("product",),
+            {
+                "name": Param("text", required=True),
+                "vendor": Param("text", required=True),
+                "role": Param("text", required=True, choices=ACCELERATOR_ROLES),
+                "launch_year": Param("year"),
+                "h100e_per_unit": Param("H100e"),
+                "logic_die_count": Param("count"),
+                "logic_die_area_mm2": Param("mm2"),
+                "logic_node": Param("id", ref="resources"),
+                "io_die_count": Param("count"),
+                "io_die_area_mm2": Param("mm2"),
+                "io_die_node": Param("id", ref="resources"),
+                "hbm_stacks": Param("count"),
+                "hbm_generation": Param("text"),
+                "interposer_area_mm2": Param("mm2"),
+                "packaging": Param("id", ref="resources"),
+                "packaging_type": Param("text"),
+                "parts": Param("list", ref="accelerators"),
+            },
+            "AI accelerators and their parts: compute, logic dies, HBM stacks, packaging.",
+        ),
+        Table(
+            "partners",
+            ("partner",),
+            {
+                "name": Param("text", required=True),
+                "country": Param("id", required=True, ref="countries"),
+                "resources": Param("list", required=True, ref="resources"),
+                "max_starts_per_year": Param("count", required=True),
+                "lead_time_factor": Param("ratio", required=True),
+            },
+            "Chipmakers that can build and run new fabs, what they run and how fast they build.",
+        ),
+        Table(
+            "fabs",
+            ("fab",),
+            {
+                "name": Param("text", required=True),
+                "operator": Param("text", required=True),
+                "site": Param("text", required=True),
+                "country": Param("id", required=True, ref="countries"),
+                "resource": Param("id", required=True, ref="resources"),
+                "status": Param("text", required=True, choices=FAB_STATUSES),
+                "construction_start_year": Param("year"),
+                "production_start_year": Param("year"),
+                "retire_year": Param("year"),
+                "capacity_wspm": Param("wspm", required=True, by_year=True),
+                "capex_musd": Param("musd"),
+                "probability": Param("fraction"),
+                **_LATLON,
+            },
+            "Existing and announced fabs and packaging plants with capacity by year.",
+        ),
+        Table(
+            "sites",
+            ("site",),
+            {
+                "name": Param("text", required=True),
+                "country": Param("id", required=True, ref="countries"),
+                "partners": Param("list", required=True, ref="partners"),
+                "max_modules": Param("count", required=True),
+                "power_mw": Param("MW"),
+                "water_ml_per_day": Param("ML_per_day"),
+                "lat": Param("deg", required=True),
+                "lon": Param("deg", required=True),
+            },
+            "Candidate sites for new fabs with their limits.",
+        ),
+        Table(
+            "subsidies",
+            ("programme",),
+            {
+                "name": Param("text", required=True),
+                "countries": Param("list", required=True, ref="countries"),
+                "capex_share": Param("fraction", required=True),
+                "cap_musd": Param("musd", required=True),
+                "loan_musd": Param("musd"),
+                "tax_credit_share": Param("fraction"),
+            },
+            "Public subsidy programmes: share of capex granted, programme cap, loans, tax credits.",
+        ),
+        Table(
+            "investors",
+            ("investor",),
+            {
+                "name": Param("text", required=True),
+                "type": Param("text", required=True, choices=INVESTOR_TYPES),
+                "country": Param("id", required=True, ref="countries"),
+                "commitment_musd": Param("musd", required=True),
+                "annual_cap_musd": Param("musd", required=True),
+                "countries": Param("list", required=True, ref="countries"),
+                "hurdle_rate": Param("fraction", required=True),
+            },
+            "Investors approached for the network: commitment, annual cap, countries they fund.",
+        ),
+    )
+}
