@@ -1,0 +1,214 @@
+"""Scenarios: load, validate, save, and describe them (JSON Schema).
+
+A scenario is one YAML file (optionally naming CSV/Parquet tables by relative path) that may
+``extend`` a built-in scenario or another file. :func:`load_scenario` reads it, merges what it
+extends, fills catalog defaults, and validates everything at once: a :class:`ScenarioError` lists
+every problem as ``FILE:LINE: dotted.field: message (got VALUE)``.
+
+Examples
+--------
+>>> from fabnet.scenario import load_scenario
+>>> scenario = load_scenario("altman-2024")
+>>> scenario.horizon.start_year, scenario.horizon.end_year
+(2024, 2040)
+>>> load_scenario(scenario.to_yaml()) == scenario
+True
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from fabnet.catalog import Catalog, load_catalog
+from fabnet.exceptions import ScenarioError, ScenarioIssue
+from fabnet.scenario._check import Locator, reference_issues, schema_issues
+from fabnet.scenario._located import LDict, LList, Loc, locate, parse_yaml
+from fabnet.scenario._resolve import (
+    apply_catalog,
+    builtin_names,
+    merge,
+    read_chain,
+)
+from fabnet.scenario._schema import (
+    ENTITY_SECTIONS,
+    Demand,
+    Fab,
+    Horizon,
+    InstalledCompute,
+    Investor,
+    Partner,
+    Policy,
+    Product,
+    Scenario,
+    Site,
+    Solver,
+    Subsidy,
+    Supply,
+    Uncertainty,
+)
+from fabnet.scenario._summary import Row, included_fabs, provenance, summary
+
+__all__ = [
+    "Demand",
+    "Fab",
+    "Horizon",
+    "InstalledCompute",
+    "Investor",
+    "Partner",
+    "Policy",
+    "Product",
+    "Row",
+    "Scenario",
+    "Site",
+    "Solver",
+    "Subsidy",
+    "Supply",
+    "Uncertainty",
+    "builtin_names",
+    "included_fabs",
+    "json_schema",
+    "json_schema_text",
+    "load_scenario",
+    "provenance",
+    "save_scenario",
+    "scenario_to_yaml",
+    "summary",
+]
+
+
+def _from_text(text: str) -> LDict:
+    """YAML text given in Python (not a file): parse, then follow its ``extends``."""
+    data = parse_yaml(text, "<text>")
+    return _follow(data)
+
+
+def _follow(data: LDict) -> LDict:
+    parent = data.get("extends")
+    if not isinstance(parent, str):
+        return data
+    merged: LDict = merge(
+        read_chain(parent if not parent.endswith((".yaml", ".yml")) else Path(parent)), data, ()
+    )
+    merged.pop("extends", None)
+    return merged
+
+
+def load_scenario(
+    source: str | Path | Mapping[str, Any], *, catalog: Catalog | None = None
+) -> Scenario:
+    """Load and validate a scenario.
+
+    Parameters
+    ----------
+    source : str, Path or mapping
+        A built-in scenario name (``"altman-2024"``), a path to a YAML file, YAML text (a string
+        with a newline), or a mapping with the same content as a file.
+    catalog : Catalog, optional
+        The reference catalog giving defaults and the ids that may be referenced (default: the
+        packaged one).
+
+    Returns
+    -------
+    Scenario
+        The merged, validated scenario; ``extends`` is resolved (and so ``None``).
+
+    Raises
+    ------
+    ScenarioError
+        With every problem found, each located by file, line and dotted field.
+    """
+    catalog = catalog or load_catalog()
+    if isinstance(source, Mapping):
+        data = _follow(locate(dict(source), Loc(None, None)))
+    elif isinstance(source, str) and "\n" in source:
+        data = _from_text(source)
+    else:
+        data = read_chain(source)
+    apply_catalog(data, catalog)
+    locator = Locator(data)
+    issues = reference_issues(data, catalog, locator)
+    for section in ENTITY_SECTIONS:
+        holder: Any = data
+        for part in section[:-1]:
+            holder = holder.get(part) if isinstance(holder, dict) else None
+        items = holder.get(section[-1]) if isinstance(holder, dict) else None
+        if isinstance(items, LList):
+            kept = [i for i in items if not (isinstance(i, dict) and i.get("remove") is True)]
+            holder[section[-1]] = kept
+    try:
+        scenario = Scenario.model_validate(data)
+    except ValidationError as exc:
+        issues = schema_issues(exc, data, locator) + issues
+    if issues:
+        raise ScenarioError(sorted(issues, key=_order))
+    return scenario
+
+
+def _order(issue: ScenarioIssue) -> tuple[str, int]:
+    return (issue.file or "", issue.line or 0)
+
+
+def _plain(value: Any) -> Any:
+    """Tuples to lists, recursively, for YAML."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+def scenario_to_yaml(scenario: Scenario) -> str:
+    """The scenario as standalone YAML: everything explicit, nothing extended."""
+    data = _plain(scenario.model_dump(mode="python", exclude_none=True))
+    data.pop("extends", None)
+    header = (
+        f"# fabnet scenario {scenario.name!r}: standalone (extends resolved, catalog"
+        " defaults written out)\n"
+    )
+    return header + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+
+
+def save_scenario(scenario: Scenario, path: str | Path) -> Path:
+    """Write :func:`scenario_to_yaml` to ``path``; returns the path."""
+    path = Path(path)
+    path.write_text(scenario_to_yaml(scenario), encoding="utf-8")
+    return path
+
+
+def _table_or(schema: dict[str, Any], what: str) -> dict[str, Any]:
+    table = {
+        "type": "string",
+        "pattern": r"\.(csv|parquet)$",
+        "description": f"Path (relative to this file) of a CSV/Parquet table of {what}.",
+    }
+    return {
+        "anyOf": [schema, table],
+        **({"description": schema["description"]} if "description" in schema else {}),
+    }
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema of a scenario file (tables allowed where the loader accepts them)."""
+    schema = Scenario.model_json_schema()
+    defs = schema["$defs"]
+    installed = defs["InstalledCompute"]["properties"]
+    installed["table"] = _table_or(installed["table"], "year, installed_h100e")
+    demand = defs["Demand"]["properties"]
+    demand["mix"] = _table_or(demand["mix"], "year, product, share")
+    for section in ENTITY_SECTIONS:
+        holder = schema if len(section) == 1 else defs[section[0].capitalize()]
+        props = holder["properties"]
+        props[section[-1]] = _table_or(props[section[-1]], f"{section[-1]} (one row each)")
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    return schema
+
+
+def json_schema_text() -> str:
+    """:func:`json_schema` as indented JSON text."""
+    return json.dumps(json_schema(), indent=2, ensure_ascii=False)

@@ -1,0 +1,302 @@
+"""From a scenario file to one merged, located tree: ``extends``, tables, catalog defaults.
+
+* ``extends:`` names a built-in scenario or a path (relative to the file). The file overrides
+  what it extends: mappings are deep-merged (a ``null`` value removes the inherited key, as in
+  JSON Merge Patch), entity lists are merged by ``id`` (an item ``{id: X, remove: true}`` drops an
+  inherited entity), and every other value is replaced.
+* Table paths (see :mod:`fabnet.scenario._tables`) are read relative to the file naming them.
+* An entity whose ``id`` is in the matching catalog table takes the catalog's figures as defaults;
+  products named by the demand mix (or as parts) but not listed come from the catalog whole.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+from typing import Any, get_args, get_origin
+
+from fabnet.catalog import Catalog
+from fabnet.exceptions import ScenarioError, ScenarioIssue, render_value
+from fabnet.scenario._located import LDict, LList, Loc, parse_yaml, read_text
+from fabnet.scenario._schema import ENTITY_SECTIONS, _Entity
+from fabnet.scenario._tables import TABLE_SUFFIXES, entity_table, installed_table, mix_table
+
+#: Entity section → catalog table whose rows give defaults.
+CATALOG_OF: dict[tuple[str, ...], str] = {
+    ("products",): "accelerators",
+    ("sites",): "sites",
+    ("partners",): "partners",
+    ("investors",): "investors",
+    ("subsidies",): "subsidies",
+}
+_MAX_EXTENDS_DEPTH = 16
+
+
+def builtin_names() -> list[str]:
+    """Names of the scenarios shipped with fabnet."""
+    folder = resources.files("fabnet.scenarios")
+    return sorted(p.name[: -len(".yaml")] for p in folder.iterdir() if p.name.endswith(".yaml"))
+
+
+def builtin_text(name: str) -> str:
+    """The YAML text of a built-in scenario."""
+    return resources.files("fabnet.scenarios").joinpath(f"{name}.yaml").read_text("utf-8")
+
+
+def _is_path(ref: str) -> bool:
+    return ref.endswith((".yaml", ".yml")) or "/" in ref or "\\" in ref
+
+
+def _list_fields(model: type[_Entity]) -> frozenset[str]:
+    """Fields whose type is a list (split on ';' in tables)."""
+    out = set()
+    for name, field in model.model_fields.items():
+        types = [field.annotation, *get_args(field.annotation)]
+        if any(get_origin(t) is list for t in types):
+            out.add(name)
+    return frozenset(out)
+
+
+def _issue(loc: Loc, path: str, message: str, got: Any = None) -> ScenarioIssue:
+    return ScenarioIssue(
+        loc.file, loc.line, path, message, None if got is None else render_value(got)
+    )
+
+
+def _inline_tables(data: LDict, base: Path) -> list[ScenarioIssue]:
+    """Replace table paths by the tables' contents (located), in place."""
+    issues: list[ScenarioIssue] = []
+
+    def load(holder: LDict, key: str, dotted: str, reader: Any) -> None:
+        value = holder.get(key)
+        if not isinstance(value, str):
+            return
+        loc = holder.key_locs.get(key, holder.loc)
+        if not value.lower().endswith(TABLE_SUFFIXES):
+            issues.append(_issue(loc, dotted, "a table path must end in .csv or .parquet", value))
+            return
+        try:
+            holder[key] = reader((base / value).resolve(), loc)
+        except ScenarioError as exc:
+            issues.extend(exc.issues)
+
+    demand = data.get("demand")
+    if isinstance(demand, LDict):
+        installed = demand.get("installed")
+        if isinstance(installed, LDict):
+            load(installed, "table", "demand.installed.table", installed_table)
+        load(demand, "mix", "demand.mix", mix_table)
+    for section, model in ENTITY_SECTIONS.items():
+        holder: Any = data
+        for part in section[:-1]:
+            holder = holder.get(part) if isinstance(holder, LDict) else None
+        if isinstance(holder, LDict):
+            fields = _list_fields(model)
+            load(
+                holder,
+                section[-1],
+                ".".join(section),
+                lambda path, loc, f=fields: entity_table(path, loc, f),
+            )
+    return issues
+
+
+def read_chain(ref: str | Path, seen: tuple[str, ...] = ()) -> LDict:
+    """Read a scenario file (or built-in name) and everything it extends, merged."""
+    if isinstance(ref, Path) or _is_path(ref):
+        path = Path(ref)
+        key = str(path.resolve())
+        file = str(path)
+        text = read_text(path)
+        base = path.resolve().parent
+    else:
+        if ref not in builtin_names():
+            raise ScenarioError(
+                [
+                    ScenarioIssue(
+                        None,
+                        None,
+                        "",
+                        f"no built-in scenario named {ref!r} (built-in:"
+                        f" {', '.join(builtin_names())}; or give a path ending in .yaml)",
+                    )
+                ]
+            )
+        key = f"builtin:{ref}"
+        file = f"<built-in {ref}>"
+        text = builtin_text(ref)
+        base = Path.cwd()
+    data = parse_yaml(text, file)
+    issues = _inline_tables(data, base)
+    if issues:
+        raise ScenarioError(issues)
+    parent_ref = data.get("extends")
+    if parent_ref is None:
+        return data
+    loc = data.key_locs.get("extends", data.loc)
+    if not isinstance(parent_ref, str) or not parent_ref.strip():
+        raise ScenarioError(
+            [_issue(loc, "extends", "must be a built-in scenario name or a path", parent_ref)]
+        )
+    if _is_path(parent_ref):
+        parent: str | Path = (base / parent_ref).resolve()
+        parent_key = str(parent)
+    elif parent_ref not in builtin_names():
+        raise ScenarioError(
+            [
+                _issue(
+                    loc,
+                    "extends",
+                    f"no built-in scenario of that name (built-in:"
+                    f" {', '.join(builtin_names())}; or give a path ending in .yaml)",
+                    parent_ref,
+                )
+            ]
+        )
+    else:
+        parent = parent_ref
+        parent_key = f"builtin:{parent_ref}"
+    chain = (*seen, key)
+    if parent_key in chain:
+        cycle = " → ".join([*chain[chain.index(parent_key) :], parent_key])
+        raise ScenarioError([_issue(loc, "extends", f"extends itself in a cycle: {cycle}")])
+    if len(chain) >= _MAX_EXTENDS_DEPTH:
+        raise ScenarioError(
+            [_issue(loc, "extends", f"extends more than {_MAX_EXTENDS_DEPTH} files deep")]
+        )
+    try:
+        base_data = read_chain(parent, chain)
+    except ScenarioError as exc:
+        # Say which file asked for the parent, then what went wrong in it.
+        raise ScenarioError(
+            [
+                _issue(
+                    loc,
+                    "extends",
+                    "the scenario it extends has problems (listed below)",
+                    parent_ref,
+                ),
+                *exc.issues,
+            ]
+        ) from None
+    merged: LDict = merge(base_data, data, ())
+    merged.pop("extends", None)
+    return merged
+
+
+def merge(base: Any, over: Any, path: tuple[str, ...]) -> Any:
+    """``over`` on top of ``base``: mappings deep-merged, entity lists merged by id."""
+    if isinstance(base, LDict) and isinstance(over, LDict):
+        out = LDict(base, loc=over.loc)
+        out.key_locs = dict(base.key_locs)
+        for key, value in over.items():
+            if value is None:
+                out.pop(key, None)
+                out.key_locs.pop(key, None)
+                continue
+            out[key] = merge(base.get(key), value, (*path, str(key)))
+            out.key_locs[key] = over.key_locs.get(key, over.loc)
+        return out
+    if path in ENTITY_SECTIONS and isinstance(base, LList) and isinstance(over, LList):
+        return _merge_entities(base, over, path)
+    return over
+
+
+def _merge_entities(base: LList, over: LList, path: tuple[str, ...]) -> LList:
+    out = LList(loc=over.loc)
+    index: dict[Any, int] = {}
+    for item, loc in zip(base, base.item_locs, strict=True):
+        if isinstance(item, dict) and isinstance(item.get("id"), str):
+            index[item["id"]] = len(out)
+        out.append(item)
+        out.item_locs.append(loc)
+    removed: set[int] = set()
+    for item, loc in zip(over, over.item_locs, strict=True):
+        ident = item.get("id") if isinstance(item, dict) else None
+        if isinstance(ident, str) and ident in index:
+            at = index[ident]
+            if item.get("remove") is True:
+                removed.add(at)
+                continue
+            out[at] = merge(out[at], item, path)
+            out.item_locs[at] = loc
+        elif isinstance(item, dict) and item.get("remove") is True:
+            # Dropping something that is not there: leave it for the checks to report.
+            out.append(item)
+            out.item_locs.append(loc)
+        else:
+            out.append(item)
+            out.item_locs.append(loc)
+    kept = LList([v for i, v in enumerate(out) if i not in removed], loc=over.loc)
+    kept.item_locs = [v for i, v in enumerate(out.item_locs) if i not in removed]
+    return kept
+
+
+def _catalog_entity(catalog: Catalog, table: str, ident: str, loc: Loc) -> LDict:
+    """A catalog entry as located scenario data (lists as lists), sourced to the catalog."""
+    entry: dict[str, Any] = {
+        k: list(v) if isinstance(v, tuple) else v for k, v in catalog.get(table, ident).items()
+    }
+    # Whole numbers stay whole so that integer fields validate.
+    entry = {k: int(v) if isinstance(v, float) and v.is_integer() else v for k, v in entry.items()}
+    out = LDict(loc=loc)
+    out["id"] = ident
+    out.key_locs["id"] = loc
+    for key, value in entry.items():
+        out[key] = LList(value, loc=loc) if isinstance(value, list) else value
+        out.key_locs[key] = loc
+    out["source"] = f"catalog:{table}/{ident}"
+    out.key_locs["source"] = loc
+    return out
+
+
+def apply_catalog(data: LDict, catalog: Catalog) -> None:
+    """Fill entities from the catalog (in place); the scenario's own fields win."""
+    for section, table in CATALOG_OF.items():
+        items = data.get(section[0])
+        if not isinstance(items, LList):
+            continue
+        known = set(catalog.ids(table))
+        for index, item in enumerate(items):
+            ident = item.get("id") if isinstance(item, LDict) else None
+            if not isinstance(ident, str) or ident not in known:
+                continue
+            base = _catalog_entity(catalog, table, item["id"], items.item_locs[index])
+            merged = merge(base, item, section)
+            if item.keys() - {"id", "source"} and "source" not in item:
+                merged["source"] = f"catalog:{table}/{item['id']} (with scenario changes)"
+            items[index] = merged
+    _add_catalog_products(data, catalog)
+
+
+def _add_catalog_products(data: LDict, catalog: Catalog) -> None:
+    """Add catalog products the mix (or a product's parts) names but ``products`` lacks."""
+    demand = data.get("demand")
+    mix = demand.get("mix") if isinstance(demand, LDict) else None
+    if not isinstance(mix, dict):
+        return
+    products = data.get("products")
+    if products is None:
+        products = LList(loc=data.loc)
+        data["products"] = products
+        data.key_locs["products"] = data.loc
+    if not isinstance(products, LList):
+        return
+    listed = {p["id"] for p in products if isinstance(p, dict) and isinstance(p.get("id"), str)}
+    wanted = [p for p in mix if isinstance(p, str)]
+    known = set(catalog.ids("accelerators"))
+    for item in products:
+        if isinstance(item, dict) and isinstance(item.get("parts"), list):
+            wanted += [p for p in item["parts"] if isinstance(p, str)]
+    while wanted:
+        ident = wanted.pop(0)
+        if ident in listed or ident not in known:
+            continue
+        loc = mix.key_locs.get(ident, products.loc) if isinstance(mix, LDict) else products.loc
+        entity = _catalog_entity(catalog, "accelerators", ident, loc)
+        products.append(entity)
+        products.item_locs.append(loc)
+        listed.add(ident)
+        parts = entity.get("parts")
+        if isinstance(parts, list):
+            wanted += parts

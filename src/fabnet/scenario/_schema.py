@@ -1,0 +1,609 @@
+"""The scenario schema: pydantic v2 models, frozen, with ``extra="forbid"``.
+
+Field names carry their units (``capex_musd``, ``capacity_wspm``, ``die_area_mm2``). Years are
+calendar years; shares are fractions in [0, 1]; money is in USD millions of the base year.
+Cross-references between sections (a site's partners, an investor's countries…) are checked by
+:mod:`fabnet.scenario._references`, which also reports their file and line.
+"""
+
+from __future__ import annotations
+
+from itertools import pairwise
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    NonNegativeFloat,
+    NonNegativeInt,
+    PositiveFloat,
+    PositiveInt,
+    model_validator,
+)
+
+Year = Annotated[int, Field(ge=1990, le=2100, description="Calendar year.")]
+Share = Annotated[float, Field(ge=0.0, le=1.0, description="A fraction in [0, 1].")]
+Id = Annotated[
+    str,
+    Field(
+        min_length=1,
+        max_length=64,
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$",
+        description="An identifier: letters, digits, '-', '_', '.'.",
+    ),
+]
+Latitude = Annotated[float, Field(ge=-90.0, le=90.0, description="Latitude [deg].")]
+Longitude = Annotated[float, Field(ge=-180.0, le=180.0, description="Longitude [deg].")]
+#: A value that may vary by year: one number, or ``{year: value}`` held between given years.
+ByYear = float | dict[Year, float]
+ShareByYear = Share | dict[Year, Share]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, validate_default=True, allow_inf_nan=False
+    )
+
+
+class _Entity(_Model):
+    """An entity with an id; ``source`` records where its figures come from."""
+
+    id: Id
+    source: str | None = Field(
+        None, description="Where this entry's figures come from (filled from the catalog)."
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# horizon, demand, products
+# --------------------------------------------------------------------------------------------
+
+
+class Horizon(_Model):
+    """The planning horizon: calendar years ``start_year..end_year`` in steps of ``step_years``."""
+
+    start_year: Year
+    end_year: Year
+    step_years: PositiveInt = Field(1, le=10, description="Time step [years].")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Horizon:
+        if self.end_year <= self.start_year:
+            raise ValueError(
+                f"end_year must be after start_year (got {self.start_year}–{self.end_year})"
+            )
+        return self
+
+    @property
+    def years(self) -> list[int]:
+        """The modelled years."""
+        return list(range(self.start_year, self.end_year + 1, self.step_years))
+
+
+class InstalledCompute(_Model):
+    """Installed AI compute wanted, in H100e: a base and growth rates, or an explicit table.
+
+    ``growth`` maps a year to the annual growth multiplier of installed compute from that year on
+    (2.3 means ×2.3 per year) until the next given year.
+    """
+
+    base_year: Year | None = None
+    base_h100e: PositiveFloat | None = Field(None, description="Installed compute [H100e].")
+    growth: dict[Year, Annotated[float, Field(gt=0.0, le=20.0)]] | None = Field(
+        None, description="Annual growth multiplier of installed compute from each year on."
+    )
+    table: dict[Year, NonNegativeFloat] | None = Field(
+        None,
+        description="Installed compute by year [H100e]; a mapping, or a CSV/Parquet path with"
+        " columns year, installed_h100e.",
+    )
+
+    @model_validator(mode="after")
+    def _one_form(self) -> InstalledCompute:
+        growth_form = (self.base_year, self.base_h100e, self.growth)
+        if self.table is not None:
+            if any(v is not None for v in growth_form):
+                raise ValueError("give either table or base_year/base_h100e/growth, not both")
+            if not self.table:
+                raise ValueError("table must have at least one year")
+        elif any(v is None for v in growth_form):
+            raise ValueError("give base_year, base_h100e and growth (or a table)")
+        elif not self.growth:
+            raise ValueError("growth must have at least one year")
+        elif not min(self.growth) <= self.base_year:  # type: ignore[operator]
+            raise ValueError(
+                f"growth must start no later than base_year {self.base_year} (first growth year"
+                f" {min(self.growth)})"
+            )
+        return self
+
+    def path(self, years: list[int]) -> dict[int, float]:
+        """Installed compute wanted in each of ``years`` [H100e].
+
+        Growth form: ``S(base_year) = base_h100e`` and ``S(t+1) = S(t)·g(t)``, where ``g(t)`` is
+        the multiplier of the latest growth year ≤ t (backwards by division). Table form:
+        geometric interpolation between given years (constant growth rate in between), held flat
+        outside them.
+        """
+        if self.table is not None:
+            return {year: _geometric(self.table, year) for year in years}
+        growth, base_year, base = self.growth, self.base_year, self.base_h100e
+        if growth is None or base_year is None or base is None:  # pragma: no cover - validated
+            raise AssertionError("growth form without its fields")
+        starts = sorted(growth)
+
+        def rate(year: int) -> float:
+            return growth[max((s for s in starts if s <= year), default=starts[0])]
+
+        out = {}
+        for year in years:
+            value = base
+            for t in range(base_year, year):
+                value *= rate(t)
+            for t in range(year, base_year):
+                value /= rate(t)
+            out[year] = value
+        return out
+
+
+class Demand(_Model):
+    """AI compute wanted and how it is delivered (the product mix)."""
+
+    installed: InstalledCompute
+    service_life_years: PositiveFloat = Field(
+        5.0, le=20.0, description="Service life of an accelerator [years]; retired after it."
+    )
+    mix: dict[Id, Annotated[dict[Year, Share], Field(min_length=1)]] = Field(
+        min_length=1,
+        description="Share of new compute [H100e] delivered by each product, by year; shares are"
+        " interpolated between given years and sum to 1 in every given year. A mapping, or a"
+        " CSV/Parquet path with columns year, product, share.",
+    )
+    mix_flexibility: Share = Field(
+        0.0, description="How far the planner may move each product's share (±, absolute)."
+    )
+
+    @model_validator(mode="after")
+    def _shares_sum_to_one(self) -> Demand:
+        years = sorted({y for path in self.mix.values() for y in path})
+        bad = []
+        for year in years:
+            total = sum(_interpolate(path, year) for path in self.mix.values())
+            if abs(total - 1.0) > 1e-6:
+                bad.append(f"{year}: {total:.4g}")
+        if bad:
+            raise ValueError(
+                "mix shares must sum to 1 in every given year (" + ", ".join(bad) + ")"
+            )
+        return self
+
+
+def _geometric(path: dict[int, float], year: int) -> float:
+    """Geometric interpolation in a ``{year: value}`` path, held flat outside it."""
+    years = sorted(path)
+    if year <= years[0]:
+        return path[years[0]]
+    if year >= years[-1]:
+        return path[years[-1]]
+    lo = max(y for y in years if y <= year)
+    hi = min(y for y in years if y >= year)
+    if lo == hi or path[lo] <= 0.0 or path[hi] <= 0.0:
+        return _interpolate(path, year)
+    return float(path[lo] * (path[hi] / path[lo]) ** ((year - lo) / (hi - lo)))
+
+
+def _interpolate(path: dict[int, float], year: int) -> float:
+    """Linear interpolation in a ``{year: value}`` path, held flat outside it."""
+    years = sorted(path)
+    if year <= years[0]:
+        return path[years[0]]
+    if year >= years[-1]:
+        return path[years[-1]]
+    for lo, hi in pairwise(years):
+        if lo <= year <= hi:
+            return path[lo] + (path[hi] - path[lo]) * (year - lo) / (hi - lo)
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+class Product(_Entity):
+    """An accelerator product (or a component of one), as in the ``accelerators`` catalog."""
+
+    name: str
+    vendor: str
+    role: Literal["accelerator", "component"] = "accelerator"
+    launch_year: Year | None = None
+    h100e_per_unit: PositiveFloat | None = Field(None, description="Compute per unit [H100e].")
+    logic_die_count: PositiveInt | None = None
+    logic_die_area_mm2: Annotated[float, Field(gt=0.0, le=2000.0)] | None = None
+    logic_node: Id | None = None
+    io_die_count: PositiveInt | None = None
+    io_die_area_mm2: Annotated[float, Field(gt=0.0, le=2000.0)] | None = None
+    io_die_node: Id | None = None
+    hbm_stacks: NonNegativeInt | None = None
+    hbm_generation: str | None = None
+    interposer_area_mm2: PositiveFloat | None = None
+    packaging: Id | None = None
+    packaging_type: str | None = None
+    parts: list[Id] | None = Field(None, description="Parts, one item per unit (B200;B200;GRACE).")
+
+    @model_validator(mode="after")
+    def _complete(self) -> Product:
+        dies = (self.logic_die_count, self.logic_die_area_mm2, self.logic_node)
+        if any(v is not None for v in dies) and any(v is None for v in dies):
+            raise ValueError("give all of logic_die_count, logic_die_area_mm2, logic_node or none")
+        if self.role == "accelerator" and self.h100e_per_unit is None:
+            raise ValueError("an accelerator needs h100e_per_unit")
+        if dies[0] is None and not self.parts:
+            raise ValueError("a product needs its logic dies or its parts")
+        return self
+
+
+# --------------------------------------------------------------------------------------------
+# supply
+# --------------------------------------------------------------------------------------------
+
+
+class Fab(_Entity):
+    """A fab (existing, building, announced or cancelled) as in the ``fabs`` catalog."""
+
+    name: str
+    operator: str
+    site: str
+    country: Id
+    resource: Id
+    status: Literal["operating", "building", "announced", "cancelled"]
+    construction_start_year: Year | None = None
+    production_start_year: Year | None = None
+    retire_year: Year | None = None
+    capacity_wspm: dict[Year, NonNegativeFloat] = Field(
+        description="Capacity by year [wspm]; held after the last year, 0 before the first."
+    )
+    capex_musd: NonNegativeFloat | None = None
+    probability: Share | None = Field(None, description="Chance it comes online as planned.")
+    lat: Latitude | None = None
+    lon: Longitude | None = None
+
+
+class FabOverride(_Model):
+    """Changes to a catalog fab; only the fields given change."""
+
+    id: Id
+    status: Literal["operating", "building", "announced", "cancelled"] | None = None
+    production_start_year: Year | None = None
+    retire_year: Year | None = None
+    capacity_wspm: dict[Year, NonNegativeFloat] | None = None
+    probability: Share | None = None
+
+
+class Supply(_Model):
+    """Existing and announced capacity: which catalog fabs count, changed how, and the AI share."""
+
+    fabs: Literal["all"] | list[Id] = Field(
+        "all", description="'all' catalog fabs, or a list of catalog fab ids."
+    )
+    exclude: list[Id] = Field(default_factory=list, description="Catalog fab ids left out.")
+    overrides: list[FabOverride] = Field(default_factory=list)
+    add: list[Fab] = Field(default_factory=list, description="Fabs not in the catalog.")
+    announced: Literal["probability", "full", "none"] = Field(
+        "probability",
+        description="How announced and building fabs count: weighted by their probability, in"
+        " full, or not at all.",
+    )
+    ai_share: dict[Id, ShareByYear] = Field(
+        default_factory=dict,
+        description="Share of each resource's output available for AI accelerators, by year.",
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# sites, partners, investors, subsidies
+# --------------------------------------------------------------------------------------------
+
+
+class Site(_Entity):
+    """A candidate site for new fab modules."""
+
+    name: str
+    country: Id
+    partners: list[Id] = Field(description="Partners allowed to build here.")
+    max_modules: NonNegativeInt = Field(description="New fab modules the site can hold.")
+    power_mw: NonNegativeFloat | None = Field(None, description="Power available [MW].")
+    water_ml_per_day: NonNegativeFloat | None = Field(None, description="Water [ML/day].")
+    lat: Latitude
+    lon: Longitude
+
+
+class Partner(_Entity):
+    """A chipmaker that can build and run new fab modules."""
+
+    name: str
+    country: Id
+    resources: list[Id] = Field(min_length=1, description="Resources the partner can run.")
+    max_starts_per_year: NonNegativeInt
+    lead_time_factor: Annotated[float, Field(gt=0.0, le=5.0)] = Field(
+        1.0, description="Multiplier on the region's construction lead time."
+    )
+
+
+class Investor(_Entity):
+    """A funder of the network."""
+
+    name: str
+    type: Literal["sovereign_fund", "corporate", "government", "lab"]
+    country: Id
+    commitment_musd: NonNegativeFloat = Field(description="Total commitment [USD million].")
+    annual_cap_musd: NonNegativeFloat = Field(description="Most it pays in a year [USD million].")
+    countries: list[Id] = Field(min_length=1, description="Countries it funds fabs in.")
+    hurdle_rate: Annotated[float, Field(ge=-0.5, le=1.0)] = Field(
+        0.08, description="Required annual return (real)."
+    )
+
+
+class Subsidy(_Entity):
+    """A public subsidy programme."""
+
+    name: str
+    countries: list[Id] = Field(min_length=1)
+    capex_share: Share = Field(description="Share of a project's capex granted.")
+    cap_musd: NonNegativeFloat = Field(description="Programme money available [USD million].")
+    loan_musd: NonNegativeFloat | None = None
+    tax_credit_share: Share | None = None
+
+
+# --------------------------------------------------------------------------------------------
+# policy, uncertainty, solver
+# --------------------------------------------------------------------------------------------
+
+
+class EarliestStart(_Model):
+    """No new module matching all the given selectors starts before ``year``."""
+
+    year: Year
+    site: Id | None = None
+    country: Id | None = None
+    partner: Id | None = None
+    resource: Id | None = None
+
+    @model_validator(mode="after")
+    def _has_selector(self) -> EarliestStart:
+        if not any((self.site, self.country, self.partner, self.resource)):
+            raise ValueError("name at least one of site, country, partner, resource")
+        return self
+
+
+class Policy(_Model):
+    """Rules and prices the planner obeys."""
+
+    objective: Literal["min_cost", "max_compute"] = "min_cost"
+    budget_musd: PositiveFloat | None = Field(
+        None, description="Total budget for objective max_compute [USD million]."
+    )
+    discount_rate: Annotated[float, Field(ge=0.0, le=0.5)] = Field(
+        0.08, description="Real annual discount rate of the planner."
+    )
+    unserved_penalty_usd_per_h100e: NonNegativeFloat = Field(
+        25_000.0, description="Value of lost compute [USD per H100e not delivered]."
+    )
+    regional_caps: dict[Id, Share] = Field(
+        default_factory=dict, description="Most share of new capacity in a region."
+    )
+    earliest_start_year: Year | None = Field(None, description="No new module starts before.")
+    earliest_starts: list[EarliestStart] = Field(default_factory=list)
+    euv_tools_per_year: NonNegativeFloat | None = Field(
+        None, description="EUV scanners available to new fabs per year."
+    )
+    max_new_modules_per_year: NonNegativeInt | None = None
+
+    @model_validator(mode="after")
+    def _budget(self) -> Policy:
+        if self.objective == "max_compute" and self.budget_musd is None:
+            raise ValueError("objective max_compute needs budget_musd")
+        return self
+
+
+class _Distribution(_Model):
+    id: Id
+    target: Literal[
+        "demand_growth",
+        "construction_delay_months",
+        "capex_overrun",
+        "d0_learning_speed",
+        "wafer_price",
+        "disruption",
+    ]
+    applies_to: list[Id] = Field(
+        default_factory=list,
+        description="Regions or resources the target is limited to (empty: all).",
+    )
+    source: str = Field(min_length=1, description="Where the distribution comes from.")
+
+
+class Normal(_Distribution):
+    """Normal distribution."""
+
+    distribution: Literal["normal"]
+    mean: float
+    sd: PositiveFloat
+
+
+class TruncatedNormal(_Distribution):
+    """Normal distribution truncated to [low, high]."""
+
+    distribution: Literal["truncated_normal"]
+    mean: float
+    sd: PositiveFloat
+    low: float
+    high: float
+
+    @model_validator(mode="after")
+    def _bounds(self) -> TruncatedNormal:
+        if not self.low < self.high:
+            raise ValueError(f"low must be below high (got {self.low}, {self.high})")
+        return self
+
+
+class LogNormal(_Distribution):
+    """Log-normal distribution given by its median and the sd of its logarithm."""
+
+    distribution: Literal["lognormal"]
+    median: PositiveFloat
+    sigma: PositiveFloat
+
+
+class Triangular(_Distribution):
+    """Triangular distribution."""
+
+    distribution: Literal["triangular"]
+    low: float
+    mode: float
+    high: float
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Triangular:
+        if not self.low <= self.mode <= self.high or self.low == self.high:
+            raise ValueError(
+                f"need low <= mode <= high and low < high (got {self.low}, {self.mode},"
+                f" {self.high})"
+            )
+        return self
+
+
+class Uniform(_Distribution):
+    """Uniform distribution on [low, high]."""
+
+    distribution: Literal["uniform"]
+    low: float
+    high: float
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Uniform:
+        if not self.low < self.high:
+            raise ValueError(f"low must be below high (got {self.low}, {self.high})")
+        return self
+
+
+class Event(_Distribution):
+    """A disruption event: each year it happens with ``annual_probability``."""
+
+    distribution: Literal["bernoulli"]
+    annual_probability: Share
+    capacity_lost: Share = Field(description="Share of capacity lost while it lasts.")
+    duration_years: PositiveFloat
+
+
+class Empirical(_Distribution):
+    """An empirical distribution: values with optional weights."""
+
+    distribution: Literal["empirical"]
+    values: list[float] = Field(min_length=1)
+    weights: list[NonNegativeFloat] | None = None
+
+    @model_validator(mode="after")
+    def _weights(self) -> Empirical:
+        if self.weights is not None:
+            if len(self.weights) != len(self.values):
+                raise ValueError(
+                    f"weights must match values ({len(self.weights)} vs {len(self.values)})"
+                )
+            if sum(self.weights) <= 0:
+                raise ValueError("weights must not all be 0")
+        return self
+
+
+Distribution = Annotated[
+    Normal | TruncatedNormal | LogNormal | Triangular | Uniform | Event | Empirical,
+    Field(discriminator="distribution"),
+]
+
+
+class Correlation(_Model):
+    """Rank correlation between two uncertain inputs (Gaussian copula)."""
+
+    between: tuple[Id, Id]
+    rho: Annotated[float, Field(ge=-1.0, le=1.0)]
+
+
+class Uncertainty(_Model):
+    """Uncertain inputs, declared here and sampled by the risk analysis."""
+
+    inputs: list[Distribution] = Field(default_factory=list)
+    correlations: list[Correlation] = Field(default_factory=list)
+
+
+class Solver(_Model):
+    """Solver settings (runtime options such as logging live in fabnet.options)."""
+
+    name: Literal["highs", "gurobi"] = "highs"
+    time_limit_s: PositiveFloat = Field(300.0, description="Wall-clock limit [s].")
+    mip_gap: Annotated[float, Field(ge=0.0, le=1.0)] = Field(0.01, description="Relative gap.")
+    threads: NonNegativeInt = Field(0, description="Solver threads; 0 lets the solver choose.")
+
+
+# --------------------------------------------------------------------------------------------
+# the scenario
+# --------------------------------------------------------------------------------------------
+
+
+class Scenario(_Model):
+    """A whole fabnet scenario. Load one with :func:`fabnet.load_scenario`."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        frozen=True,
+        validate_default=True,
+        allow_inf_nan=False,
+        json_schema_extra={"$id": "https://fabnet.dev/schema/scenario.json"},
+        title="fabnet scenario",
+    )
+
+    name: Id
+    description: str | None = None
+    extends: str | None = Field(
+        None, description="A built-in scenario name or a path this file overrides."
+    )
+    horizon: Horizon
+    demand: Demand
+    products: list[Product] = Field(default_factory=list)
+    supply: Supply = Field(default_factory=Supply)
+    sites: list[Site] = Field(default_factory=list)
+    partners: list[Partner] = Field(default_factory=list)
+    investors: list[Investor] = Field(default_factory=list)
+    subsidies: list[Subsidy] = Field(default_factory=list)
+    policy: Policy = Field(default_factory=Policy)
+    uncertainty: Uncertainty = Field(default_factory=Uncertainty)
+    solver: Solver = Field(default_factory=Solver)
+
+    @property
+    def years(self) -> list[int]:
+        """The modelled years."""
+        return self.horizon.years
+
+    def to_yaml(self) -> str:
+        """This scenario as standalone YAML (see :func:`fabnet.scenario.scenario_to_yaml`)."""
+        from fabnet.scenario import scenario_to_yaml
+
+        return scenario_to_yaml(self)
+
+    def save(self, path: str | Path) -> Path:
+        """Write :meth:`to_yaml` to ``path``; returns the path."""
+        from fabnet.scenario import save_scenario
+
+        return save_scenario(self, path)
+
+
+#: Top-level sections that hold lists of entities merged by ``id`` (and may be table files).
+ENTITY_SECTIONS: dict[tuple[str, ...], type[_Entity]] = {
+    ("products",): Product,
+    ("sites",): Site,
+    ("partners",): Partner,
+    ("investors",): Investor,
+    ("subsidies",): Subsidy,
+    ("supply", "add"): Fab,
+}
+
+
+def model_fields_of(model: type[BaseModel]) -> dict[str, Any]:
+    """The fields of a model (for messages that list what is allowed)."""
+    return dict(model.model_fields)
