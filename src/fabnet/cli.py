@@ -1,0 +1,286 @@
+"""The ``fabnet`` command line: parse, call the library, print. No domain logic lives here.
+
+Exit codes: 0 success, 1 internal error, 2 bad input (scenario, parameter or usage),
+4 catalog integrity failure (see :mod:`fabnet.exceptions`).
+"""
+
+from __future__ import annotations
+
+import sys
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from fabnet._version import __version__
+from fabnet.exceptions import FabnetError, ScenarioError
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+DEFAULT_SCENARIO = "altman-2024"
+
+app = typer.Typer(
+    name="fabnet",
+    help="Plan a global network of AI-chip fabs: demand, supply, the gap, the plan, the money"
+    " and the risk.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode="markdown",
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _console(stderr: bool = False) -> Console:
+    from rich.console import Console
+
+    from fabnet.options import Options
+
+    options = Options.from_env()
+    return Console(
+        stderr=stderr,
+        no_color=not options.color,
+        highlight=False,
+        width=None if sys.stdout.isatty() else 120,
+    )
+
+
+@contextmanager
+def _guard() -> Iterator[None]:
+    """Turn fabnet's errors into messages and exit codes; never a traceback for bad input."""
+    try:
+        yield
+    except typer.Exit:
+        raise
+    except ScenarioError as exc:
+        err = _console(stderr=True)
+        noun = "problem" if len(exc.issues) == 1 else "problems"
+        err.print(f"[bold red]error:[/] {len(exc.issues)} {noun} in the scenario", markup=True)
+        for issue in exc.issues:
+            err.print(str(issue), markup=False, soft_wrap=True)
+        raise typer.Exit(exc.exit_code) from None
+    except FabnetError as exc:
+        _console(stderr=True).print(f"error: {exc}", markup=False, soft_wrap=True)
+        raise typer.Exit(exc.exit_code) from None
+    except KeyboardInterrupt:
+        _console(stderr=True).print("interrupted", markup=False)
+        raise typer.Exit(130) from None
+    except Exception as exc:
+        from fabnet.options import Options
+
+        if Options.from_env().debug:
+            raise
+        _console(stderr=True).print(
+            f"internal error: {type(exc).__name__}: {exc}\nThis is a bug in fabnet; rerun with"
+            " FABNET_DEBUG=1 for the traceback and please report it.",
+            markup=False,
+            soft_wrap=True,
+        )
+        raise typer.Exit(1) from None
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"fabnet {__version__}")
+        raise typer.Exit
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Plan a global network of AI-chip fabs.
+
+    Scenarios are YAML files or built-in names (`altman-2024`). Every figure fabnet uses comes
+    from a sourced reference catalog (`fabnet catalog`).
+    """
+
+
+ScenarioArg = Annotated[
+    str,
+    typer.Argument(help="A scenario file (.yaml) or a built-in scenario name.", show_default=True),
+]
+
+
+@app.command(
+    epilog="Examples:\n\n    fabnet validate\n\n    fabnet validate my-scenario.yaml"
+    " --sources\n\nExit code 2 and one line per problem when the scenario is invalid."
+)
+def validate(
+    scenario: ScenarioArg = DEFAULT_SCENARIO,
+    sources: Annotated[
+        bool, typer.Option("--sources", help="List every catalog figure used, with its source.")
+    ] = False,
+) -> None:
+    """Check a scenario and print its summary and the provenance of its catalog figures."""
+    with _guard():
+        from rich.table import Table
+
+        from fabnet.catalog import load_catalog
+        from fabnet.scenario import load_scenario, provenance, summary
+
+        catalog = load_catalog()
+        loaded = load_scenario(Path(scenario) if _is_file(scenario) else scenario, catalog=catalog)
+        out = _console()
+        table = Table(title=f"Scenario {loaded.name} — valid", title_justify="left")
+        table.add_column("section", style="bold")
+        table.add_column("item")
+        table.add_column("value", overflow="fold")
+        for row in summary(loaded, catalog):
+            table.add_row(row.section, row.item, row.value)
+        out.print(table)
+
+        figures = provenance(loaded, catalog)
+        counts: dict[str, Counter[str]] = {}
+        for name, figure in figures:
+            counts.setdefault(name, Counter())[figure.kind] += 1
+        kinds = ("official", "press", "analyst", "estimate")
+        prov = Table(title=f"Catalog figures used: {len(figures)}", title_justify="left")
+        prov.add_column("table", style="bold")
+        for kind in kinds:
+            prov.add_column(kind, justify="right")
+        for name, counter in counts.items():
+            prov.add_row(name, *(str(counter.get(k, 0)) for k in kinds))
+        out.print(prov)
+        if sources:
+            detail = Table(title="Sources", title_justify="left")
+            for column in ("table", "entry", "parameter", "value", "kind", "date"):
+                detail.add_column(column, no_wrap=column != "value", max_width=30)
+            detail.add_column("source", min_width=24, overflow="fold")
+            for name, f in figures:
+                value = ";".join(f.value) if isinstance(f.value, tuple) else str(f.value)
+                year = "" if f.year is None else f"@{f.year}"
+                detail.add_row(
+                    name,
+                    "/".join(f.key),
+                    f.parameter + year,
+                    f"{value} {f.unit}",
+                    f.kind,
+                    f.date,
+                    f.source,
+                )
+            out.print(detail)
+        else:
+            out.print("Every figure's source: fabnet validate --sources, or fabnet catalog TABLE.")
+
+
+def _is_file(ref: str) -> bool:
+    return ref.endswith((".yaml", ".yml")) or "/" in ref or Path(ref).exists()
+
+
+@app.command(
+    epilog="Examples:\n\n    fabnet schema > scenario.schema.json\n\n"
+    "    fabnet schema --out scenario.schema.json"
+)
+def schema(
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Write to this file instead of stdout.")
+    ] = None,
+) -> None:
+    """Print the JSON Schema of scenario files (for editor autocompletion and checks)."""
+    with _guard():
+        from fabnet.scenario import json_schema_text
+
+        text = json_schema_text()
+        if out is None:
+            typer.echo(text)
+        else:
+            out.write_text(text + "\n", encoding="utf-8")
+            typer.echo(f"wrote {out}", err=True)
+
+
+@app.command(
+    epilog="Examples:\n\n    fabnet catalog\n\n    fabnet catalog accelerators\n\n"
+    "    fabnet catalog fabs --csv > fabs.csv\n\n    fabnet catalog --check"
+)
+def catalog(
+    table: Annotated[
+        str | None, typer.Argument(help="A table to print (omit to list the tables).")
+    ] = None,
+    check: Annotated[
+        bool, typer.Option("--check", help="Verify the catalog's integrity (exit 4 if not).")
+    ] = False,
+    csv: Annotated[bool, typer.Option("--csv", help="Print the table as CSV.")] = False,
+) -> None:
+    """List the reference catalog's tables, print one with the source of every figure, or
+    check the catalog's integrity."""
+    with _guard():
+        from rich.table import Table
+
+        from fabnet.catalog import KINDS, TABLES, check_catalog, load_catalog
+
+        out = _console()
+        if check:
+            problems = check_catalog()
+            if problems:
+                err = _console(stderr=True)
+                for problem in problems:
+                    err.print(problem, markup=False, soft_wrap=True)
+                err.print(f"catalog check failed: {len(problems)} problem(s)", markup=False)
+                raise typer.Exit(4)
+            cat = load_catalog()
+            n = sum(len(cat.figures(t)) for t in cat.names())
+            out.print(
+                f"catalog OK: {n} figures in {len(cat.names())} tables, every one with"
+                " a source, date and kind; ids unique; units known; references resolve."
+            )
+            return
+        cat = load_catalog()
+        if table is None:
+            listing = Table(title="fabnet reference catalog", title_justify="left")
+            for column in ("table", "entries", "figures", *KINDS, "description"):
+                listing.add_column(column, overflow="fold")
+            for name in cat.names():
+                kinds = Counter(f.kind for f in cat.figures(name))
+                listing.add_row(
+                    name,
+                    str(len(cat.ids(name))),
+                    str(len(cat.figures(name))),
+                    *(str(kinds.get(k, 0)) for k in KINDS),
+                    TABLES[name].description,
+                )
+            out.print(listing)
+            out.print("Print one: fabnet catalog TABLE (add --csv for CSV).")
+            return
+        if table not in TABLES:
+            from fabnet.exceptions import ParameterError
+
+            raise ParameterError("TABLE", f"one of {', '.join(TABLES)}", table)
+        frame = cat.frame(table)
+        if csv:
+            typer.echo(frame.to_csv(index=False), nl=False)
+            return
+        keys = list(TABLES[table].keys)
+        frame = frame[[*keys, "parameter", "year", "value", "unit", "kind", "date", "source"]]
+        view = Table(
+            title=f"{table}: {TABLES[table].description} (notes: --csv)", title_justify="left"
+        )
+        for column in frame.columns[:-1]:
+            if column == "value":
+                view.add_column(column, max_width=36, overflow="fold")
+            else:
+                view.add_column(str(column), no_wrap=True)
+        view.add_column("source", min_width=24, overflow="fold")
+        for record in frame.itertuples(index=False):
+            view.add_row(
+                *("" if v is None or str(v) in {"<NA>", "nan"} else str(v) for v in record)
+            )
+        out.print(view)
+
+
+def main() -> None:
+    """Entry point of the ``fabnet`` command."""
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,135 @@
+"""The command line, end to end through a subprocess: output, exit codes, no tracebacks."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ENV = {**os.environ, "NO_COLOR": "1", "COLUMNS": "160"}
+
+
+def fabnet(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "fabnet", *args],
+        capture_output=True,
+        text=True,
+        env=ENV,
+        cwd=cwd,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_help_lists_the_real_commands() -> None:
+    result = fabnet("--help")
+    assert result.returncode == 0
+    for command in ("validate", "schema", "catalog"):
+        assert command in result.stdout
+
+
+@pytest.mark.parametrize("command", ["validate", "schema", "catalog"])
+def test_every_command_has_help_with_examples(command: str) -> None:
+    result = fabnet(command, "--help")
+    assert result.returncode == 0
+    assert "Examples" in result.stdout
+    assert f"fabnet {command}" in result.stdout
+
+
+def test_version() -> None:
+    from fabnet import __version__
+
+    result = fabnet("--version")
+    assert (result.returncode, result.stdout.strip()) == (0, f"fabnet {__version__}")
+
+
+def test_validate_the_builtin_scenario() -> None:
+    result = fabnet("validate")
+    assert result.returncode == 0, result.stderr
+    assert "Scenario altman-2024 — valid" in result.stdout
+    assert "Catalog figures used" in result.stdout
+    assert "estimate" in result.stdout
+
+
+def test_validate_with_sources_prints_them() -> None:
+    result = fabnet("validate", "altman-2024", "--sources")
+    assert result.returncode == 0
+    assert "https://" in result.stdout
+    assert "logic_die_area_mm2" in result.stdout
+
+
+def test_validate_a_broken_file(tmp_path: Path) -> None:
+    path = tmp_path / "broken.yaml"
+    path.write_text(
+        "name: broken\nextends: altman-2024\nhorizon:\n  end_year: 1900\n"
+        "sites:\n  - id: nowhere\n    name: Nowhere\n",
+        encoding="utf-8",
+    )
+    result = fabnet("validate", str(path))
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert f"{path}:4: horizon.end_year: must be greater than or equal to 1990 (got 1900)" in (
+        result.stderr
+    )
+    assert f"{path}:6: sites[" in result.stderr
+    assert result.stdout == ""
+
+
+@pytest.mark.parametrize("bad", ["missing.yaml", "no-such-builtin"])
+def test_validate_missing_input(bad: str, tmp_path: Path) -> None:
+    result = fabnet("validate", bad, cwd=tmp_path)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert "error" in result.stderr
+
+
+def test_validate_garbage_bytes(tmp_path: Path) -> None:
+    path = tmp_path / "x.yaml"
+    path.write_bytes(bytes(range(256)))
+    result = fabnet("validate", str(path))
+    assert result.returncode == 2
+    assert "binary file" in result.stderr
+
+
+def test_schema_is_json_schema(tmp_path: Path) -> None:
+    result = fabnet("schema")
+    assert result.returncode == 0
+    schema = json.loads(result.stdout)
+    assert schema["title"] == "fabnet scenario"
+    assert {"horizon", "demand", "sites", "solver"} <= set(schema["properties"])
+    out = tmp_path / "s.json"
+    assert fabnet("schema", "--out", str(out)).returncode == 0
+    assert json.loads(out.read_text(encoding="utf-8")) == schema
+
+
+def test_catalog_listing_table_csv_and_check() -> None:
+    listing = fabnet("catalog")
+    assert listing.returncode == 0
+    for table in ("accelerators", "resources", "fabs", "sites", "investors"):
+        assert table in listing.stdout
+    fabs = fabnet("catalog", "fabs")
+    assert fabs.returncode == 0
+    assert "capacity_wspm" in fabs.stdout
+    rows = list(csv.DictReader(io.StringIO(fabnet("catalog", "accelerators", "--csv").stdout)))
+    assert {r["product"] for r in rows} >= {"H100", "B200"}
+    assert all(r["source"] and r["kind"] for r in rows)
+    check = fabnet("catalog", "--check")
+    assert check.returncode == 0
+    assert "catalog OK" in check.stdout
+
+
+def test_catalog_unknown_table() -> None:
+    result = fabnet("catalog", "wafers")
+    assert result.returncode == 2
+    assert "TABLE: must be one of" in result.stderr
+
+
+def test_usage_errors_exit_2() -> None:
+    assert fabnet("validate", "--nope").returncode == 2
+    assert fabnet("frobnicate").returncode == 2
