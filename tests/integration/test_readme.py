@@ -25,8 +25,9 @@ def test_quick_start_has_exactly_two_commands() -> None:
     section = README.split("## Quick start", 1)[1].split("\n## ", 1)[0]
     block = re.search(r"```bash\n(.*?)```", section, re.DOTALL)
     assert block is not None
-    commands = [line for line in block.group(1).splitlines()
-                if line.strip() and not line.startswith("#")]
+    commands = [
+        line for line in block.group(1).splitlines() if line.strip() and not line.startswith("#")
+    ]
     assert len(commands) == 2
     ci = (Path(__file__).resolve().parents[2] / ".ci" / "run").read_text(encoding="utf-8")
     assert commands[1] in ci  # CI runs the README's test command verbatim
