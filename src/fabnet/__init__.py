@@ -1,16 +1,51 @@
 """fabnet — plan a global network of AI-chip fabrication plants.
 
 The public API is re-exported here; everything else is internal. Importing fabnet reads no file
-and imports no heavy library.
+and imports no heavy library: the entries below that need pandas load on first use.
 """
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
 
 from fabnet._version import __version__
 from fabnet.exceptions import CatalogError, FabnetError, ParameterError, ScenarioError
 
+if TYPE_CHECKING:
+    from fabnet.catalog import Catalog, load_catalog
+    from fabnet.outlook import GapResult, gap
+    from fabnet.scenario import Scenario, load_scenario
+
 __all__ = [
+    "Catalog",
     "CatalogError",
     "FabnetError",
+    "GapResult",
     "ParameterError",
+    "Scenario",
     "ScenarioError",
     "__version__",
+    "gap",
+    "load_catalog",
+    "load_scenario",
 ]
+
+_LAZY = {
+    "Catalog": "fabnet.catalog",
+    "load_catalog": "fabnet.catalog",
+    "GapResult": "fabnet.outlook",
+    "gap": "fabnet.outlook",
+    "Scenario": "fabnet.scenario",
+    "load_scenario": "fabnet.scenario",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'fabnet' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

@@ -51,6 +51,7 @@ from fabnet.scenario._schema import (
     Subsidy,
     Supply,
     Uncertainty,
+    interpolate,
 )
 from fabnet.scenario._summary import Row, included_fabs, provenance, summary
 
@@ -72,6 +73,7 @@ __all__ = [
     "Uncertainty",
     "builtin_names",
     "included_fabs",
+    "interpolate",
     "json_schema",
     "json_schema_text",
     "load_scenario",

@@ -256,6 +256,10 @@ class _References:
         self.issues: list[ScenarioIssue] = []
         self.countries = catalog.ids("countries")
         self.resources = catalog.ids("resources")
+        self.by_category: dict[str, list[str]] = {}
+        for resource in self.resources:
+            category = str(catalog.get("resources", resource)["category"])
+            self.by_category.setdefault(category, []).append(resource)
         self.fabs = catalog.ids("fabs")
         self.partners = _ids(data.get("partners"))
         self.sites = _ids(data.get("sites"))
@@ -306,9 +310,18 @@ class _References:
                         item.get("id"),
                     )
         for i, item in self.section("products"):
-            for field in ("logic_node", "io_die_node", "packaging"):
+            for field, category in (
+                ("logic_node", "logic"),
+                ("io_die_node", "logic"),
+                ("packaging", "packaging"),
+            ):
                 if field in item:
-                    self.ref(("products", i, field), item[field], self.resources, "resource")
+                    self.ref(
+                        ("products", i, field),
+                        item[field],
+                        self.by_category[category],
+                        f"{category} resource",
+                    )
             self.refs(("products", i, "parts"), item.get("parts"), self.nameable, "product")
         for i, item in self.section("sites"):
             self.ref(("sites", i, "country"), item.get("country"), self.countries, "country")

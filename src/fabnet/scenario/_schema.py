@@ -152,8 +152,11 @@ class Demand(_Model):
     """AI compute wanted and how it is delivered (the product mix)."""
 
     installed: InstalledCompute
-    service_life_years: PositiveFloat = Field(
-        5.0, le=20.0, description="Service life of an accelerator [years]; retired after it."
+    service_life_years: float = Field(
+        5.0,
+        ge=1.0,
+        le=20.0,
+        description="Service life of an accelerator [years]; retired after it.",
     )
     mix: dict[Id, Annotated[dict[Year, Share], Field(min_length=1)]] = Field(
         min_length=1,
@@ -163,6 +166,16 @@ class Demand(_Model):
     )
     mix_flexibility: Share = Field(
         0.0, description="How far the planner may move each product's share (±, absolute)."
+    )
+    yield_model: Literal[
+        "poisson", "murphy", "rectangular", "moore", "seeds", "negative_binomial"
+    ] = Field(
+        "negative_binomial",
+        description="Die-yield model for logic dies (fabnet.silicon.yield_models).",
+    )
+    yield_alpha: PositiveFloat = Field(
+        4.0,  # Hennessy & Patterson, 5th ed., §1.6
+        description="Defect clustering α of the negative-binomial model.",
     )
 
     @model_validator(mode="after")
@@ -192,6 +205,18 @@ def _geometric(path: dict[int, float], year: int) -> float:
     if lo == hi or path[lo] <= 0.0 or path[hi] <= 0.0:
         return _interpolate(path, year)
     return float(path[lo] * (path[hi] / path[lo]) ** ((year - lo) / (hi - lo)))
+
+
+def interpolate(path: float | dict[int, float], year: int) -> float:
+    """A by-year value in ``year``: a number as is, or linear in a ``{year: value}`` path, held
+    flat outside it.
+
+    >>> interpolate({2024: 0.2, 2026: 0.6}, 2025), interpolate(0.3, 2040)
+    (0.4, 0.3)
+    """
+    if isinstance(path, int | float):
+        return float(path)
+    return _interpolate(path, year)
 
 
 def _interpolate(path: dict[int, float], year: int) -> float:
@@ -237,6 +262,11 @@ class Product(_Entity):
             raise ValueError("an accelerator needs h100e_per_unit")
         if dies[0] is None and not self.parts:
             raise ValueError("a product needs its logic dies or its parts")
+        io = (self.io_die_count, self.io_die_area_mm2, self.io_die_node)
+        if any(v is not None for v in io) and any(v is None for v in io):
+            raise ValueError("give all of io_die_count, io_die_area_mm2, io_die_node or none")
+        if self.packaging is not None and self.interposer_area_mm2 is None:
+            raise ValueError("a packaged product needs interposer_area_mm2")
         return self
 
 

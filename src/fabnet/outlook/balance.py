@@ -1,0 +1,288 @@
+"""The gap: demand − supply per resource and year, the binding resource, and the compute that
+cannot be delivered.
+
+Demand for every resource is proportional to the new compute wanted (the mix fixes how much of
+each resource one H100e needs), so the resources act like a Leontief production function: with
+``c_r = supply_r / demand_r`` the share of year ``t``'s requirement that resource ``r`` covers, the
+new compute that can be delivered is ``N(t) · min(1, min_r c_r)`` and the resource with the lowest
+``c_r`` is *binding*. The shortfall is what cannot be delivered, in H100e.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from fabnet.catalog import Catalog, load_catalog
+from fabnet.outlook.demand import demand_frames, euv_frame
+from fabnet.outlook.supply import supply_frame
+from fabnet.scenario import Scenario, load_scenario, provenance
+
+if TYPE_CHECKING:
+    import pandas as pd
+    import xarray as xr
+
+TABLE_COLUMNS = [
+    "year",
+    "resource",
+    "category",
+    "demand_wspm",
+    "supply_wspm",
+    "gap_wspm",
+    "coverage",
+]
+
+
+@dataclass(frozen=True)
+class GapResult:
+    """The demand–supply outlook of a scenario. Build it with :func:`gap`.
+
+    Attributes
+    ----------
+    scenario : Scenario
+    years : list of int
+    table : DataFrame
+        Per (year, resource): ``demand_wspm``, ``supply_wspm`` (AI share), ``gap_wspm``
+        (positive: shortfall), ``coverage`` (supply/demand; NaN without demand).
+    supply : DataFrame
+        Per (year, fab): capacity, status weight, AI share and AI capacity [wspm].
+    demand : DataFrame
+        Per (year, product, resource, item): units, good items needed and per wafer, wafers.
+    compute : DataFrame
+        Per year: installed, retired, new, deliverable and shortfall compute [H100e], binding
+        resource.
+    euv : DataFrame
+        EUV scanners needed per (year, logic resource).
+    assumptions : DataFrame
+        Every figure used: ``item, value, unit, source, date, kind``.
+    """
+
+    scenario: Scenario
+    years: list[int]
+    table: pd.DataFrame = field(repr=False)
+    supply: pd.DataFrame = field(repr=False)
+    demand: pd.DataFrame = field(repr=False)
+    compute: pd.DataFrame = field(repr=False)
+    euv: pd.DataFrame = field(repr=False)
+    assumptions: pd.DataFrame = field(repr=False)
+
+    @property
+    def binding(self) -> pd.Series:
+        """The binding (lowest-coverage) resource per year."""
+        return self.compute["binding"]
+
+    @property
+    def shortfall_h100e(self) -> float:
+        """New compute that cannot be delivered over the horizon [H100e]."""
+        return float(self.compute["shortfall_h100e"].sum())
+
+    def to_xarray(self) -> xr.Dataset:
+        """The result as one labelled Dataset (year × resource, year × resource × region, …)."""
+        import xarray as xr
+
+        by_resource = self.table.set_index(["year", "resource"])[
+            ["demand_wspm", "supply_wspm", "gap_wspm", "coverage"]
+        ]
+        by_region = (
+            self.supply.groupby(["year", "resource", "region"])["ai_capacity_wspm"]
+            .sum()
+            .rename("supply_by_region_wspm")
+        )
+        by_product = (
+            self.demand.groupby(["year", "resource", "product"])["wspm"]
+            .sum()
+            .rename("demand_by_product_wspm")
+        )
+        compute = self.compute.drop(columns="binding")
+        dataset = xr.merge(
+            [
+                xr.Dataset.from_dataframe(by_resource),
+                xr.Dataset.from_dataframe(by_region.to_frame()).fillna(0.0),
+                xr.Dataset.from_dataframe(by_product.to_frame()).fillna(0.0),
+                xr.Dataset.from_dataframe(compute),
+            ],
+            join="outer",
+            compat="no_conflicts",
+        )
+        dataset["binding"] = ("year", self.compute["binding"].astype(str).to_numpy())
+        units = {
+            "demand_wspm": "wspm",
+            "supply_wspm": "wspm",
+            "gap_wspm": "wspm",
+            "coverage": "1",
+            "supply_by_region_wspm": "wspm",
+            "demand_by_product_wspm": "wspm",
+        }
+        for name in dataset.data_vars:
+            dataset[name].attrs["units"] = units.get(str(name), "H100e")
+        dataset["binding"].attrs["units"] = "resource id"
+        dataset.attrs.update(scenario=self.scenario.name, model="fabnet gap")
+        return dataset
+
+    def to_csv(self, folder: str | Path) -> list[Path]:
+        """Write every table as CSV into ``folder`` (created); returns the paths."""
+        folder = Path(folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        frames = {
+            "gap": self.table,
+            "compute": self.compute.reset_index(),
+            "supply": self.supply,
+            "demand": self.demand,
+            "euv": self.euv,
+            "assumptions": self.assumptions,
+        }
+        paths = []
+        for name, frame in frames.items():
+            path = folder / f"{name}.csv"
+            frame.to_csv(path, index=False)
+            paths.append(path)
+        return paths
+
+
+def balance(
+    demand: pd.DataFrame, supply: pd.DataFrame, compute: pd.DataFrame, catalog: Catalog
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The gap table and the compute table (with deliverable, shortfall and binding)."""
+    import numpy as np
+    import pandas as pd
+
+    wanted = demand.groupby(["year", "resource"])["wspm"].sum().rename("demand_wspm")
+    available = supply.groupby(["year", "resource"])["ai_capacity_wspm"].sum().rename("supply_wspm")
+    table = pd.concat([wanted, available], axis=1).fillna(0.0).reset_index()
+    table = table[table["year"].isin(compute.index)]
+    table["category"] = table["resource"].map(
+        lambda r: str(catalog.get("resources", r)["category"])
+    )
+    table["gap_wspm"] = table["demand_wspm"] - table["supply_wspm"]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        table["coverage"] = np.where(
+            table["demand_wspm"] > 0, table["supply_wspm"] / table["demand_wspm"], np.nan
+        )
+    table = table[TABLE_COLUMNS].sort_values(["year", "resource"]).reset_index(drop=True)
+
+    covered = table.dropna(subset=["coverage"])
+    tightest = covered.loc[covered.groupby("year")["coverage"].idxmin()].set_index("year")
+    compute = compute.copy()
+    ratio = tightest["coverage"].reindex(compute.index).clip(upper=1.0).fillna(1.0)
+    compute["deliverable_h100e"] = compute["new_h100e"] * ratio
+    compute["shortfall_h100e"] = compute["new_h100e"] - compute["deliverable_h100e"]
+    compute["binding"] = tightest["resource"].reindex(compute.index)
+    return table, compute
+
+
+def _assumptions(scenario: Scenario, catalog: Catalog) -> pd.DataFrame:
+    """Every figure the outlook uses, with its source: the scenario's own, then the catalog's."""
+    import pandas as pd
+
+    own = f"scenario {scenario.name}"
+    d = scenario.demand
+    rows: list[tuple[str, object, str, str, str, str]] = []
+    if d.installed.growth is not None:
+        rows.append(
+            ("demand.installed.base_h100e", d.installed.base_h100e, "H100e", own, "", "scenario")
+        )
+        rows.append(
+            ("demand.installed.base_year", d.installed.base_year, "year", own, "", "scenario")
+        )
+        rows += [
+            (f"demand.installed.growth@{y}", g, "ratio", own, "", "scenario")
+            for y, g in sorted(d.installed.growth.items())
+        ]
+    else:
+        rows += [
+            (f"demand.installed.table@{y}", v, "H100e", own, "", "scenario")
+            for y, v in sorted((d.installed.table or {}).items())
+        ]
+    rows.append(("demand.service_life_years", d.service_life_years, "years", own, "", "scenario"))
+    rows.append(("demand.yield_model", d.yield_model, "text", own, "", "scenario"))
+    rows += [
+        (f"demand.mix.{p}@{y}", s, "fraction", own, "", "scenario")
+        for p, path in d.mix.items()
+        for y, s in sorted(path.items())
+    ]
+    for resource, share in scenario.supply.ai_share.items():
+        points = share.items() if isinstance(share, dict) else [(None, share)]
+        rows += [
+            (
+                f"supply.ai_share.{resource}" + ("" if y is None else f"@{y}"),
+                v,
+                "fraction",
+                own,
+                "",
+                "scenario",
+            )
+            for y, v in points
+        ]
+    rows.append(("supply.announced", scenario.supply.announced, "text", own, "", "scenario"))
+    for product in scenario.products:
+        if (product.source or "").startswith("catalog:"):
+            continue  # listed with the catalog figures below
+        for name, value in product.model_dump(exclude_none=True, exclude={"id", "source"}).items():
+            rows.append(
+                (
+                    f"products.{product.id}.{name}",
+                    value,
+                    "",
+                    product.source or own,
+                    "",
+                    "estimate" if (product.source or "").startswith("estimate") else "scenario",
+                )
+            )
+    for table, figure in provenance(scenario, catalog):
+        value = ";".join(figure.value) if isinstance(figure.value, tuple) else figure.value
+        year = "" if figure.year is None else f"@{figure.year}"
+        rows.append(
+            (
+                f"{table}.{'/'.join(figure.key)}.{figure.parameter}{year}",
+                value,
+                figure.unit,
+                figure.source,
+                figure.date,
+                figure.kind,
+            )
+        )
+    return pd.DataFrame(rows, columns=["item", "value", "unit", "source", "date", "kind"]).astype(
+        {"value": str}
+    )
+
+
+def gap(scenario: Scenario | str | Path, *, catalog: Catalog | None = None) -> GapResult:
+    """The demand–supply gap of a scenario, per resource and year.
+
+    Parameters
+    ----------
+    scenario : Scenario, str or Path
+        A loaded scenario, a built-in name or a scenario file.
+    catalog : Catalog, optional
+        The reference catalog (default: the packaged one).
+
+    Returns
+    -------
+    GapResult
+
+    Examples
+    --------
+    >>> import fabnet
+    >>> result = fabnet.gap("altman-2024")
+    >>> result.table.columns.tolist()[:4]
+    ['year', 'resource', 'category', 'demand_wspm']
+    >>> bool((result.compute["deliverable_h100e"] <= result.compute["new_h100e"] + 1e-6).all())
+    True
+    """
+    catalog = catalog or load_catalog()
+    if not isinstance(scenario, Scenario):
+        scenario = load_scenario(scenario, catalog=catalog)
+    compute, items = demand_frames(scenario, catalog)
+    supply = supply_frame(scenario, catalog)
+    table, compute = balance(items, supply, compute, catalog)
+    return GapResult(
+        scenario=scenario,
+        years=scenario.years,
+        table=table,
+        supply=supply,
+        demand=items,
+        compute=compute,
+        euv=euv_frame(items, catalog),
+        assumptions=_assumptions(scenario, catalog),
+    )
