@@ -40,8 +40,10 @@ def main() -> None:
             ("python -c 'import pandas'", median_wall([python, "-c", "import pandas"])),
             ("fabnet --help", median_wall([*fabnet, "--help"])),
             ("fabnet gap altman-2024", median_wall([*fabnet, "gap", "altman-2024"])),
-            ("fabnet gap altman-2024 --report", median_wall(
-                [*fabnet, "gap", "altman-2024", "--report", report])),
+            (
+                "fabnet gap altman-2024 --report",
+                median_wall([*fabnet, "gap", "altman-2024", "--report", report]),
+            ),
         ]
     base = rows[0][1]
     pandas_floor = rows[1][1]

@@ -20,15 +20,19 @@ def die_by_die(die_w: float, die_h: float, diameter: float, edge_exclusion: floa
     """Count dies one by one (grid centred on the wafer centre, no flat, no scribe)."""
     radius = diameter / 2.0 - edge_exclusion
     r2 = radius * radius + 1e-9
-    nx = int(math.ceil(radius / die_w)) + 1
-    ny = int(math.ceil(radius / die_h)) + 1
+    nx = math.ceil(radius / die_w) + 1
+    ny = math.ceil(radius / die_h) + 1
     count = 0
     for i in range(-nx, nx + 1):
         x0, x1 = i * die_w - die_w / 2.0, i * die_w + die_w / 2.0
         for j in range(-ny, ny + 1):
             y0, y1 = j * die_h - die_h / 2.0, j * die_h + die_h / 2.0
-            if (x0 * x0 + y0 * y0 <= r2 and x1 * x1 + y0 * y0 <= r2
-                    and x0 * x0 + y1 * y1 <= r2 and x1 * x1 + y1 * y1 <= r2):
+            if (
+                x0 * x0 + y0 * y0 <= r2
+                and x1 * x1 + y0 * y0 <= r2
+                and x0 * x0 + y1 * y1 <= r2
+                and x1 * x1 + y1 * y1 <= r2
+            ):
                 count += 1
     return count
 
@@ -44,10 +48,14 @@ def main() -> None:
     assert fast == slow, (fast, slow)
     t_fast = median_seconds(
         lambda: exact_count(1.0, 1.0, 300.0, edge_exclusion_mm=3.0, offset=("odd", "odd")),
-        repeat=7, number=50)
+        repeat=7,
+        number=50,
+    )
     t_best = median_seconds(
         lambda: exact_count(1.0, 1.0, 300.0, edge_exclusion_mm=3.0, offset="best"),
-        repeat=7, number=20)
+        repeat=7,
+        number=20,
+    )
     t_slow = median_seconds(lambda: die_by_die(1.0, 1.0, 300.0, 3.0), repeat=5, number=1)
     print("exact gross-die count, 1 mm × 1 mm on 300 mm, 3 mm edge exclusion")
     print(f"  dies counted (both)          {fast:>12,}")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 
 import pytest
-
 from hypothesis import HealthCheck, settings
 
 # "ci" runs more examples; the fuzz test sets its own (larger) count.

@@ -21,6 +21,9 @@ from fabnet.exceptions import FabnetError, ScenarioError
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from fabnet.catalog import Catalog
+    from fabnet.scenario import Scenario
+
 DEFAULT_SCENARIO = "altman-2024"
 
 app = typer.Typer(
@@ -125,11 +128,9 @@ def validate(
     with _guard():
         from rich.table import Table
 
-        from fabnet.catalog import load_catalog
-        from fabnet.scenario import load_scenario, provenance, summary
+        from fabnet.scenario import provenance, summary
 
-        catalog = load_catalog()
-        loaded = load_scenario(Path(scenario) if _is_file(scenario) else scenario, catalog=catalog)
+        loaded, catalog = _load(scenario)
         out = _console()
         table = Table(title=f"Scenario {loaded.name} — valid", title_justify="left")
         table.add_column("section", style="bold")
@@ -171,6 +172,92 @@ def validate(
             out.print(detail)
         else:
             out.print("Every figure's source: fabnet validate --sources, or fabnet catalog TABLE.")
+
+
+def _load(scenario: str) -> tuple[Scenario, Catalog]:
+    """The scenario named on the command line (a file or a built-in name) and the catalog."""
+    from fabnet.catalog import load_catalog
+    from fabnet.scenario import load_scenario
+
+    catalog = load_catalog()
+    loaded = load_scenario(Path(scenario) if _is_file(scenario) else scenario, catalog=catalog)
+    return loaded, catalog
+
+
+def _h100e(value: float) -> str:
+    return f"{value / 1e6:,.1f} M"
+
+
+@app.command(
+    epilog="Examples:\n\n    fabnet gap\n\n    fabnet gap altman-2024 --report report.html\n\n"
+    "    fabnet gap my-scenario.yaml --csv out/\n\nThe report is one self-contained HTML file"
+    " that works offline."
+)
+def gap(
+    scenario: ScenarioArg = DEFAULT_SCENARIO,
+    report: Annotated[
+        Path | None, typer.Option("--report", help="Write the HTML report to this file.")
+    ] = None,
+    csv: Annotated[
+        Path | None, typer.Option("--csv", help="Write every table as CSV into this folder.")
+    ] = None,
+) -> None:
+    """The demand–supply gap: AI compute wanted as wafers per resource, the supply of the
+    catalog's fabs, the binding resource and the compute that cannot be delivered, per year."""
+    with _guard():
+        from rich.table import Table
+
+        from fabnet.outlook import gap as compute_gap
+
+        loaded, catalog = _load(scenario)
+        result = compute_gap(loaded, catalog=catalog)
+        out = _console()
+        table = Table(
+            title=f"Gap {loaded.name}: new compute per year [H100e] and the binding resource",
+            title_justify="left",
+        )
+        for column in (
+            "year",
+            "installed",
+            "new",
+            "deliverable",
+            "shortfall",
+            "binding",
+            "coverage",
+        ):
+            table.add_column(column, justify="right" if column != "binding" else "left")
+        coverage = result.table.set_index(["year", "resource"])["coverage"]
+        for year, row in result.compute.iterrows():
+            binding = row["binding"]
+            cover = (
+                coverage.get((year, binding), float("nan"))
+                if isinstance(binding, str)
+                else (float("nan"))
+            )
+            short = row["shortfall_h100e"]
+            table.add_row(
+                str(year),
+                _h100e(row["installed_h100e"]),
+                _h100e(row["new_h100e"]),
+                _h100e(row["deliverable_h100e"]),
+                f"[red]{_h100e(short)}[/]" if short > 0 else _h100e(short),
+                str(binding),
+                f"{cover:.0%}",
+            )
+        out.print(table)
+        out.print(
+            f"Shortfall over {result.years[0]}–{result.years[-1]}:"
+            f" {_h100e(result.shortfall_h100e)} H100e. Coverage = AI supply / demand of the"
+            " binding resource."
+        )
+        if csv is not None:
+            paths = result.to_csv(csv)
+            out.print(f"wrote {len(paths)} tables to {csv}")
+        if report is not None:
+            from fabnet.report import write_gap_report
+
+            write_gap_report(result, report)
+            out.print(f"wrote {report}")
 
 
 def _is_file(ref: str) -> bool:

@@ -14,10 +14,12 @@ from fabnet.outlook.balance import balance
 
 
 def test_leontief_shortfall_by_hand() -> None:
-    demand = pd.DataFrame({"year": [2030, 2030], "resource": ["N3", "COWOS"],
-                           "wspm": [100.0, 200.0]})
-    supply = pd.DataFrame({"year": [2030, 2030], "resource": ["N3", "COWOS"],
-                           "ai_capacity_wspm": [150.0, 50.0]})
+    demand = pd.DataFrame(
+        {"year": [2030, 2030], "resource": ["N3", "COWOS"], "wspm": [100.0, 200.0]}
+    )
+    supply = pd.DataFrame(
+        {"year": [2030, 2030], "resource": ["N3", "COWOS"], "ai_capacity_wspm": [150.0, 50.0]}
+    )
     compute = pd.DataFrame({"new_h100e": [1e6]}, index=pd.Index([2030], name="year"))
     table, out = balance(demand, supply, compute, load_catalog())
     assert table.set_index("resource").loc["COWOS", "coverage"] == 0.25
@@ -56,27 +58,38 @@ def test_invariants(result: fabnet.GapResult) -> None:
 def test_table_sums_the_parts(result: fabnet.GapResult) -> None:
     t = result.table.set_index(["year", "resource"])
     assert t.loc[(2030, "N3"), "demand_wspm"] == pytest.approx(
-        result.demand.query("year == 2030 and resource == 'N3'")["wspm"].sum())
+        result.demand.query("year == 2030 and resource == 'N3'")["wspm"].sum()
+    )
     assert t.loc[(2030, "COWOS"), "supply_wspm"] == pytest.approx(
-        result.supply.query("year == 2030 and resource == 'COWOS'")["ai_capacity_wspm"].sum())
+        result.supply.query("year == 2030 and resource == 'COWOS'")["ai_capacity_wspm"].sum()
+    )
 
 
 def test_xarray_view(result: fabnet.GapResult) -> None:
     ds = result.to_xarray()
     assert set(ds.dims) >= {"year", "resource", "region", "product"}
     assert ds["demand_wspm"].sel(year=2030, resource="N2").item() == pytest.approx(
-        result.table.set_index(["year", "resource"]).loc[(2030, "N2"), "demand_wspm"])
+        result.table.set_index(["year", "resource"]).loc[(2030, "N2"), "demand_wspm"]
+    )
     assert ds["supply_by_region_wspm"].sum("region").sel(year=2027, resource="COWOS").item() == (
-        pytest.approx(result.table.set_index(["year", "resource"]).loc[(2027, "COWOS"),
-                                                                        "supply_wspm"]))
+        pytest.approx(
+            result.table.set_index(["year", "resource"]).loc[(2027, "COWOS"), "supply_wspm"]
+        )
+    )
     assert ds["demand_wspm"].attrs["units"] == "wspm"
     assert str(ds["binding"].sel(year=2030).item()) == result.binding[2030]
 
 
 def test_csv_export(result: fabnet.GapResult, tmp_path: Path) -> None:
     paths = result.to_csv(tmp_path / "out")
-    assert {p.name for p in paths} == {"gap.csv", "compute.csv", "supply.csv", "demand.csv",
-                                       "euv.csv", "assumptions.csv"}
+    assert {p.name for p in paths} == {
+        "gap.csv",
+        "compute.csv",
+        "supply.csv",
+        "demand.csv",
+        "euv.csv",
+        "assumptions.csv",
+    }
     back = pd.read_csv(tmp_path / "out" / "gap.csv")
     assert len(back) == len(result.table)
 
@@ -93,8 +106,13 @@ def test_assumptions_carry_sources(result: fabnet.GapResult) -> None:
 def test_more_demand_never_lowers_the_shortfall() -> None:
     base = fabnet.load_scenario("altman-2024")
     low = gap(base)
-    more = base.model_copy(update={"demand": base.demand.model_copy(update={
-        "installed": base.demand.installed.model_copy(update={"base_h100e": 8.0e6})})})
+    more = base.model_copy(
+        update={
+            "demand": base.demand.model_copy(
+                update={"installed": base.demand.installed.model_copy(update={"base_h100e": 8.0e6})}
+            )
+        }
+    )
     high = gap(more)
     assert (high.compute["shortfall_h100e"] >= low.compute["shortfall_h100e"] - 1e-6).all()
 

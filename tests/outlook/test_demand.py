@@ -15,7 +15,7 @@ from fabnet.scenario import load_scenario
 
 
 def test_steady_stock_replaces_what_retires() -> None:
-    flows = compute_flows({y: 100.0 for y in range(2000, 2020)}, 4.0)
+    flows = compute_flows(dict.fromkeys(range(2000, 2020), 100.0), 4.0)
     for year in range(2001, 2020):
         assert flows[year] == pytest.approx((100.0, 25.0, 25.0))
 
@@ -31,7 +31,7 @@ def test_growth_adds_the_increase_plus_retirements() -> None:
 
 
 def test_fractional_life_splits_retirements() -> None:
-    stock = {2020: 0.0, 2021: 100.0, **{y: 100.0 for y in range(2022, 2026)}}
+    stock = {2020: 0.0, 2021: 100.0, **dict.fromkeys(range(2022, 2026), 100.0)}
     flows = compute_flows(stock, 1.5)
     # The 2021 vintage (100) retires half in 2022, half in 2023, and is replaced each time.
     assert flows[2022][1] == pytest.approx(50.0)
@@ -73,12 +73,14 @@ def test_h100_wafers_in_2024_by_hand() -> None:
     scenario = load_scenario("altman-2024")
     catalog = load_catalog()
     compute, items = demand_frames(scenario, catalog)
-    row = items[(items["year"] == 2024) & (items["product"] == "H100")
-                & (items["item"] == "logic die")].iloc[0]
+    row = items[
+        (items["year"] == 2024) & (items["product"] == "H100") & (items["item"] == "logic die")
+    ].iloc[0]
     n5 = catalog.get("resources", "N5")
     # D0 four years after N5's HVM start (2020): D∞ + (D0 − D∞)·e^(−t/τ)
     d0 = n5["d0_mature_per_cm2"] + (n5["d0_entry_per_cm2"] - n5["d0_mature_per_cm2"]) * math.exp(
-        -(2024 - n5["hvm_year"]) / n5["d0_tau_years"])  # type: ignore[operator]
+        -(2024 - n5["hvm_year"]) / n5["d0_tau_years"]
+    )  # type: ignore[operator]
     area = 814.0
     gross = math.pi * 150.0**2 / area - math.pi * 300.0 / math.sqrt(2 * area)  # H&P
     yield_ = (1 + d0 * area / 100.0 / 4.0) ** -4.0  # negative binomial, α = 4 (H&P 5th ed.)
@@ -103,9 +105,11 @@ def test_products_add_nothing_where_their_share_is_zero() -> None:
 def test_demand_scales_with_installed_compute(factor: float) -> None:
     base = load_scenario("altman-2024")
     installed = base.demand.installed.model_copy(
-        update={"base_h100e": base.demand.installed.base_h100e * factor})  # type: ignore[operator]
-    scaled = base.model_copy(update={"demand": base.demand.model_copy(
-        update={"installed": installed})})
+        update={"base_h100e": base.demand.installed.base_h100e * factor}
+    )  # type: ignore[operator]
+    scaled = base.model_copy(
+        update={"demand": base.demand.model_copy(update={"installed": installed})}
+    )
     catalog = load_catalog()
     _, items = demand_frames(base, catalog)
     _, more = demand_frames(scaled, catalog)

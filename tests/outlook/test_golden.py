@@ -36,6 +36,7 @@ def test_gap_matches_the_golden_result(name: str, update_golden: bool) -> None:
         for column in frame.columns:
             if frame[column].dtype.kind in "fi":
                 assert frame[column].to_numpy() == pytest.approx(
-                    stored[column].to_numpy(), rel=1e-5, abs=1e-6, nan_ok=True), column
+                    stored[column].to_numpy(), rel=1e-5, abs=1e-6, nan_ok=True
+                ), column
             else:
                 assert frame[column].astype(str).tolist() == stored[column].astype(str).tolist()

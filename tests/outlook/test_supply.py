@@ -11,8 +11,14 @@ from fabnet.scenario import Fab, load_scenario
 
 def _fab(**changes: object) -> Fab:
     fields: dict[str, object] = {
-        "id": "f", "name": "F", "operator": "x", "site": "s", "country": "US",
-        "resource": "N3", "status": "operating", "capacity_wspm": {2025: 10_000.0, 2027: 30_000.0},
+        "id": "f",
+        "name": "F",
+        "operator": "x",
+        "site": "s",
+        "country": "US",
+        "resource": "N3",
+        "status": "operating",
+        "capacity_wspm": {2025: 10_000.0, 2027: 30_000.0},
     }
     fields.update(changes)
     return Fab.model_validate(fields)
@@ -49,21 +55,37 @@ def test_status_weights(status: str, probability: float | None, rule: str, weigh
 
 def test_overrides_exclusions_and_additions(tmp_path: object) -> None:
     catalog = load_catalog()
-    fab = next(f for f in catalog.ids("fabs") if catalog.get("fabs", f).get(
-        "production_start_year") is not None)
+    fab = next(
+        f
+        for f in catalog.ids("fabs")
+        if catalog.get("fabs", f).get("production_start_year") is not None
+    )
     original = catalog.trajectory("fabs", fab, "capacity_wspm")
     start = int(catalog.get("fabs", fab)["production_start_year"])  # type: ignore[arg-type]
     others = [f for f in catalog.ids("fabs") if f != fab][:2]
-    scenario = load_scenario({
-        "name": "t", "extends": "altman-2024",
-        "supply": {
-            "exclude": others,
-            "overrides": [{"id": fab, "production_start_year": start + 2}],
-            "add": [{"id": "new-fab", "name": "New", "operator": "x", "site": "y",
-                     "country": "JP", "resource": "N2", "status": "building",
-                     "probability": 0.5, "capacity_wspm": {2030: 20_000}}],
-        },
-    })
+    scenario = load_scenario(
+        {
+            "name": "t",
+            "extends": "altman-2024",
+            "supply": {
+                "exclude": others,
+                "overrides": [{"id": fab, "production_start_year": start + 2}],
+                "add": [
+                    {
+                        "id": "new-fab",
+                        "name": "New",
+                        "operator": "x",
+                        "site": "y",
+                        "country": "JP",
+                        "resource": "N2",
+                        "status": "building",
+                        "probability": 0.5,
+                        "capacity_wspm": {2030: 20_000},
+                    }
+                ],
+            },
+        }
+    )
     fabs = {f.id: f for f in scenario_fabs(scenario, catalog)}
     assert not set(others) & set(fabs)
     assert fabs[fab].capacity_wspm == {y + 2: c for y, c in original.items()}
@@ -78,8 +100,9 @@ def test_overrides_exclusions_and_additions(tmp_path: object) -> None:
 def test_ai_share_defaults_to_all_of_the_output() -> None:
     # null removes an inherited key (JSON Merge Patch): only N5 keeps a share.
     others = dict.fromkeys(["N7", "N3", "N2", "A16", "HBM", "COWOS"])
-    scenario = load_scenario({"name": "t", "extends": "altman-2024",
-                              "supply": {"ai_share": {"N5": 0.5, **others}}})
+    scenario = load_scenario(
+        {"name": "t", "extends": "altman-2024", "supply": {"ai_share": {"N5": 0.5, **others}}}
+    )
     frame = supply_frame(scenario, load_catalog())
     assert set(frame.loc[frame["resource"] == "N5", "ai_share"]) == {0.5}
     assert set(frame.loc[frame["resource"] == "HBM", "ai_share"]) == {1.0}

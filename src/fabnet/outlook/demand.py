@@ -98,9 +98,7 @@ def compute_flows(
     whole = math.floor(service_life_years)
     frac = service_life_years - whole
     first = installed_h100e[years[0]]
-    added: dict[int, float] = {
-        years[0] - k: first / service_life_years for k in range(whole + 2)
-    }
+    added: dict[int, float] = {years[0] - k: first / service_life_years for k in range(whole + 2)}
     out: dict[int, tuple[float, float, float]] = {}
     previous = first
     for year in years[1:]:
@@ -241,8 +239,11 @@ def demand_frames(scenario: Scenario, catalog: Catalog) -> tuple[pd.DataFrame, p
                 )
             good_wafer = per_wafer_cache[key]
             if not (good_wafer > 0).all():
-                field = {LOGIC_DIE: "logic_die_area_mm2", IO_DIE: "io_die_area_mm2",
-                         PACKAGE: "interposer_area_mm2"}.get(item.kind, item.kind)
+                field = {
+                    LOGIC_DIE: "logic_die_area_mm2",
+                    IO_DIE: "io_die_area_mm2",
+                    PACKAGE: "interposer_area_mm2",
+                }.get(item.kind, item.kind)
                 raise ParameterError(
                     f"products.{product_id}.{field}",
                     f"small enough that a 300 mm {item.resource} wafer yields at least one good"

@@ -1,0 +1,105 @@
+"""The written report in headless Chromium with the network blocked: the plots and the map draw.
+
+Chromium comes from the system (Debian: ``apt-get install chromium``; it cannot be downloaded at
+run time, stack-notes.md pitfall 2). Without it these tests skip, unless ``FABNET_REQUIRE_BROWSER``
+is set (CI), where they fail.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from fabnet.report import write_gap_report
+
+pytestmark = pytest.mark.browser
+
+#: The path plotly.js draws for a geo layer: <g class="layer countries"><path d="M…">.
+GEO_LAYER = r'<g class="layer {name}"[^>]*>\s*<path\b[^>]*?\bd="([^"]*)"'
+
+
+def _chromium() -> str:
+    found = shutil.which("chromium") or shutil.which("chromium-browser")
+    if found:
+        return found
+    if os.environ.get("FABNET_REQUIRE_BROWSER"):
+        pytest.fail(
+            "FABNET_REQUIRE_BROWSER is set but no chromium (or chromium-browser) is on PATH; "
+            "install it with `apt-get install chromium`"
+        )
+    pytest.skip("no chromium on PATH (set FABNET_REQUIRE_BROWSER=1 to make this a failure)")
+
+
+def _dump_dom(page: Path, profile: Path) -> str:
+    """The DOM of ``page`` after its scripts ran, in headless Chromium with no network."""
+    command = [
+        _chromium(),
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--host-resolver-rules=MAP * ~NOTFOUND",  # every host name fails to resolve
+        "--proxy-server=http://127.0.0.1:9",  # … and anything else goes to a closed port
+        f"--user-data-dir={profile}",
+        "--virtual-time-budget=15000",
+        "--dump-dom",
+        page.resolve().as_uri(),
+    ]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=180, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return done.stdout
+
+
+def _layer_path(dom: str, name: str) -> str:
+    match = re.search(GEO_LAYER.format(name=name), dom)
+    return match.group(1) if match else ""
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory: pytest.TempPathFactory, fake_gap: Any) -> Path:
+    folder = tmp_path_factory.mktemp("browser")
+    return write_gap_report(fake_gap, folder / "report.html", generated=dt.date(2026, 1, 2))
+
+
+def test_offline_report_draws_plots_and_map(report: Path, tmp_path: Path) -> None:
+    dom = _dump_dom(report, tmp_path / "profile")
+
+    # Every figure drew its SVG (plotly: <svg class="main-svg"> per figure, layered).
+    for div in ("fig-supply-demand", "fig-shortfall", "fig-fab-map"):
+        start = dom.index(f'id="{div}"')
+        assert 'class="main-svg"' in dom[start : start + 5000], div
+    assert dom.count('class="main-svg"') >= 3
+    # The map drew the countries and the land from the inlined basemap: long SVG paths.
+    countries = _layer_path(dom, "countries")
+    land = _layer_path(dom, "land")
+    assert len(countries) > 10_000, "no country borders: the basemap did not load"
+    assert len(land) > 10_000, "no land: the basemap did not load"
+    assert countries.startswith("M")
+    # The fabs and sites are on it.
+    geo = dom[dom.index('id="fig-fab-map"') :]
+    assert geo.count('class="point"') >= 6 + 22
+
+
+def test_without_inlined_basemap_the_map_is_blank(report: Path, tmp_path: Path) -> None:
+    # The control: the same page without window.PlotlyGeoAssets must try the CDN, fail (no
+    # network) and draw no countries. This shows the test above can fail.
+    text = report.read_text(encoding="utf-8")
+    start = text.index("<script>window.PlotlyGeoAssets = ")
+    end = text.index("</script>", start) + len("</script>")
+    blank = tmp_path / "blank.html"
+    blank.write_text(text[:start] + text[end:], encoding="utf-8")
+
+    dom = _dump_dom(blank, tmp_path / "profile")
+
+    assert dom.count('class="main-svg"') >= 3  # the other plots still draw
+    assert _layer_path(dom, "countries") == ""
