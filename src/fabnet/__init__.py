@@ -10,11 +10,18 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 from fabnet._version import __version__
-from fabnet.exceptions import CatalogError, FabnetError, ParameterError, ScenarioError
+from fabnet.exceptions import (
+    CatalogError,
+    FabnetError,
+    InfeasiblePlanError,
+    ParameterError,
+    ScenarioError,
+)
 
 if TYPE_CHECKING:
     from fabnet.catalog import Catalog, load_catalog
     from fabnet.outlook import GapResult, gap
+    from fabnet.planning import Plan, load_plan, plan
     from fabnet.scenario import Scenario, load_scenario
 
 __all__ = [
@@ -22,13 +29,17 @@ __all__ = [
     "CatalogError",
     "FabnetError",
     "GapResult",
+    "InfeasiblePlanError",
     "ParameterError",
+    "Plan",
     "Scenario",
     "ScenarioError",
     "__version__",
     "gap",
     "load_catalog",
+    "load_plan",
     "load_scenario",
+    "plan",
 ]
 
 _LAZY = {
@@ -36,6 +47,9 @@ _LAZY = {
     "load_catalog": "fabnet.catalog",
     "GapResult": "fabnet.outlook",
     "gap": "fabnet.outlook",
+    "Plan": "fabnet.planning",
+    "load_plan": "fabnet.planning",
+    "plan": "fabnet.planning",
     "Scenario": "fabnet.scenario",
     "load_scenario": "fabnet.scenario",
 }

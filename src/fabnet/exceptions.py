@@ -12,7 +12,9 @@ code  meaning
 0     success
 1     an unexpected internal error (a bug: please report it)
 2     bad input: a scenario, a parameter or a command-line argument
+3     the plan is infeasible (the diagnosis says which limits, where, when)
 4     the packaged reference catalog failed its integrity check
+5     the solver stopped without any solution (e.g. a time limit too short)
 ====  =====================================================================
 """
 
@@ -24,9 +26,11 @@ from typing import Any
 __all__ = [
     "CatalogError",
     "FabnetError",
+    "InfeasiblePlanError",
     "ParameterError",
     "ScenarioError",
     "ScenarioIssue",
+    "SolverError",
 ]
 
 #: Longest rendering of an offending value in a message, in characters.
@@ -133,3 +137,39 @@ class CatalogError(FabnetError, ValueError):
         self.problems = tuple(problems)
         noun = "problem" if len(problems) == 1 else "problems"
         super().__init__(f"{len(problems)} {noun} in the catalog:\n" + "\n".join(problems))
+
+
+class InfeasiblePlanError(FabnetError, RuntimeError):
+    """No plan satisfies the scenario's limits.
+
+    Attributes
+    ----------
+    findings : tuple
+        The limits that had to be broken, in scenario terms (``str()`` of each is a sentence).
+    iis : tuple of str
+        For an LP, the constraints of HiGHS's irreducible infeasible subsystem.
+    """
+
+    exit_code = 3
+
+    def __init__(self, findings: list[Any], iis: tuple[str, ...] = ()) -> None:
+        self.findings = tuple(findings)
+        self.iis = iis
+        lines = [f"- {finding}" for finding in findings] or [
+            "- no single limit explains it (see the constraints below)"
+        ]
+        if iis:
+            lines.append("irreducible infeasible subsystem: " + ", ".join(iis))
+        super().__init__(
+            "the plan is infeasible; to be feasible it would need:\n" + "\n".join(lines)
+        )
+
+
+class SolverError(FabnetError, RuntimeError):
+    """The solver stopped without any solution (status in :attr:`status`)."""
+
+    exit_code = 5
+
+    def __init__(self, status: str, message: str) -> None:
+        self.status = status
+        super().__init__(message)

@@ -86,6 +86,21 @@ class Catalog:
             raise KeyError(f"{ident!r} is not in catalog table {table!r}")
         return dict(entries[ident])
 
+    def number(self, table: str, ident: str, parameter: str, default: float | None = None) -> float:
+        """A numeric figure of one entry; ``default`` when absent (or CatalogError if none).
+
+        >>> load_catalog().number("resources", "N5", "hvm_year")
+        2020.0
+        """
+        value = self.get(table, ident).get(parameter)
+        if value is None:
+            if default is not None:
+                return default
+            raise CatalogError([f"{table}.csv: {ident}: {parameter} is needed but not given"])
+        if not isinstance(value, int | float):
+            raise CatalogError([f"{table}.csv: {ident}: {parameter} is not a number"])
+        return float(value)
+
     def trajectory(self, table: str, ident: str, parameter: str) -> dict[int, float]:
         """A by-year parameter of one entry as ``{year: value}`` (empty if none)."""
         self._entries_of(table)

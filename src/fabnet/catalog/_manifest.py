@@ -91,6 +91,8 @@ TABLES: dict[str, Table] = {
                 "euv_tools_per_kwspm": Param("tools_per_kwspm"),
                 "capex_musd_per_kwspm": Param("musd_per_kwspm", required=True),
                 "module_capacity_wspm": Param("wspm", required=True),
+                "module_power_mw": Param("MW", required=True),
+                "opex_usd_per_wafer": Param("usd_per_wafer", required=True),
                 "hbm_die_area_mm2": Param("mm2"),
                 "hbm_dies_per_stack": Param("count"),
                 "hbm_stack_yield": Param("fraction"),

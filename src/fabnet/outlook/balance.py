@@ -154,11 +154,12 @@ def balance(
     table["category"] = table["resource"].map(
         lambda r: str(catalog.get("resources", r)["category"])
     )
-    table["gap_wspm"] = table["demand_wspm"] - table["supply_wspm"]
+    demand_wspm = table["demand_wspm"].to_numpy(dtype=float)
+    supply_wspm = table["supply_wspm"].to_numpy(dtype=float)
+    table["demand_wspm"], table["supply_wspm"] = demand_wspm, supply_wspm
+    table["gap_wspm"] = demand_wspm - supply_wspm
     with np.errstate(divide="ignore", invalid="ignore"):
-        table["coverage"] = np.where(
-            table["demand_wspm"] > 0, table["supply_wspm"] / table["demand_wspm"], np.nan
-        )
+        table["coverage"] = np.where(demand_wspm > 0, supply_wspm / demand_wspm, np.nan)
     table = table[TABLE_COLUMNS].sort_values(["year", "resource"]).reset_index(drop=True)
 
     covered = table.dropna(subset=["coverage"])

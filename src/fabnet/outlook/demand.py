@@ -150,7 +150,7 @@ def _resource(catalog: Catalog, resource: str, needed: tuple[str, ...]) -> dict[
         raise CatalogError(
             [f"resources.csv: {resource}: the demand model needs {', '.join(missing)}"]
         )
-    return {p: float(entry[p]) for p in needed}  # type: ignore[arg-type]
+    return {p: catalog.number("resources", resource, p) for p in needed}
 
 
 def good_per_wafer(
@@ -288,7 +288,7 @@ def euv_frame(items: pd.DataFrame, catalog: Catalog) -> pd.DataFrame:
 
     per_resource = items.groupby(["year", "resource"], as_index=False)["wspm"].sum()
     factor = {
-        r: float(catalog.get("resources", r).get("euv_tools_per_kwspm", 0.0))  # type: ignore[arg-type]
+        r: catalog.number("resources", r, "euv_tools_per_kwspm", 0.0)
         for r in per_resource["resource"].unique()
     }
     per_resource["tools"] = per_resource["wspm"] * per_resource["resource"].map(factor) / 1000.0

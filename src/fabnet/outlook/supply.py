@@ -126,4 +126,5 @@ def supply_frame(scenario: Scenario, catalog: Catalog) -> pd.DataFrame:
                 )
             )
     frame = pd.DataFrame(rows, columns=SUPPLY_COLUMNS)
-    return frame.astype({"lat": float, "lon": float})
+    numeric = ["lat", "lon", "capacity_wspm", "weight", "ai_share", "ai_capacity_wspm"]
+    return frame.astype(dict.fromkeys(numeric, float) | {"year": int})

@@ -425,6 +425,25 @@ class Policy(_Model):
         None, description="EUV scanners available to new fabs per year."
     )
     max_new_modules_per_year: NonNegativeInt | None = None
+    ramp_profile: list[Share] = Field(
+        default_factory=lambda: [0.25, 0.6, 0.9, 1.0],
+        min_length=1,
+        description="Share of a module's capacity in its first, second, … year online; 1 after.",
+    )
+    asset_life_years: Annotated[float, Field(gt=0.0, le=50.0)] = Field(
+        10.0, description="Straight-line life of a module for its terminal value [years]."
+    )
+    fixed_opex_share: Annotated[float, Field(ge=0.0, le=0.5)] = Field(
+        0.02, description="Fixed operating cost per year online, as a share of module capex."
+    )
+    max_debt_share: Share = Field(
+        0.3, description="Most of a year's capex in a country that debt may finance."
+    )
+    max_unserved_share: Share | None = Field(
+        None,
+        description="Most of each year's new compute that may go unserved (0: all of it must be"
+        " delivered); none: unserved compute is only priced.",
+    )
 
     @model_validator(mode="after")
     def _budget(self) -> Policy:

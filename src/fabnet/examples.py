@@ -1,0 +1,288 @@
+"""Example scenarios: the built-in ones (``altman-2024``…), and deterministic synthetic worlds.
+
+:func:`synthetic_world` builds a valid scenario of any size from a seed, for benchmarks of the
+network planner and for tests; its figures are random draws in plausible ranges, not data.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from fabnet.exceptions import ParameterError
+from fabnet.scenario import Scenario, builtin_names, load_scenario
+
+__all__ = ["builtin_scenarios", "load_example", "synthetic_world"]
+
+#: Catalog resources in the order ``synthetic_world(resources=n)`` takes the first n of.
+RESOURCE_ORDER = ("COWOS", "HBM", "N3", "N2", "N5", "A16", "N7")
+#: Logic nodes from oldest to newest: the product mix shifts along this order.
+_LOGIC_NODES = ("N7", "N5", "N3", "N2", "A16")
+#: Compute of one reticle-class logic die on each node [H100e]: H100 (one N5-class die) = 1;
+#: N3, N2 and A16 per die as the GEN-2026/2028/2031 classes of ``altman-2024``; N7 as A100.
+_H100E_PER_DIE = {"N7": 0.32, "N5": 1.0, "N3": 1.9, "N2": 3.15, "A16": 6.75}
+#: Base coordinates (lat, lon) [deg] of a site in each country, near an existing fab cluster.
+# fmt: off
+_COUNTRIES = {
+    "US": (33.6, -112.1), "TW": (23.5, 120.6), "JP": (33.0, 130.8), "KR": (37.1, 127.2),
+    "DE": (51.1, 13.7), "AE": (24.4, 54.6), "SA": (27.0, 49.6), "SG": (1.35, 103.9),
+    "MY": (5.4, 100.6), "IN": (22.3, 72.2), "IE": (53.4, -6.5), "IL": (31.6, 34.8),
+}
+#: Share of each resource's output available for AI, as in ``altman-2024`` (Epoch, SemiAnalysis).
+_AI_SHARE: dict[str, float | dict[int, float]] = {
+    "N7": 0.05,
+    "N5": {2024: 0.12, 2027: 0.35, 2030: 0.5},
+    "N3": {2024: 0.05, 2025: 0.12, 2027: 0.6, 2030: 0.7},
+    "N2": {2025: 0.1, 2027: 0.4, 2030: 0.6},
+    "A16": {2026: 0.3, 2030: 0.6},
+    "HBM": 0.9, "COWOS": 0.9,
+}
+# fmt: on
+_INVESTOR_TYPES = ("sovereign_fund", "corporate", "government", "lab")
+_SOURCE = "synthetic: fabnet.examples.synthetic_world (random draws, not data)"
+
+
+def builtin_scenarios() -> list[str]:
+    """Names of the built-in scenarios.
+
+    >>> "altman-2024" in builtin_scenarios()
+    True
+    """
+    return builtin_names()
+
+
+def load_example(name: str) -> Scenario:
+    """The built-in scenario ``name``, loaded and validated.
+
+    >>> load_example("altman-2024").horizon.start_year
+    2024
+    """
+    return load_scenario(name)
+
+
+def _check(name: str, value: int, low: int, high: int | None = None) -> None:
+    """Raise a ParameterError unless ``value`` is an int in ``[low, high]``."""
+    ok = isinstance(value, int) and not isinstance(value, bool) and value >= low
+    if not ok or (high is not None and value > high):
+        raise ParameterError(name, f">= {low}" if high is None else f"{low} to {high}", value)
+
+
+def _subset(rng: np.random.Generator, pool: list[str], low: int, high: int) -> list[str]:
+    """A random subset of ``pool`` with ``low..high`` items (capped by its size), pool order."""
+    size = int(rng.integers(low, min(high, len(pool)) + 1))
+    picked = set(rng.choice(len(pool), size=size, replace=False).tolist())
+    return [item for i, item in enumerate(pool) if i in picked]
+
+
+def _cover(rng: np.random.Generator, pool: list[str], count: int) -> list[list[str]]:
+    """``count`` random non-empty subsets of ``pool`` that together hold all of it, pool order."""
+    groups = [set(_subset(rng, pool, 1, len(pool))) for _ in range(count)]
+    for item in pool:
+        if not any(item in group for group in groups):
+            groups[int(rng.integers(count))].add(item)
+    return [[item for item in pool if item in group] for group in groups]
+
+
+def _site_partners(rng: np.random.Generator, partner_ids: list[str], own: int) -> list[str]:
+    """Partner ``own`` and up to two others, in id order."""
+    others = [p for j, p in enumerate(partner_ids) if j != own]
+    return sorted([partner_ids[own], *_subset(rng, others, 0, 2)])
+
+
+def _rows(kind: str, **columns: list[Any]) -> list[dict[str, Any]]:
+    """Entities ``site-001``, ``partner-01``… with a name, a source, and one field per column."""
+    count, width = len(next(iter(columns.values()))), 3 if kind == "site" else 2
+    return [
+        {"id": f"{kind}-{i + 1:0{width}d}", "name": f"Synthetic {kind} {i + 1}"}
+        | {field: values[i] for field, values in columns.items()}
+        | {"source": _SOURCE}
+        for i in range(count)
+    ]
+
+
+def _mix(rng: np.random.Generator, nodes: list[str], years: list[int]) -> dict[str, Any]:
+    """Mix shares at ``years`` moving from the oldest to the newest node; sum to 1 each year."""
+    mix: dict[str, dict[int, float]] = {f"PROD-{node}": {} for node in nodes}
+    position = np.linspace(0.0, 1.0, len(nodes)) if len(nodes) > 1 else np.zeros(1)
+    for year, phase in zip(years, np.linspace(0.0, 1.0, len(years)), strict=True):
+        weight = np.exp(-(((position - phase) / 0.35) ** 2)) * rng.uniform(0.8, 1.2, len(nodes))
+        shares = [round(float(w), 3) for w in weight / weight.sum()]
+        top = int(np.argmax(shares))
+        shares[top] = round(1.0 - sum(s for i, s in enumerate(shares) if i != top), 3)
+        for node, share in zip(nodes, shares, strict=True):
+            mix[f"PROD-{node}"][year] = share
+    return mix
+
+
+def _product(rng: np.random.Generator, node: str, dies: int, chosen: list[str]) -> dict[str, Any]:
+    """Product ``PROD-<node>`` with ``dies`` logic dies, using every resource in ``chosen``."""
+    product: dict[str, Any] = {
+        "id": f"PROD-{node}",
+        "name": f"Synthetic accelerator on {node}",
+        "vendor": "synthetic",
+        "h100e_per_unit": round(dies * _H100E_PER_DIE[node] * float(rng.uniform(0.95, 1.05)), 3),
+        "logic_die_count": dies,
+        "logic_die_area_mm2": round(float(rng.uniform(600.0, 820.0))),
+        "logic_node": node,
+        "hbm_stacks": int(rng.integers(6, 13)) if "HBM" in chosen else 0,
+        "source": _SOURCE,
+    }
+    if "COWOS" in chosen:
+        product |= {
+            "packaging": "COWOS",
+            "packaging_type": "CoWoS-L",
+            "interposer_area_mm2": round(float(rng.uniform(2000.0, 5000.0))),
+        }
+    return product
+
+
+def synthetic_world(  # noqa: PLR0917 - sizes are read positionally by benchmarks
+    sites: int = 20,
+    resources: int = 6,
+    years: int = 16,
+    partners: int = 4,
+    investors: int = 5,
+    seed: int = 0,
+    *,
+    start_year: int = 2025,
+) -> Scenario:
+    """A deterministic synthetic scenario of the given size, for benchmarks and tests.
+
+    Parameters
+    ----------
+    sites : int
+        Candidate sites (≥ 1), spread round-robin over 12 countries in a seeded order.
+    resources : int
+        How many catalog resources are in play (1 to 7): the first n of COWOS, HBM, N3, N2, N5,
+        A16, N7.
+    years : int
+        Length of the horizon (≥ 2) [years]: ``start_year .. start_year + years − 1``.
+    partners : int
+        Chipmakers (≥ 1); together they run every chosen resource.
+    investors : int
+        Funders (≥ 1); together they fund every country that has a site.
+    seed : int
+        Seed of ``numpy.random.default_rng`` (≥ 0), the only source of randomness.
+    start_year : int
+        First year of the horizon.
+
+    Returns
+    -------
+    Scenario
+        Validated by :func:`fabnet.scenario.load_scenario`; equal for equal arguments.
+
+    Raises
+    ------
+    ParameterError
+        If a count is out of range, naming the parameter.
+
+    Notes
+    -----
+    Demand: ~4 M H100e installed in ``start_year`` (as ``altman-2024``), growing by annual
+    multipliers drawn in [1.5, 2.0] and falling over time, served 5 years. One product
+    ``PROD-<node>`` per chosen logic node (one or two 600–820 mm² dies, 6–12 HBM stacks if HBM
+    is chosen, a 2,000–5,000 mm² CoWoS interposer if COWOS is), so every chosen resource is
+    used; the mix moves from older to newer nodes. With ``resources`` ≤ 2 no logic node is
+    chosen and one product on N5 is added, so N5 is used as well (and is the only logic node).
+    Sites, partners, investors and subsidies have synthetic ids, so no catalog default applies.
+
+    Examples
+    --------
+    >>> world = synthetic_world(sites=5, seed=1)
+    >>> world.name
+    'synthetic-s5-r6-y16-p4-i5-seed1'
+    >>> len(world.sites), len(world.partners), world.years[0], world.years[-1]
+    (5, 4, 2025, 2040)
+    >>> synthetic_world(sites=5, seed=1) == world
+    True
+    """
+    _check("start_year", start_year, 1990, 2099)
+    for name, value in (("sites", sites), ("partners", partners), ("investors", investors)):
+        _check(name, value, 1)
+    _check("resources", resources, 1, len(RESOURCE_ORDER))
+    _check("years", years, 2, 2101 - start_year)
+    _check("seed", seed, 0)
+    rng = np.random.default_rng(seed)
+    chosen = list(RESOURCE_ORDER[:resources])
+    nodes = [node for node in _LOGIC_NODES if node in chosen] or ["N5"]
+    end_year = start_year + years - 1
+
+    stages = list(range(start_year, end_year, 3))  # a growth multiplier every three years
+    rates = np.round(np.sort(rng.uniform(1.5, 2.0, len(stages)))[::-1], 3).tolist()
+    growth = dict(zip(stages, rates, strict=True))  # falling over time
+    marks = sorted({start_year + round(i) for i in np.linspace(0, years - 1, min(years, 5))})
+    # Die counts never fall with the node, so compute per unit rises from node to node.
+    dies = np.sort(rng.integers(1, 3, len(nodes))).tolist()
+    products = [_product(rng, n, d, chosen) for n, d in zip(nodes, dies, strict=True)]
+
+    country_order = [list(_COUNTRIES)[i] for i in rng.permutation(len(_COUNTRIES))]
+    site_country = [country_order[i % len(country_order)] for i in range(sites)]
+    partner_ids = [f"partner-{j + 1:02d}" for j in range(partners)]
+    modules = rng.integers(2, 7, sites)
+    coords = np.array([_COUNTRIES[c] for c in site_country]) + rng.uniform(-0.5, 0.5, (sites, 2))
+    site_rows = _rows(
+        "site",
+        country=site_country,
+        # partner i % partners first, so that every partner may build somewhere
+        partners=[_site_partners(rng, partner_ids, i % partners) for i in range(sites)],
+        max_modules=modules.tolist(),
+        power_mw=np.round(150.0 * modules * rng.uniform(0.9, 1.2, sites)).tolist(),
+        lat=np.round(coords[:, 0], 3).tolist(),
+        lon=np.round(coords[:, 1], 3).tolist(),
+    )
+    site_countries = [c for c in _COUNTRIES if c in site_country]
+    partner_rows = _rows(
+        "partner",
+        country=rng.choice(list(_COUNTRIES), partners).tolist(),
+        resources=_cover(rng, chosen, partners),
+        max_starts_per_year=rng.integers(1, 7, partners).tolist(),
+        lead_time_factor=np.round(rng.uniform(1.0, 1.5, partners), 2).tolist(),
+    )
+    commitment = np.round(rng.uniform(5_000.0, 60_000.0, investors), -1)
+    investor_rows = _rows(
+        "investor",
+        type=rng.choice(_INVESTOR_TYPES, investors).tolist(),
+        country=rng.choice(list(_COUNTRIES), investors).tolist(),
+        commitment_musd=commitment.tolist(),
+        annual_cap_musd=np.round(0.2 * commitment, 1).tolist(),
+        countries=_cover(rng, site_countries, investors),
+        hurdle_rate=np.round(rng.uniform(0.03, 0.12, investors), 3).tolist(),
+    )
+    programmes = int(rng.integers(3, 7))
+    subsidy_rows = _rows(
+        "subsidy",
+        countries=[_subset(rng, site_countries, 1, 2) for _ in range(programmes)],
+        capex_share=np.round(rng.uniform(0.05, 0.4, programmes), 3).tolist(),
+        cap_musd=np.round(rng.uniform(2_000.0, 10_000.0, programmes), -1).tolist(),
+    )
+
+    ai_share = {r: _AI_SHARE[r] for r in RESOURCE_ORDER if r in {*chosen, *nodes}}
+    arguments = (
+        f"{sites=}, {resources=}, {years=}, {partners=}, {investors=}, {seed=}, {start_year=}"
+    )
+    name = f"synthetic-s{sites}-r{resources}-y{years}-p{partners}-i{investors}-seed{seed}"
+    data: dict[str, Any] = {
+        "name": name[:64],  # the longest id allowed
+        "description": f"Synthetic (random figures, not data): synthetic_world({arguments})",
+        "horizon": {"start_year": start_year, "end_year": end_year, "step_years": 1},
+        "demand": {
+            "installed": {"base_year": start_year, "base_h100e": 4.0e6, "growth": growth},
+            "service_life_years": 5,
+            "mix": _mix(rng, nodes, marks),
+            "mix_flexibility": 0.1,
+        },
+        "products": products,
+        "supply": {"fabs": "all", "announced": "probability", "ai_share": ai_share},
+        "sites": site_rows,
+        "partners": partner_rows,
+        "investors": investor_rows,
+        "subsidies": subsidy_rows,
+        "policy": {
+            "objective": "min_cost",
+            "discount_rate": 0.08,
+            "regional_caps": {"TW": 0.5} if "TW" in site_countries else {},
+            "earliest_start_year": start_year + 1,
+        },
+    }
+    return load_scenario(data)

@@ -1,0 +1,257 @@
+"""The planner's input: labelled arrays assembled from a scenario, the catalog and the gap.
+
+Units inside the model (chosen so that coefficients stay within a few orders of magnitude):
+capacity in kwspm (1,000 wafer starts per month), accelerators in millions of units, compute in
+millions of H100e (M H100e), money in USD millions (musd).
+
+A *project* is one (site, partner, resource) where the site allows the partner and the partner
+runs the resource; it can start any whole number of modules per year. Its lead time is the
+region's permit + design + construction months times the partner's lead-time factor, rounded up
+to whole years; a module started in year τ spends its capex evenly over the lead years, comes
+online in τ + L and ramps up by ``policy.ramp_profile``.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from fabnet.catalog import Catalog
+from fabnet.scenario import Scenario, interpolate
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from fabnet.outlook import GapResult
+
+#: Wafers per year per kwspm of capacity.
+WAFERS_PER_KWSPM_YEAR = 12_000.0
+
+
+@dataclass(frozen=True)
+class PlanData:
+    """Everything the planning model needs, as pandas objects indexed by readable labels."""
+
+    scenario: Scenario
+    years: list[int]
+    projects: pd.DataFrame  # index project: site, partner, resource, country, region, ...
+    resources: list[str]
+    products: pd.DataFrame  # index product: h100e
+    need: pd.DataFrame  # index (product, resource), columns years: kwspm per M units a year
+    mix: pd.DataFrame  # index product, columns years: share of new compute
+    new_compute: pd.Series  # year → M H100e wanted
+    existing: pd.DataFrame  # index resource, columns years: AI supply of existing fabs, kwspm
+    wafer_cost: pd.Series  # resource → USD per wafer bought from existing supply
+    opex: pd.Series  # resource → USD per wafer made in new fabs
+    investors: pd.DataFrame
+    funding: pd.DataFrame  # index (investor, country): 1 where the investor funds the country
+    subsidies: pd.DataFrame
+    subsidy_countries: pd.DataFrame  # index (programme, country)
+    sites: pd.DataFrame
+    discount: pd.Series  # year → discount factor
+    ramp: list[float] = field(default_factory=list)
+
+    @property
+    def countries(self) -> list[str]:
+        """Countries with at least one project."""
+        return sorted(set(self.projects["country"]))
+
+
+def lead_years(permit_months: float, construction_months: float, factor: float) -> int:
+    """Whole years from a module's start to its first output.
+
+    >>> lead_years(17, 24, 1.0), lead_years(9.5, 13, 1.0), lead_years(9.5, 13, 1.5)
+    (4, 2, 3)
+    """
+    return max(1, math.ceil((permit_months + construction_months) * factor / 12.0))
+
+
+def build_data(scenario: Scenario, catalog: Catalog, outlook: GapResult) -> PlanData:
+    """Assemble :class:`PlanData` from a scenario, the catalog and its gap outlook."""
+    import pandas as pd
+
+    years = scenario.years
+    partners = {p.id: p for p in scenario.partners}
+    resources = sorted(set(outlook.table["resource"]))
+    rows = []
+    for site in scenario.sites:
+        region = str(catalog.get("countries", site.country)["region"])
+        months = catalog.number("regions", region, "permit_design_months") + catalog.number(
+            "regions", region, "construction_months"
+        )
+        for partner_id in site.partners:
+            partner = partners[partner_id]
+            for resource in partner.resources:
+                if resource not in resources:
+                    continue
+                module = catalog.number("resources", resource, "module_capacity_wspm") / 1000.0
+                capex = (
+                    catalog.number("resources", resource, "capex_musd_per_kwspm")
+                    * module
+                    * catalog.number("regions", region, "capex_factor")
+                )
+                euv = catalog.number("resources", resource, "euv_tools_per_kwspm", 0.0)
+                rows.append(
+                    {
+                        "project": f"{site.id}/{partner_id}/{resource}",
+                        "site": site.id,
+                        "partner": partner_id,
+                        "resource": resource,
+                        "country": site.country,
+                        "region": region,
+                        "module_kwspm": module,
+                        "lead_years": lead_years(months, 0.0, partner.lead_time_factor),
+                        "capex_musd": capex,
+                        "power_mw": catalog.number("resources", resource, "module_power_mw"),
+                        "euv_tools": euv * module,
+                        "earliest_year": _earliest(
+                            scenario, site.id, site.country, partner_id, resource
+                        ),
+                        "lat": site.lat,
+                        "lon": site.lon,
+                    }
+                )
+    projects = (
+        pd.DataFrame(rows).set_index("project")
+        if rows
+        else pd.DataFrame(
+            columns=[
+                "site",
+                "partner",
+                "resource",
+                "country",
+                "region",
+                "module_kwspm",
+                "lead_years",
+                "capex_musd",
+                "power_mw",
+                "euv_tools",
+                "earliest_year",
+                "lat",
+                "lon",
+            ]
+        ).rename_axis("project")
+    )
+
+    mix_products = [p for p in scenario.demand.mix if p in {q.id for q in scenario.products}]
+    h100e = {p.id: float(p.h100e_per_unit or 0.0) for p in scenario.products}
+    products = pd.DataFrame(
+        {"h100e": [h100e[p] for p in mix_products]}, index=pd.Index(mix_products, name="product")
+    )
+    mix = (
+        pd.DataFrame(
+            [[interpolate(scenario.demand.mix[p], y) for y in years] for p in mix_products],
+            index=products.index,
+            columns=years,
+        )
+        .clip(0, 1)
+        .round(12)
+    )
+    # Requirement per unit from the outlook's bill of materials: wafers per unit and year.
+    demand = outlook.demand
+    per_unit = demand.assign(
+        per_unit=np.where(demand["units"] > 0, demand["wafers_per_year"] / demand["units"], 0.0)
+    )
+    # Units of a product vary by year but its wafers per unit only through D0 learning; take
+    # each year's value and fill years without output from the nearest year that has one.
+    need = (
+        per_unit.groupby(["product", "resource", "year"])["per_unit"]
+        .sum()
+        .unstack("year")
+        .reindex(columns=years)
+    )
+    need = need.replace(0.0, np.nan).ffill(axis=1).bfill(axis=1).fillna(0.0)
+    need = need * 1e6 / WAFERS_PER_KWSPM_YEAR  # kwspm per million units a year
+    missing = [p for p in mix_products if p not in need.index.get_level_values("product")]
+    if missing:  # products with no output over the whole horizon still need a row
+        products = products.drop(index=missing)
+        mix = mix.drop(index=missing)
+
+    existing = (
+        outlook.supply.groupby(["resource", "year"])["ai_capacity_wspm"]
+        .sum()
+        .unstack("year")
+        .reindex(index=resources, columns=years)
+        .fillna(0.0)
+        / 1000.0
+    )
+    wafer_cost = pd.Series(
+        {r: catalog.number("resources", r, "wafer_price_usd") for r in resources}, dtype=float
+    )
+    opex = pd.Series(
+        {r: catalog.number("resources", r, "opex_usd_per_wafer") for r in resources}, dtype=float
+    )
+    investors = pd.DataFrame(
+        [
+            {
+                "investor": i.id,
+                "commitment_musd": i.commitment_musd,
+                "annual_cap_musd": i.annual_cap_musd,
+            }
+            for i in scenario.investors
+        ],
+        columns=["investor", "commitment_musd", "annual_cap_musd"],
+    ).set_index("investor")
+    funding = pd.DataFrame(
+        [{"investor": i.id, "country": c} for i in scenario.investors for c in i.countries],
+        columns=["investor", "country"],
+    )
+    subsidies = pd.DataFrame(
+        [
+            {"programme": s.id, "capex_share": s.capex_share, "cap_musd": s.cap_musd}
+            for s in scenario.subsidies
+        ],
+        columns=["programme", "capex_share", "cap_musd"],
+    ).set_index("programme")
+    subsidy_countries = pd.DataFrame(
+        [{"programme": s.id, "country": c} for s in scenario.subsidies for c in s.countries],
+        columns=["programme", "country"],
+    )
+    sites = pd.DataFrame(
+        [
+            {
+                "site": s.id,
+                "max_modules": s.max_modules,
+                "power_mw": np.nan if s.power_mw is None else s.power_mw,
+            }
+            for s in scenario.sites
+        ],
+        columns=["site", "max_modules", "power_mw"],
+    ).set_index("site")
+    rate = scenario.policy.discount_rate
+    discount = pd.Series({y: (1.0 + rate) ** -(y - years[0]) for y in years})
+    new_compute = outlook.compute["new_h100e"].reindex(years).fillna(0.0) / 1e6
+    return PlanData(
+        scenario=scenario,
+        years=years,
+        projects=projects,
+        resources=resources,
+        products=products,
+        need=need,
+        mix=mix,
+        new_compute=new_compute,
+        existing=existing,
+        wafer_cost=wafer_cost,
+        opex=opex,
+        investors=investors,
+        funding=funding,
+        subsidies=subsidies,
+        subsidy_countries=subsidy_countries,
+        sites=sites,
+        discount=discount,
+        ramp=list(scenario.policy.ramp_profile),
+    )
+
+
+def _earliest(scenario: Scenario, site: str, country: str, partner: str, resource: str) -> int:
+    """The first year a module of this project may start (policy earliest starts)."""
+    policy = scenario.policy
+    year = max(scenario.years[0], policy.earliest_start_year or scenario.years[0])
+    for rule in policy.earliest_starts:
+        selectors = {"site": site, "country": country, "partner": partner, "resource": resource}
+        if all(getattr(rule, k) in (None, v) for k, v in selectors.items()):
+            year = max(year, rule.year)
+    return year
