@@ -67,7 +67,8 @@ def _tiny(installed: dict[int, float], **policy: Any) -> dict[str, Any]:
     spec = importlib.util.spec_from_file_location(
         "planning_conftest", Path(__file__).with_name("conftest.py")
     )
-    assert spec is not None and spec.loader is not None
+    assert spec is not None
+    assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module.tiny(installed, **policy)  # type: ignore[no-any-return]
