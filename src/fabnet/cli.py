@@ -260,6 +260,125 @@ def gap(
             out.print(f"wrote {report}")
 
 
+@app.command(
+    epilog="Examples:\n\n    fabnet plan\n\n    fabnet plan altman-2024 --time-limit 120"
+    " --gap 0.005 --out plan/ --report plan.html\n\n    fabnet plan my.yaml --objective"
+    " max_compute --budget 100000\n\nExit code 3 with a diagnosis when the plan is infeasible,"
+    " 5 when the solver found no plan in time."
+)
+def plan(
+    scenario: ScenarioArg = DEFAULT_SCENARIO,
+    time_limit: Annotated[
+        float | None, typer.Option("--time-limit", min=0.1, help="Solver time limit [s].")
+    ] = None,
+    gap: Annotated[
+        float | None, typer.Option("--gap", min=0.0, max=1.0, help="Relative MIP gap to stop at.")
+    ] = None,
+    threads: Annotated[int | None, typer.Option("--threads", min=0, help="Solver threads.")] = None,
+    objective: Annotated[
+        str | None, typer.Option("--objective", help="min_cost or max_compute.")
+    ] = None,
+    budget: Annotated[
+        float | None, typer.Option("--budget", min=0.0, help="Budget for max_compute [musd].")
+    ] = None,
+    relax: Annotated[
+        bool, typer.Option("--relax", help="Solve the LP relaxation (fractional modules).")
+    ] = False,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Save the plan (Parquet + JSON) to this folder.")
+    ] = None,
+    report: Annotated[
+        Path | None, typer.Option("--report", help="Write the HTML report to this file.")
+    ] = None,
+) -> None:
+    """Plan the network: which fab modules to start where, when, with which partner and funded
+    by whom, at least cost (or most compute within a budget)."""
+    with _guard():
+        from rich.live import Live
+        from rich.table import Table
+
+        from fabnet.exceptions import ParameterError
+        from fabnet.options import Options
+        from fabnet.planning import Progress
+        from fabnet.planning import plan as make_plan
+
+        if objective not in (None, "min_cost", "max_compute"):
+            raise ParameterError("--objective", "min_cost or max_compute", objective)
+        loaded, catalog = _load(scenario)
+        err = _console(stderr=True)
+        status = Table.grid(padding=(0, 2))
+
+        def show(progress: Progress) -> Table:
+            grid = Table.grid(padding=(0, 2))
+            grid.add_row(
+                "solving",
+                f"{progress.seconds:6.1f} s",
+                f"incumbent {progress.incumbent:,.6g}",
+                f"bound {progress.bound:,.6g}",
+                f"gap {progress.gap:.2%}",
+            )
+            return grid
+
+        with Live(
+            status,
+            console=err,
+            transient=True,
+            auto_refresh=Options.from_env().progress and err.is_terminal,
+        ) as live:
+            result = make_plan(
+                loaded,
+                catalog=catalog,
+                time_limit_s=time_limit,
+                mip_gap=gap,
+                threads=threads,
+                objective=objective,  # type: ignore[arg-type]
+                budget_musd=budget,
+                relax=relax,
+                on_progress=lambda p: live.update(show(p)),
+            )
+        stats = result.stats
+        out_console = _console()
+        head = Table(title=f"Plan {loaded.name}: {stats['status']}", title_justify="left")
+        for column in ("objective", "bound", "gap", "modules", "capex", "unserved", "solve s"):
+            head.add_column(column, justify="right")
+        head.add_row(
+            f"{stats['objective']:,.6g}",
+            f"{stats['bound']:,.6g}",
+            f"{stats['gap']:.2%}",
+            f"{int(result.builds['modules'].sum())}",
+            f"${result.builds['capex_musd'].sum() / 1e3:,.1f} B",
+            f"{_h100e(result.compute['unserved_h100e'].sum())} H100e",
+            f"{stats['solve_seconds']:.1f}",
+        )
+        out_console.print(head)
+        builds = Table(
+            title="New modules by resource and region (start years)", title_justify="left"
+        )
+        for column in ("resource", "region", "modules", "capex", "starts"):
+            builds.add_column(
+                column, justify="left" if column in ("resource", "region", "starts") else "right"
+            )
+        grouped = result.builds.groupby(["resource", "region"])
+        for (resource, region), rows in grouped:
+            builds.add_row(
+                str(resource),
+                str(region),
+                str(int(rows["modules"].sum())),
+                f"${rows['capex_musd'].sum() / 1e3:,.1f} B",
+                ", ".join(str(y) for y in sorted(set(rows["start_year"]))),
+            )
+        out_console.print(builds)
+        if out is not None:
+            result.save(out)
+            out_console.print(f"saved the plan to {out}")
+        if report is not None:
+            from fabnet.outlook import gap as compute_gap
+            from fabnet.report import write_plan_report
+
+            write_plan_report(result, compute_gap(loaded, catalog=catalog), report)
+            out_console.print(f"wrote {report}")
+
+
 def _is_file(ref: str) -> bool:
     return ref.endswith((".yaml", ".yml")) or "/" in ref or Path(ref).exists()
 

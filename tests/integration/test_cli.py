@@ -165,3 +165,33 @@ def test_gap_impossible_physics_exits_2(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     assert "products.GEN-2031.interposer_area_mm2: must be small enough" in result.stderr
+
+
+def test_plan_prints_and_saves(tmp_path: Path) -> None:
+    result = fabnet("plan", "altman-2024", "--time-limit", "60", "--out", str(tmp_path / "p"))
+    assert result.returncode == 0, result.stderr
+    assert "Plan altman-2024:" in result.stdout
+    assert "New modules by resource and region" in result.stdout
+    assert "Running HiGHS" not in result.stdout
+    assert (tmp_path / "p" / "builds.parquet").exists()
+    assert (tmp_path / "p" / "scenario.yaml").exists()
+
+
+def test_plan_infeasible_exits_3_with_a_diagnosis(tmp_path: Path) -> None:
+    path = tmp_path / "must-serve.yaml"
+    path.write_text(
+        "name: must-serve\nextends: altman-2024\npolicy:\n  max_unserved_share: 0.0\n",
+        encoding="utf-8",
+    )
+    result = fabnet("plan", str(path), "--time-limit", "60")
+    assert result.returncode == 3, result.stderr
+    assert "Traceback" not in result.stderr
+    assert "the plan is infeasible; to be feasible it would need:" in result.stderr
+    # Serving all of altman-2024's demand needs more modules than its sites hold.
+    assert "module limit" in result.stderr
+
+
+def test_plan_bad_objective_exits_2() -> None:
+    result = fabnet("plan", "--objective", "max_profit")
+    assert result.returncode == 2
+    assert "--objective: must be min_cost or max_compute" in result.stderr

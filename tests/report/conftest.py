@@ -1,4 +1,4 @@
-"""A small, hand-made gap result for the report tests.
+"""A small, hand-made gap result and plan for the report tests.
 
 :class:`FakeGap` has exactly the attributes of :class:`fabnet.outlook.GapResult` that the report
 reads; its frames are small enough to count the traces of every figure by hand:
@@ -7,6 +7,9 @@ reads; its frames are small enough to count the traces of every figure by hand:
 * supply by (resource, region): N5 TW+US, N3 US+JP, HBM KR, COWOS TW — 6 areas;
 * located fabs by resource: N5 (2), N3 (1: the US one has no coordinates), HBM (2), COWOS (1);
   statuses among them: operating, building, announced.
+
+:class:`FakePlan` has the attributes of :class:`fabnet.planning.Plan`, around the same scenario
+and years; its contents are listed above :data:`BUILDS`.
 """
 
 from __future__ import annotations
@@ -172,3 +175,146 @@ def fake_gap(altman: Scenario) -> FakeGap:
 def make_fake_gap() -> Any:
     """:func:`make_gap`, for tests that need the small result around another scenario."""
     return make_gap
+
+
+# ---------------------------------------------------------------------------------------------
+# A small, hand-made plan around the same scenario and years.
+#
+# * builds (6 rows): N3 at tw-chiayi and us-az-phoenix (two partners), COWOS at tw-chiayi,
+#   jp-kumamoto and at "xx-nowhere" (no coordinates, not a scenario site); regions EU, JP, TW,
+#   US; us-az-phoenix/tsmc comes online only at the end of the horizon (no operating bar);
+# * new capacity by (resource, region): COWOS TW+JP, N3 TW+US — 4 areas;
+# * capex 2024–2025 (2026 is all zero); investors microsoft > openai > softbank.
+# ---------------------------------------------------------------------------------------------
+
+#: project, site, country, region, partner, resource, modules, start, online, capex, lat, lon
+BUILDS: list[tuple[str, str, str, str, str, str, int, int, int, float, float, float]] = [
+    ("tw-chiayi/tsmc/COWOS", "tw-chiayi", "TW", "TW", "tsmc", "COWOS", 2, 2024, 2025, 1800.0,
+     23.46, 120.33),
+    ("tw-chiayi/tsmc/N3", "tw-chiayi", "TW", "TW", "tsmc", "N3", 1, 2024, 2026, 5000.0,
+     23.46, 120.33),
+    ("us-az-phoenix/tsmc/N3", "us-az-phoenix", "US", "US", "tsmc", "N3", 3, 2024, 2027, 15000.0,
+     33.78, -112.16),
+    ("us-az-phoenix/consortium/N3", "us-az-phoenix", "US", "US", "consortium", "N3", 1, 2025,
+     2026, 5000.0, 33.78, -112.16),
+    ("jp-kumamoto/tsmc/COWOS", "jp-kumamoto", "JP", "JP", "tsmc", "COWOS", 1, 2025, 2026, 900.0,
+     32.88, 130.83),
+    ("xx-nowhere/acme/COWOS", "xx-nowhere", "XX", "EU", "acme", "COWOS", 1, 2025, 2026, 900.0,
+     math.nan, math.nan),
+]  # fmt: skip
+
+#: year, resource, region, new capacity [wspm]
+NEW_CAPACITY = [
+    (2025, "COWOS", "TW", 10e3),
+    (2026, "COWOS", "TW", 10e3),
+    (2026, "COWOS", "JP", 5e3),
+    (2026, "COWOS", "EU", 5e3),
+    (2026, "N3", "TW", 2e3),
+    (2026, "N3", "US", 1e3),
+]
+
+#: country, year, capex, grants, debt, investors [musd]
+CAPEX = [
+    ("TW", 2024, 3400.0, 400.0, 0.0, 3000.0),
+    ("US", 2024, 7500.0, 1500.0, 1000.0, 5000.0),
+    ("US", 2025, 12500.0, 2500.0, 3000.0, 7000.0),
+    ("JP", 2025, 900.0, 300.0, 0.0, 600.0),
+    ("TW", 2026, 0.0, 0.0, 0.0, 0.0),
+]
+
+#: year, investor, country, funding [musd]
+FUNDING = [
+    (2024, "openai", "TW", 3000.0),
+    (2024, "microsoft", "US", 5000.0),
+    (2025, "microsoft", "US", 7000.0),
+    (2025, "softbank", "JP", 600.0),
+]
+
+#: Expected counts for this plan.
+PLAN_RESOURCES = ["N3", "COWOS"]
+NEW_AREAS = 5
+MAPPED_SITES = {"N3": 2, "COWOS": 2}  # (resource, site) pairs with coordinates
+
+
+@dataclass(frozen=True)
+class FakePlan:
+    """The attributes of :class:`fabnet.planning.Plan` (the report reads all but two)."""
+
+    scenario: Any
+    builds: pd.DataFrame = field(repr=False)
+    capacity: pd.DataFrame = field(repr=False)
+    production: pd.DataFrame = field(repr=False)
+    accelerators: pd.DataFrame = field(repr=False)
+    compute: pd.DataFrame = field(repr=False)
+    capex: pd.DataFrame = field(repr=False)
+    funding: pd.DataFrame = field(repr=False)
+    stats: dict[str, Any] = field(default_factory=dict)
+
+
+def make_plan(scenario: Scenario | Any) -> FakePlan:
+    """A small plan around ``scenario``."""
+    builds = pd.DataFrame(
+        BUILDS,
+        columns=["project", "site", "country", "region", "partner", "resource", "modules",
+                 "start_year", "online_year", "capex_musd", "lat", "lon"],
+    )  # fmt: skip
+    capacity = pd.DataFrame(NEW_CAPACITY, columns=["year", "resource", "region", "new_wspm"])
+    production = pd.DataFrame(
+        [(resource, year, 1e3, 0.0) for resource in RESOURCES for year in YEARS],
+        columns=["resource", "year", "existing_wspm", "new_wspm"],
+    )
+    accelerators = pd.DataFrame(
+        [("B200", year, 1e5) for year in YEARS], columns=["product", "year", "units"]
+    )
+    compute = pd.DataFrame(
+        {
+            "year": YEARS,
+            "wanted_h100e": [2e6, 5e6, 12e6],
+            "delivered_h100e": [2e6, 4e6, 9e6],
+            "unserved_h100e": [0.0, 1e6, 3e6],
+            "shadow_price_usd_per_h100e": [1500.0, 25000.0, math.nan],
+        }
+    )
+    capex = pd.DataFrame(
+        CAPEX,
+        columns=["country", "year", "capex_musd", "grants_musd", "debt_musd", "investors_musd"],
+    )
+    funding = pd.DataFrame(FUNDING, columns=["year", "investor", "country", "musd"])
+    stats = {
+        "status": "optimal",
+        "objective": 123456.7,
+        "bound": 123000.0,
+        "gap": 0.0037,
+        "variables": 1200,
+        "constraints": 900,
+        "integer_variables": 300,
+        "projects": 12,
+        "objective_sense": "min_cost",
+        "build_seconds": 0.5,
+        "solve_seconds": 1.5,
+        "shadow_price_seconds": 0.25,
+        "extract_seconds": 0.01,
+    }
+    return FakePlan(
+        scenario=scenario,
+        builds=builds,
+        capacity=capacity,
+        production=production,
+        accelerators=accelerators,
+        compute=compute,
+        capex=capex,
+        funding=funding,
+        stats=stats,
+    )
+
+
+@pytest.fixture(scope="session")
+def fake_plan(altman: Scenario) -> FakePlan:
+    """The small plan around the built-in scenario."""
+    return make_plan(altman)
+
+
+@pytest.fixture(scope="session")
+def make_fake_plan() -> Any:
+    """:func:`make_plan`, for tests that need the small plan around another scenario."""
+    return make_plan

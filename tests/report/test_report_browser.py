@@ -1,4 +1,4 @@
-"""The written report in headless Chromium with the network blocked: the plots and the map draw.
+"""The written reports in headless Chromium with the network blocked: the plots and maps draw.
 
 Chromium comes from the system (Debian: ``apt-get install chromium``; it cannot be downloaded at
 run time, stack-notes.md pitfall 2). Without it these tests skip, unless ``FABNET_REQUIRE_BROWSER``
@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from fabnet.report import write_gap_report
+from fabnet.report import write_gap_report, write_plan_report
 
 pytestmark = pytest.mark.browser
 
@@ -60,6 +60,13 @@ def _dump_dom(page: Path, profile: Path) -> str:
     return done.stdout
 
 
+def _figure(dom: str, div: str) -> str:
+    """The DOM from the figure ``div`` up to the next figure (or the end)."""
+    start = dom.index(f'id="{div}"')
+    end = dom.find('<div class="figure">', start)
+    return dom[start : end if end > 0 else len(dom)]
+
+
 def _layer_path(dom: str, name: str) -> str:
     match = re.search(GEO_LAYER.format(name=name), dom)
     return match.group(1) if match else ""
@@ -69,6 +76,13 @@ def _layer_path(dom: str, name: str) -> str:
 def report(tmp_path_factory: pytest.TempPathFactory, fake_gap: Any) -> Path:
     folder = tmp_path_factory.mktemp("browser")
     return write_gap_report(fake_gap, folder / "report.html", generated=dt.date(2026, 1, 2))
+
+
+@pytest.fixture(scope="module")
+def plan_report(tmp_path_factory: pytest.TempPathFactory, fake_plan: Any, fake_gap: Any) -> Path:
+    folder = tmp_path_factory.mktemp("browser-plan")
+    day = dt.date(2026, 1, 2)
+    return write_plan_report(fake_plan, fake_gap, folder / "plan.html", generated=day)
 
 
 def test_offline_report_draws_plots_and_map(report: Path, tmp_path: Path) -> None:
@@ -103,3 +117,25 @@ def test_without_inlined_basemap_the_map_is_blank(report: Path, tmp_path: Path) 
 
     assert dom.count('class="main-svg"') >= 3  # the other plots still draw
     assert _layer_path(dom, "countries") == ""
+
+
+def test_offline_plan_report_draws_every_plot_and_both_maps(
+    plan_report: Path, tmp_path: Path, fake_plan: Any
+) -> None:
+    dom = _dump_dom(plan_report, tmp_path / "profile")
+
+    divs = re.findall(r'<div id="(fig-[a-z-]+)"', plan_report.read_text(encoding="utf-8"))
+    assert len(divs) == 8
+    for div in divs:
+        assert 'class="main-svg"' in _figure(dom, div), div
+    # Both maps drew the countries and the land of the one inlined basemap.
+    for div in ("fig-fab-map", "fig-plan-map"):
+        figure = _figure(dom, div)
+        assert len(_layer_path(figure, "countries")) > 10_000, div
+        assert len(_layer_path(figure, "land")) > 10_000, div
+    # The new modules (4 located site–resource pairs) and the unused candidate sites.
+    used = {"tw-chiayi", "us-az-phoenix", "jp-kumamoto"}
+    unused = len([site for site in fake_plan.scenario.sites if site.id not in used])
+    assert _figure(dom, "fig-plan-map").count('class="point"') == 4 + unused
+    # The Gantt chart drew a bar per build and phase (one of them of zero length).
+    assert _figure(dom, "fig-plan-gantt").count('class="point"') == 2 * len(fake_plan.builds)

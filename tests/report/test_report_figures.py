@@ -21,7 +21,8 @@ LOCATED_STATUSES = 3
 
 def test_importing_the_report_imports_no_plotly() -> None:
     code = (
-        "import sys, fabnet.report, fabnet.report.figures, fabnet.report.html; "
+        "import sys, fabnet.report, fabnet.report.figures, fabnet.report.html, "
+        "fabnet.report.plan_figures, fabnet.report.plan_html; "
         "print(sorted(m for m in sys.modules if m.split('.')[0] in {'plotly', 'pandas'}))"
     )
     out = subprocess.run(

@@ -1,4 +1,8 @@
-"""The HTML report: self-contained, offline, complete, escaped."""
+"""The HTML reports: self-contained, offline, complete, escaped.
+
+The checks that a page loads nothing and inlines plotly.js and the basemap once run on the gap
+report and on the plan report (the ``page`` fixture); the rest are about the gap report.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +16,7 @@ from typing import Any
 import pytest
 
 import fabnet
-from fabnet.report import render_gap_report, write_gap_report
+from fabnet.report import render_gap_report, render_plan_report, write_gap_report
 from fabnet.report._assets import TOPOJSON_NAME, script_safe
 from fabnet.report.html import SECTIONS
 
@@ -63,9 +67,21 @@ def _parse(html: str) -> _Tags:
     return parser
 
 
+#: Figures drawn by each report.
+FIGURES = {"gap": 3, "plan": 8}
+
+
 @pytest.fixture(scope="module")
 def html(fake_gap: Any) -> str:
     return render_gap_report(fake_gap, generated=DAY)
+
+
+@pytest.fixture(scope="module", params=sorted(FIGURES))
+def page(request: pytest.FixtureRequest, html: str, fake_gap: Any, fake_plan: Any) -> str:
+    """The gap report, then the plan report; ``request.param`` names it."""
+    if request.param == "gap":
+        return html
+    return render_plan_report(fake_plan, fake_gap, generated=DAY)
 
 
 @pytest.fixture(scope="module")
@@ -75,19 +91,23 @@ def plotlyjs() -> str:
     return str(get_plotlyjs())
 
 
-def test_plotlyjs_is_inlined_once(html: str, plotlyjs: str) -> None:
-    assert html.count(script_safe(plotlyjs)) == 1
-    assert html.count(plotlyjs[:120]) == 1  # the licence header: no second copy either
+def test_plotlyjs_is_inlined_once(page: str, plotlyjs: str) -> None:
+    assert page.count(script_safe(plotlyjs)) == 1
+    assert page.count(plotlyjs[:120]) == 1  # the licence header: no second copy either
 
 
-def test_topojson_is_registered_before_plotlyjs(html: str, plotlyjs: str) -> None:
-    assets = html.index("window.PlotlyGeoAssets = {")
-    assert html.count("window.PlotlyGeoAssets = {") == 1
-    assert assets < html.index(plotlyjs[:120])
-    assert html.index(f'"{TOPOJSON_NAME}":{{"type":"Topology"', assets) < html.index(plotlyjs[:120])
+def test_topojson_is_registered_before_plotlyjs(
+    page: str, plotlyjs: str, request: pytest.FixtureRequest
+) -> None:
+    assets = page.index("window.PlotlyGeoAssets = {")
+    assert page.count("window.PlotlyGeoAssets = {") == 1
+    assert page.count(f'"{TOPOJSON_NAME}":{{"type":"Topology"') == 1
+    assert assets < page.index(plotlyjs[:120])
+    assert page.index(f'"{TOPOJSON_NAME}":{{"type":"Topology"', assets) < page.index(plotlyjs[:120])
     # … and the figures are drawn after both.
-    assert html.index("Plotly.newPlot") > html.index(plotlyjs[:120])
-    assert html.count("Plotly.newPlot(") == 3
+    assert page.index("Plotly.newPlot") > page.index(plotlyjs[:120])
+    kind = request.node.callspec.params["page"]
+    assert page.count("Plotly.newPlot(") == FIGURES[kind]
 
 
 def test_every_section_is_there(html: str) -> None:
@@ -147,19 +167,19 @@ def test_assumption_sources_are_listed_and_linked(html: str, fake_gap: Any) -> N
 
 
 @pytest.mark.parametrize("what", sorted(EXTERNAL))
-def test_no_external_resource(html: str, what: str) -> None:
-    assert EXTERNAL[what].search(html) is None, what
+def test_no_external_resource(page: str, what: str) -> None:
+    assert EXTERNAL[what].search(page) is None, what
 
 
-def test_no_element_loads_anything(html: str) -> None:
-    parsed = _parse(html)
+def test_no_element_loads_anything(page: str) -> None:
+    parsed = _parse(page)
     for tag, attrs in parsed.tags:
         assert not (LOADING_ATTRIBUTES & set(attrs)), (tag, attrs)
         if "href" in attrs:
             assert tag == "a", (tag, attrs)
         assert "url(" not in (attrs.get("style") or ""), (tag, attrs)
     assert all(tag != "link" for tag, _ in parsed.tags)
-    # Every script is inline: geo assets, plotly config, plotly.js, then 3 figures.
+    # Every script is inline: geo assets, plotly config, plotly.js, then the figures.
     scripts = [attrs for tag, attrs in parsed.tags if tag == "script"]
     assert len(scripts) == len(parsed.scripts)
     assert all(len(text) > 0 for text in parsed.scripts)

@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 __all__ = [
+    "CATEGORY_CYCLE",
     "FONT_FAMILY",
     "OTHER_COLOR",
     "REGION_COLORS",
@@ -24,8 +25,10 @@ __all__ = [
     "RESOURCE_ORDER",
     "SERIES_COLORS",
     "SITE_COLOR",
+    "SOURCE_COLORS",
     "STATUS_SYMBOLS",
     "color_of",
+    "cycle_colors",
     "ordered",
 ]
 
@@ -103,7 +106,41 @@ SERIES_COLORS: dict[str, str] = {
     "wanted": "#000000",
     "deliverable": "#0072B2",  # blue
     "shortfall": "#D55E00",  # vermillion
+    "delivered": "#0072B2",  # blue, as deliverable
+    "unserved": "#D55E00",  # vermillion, as shortfall
+    "shadow_price": "#CC79A7",  # reddish purple
+    "existing": "#CCCCCC",  # light grey: the fabs there are, under the new capacity
 }
+
+#: Where capex money comes from (Okabe–Ito [1]_).
+SOURCE_COLORS: dict[str, str] = {
+    "investors": "#0072B2",  # blue
+    "grants": "#009E73",  # bluish green
+    "debt": "#E69F00",  # orange
+}
+
+#: Colours for categories without a palette of their own (investors): Tol's "muted" [2]_, then
+#: the Okabe–Ito colours [1]_ other than black; 16 in all before they repeat.
+CATEGORY_CYCLE: tuple[str, ...] = (
+    *REGION_COLORS.values(),
+    *(color for color in RESOURCE_COLORS.values() if color != "#000000"),
+)
+
+
+def cycle_colors(keys: Iterable[str]) -> dict[str, str]:
+    """A colour of :data:`CATEGORY_CYCLE` per distinct key, in the order the keys come.
+
+    Examples
+    --------
+    >>> cycle_colors(["b", "a", "b"])
+    {'b': '#332288', 'a': '#88CCEE'}
+    """
+    colors: dict[str, str] = {}
+    for key in keys:
+        if key not in colors:
+            colors[key] = CATEGORY_CYCLE[len(colors) % len(CATEGORY_CYCLE)]
+    return colors
+
 
 #: Font stack of the figures and the page: local system fonts only, nothing downloaded.
 FONT_FAMILY = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif'

@@ -1,19 +1,19 @@
-"""What the report reads from a gap result, as structural types.
+"""What the report reads from a gap result and a plan, as structural types.
 
-The report is written against the attributes of :class:`fabnet.outlook.GapResult` without
-importing :mod:`fabnet.outlook`: any object with these attributes renders (a test double, a
-result loaded back from disk).
+The report is written against the attributes of :class:`fabnet.outlook.GapResult` and
+:class:`fabnet.planning.Plan` without importing :mod:`fabnet.outlook` or :mod:`fabnet.planning`:
+any object with these attributes renders (a test double, a result loaded back from disk).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["GapLike", "ScenarioLike", "SiteLike"]
+__all__ = ["GapLike", "PlanLike", "ScenarioLike", "SiteLike"]
 
 
 class SiteLike(Protocol):
@@ -109,3 +109,40 @@ class GapLike(Protocol):
     @property
     def assumptions(self) -> pd.DataFrame:
         """Every figure used: item, value, unit, source, date, kind."""
+
+
+class PlanLike(Protocol):
+    """The parts of a :class:`fabnet.planning.Plan` the report shows.
+
+    See :class:`fabnet.planning.Plan` for the columns of each frame.
+    """
+
+    @property
+    def scenario(self) -> ScenarioLike:
+        """The scenario the plan was made for."""
+
+    @property
+    def builds(self) -> pd.DataFrame:
+        """Per (project, start year): site, country, region, partner, resource, modules,
+        start_year, online_year, capex_musd (all modules), lat, lon."""
+
+    @property
+    def capacity(self) -> pd.DataFrame:
+        """New capacity online per (year, resource, region): ``new_wspm`` [wspm]."""
+
+    @property
+    def compute(self) -> pd.DataFrame:
+        """Per year: wanted, delivered and unserved compute [H100e] and the shadow price of
+        compute ``shadow_price_usd_per_h100e`` [USD per H100e] (NaN when not computed)."""
+
+    @property
+    def capex(self) -> pd.DataFrame:
+        """Per (year, country): capex, grants, debt and investor funding [musd]."""
+
+    @property
+    def funding(self) -> pd.DataFrame:
+        """Per (year, investor, country): investor funding ``musd`` [musd]."""
+
+    @property
+    def stats(self) -> Mapping[str, Any]:
+        """Status, objective, bound, gap, variables, constraints, seconds of each stage."""

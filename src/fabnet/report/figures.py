@@ -13,19 +13,26 @@ name shows as written and never becomes markup.
 
 from __future__ import annotations
 
-import math
 from typing import TYPE_CHECKING, Any
 
 from fabnet.report._format import label, number
 from fabnet.report._palette import (
-    FONT_FAMILY,
-    REGION_COLORS,
     RESOURCE_COLORS,
     SERIES_COLORS,
     SITE_COLOR,
     STATUS_SYMBOLS,
     color_of,
     ordered,
+)
+from fabnet.report._plotting import (
+    base_layout,
+    demand_trace,
+    geo_layout,
+    legend_entry,
+    marker_sizes,
+    plotly_modules,
+    region_areas,
+    resource_panels,
 )
 
 if TYPE_CHECKING:
@@ -34,39 +41,6 @@ if TYPE_CHECKING:
     from fabnet.report._types import GapLike
 
 __all__ = ["fab_map_figure", "shortfall_figure", "supply_demand_figure"]
-
-#: Panels per row of the supply–demand small multiples.
-FACET_COLUMNS = 4
-
-#: Marker diameter of the smallest and the largest fab on the map [px].
-MARKER_PX = (5.0, 34.0)
-
-
-def _plotly() -> tuple[Any, Any]:
-    """``plotly.graph_objects`` and ``plotly.subplots.make_subplots``, imported on first use."""
-    import plotly.graph_objects as go
-    from plotly.subplots import make_subplots  # type: ignore[import-untyped]
-
-    return go, make_subplots
-
-
-def _base_layout(title: str) -> dict[str, Any]:
-    """Layout settings every figure shares: template, font, title, legend, margins."""
-    return {
-        "template": "plotly_white",
-        "font": {"family": FONT_FAMILY, "size": 13},
-        "title": {
-            "text": title,
-            "x": 0.0,
-            "xanchor": "left",
-            "yref": "container",
-            "y": 1.0,
-            "yanchor": "top",
-            "pad": {"t": 12},
-        },
-        "margin": {"l": 60, "r": 20, "t": 80, "b": 50},
-        "hoverlabel": {"namelength": -1},
-    }
 
 
 def supply_demand_figure(gap: GapLike) -> go.Figure:
@@ -82,9 +56,9 @@ def supply_demand_figure(gap: GapLike) -> go.Figure:
     -------
     plotly.graph_objects.Figure
         One panel per resource in process order (:data:`~fabnet.report._palette.RESOURCE_ORDER`),
-        :data:`FACET_COLUMNS` to a row, sharing the year axis. In each panel, one stacked area
-        per region that supplies the resource in some year [wspm], then the demand line [wspm].
-        A region keeps its colour and legend entry across panels.
+        :data:`~fabnet.report._plotting.FACET_COLUMNS` to a row, sharing the year axis. In
+        each panel, one stacked area per region that supplies the resource in some year [wspm],
+        then the demand line [wspm]. A region keeps its colour and legend entry across panels.
 
     Examples
     --------
@@ -93,97 +67,19 @@ def supply_demand_figure(gap: GapLike) -> go.Figure:
     >>> len([t for t in figure.data if t.name == "Demand"])
     7
     """
-    go, make_subplots = _plotly()
     years = [int(year) for year in gap.years]
-    table = gap.table
-    resources = ordered(table["resource"])
-    category = table.drop_duplicates("resource").set_index("resource")["category"]
+    panels = resource_panels(gap.table)
     supply = (
         gap.supply.groupby(["resource", "region", "year"])["ai_capacity_wspm"].sum().sort_index()
     )
-    regions = ordered(supply.index.get_level_values("region"), order=REGION_COLORS)
-    pairs = {(str(resource), str(region)) for resource, region, _ in supply.index}
-
-    columns = max(1, min(FACET_COLUMNS, len(resources)))
-    rows = max(1, math.ceil(len(resources) / columns))
-    titles = [
-        f"{label(resource)} · {label(category.get(resource, ''))} [wspm]" for resource in resources
-    ]
-    figure = make_subplots(
-        rows=rows,
-        cols=columns,
-        shared_xaxes="all",
-        subplot_titles=titles,
-        horizontal_spacing=0.06,
-        vertical_spacing=0.14 if rows > 1 else 0.0,
-    )
     in_legend: set[str] = set()
-    for index, resource in enumerate(resources):
-        row, column = divmod(index, columns)
-        place = {"row": row + 1, "col": column + 1}
-        for region in regions:
-            key = (resource, region)
-            if key not in pairs:
-                continue
-            values = supply.loc[key].reindex(years, fill_value=0.0)
-            if not (values > 0).any():
-                continue
-            color = color_of(region, REGION_COLORS)
-            figure.add_trace(
-                go.Scatter(
-                    x=years,
-                    y=values.to_numpy(dtype=float),
-                    name=label(region),
-                    legendgroup=f"region:{label(region)}",
-                    showlegend=region not in in_legend,
-                    legendrank=100 + regions.index(region),
-                    stackgroup=f"supply:{label(resource)}",
-                    mode="lines",
-                    line={"width": 0.5, "color": color},
-                    fillcolor=color,
-                    hovertemplate="%{fullData.name}: %{y:,.0f} wspm<extra></extra>",
-                ),
-                **place,
-            )
-            in_legend.add(region)
-        demand = (
-            table[table["resource"] == resource].groupby("year")["demand_wspm"].sum().reindex(years)
-        )
-        figure.add_trace(
-            go.Scatter(
-                x=years,
-                y=demand.to_numpy(dtype=float),
-                name="Demand",
-                legendgroup="demand",
-                showlegend=index == 0,
-                legendrank=1,
-                mode="lines+markers",
-                marker={"size": 4},
-                line={"width": 2.5, "color": SERIES_COLORS["demand"]},
-                hovertemplate="Demand: %{y:,.0f} wspm<extra></extra>",
-            ),
-            **place,
-        )
-    height = 130 + 260 * rows
-    layout = _base_layout("AI wafer supply by region vs demand [wspm, 300 mm wafer starts/month]")
-    layout["margin"]["t"] = 120
-    figure.update_layout(
-        **layout,
-        height=height,
-        hovermode="x unified",
-        # Under the title and above the panel titles, in pixels from the top of the figure.
-        legend={
-            "orientation": "h",
-            "yref": "container",
-            "y": 1.0 - 44 / height,
-            "yanchor": "top",
-            "x": 0.0,
-            "xanchor": "left",
-        },
+    for index, (resource, place) in enumerate(zip(panels.resources, panels.places, strict=True)):
+        for area in region_areas(supply, resource, years, in_legend=in_legend):
+            panels.figure.add_trace(area, **place)
+        panels.figure.add_trace(demand_trace(gap.table, resource, years, first=index == 0), **place)
+    return panels.finish(
+        "AI wafer supply by region vs demand [wspm, 300 mm wafer starts/month]", years
     )
-    figure.update_yaxes(rangemode="tozero", tickformat="~s")
-    figure.update_xaxes(showticklabels=True, dtick=2 if len(years) > 8 else 1)
-    return figure
 
 
 def shortfall_figure(gap: GapLike) -> go.Figure:
@@ -208,7 +104,7 @@ def shortfall_figure(gap: GapLike) -> go.Figure:
     >>> [trace.name for trace in shortfall_figure(gap("altman-2024")).data]
     ['Shortfall', 'New compute wanted', 'Deliverable']
     """
-    go, _ = _plotly()
+    go, _ = plotly_modules()
     compute = gap.compute.sort_index()
     years = [int(year) for year in compute.index]
     binding = [label(value) for value in compute["binding"]]
@@ -248,7 +144,7 @@ def shortfall_figure(gap: GapLike) -> go.Figure:
             )
         )
     figure.update_layout(
-        **_base_layout(
+        **base_layout(
             "New AI compute per year: wanted, deliverable and short [H100e]"
             "<br><sup>bar labels: the binding (lowest-coverage) resource</sup>"
         ),
@@ -287,19 +183,17 @@ def fab_map_figure(gap: GapLike) -> go.Figure:
     >>> figure.layout.geo.resolution, figure.layout.geo.projection.type
     (110, 'natural earth')
     """
-    go, _ = _plotly()
+    go, _ = plotly_modules()
     fabs = _fab_table(gap)
     located = fabs.dropna(subset=["lat", "lon"])
     peak = float(located["capacity_wspm"].max()) if len(located) else 0.0
-    low, high = MARKER_PX
     figure = go.Figure()
     for resource in ordered(located["resource"]):
         part = located[located["resource"] == resource].sort_values(
             "capacity_wspm", ascending=False
         )  # the big ones first, so that the small ones are drawn on top
         color = color_of(resource, RESOURCE_COLORS)
-        capacity = part["capacity_wspm"].to_numpy(dtype=float)
-        sizes = [low + (high - low) * math.sqrt(c / peak) if peak > 0 else low for c in capacity]
+        sizes = marker_sizes(part["capacity_wspm"].to_numpy(dtype=float), peak)
         group = f"resource:{label(resource)}"
         title = "" if figure.data else "Fabs by resource"  # one heading over the swatches
         figure.add_trace(
@@ -322,10 +216,10 @@ def fab_map_figure(gap: GapLike) -> go.Figure:
             )
         )
         # The legend shows a trace's first marker; a swatch keeps it a plain dot of the colour.
-        figure.add_trace(_legend_entry(go, label(resource), group, title, color=color))
+        figure.add_trace(legend_entry(go, label(resource), group, title, color=color))
     for status in ordered(located["status"], order=STATUS_SYMBOLS):
         figure.add_trace(
-            _legend_entry(
+            legend_entry(
                 go,
                 label(status),
                 "status",
@@ -358,49 +252,12 @@ def fab_map_figure(gap: GapLike) -> go.Figure:
     if missing:
         note += f"; {missing} fab{'s' if missing != 1 else ''} without coordinates not shown"
     figure.update_layout(
-        **_base_layout(f"Fabs and candidate sites<br><sup>{note}</sup>"),
+        **base_layout(f"Fabs and candidate sites<br><sup>{note}</sup>"),
         height=560,
-        geo={
-            "scope": "world",
-            "resolution": 110,
-            "projection": {"type": "natural earth"},
-            "showland": True,
-            "landcolor": "#EEEEEE",
-            "showcountries": True,
-            "countrycolor": "#AAAAAA",
-            "countrywidth": 0.5,
-            "showcoastlines": True,
-            "coastlinecolor": "#888888",
-            "coastlinewidth": 0.5,
-            "showocean": True,
-            "oceancolor": "#F4F8FB",
-            "showlakes": False,
-            "showframe": False,
-        },
+        geo=geo_layout(),
         legend={"groupclick": "togglegroup", "itemsizing": "constant", "tracegroupgap": 2},
     )
     return figure
-
-
-def _legend_entry(
-    go: Any, name: str, group: str, title: str, *, color: str, symbol: str = "circle"
-) -> Any:
-    """A legend-only ``Scattergeo`` trace (no point): a swatch in legend group ``group``."""
-    return go.Scattergeo(
-        lat=[None],
-        lon=[None],
-        name=name,
-        legendgroup=group,
-        legendgrouptitle={"text": title},
-        mode="markers",
-        marker={
-            "symbol": symbol,
-            "size": 10,
-            "color": color,
-            "line": {"width": 1.5, "color": color},
-        },
-        hoverinfo="skip",
-    )
 
 
 def _fab_table(gap: GapLike) -> Any:

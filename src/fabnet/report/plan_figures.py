@@ -1,0 +1,589 @@
+"""Figures of a network plan: fab builds over time, new capacity against demand, the money, the
+map of new modules, and the compute delivered with its shadow price.
+
+Each function takes a plan (:class:`fabnet.planning.Plan` or anything with the same attributes,
+see :class:`~fabnet.report._types.PlanLike`) and returns a new
+:class:`plotly.graph_objects.Figure`; none reads a file or changes global state, and plotly is
+imported when a function runs. Text from data is HTML-escaped, as in
+:mod:`fabnet.report.figures`.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from fabnet.report._format import label, number
+from fabnet.report._palette import (
+    RESOURCE_COLORS,
+    SERIES_COLORS,
+    SITE_COLOR,
+    SOURCE_COLORS,
+    color_of,
+    cycle_colors,
+    ordered,
+)
+from fabnet.report._plotting import (
+    base_layout,
+    demand_trace,
+    geo_layout,
+    marker_sizes,
+    plotly_modules,
+    region_areas,
+    resource_panels,
+    stacked_area,
+)
+
+if TYPE_CHECKING:
+    import pandas as pd
+    import plotly.graph_objects as go  # type: ignore[import-untyped]
+
+    from fabnet.report._types import GapLike, PlanLike
+
+__all__ = [
+    "build_gantt_figure",
+    "capacity_demand_figure",
+    "compute_outcome_figure",
+    "money_figure",
+    "new_fabs_map_figure",
+]
+
+#: Capex sources in stacking order (bottom first), with their column in ``Plan.capex``.
+SOURCES: tuple[tuple[str, str], ...] = (
+    ("investors", "investors_musd"),
+    ("grants", "grants_musd"),
+    ("debt", "debt_musd"),
+)
+
+#: Hover of a bar or marker in musd.
+MUSD_HOVER = "%{fullData.name}: %{y:,.0f} musd<extra>%{x}</extra>"
+
+#: Height of one Gantt row [px].
+GANTT_ROW_PX = 22
+
+
+def plan_years(plan: PlanLike) -> list[int]:
+    """The modelled years of ``plan``: those of ``plan.compute``, else the scenario's."""
+    years = sorted({int(year) for year in plan.compute["year"]})
+    return years or [int(year) for year in plan.scenario.years]
+
+
+def build_gantt_figure(plan: PlanLike) -> go.Figure:
+    """Fab builds over time: construction, then operation to the end of the horizon.
+
+    Parameters
+    ----------
+    plan : PlanLike
+        A plan; reads ``builds`` (one row per project and start year), ``scenario.sites`` (site
+        names) and ``compute`` (the years).
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        One row per build, grouped by region and sorted by region, site, partner and start year
+        (top to bottom), labelled ``region · site · partner · resource · start`` (unique, as
+        a project is a site, partner and resource). Per resource two
+        horizontal bar traces in the resource's colour: construction from ``start_year`` to
+        ``online_year`` (hatched) and operation from ``online_year`` to the end of the last
+        modelled year (solid), each bar labelled with its modules. Thin lines part the regions.
+
+    Examples
+    --------
+    >>> from fabnet.planning import plan
+    >>> figure = build_gantt_figure(plan("altman-2024", shadow_prices=False))
+    >>> [trace.name for trace in figure.data]
+    ['COWOS · construction', 'COWOS · operating']
+    """
+    go, _ = plotly_modules()
+    years = plan_years(plan)
+    end = years[-1] + 1  # the end of the last modelled year
+    builds = _sorted_builds(plan)
+    names = _site_names(plan)
+    rows = [
+        f"{label(b.region)} · {label(b.site)} · {label(b.partner)} · {label(b.resource)}"
+        f" · {label(b.start_year)}"
+        for b in builds.itertuples(index=False)
+    ]
+    figure = go.Figure()
+    for resource in ordered(builds["resource"]):
+        mask = (builds["resource"] == resource).to_numpy()
+        part = builds[mask]
+        color = color_of(resource, RESOURCE_COLORS)
+        y = [row for row, keep in zip(rows, mask, strict=True) if keep]
+        start = part["start_year"].to_numpy(dtype=float)
+        online = part["online_year"].to_numpy(dtype=float).clip(max=end)
+        hover = [_build_hover(b, names) for b in part.itertuples(index=False)]
+        modules = [_modules(m) for m in part["modules"]]
+        operates = online < end
+        group = f"resource:{label(resource)}"
+        for phase, base, length, text, pattern in (
+            ("construction", start, online - start, [m if not o else "" for m, o in zip(
+                modules, operates, strict=True)], {"shape": "/", "fgcolor": color,
+                "bgcolor": "#FFFFFF", "solidity": 0.35}),
+            ("operating", online, end - online, [m if o else "" for m, o in zip(
+                modules, operates, strict=True)], None),
+        ):  # fmt: skip
+            figure.add_trace(
+                go.Bar(
+                    orientation="h",
+                    y=y,
+                    base=base,
+                    x=length,
+                    name=f"{label(resource)} · {phase}",
+                    legendgroup=group,
+                    marker={"color": color, "line": {"color": color, "width": 1},
+                            **({"pattern": pattern} if pattern else {})},
+                    text=text,
+                    textposition="inside",
+                    insidetextanchor="start",
+                    hovertext=hover,
+                    hovertemplate="%{hovertext}<extra>" + phase + "</extra>",
+                )
+            )  # fmt: skip
+    regions = builds["region"].astype(str).tolist()
+    shapes = [
+        {
+            "type": "line",
+            "xref": "paper",
+            "x0": 0,
+            "x1": 1,
+            "yref": "y",
+            "y0": index - 0.5,
+            "y1": index - 0.5,
+            "line": {"color": "#888888", "width": 1},
+        }
+        for index in range(1, len(regions))
+        if regions[index] != regions[index - 1]
+    ]
+    layout = base_layout(
+        "New fab modules: construction (hatched) and operation (solid)"
+        "<br><sup>one row per project and start year; labels: modules started</sup>"
+    )
+    layout["margin"]["l"] = 20
+    figure.update_layout(
+        **layout,
+        height=max(320, 170 + GANTT_ROW_PX * len(rows)),
+        barmode="overlay",
+        bargap=0.25,
+        shapes=shapes,
+        hovermode="closest",
+        legend={"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 1.0, "xanchor": "right"},
+        xaxis={
+            "title": {"text": "year"},
+            "range": [min([*builds["start_year"].astype(int), years[0]]), end],
+            "dtick": 1 if end - years[0] <= 12 else 2,
+            "showgrid": True,
+        },
+        yaxis={
+            "type": "category",
+            "categoryorder": "array",
+            "categoryarray": rows,
+            "autorange": "reversed",
+            "automargin": True,
+            "tickfont": {"size": 11},
+        },
+    )
+    if not rows:
+        _note(figure, "No modules started.")
+    return figure
+
+
+def capacity_demand_figure(plan: PlanLike, gap: GapLike) -> go.Figure:
+    """Existing AI supply plus the plan's new capacity by region against demand, per resource.
+
+    Parameters
+    ----------
+    plan : PlanLike
+        A plan; reads ``capacity`` (new capacity ``new_wspm`` per year, resource and region).
+    gap : GapLike
+        The gap result of the same scenario; reads ``table`` (``supply_wspm`` and
+        ``demand_wspm`` per year and resource) and ``years``.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        One panel per resource, as in :func:`fabnet.report.figures.supply_demand_figure`. In each
+        panel, stacked areas [wspm]: the existing AI supply (grey), then the new capacity of each
+        region that builds the resource (region colours, "New: <region>"); then the demand line
+        [wspm].
+
+    Examples
+    --------
+    >>> from fabnet.outlook import gap
+    >>> from fabnet.planning import plan
+    >>> result = plan("altman-2024", shadow_prices=False)
+    >>> figure = capacity_demand_figure(result, gap("altman-2024"))
+    >>> sum(trace.name == "Existing AI supply" for trace in figure.data)
+    7
+    """
+    years = [int(year) for year in gap.years]
+    panels = resource_panels(gap.table)
+    supply = gap.table.pivot_table(
+        index="year", columns="resource", values="supply_wspm", aggfunc="sum", fill_value=0.0
+    ).reindex(years, fill_value=0.0)  # every panel's resource is a column
+    new = plan.capacity.groupby(["resource", "region", "year"])["new_wspm"].sum().sort_index()
+    in_legend: set[str] = set()
+    for index, (resource, place) in enumerate(zip(panels.resources, panels.places, strict=True)):
+        panels.figure.add_trace(
+            stacked_area(
+                years,
+                supply[resource].to_numpy(dtype=float),
+                name="Existing AI supply",
+                group="existing",
+                color=SERIES_COLORS["existing"],
+                stack=f"supply:{label(resource)}",
+                rank=50,
+                legend=index == 0,
+            ),
+            **place,
+        )
+        for area in region_areas(new, resource, years, prefix="New: ", in_legend=in_legend):
+            panels.figure.add_trace(area, **place)
+        panels.figure.add_trace(demand_trace(gap.table, resource, years, first=index == 0), **place)
+    return panels.finish(
+        "Existing AI supply + the plan's new capacity by region vs demand [wspm]", years
+    )
+
+
+def money_figure(plan: PlanLike) -> go.Figure:
+    """Capex per year by source of money, and investor funding per year by investor.
+
+    Parameters
+    ----------
+    plan : PlanLike
+        A plan; reads ``capex`` (per year and country: ``capex_musd``, ``investors_musd``,
+        ``grants_musd``, ``debt_musd``) and ``funding`` (``musd`` per year, investor, country).
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        Two panels of stacked bars [musd] over the years from the first to the last with any
+        capex: left, capex by source (investors, grants, debt: one trace each) with the total
+        capex as markers; right, investor funding, one trace per investor (largest total first).
+
+    Examples
+    --------
+    >>> from fabnet.planning import plan
+    >>> figure = money_figure(plan("altman-2024", shadow_prices=False))
+    >>> [trace.name for trace in figure.data][:4]
+    ['investors', 'grants', 'debt', 'Total capex']
+    """
+    go, make_subplots = plotly_modules()
+    capex = plan.capex.groupby("year")[["capex_musd", *(c for _, c in SOURCES)]].sum()
+    funding = plan.funding.groupby(["investor", "year"])["musd"].sum()
+    years = _money_years(capex, funding)
+    figure = make_subplots(
+        rows=1,
+        cols=2,
+        subplot_titles=["Capex by source [musd]", "Investor funding by investor [musd]"],
+        horizontal_spacing=0.08,
+    )
+    for name, column in SOURCES:
+        bars = _bars(years, capex[column], name, "Source", SOURCE_COLORS[name])
+        figure.add_trace(bars, row=1, col=1)
+    figure.add_trace(
+        go.Scatter(
+            x=years,
+            y=capex["capex_musd"].reindex(years, fill_value=0.0).to_numpy(dtype=float),
+            name="Total capex",
+            legendgroup="source",
+            mode="markers",
+            marker={"symbol": "line-ew-open", "size": 18, "color": SERIES_COLORS["demand"]},
+            hovertemplate=MUSD_HOVER,
+        ),
+        row=1,
+        col=1,
+    )
+    totals = funding.groupby(level="investor").sum().sort_values(ascending=False, kind="stable")
+    investors = [str(investor) for investor in totals.index]
+    colors = cycle_colors(investors)
+    for investor in investors:
+        bars = _bars(years, funding.loc[investor], label(investor), "Investor", colors[investor])
+        figure.add_trace(bars, row=1, col=2)
+    figure.update_layout(
+        **base_layout("Capex and its funding per year [musd, million US dollars]"),
+        height=480,
+        barmode="stack",
+        hovermode="closest",
+        legend={"groupclick": "toggleitem", "tracegroupgap": 8},
+    )
+    figure.update_yaxes(rangemode="tozero", tickformat=",.0f")
+    figure.update_xaxes(dtick=1 if len(years) <= 12 else 2)
+    if not len(capex) or not (capex["capex_musd"] > 0).any():
+        _note(figure, "No capex: the plan starts no module.")
+    return figure
+
+
+def compute_outcome_figure(plan: PlanLike) -> go.Figure:
+    """Compute delivered and unserved per year, and the shadow price of compute.
+
+    Parameters
+    ----------
+    plan : PlanLike
+        A plan; reads ``compute`` (per year: ``wanted_h100e``, ``delivered_h100e``,
+        ``unserved_h100e`` and ``shadow_price_usd_per_h100e``).
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        Two panels sharing the year axis. Top [H100e]: delivered and unserved compute as
+        stacked bars and the compute wanted as a dashed line. Bottom [USD per H100e,
+        undiscounted]: the shadow price (the cost of one more H100e in that year); gaps where it
+        could not be computed.
+
+    Examples
+    --------
+    >>> from fabnet.planning import plan
+    >>> figure = compute_outcome_figure(plan("altman-2024", shadow_prices=False))
+    >>> [trace.name for trace in figure.data]
+    ['Delivered', 'Unserved', 'Wanted', 'Shadow price']
+    """
+    go, make_subplots = plotly_modules()
+    compute = plan.compute.sort_values("year")
+    years = [int(year) for year in compute["year"]]
+    figure = make_subplots(
+        rows=2,
+        cols=1,
+        shared_xaxes=True,
+        row_heights=[0.65, 0.35],
+        vertical_spacing=0.1,
+        subplot_titles=[
+            "New compute delivered and unserved [H100e]",
+            "Shadow price of compute [USD per H100e, undiscounted]",
+        ],
+    )
+    hover = "%{fullData.name}: %{y:,.3s} H100e<extra>%{x}</extra>"
+    for name, column in (("Delivered", "delivered_h100e"), ("Unserved", "unserved_h100e")):
+        figure.add_trace(
+            go.Bar(
+                x=years,
+                y=compute[column].to_numpy(dtype=float),
+                name=name,
+                marker={"color": SERIES_COLORS[name.lower()]},
+                hovertemplate=hover,
+            ),
+            row=1,
+            col=1,
+        )
+    figure.add_trace(
+        go.Scatter(
+            x=years,
+            y=compute["wanted_h100e"].to_numpy(dtype=float),
+            name="Wanted",
+            mode="lines+markers",
+            line={"color": SERIES_COLORS["wanted"], "width": 2, "dash": "dash"},
+            hovertemplate=hover,
+        ),
+        row=1,
+        col=1,
+    )
+    price = compute["shadow_price_usd_per_h100e"].to_numpy(dtype=float)
+    figure.add_trace(
+        go.Scatter(
+            x=years,
+            y=price,
+            name="Shadow price",
+            mode="lines+markers",
+            connectgaps=False,
+            line={"color": SERIES_COLORS["shadow_price"], "width": 2.5},
+            hovertemplate="Shadow price: %{y:,.0f} USD/H100e<extra>%{x}</extra>",
+        ),
+        row=2,
+        col=1,
+    )
+    computed = int((~compute["shadow_price_usd_per_h100e"].isna()).sum())
+    note = "" if computed else " (not computed for this plan)"
+    height = 600
+    layout = base_layout(f"Compute outcome of the plan and its shadow price{note}")
+    layout["margin"]["t"] = 110
+    figure.update_layout(
+        **layout,
+        height=height,
+        barmode="stack",
+        hovermode="x unified",
+        # Under the title and above the panel titles, in pixels from the top of the figure.
+        legend={
+            "orientation": "h",
+            "traceorder": "normal",
+            "yref": "container",
+            "y": 1.0 - 44 / height,
+            "yanchor": "top",
+            "x": 0.0,
+            "xanchor": "left",
+        },
+    )
+    figure.update_yaxes(rangemode="tozero", tickformat="~s", row=1, col=1)
+    figure.update_yaxes(tickformat=",.0f", row=2, col=1)
+    figure.update_xaxes(dtick=1 if len(years) <= 12 else 2, showticklabels=True)
+    return figure
+
+
+def new_fabs_map_figure(plan: PlanLike) -> go.Figure:
+    """World map of the new fab modules: one marker per site and resource, sized by modules.
+
+    Parameters
+    ----------
+    plan : PlanLike
+        A plan; reads ``builds`` (with ``lat``/``lon``, which may be NaN) and
+        ``scenario.sites`` (names, and the candidate sites left unused).
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        A ``scattergeo`` figure on the world basemap of
+        :func:`fabnet.report.figures.fab_map_figure` (natural earth, resolution 110, the inlined
+        ``world_110m`` topojson). One trace per resource with new modules: a circle per site
+        in the resource's colour, marker area proportional to the modules at the site, hover
+        with the site, every build's partner, modules, start and online years and capex; then
+        the candidate sites without new modules as small open stars. Builds without coordinates
+        are counted in the subtitle.
+
+    Examples
+    --------
+    >>> from fabnet.planning import plan
+    >>> figure = new_fabs_map_figure(plan("altman-2024", shadow_prices=False))
+    >>> figure.layout.geo.resolution, [trace.name for trace in figure.data]
+    (110, ['COWOS', 'Unused candidate sites'])
+    """
+    go, _ = plotly_modules()
+    builds = _sorted_builds(plan)
+    names = _site_names(plan)
+    located = builds.dropna(subset=["lat", "lon"])
+    groups = [
+        (resource, site, part)
+        for (resource, site), part in located.groupby(["resource", "site"], sort=False)
+    ]
+    peak = max((float(part["modules"].sum()) for *_, part in groups), default=0.0)
+    figure = go.Figure()
+    for resource in ordered(located["resource"]):
+        parts = sorted(
+            (part for res, _, part in groups if res == resource),
+            key=lambda part: -float(part["modules"].sum()),
+        )  # the big ones first, so that the small ones are drawn on top
+        color = color_of(resource, RESOURCE_COLORS)
+        figure.add_trace(
+            go.Scattergeo(
+                lat=[float(part["lat"].iloc[0]) for part in parts],
+                lon=[float(part["lon"].iloc[0]) for part in parts],
+                name=label(resource),
+                legendgroup=f"resource:{label(resource)}",
+                legendgrouptitle={"text": "New modules by resource"} if not figure.data else None,
+                mode="markers",
+                marker={
+                    "size": marker_sizes([float(p["modules"].sum()) for p in parts], peak),
+                    "color": color,
+                    "line": {"width": 1, "color": "#FFFFFF"},
+                    "opacity": 0.85,
+                },
+                hovertext=[_site_build_hover(part, names) for part in parts],
+                hoverinfo="text",
+            )
+        )
+    used = set(builds["site"].astype(str))
+    unused = [site for site in plan.scenario.sites if str(site.id) not in used]
+    figure.add_trace(
+        go.Scattergeo(
+            lat=[float(site.lat) for site in unused],
+            lon=[float(site.lon) for site in unused],
+            name="Unused candidate sites",
+            legendgroup="sites",
+            legendgrouptitle={"text": "Scenario"},
+            mode="markers",
+            marker={"symbol": "star-open", "size": 9, "color": SITE_COLOR},
+            hovertext=[f"<b>{label(site.name)}</b><br>candidate site, no new module"
+                       for site in unused],
+            hoverinfo="text",
+        )
+    )  # fmt: skip
+    modules = int(builds["modules"].sum())
+    note = (
+        f"{modules} module{'s' if modules != 1 else ''} at {builds['site'].nunique()} "
+        "sites; marker area ∝ modules at the site"
+    )
+    missing = len(builds) - len(located)
+    if missing:
+        note += f"; {missing} build{'s' if missing != 1 else ''} without coordinates not shown"
+    figure.update_layout(
+        **base_layout(f"New fab modules of the plan<br><sup>{note}</sup>"),
+        height=560,
+        geo=geo_layout(),
+        showlegend=True,  # also when one resource is all there is
+        legend={"itemsizing": "constant", "tracegroupgap": 2},
+    )
+    return figure
+
+
+def _sorted_builds(plan: PlanLike) -> pd.DataFrame:
+    """``plan.builds`` sorted by region, site, partner, start year and resource."""
+    keys = ["region", "site", "partner", "start_year", "resource"]
+    return plan.builds.sort_values(keys, kind="stable").reset_index(drop=True)
+
+
+def _site_names(plan: PlanLike) -> dict[str, str]:
+    """Site id → display name, from the scenario."""
+    return {str(site.id): str(site.name) for site in plan.scenario.sites}
+
+
+def _modules(count: object) -> str:
+    """``"1 module"``, ``"3 modules"``."""
+    return f"{number(count)} module{'' if number(count) == '1' else 's'}"
+
+
+def _build_hover(build: Any, names: dict[str, str]) -> str:
+    """Hover text of one build (escaped)."""
+    site = names.get(str(build.site), str(build.site))
+    return "<br>".join(
+        [
+            f"<b>{label(site)}</b> · {label(build.country)} ({label(build.region)})",
+            f"partner: {label(build.partner)} · resource: {label(build.resource)}",
+            f"{_modules(build.modules)}: start {label(build.start_year)}"
+            f" → online {label(build.online_year)}",
+            f"capex: {number(build.capex_musd)} musd",
+        ]
+    )
+
+
+def _site_build_hover(part: pd.DataFrame, names: dict[str, str]) -> str:
+    """Hover text of the builds of one resource at one site (escaped)."""
+    first = part.iloc[0]
+    site = names.get(str(first["site"]), str(first["site"]))
+    lines = [
+        f"<b>{label(site)}</b> · {label(first['country'])} ({label(first['region'])})",
+        f"{label(first['resource'])}: {_modules(part['modules'].sum())},"
+        f" capex {number(part['capex_musd'].sum())} musd",
+    ]
+    lines += [
+        f"{label(b.partner)}: {_modules(b.modules)}, start {label(b.start_year)}"
+        f" → online {label(b.online_year)}, {number(b.capex_musd)} musd"
+        for b in part.itertuples(index=False)
+    ]
+    return "<br>".join(lines)
+
+
+def _money_years(capex: pd.DataFrame, funding: pd.Series[Any]) -> list[int]:
+    """The years from the first to the last with any capex or funding (all years if none)."""
+    spent = capex.index[(capex.abs() > 1e-9).any(axis=1)].tolist()
+    spent += funding[funding.abs() > 1e-9].index.get_level_values("year").tolist()
+    if not spent:
+        return [int(year) for year in capex.index]
+    return list(range(int(min(spent)), int(max(spent)) + 1))
+
+
+def _bars(years: list[int], values: pd.Series[Any], name: str, group: str, color: str) -> Any:
+    """Stacked bars [musd] of ``values`` per year, in the legend group titled ``group``."""
+    go, _ = plotly_modules()
+    return go.Bar(
+        x=years,
+        y=values.reindex(years, fill_value=0.0).to_numpy(dtype=float),
+        name=name,
+        legendgroup=group.lower(),
+        legendgrouptitle={"text": group},
+        marker={"color": color},
+        hovertemplate=MUSD_HOVER,
+    )
+
+
+def _note(figure: Any, text: str) -> None:
+    """Write ``text`` in the middle of an empty ``figure``."""
+    figure.add_annotation(
+        text=text, xref="paper", yref="paper", x=0.5, y=0.5, showarrow=False, font={"size": 15}
+    )

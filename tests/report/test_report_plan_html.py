@@ -1,0 +1,173 @@
+"""The plan report: the gap report plus the plan's sections, complete and escaped.
+
+That it loads nothing from the network and inlines plotly.js and the basemap once is checked
+with the gap report's checks, in test_report_html.py (the ``page`` fixture).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import fabnet
+from fabnet.report import render_gap_report, render_plan_report, write_plan_report
+from fabnet.report.html import SECTIONS
+from fabnet.report.plan_html import PLAN_SECTIONS
+
+DAY = dt.date(2026, 1, 2)
+
+#: The div of every figure of the plan report.
+FIGURE_DIVS = [
+    "fig-supply-demand",
+    "fig-shortfall",
+    "fig-fab-map",
+    "fig-plan-capacity",
+    "fig-plan-gantt",
+    "fig-plan-map",
+    "fig-plan-money",
+    "fig-plan-compute",
+]
+
+
+@pytest.fixture(scope="module")
+def html(fake_plan: Any, fake_gap: Any) -> str:
+    return render_plan_report(fake_plan, fake_gap, generated=DAY)
+
+
+def _section(html: str, section_id: str) -> str:
+    start = html.index(f"<section id='{section_id}'>")
+    return html[start : html.index("</section>", start)]
+
+
+def test_sections_are_the_gap_reports_then_the_plans_then_the_assumptions(html: str) -> None:
+    expected = [s.id for s in SECTIONS[:-1]] + [s.id for s in PLAN_SECTIONS] + ["assumptions"]
+    found = [part.split("'", 1)[0] for part in html.split("<section id='")[1:]]
+    assert found == expected
+    for section in (*SECTIONS, *PLAN_SECTIONS):
+        assert f"<h2>{section.title}</h2>" in html
+        assert f"<li><a href='#{section.id}'>{section.title}</a></li>" in html
+
+
+def test_every_figure_is_drawn_once(html: str) -> None:
+    for div in FIGURE_DIVS:
+        assert html.count(f'id="{div}"') == 1, div
+    assert html.count("Plotly.newPlot(") == len(FIGURE_DIVS)
+
+
+def test_it_contains_the_gap_report(html: str, fake_gap: Any) -> None:
+    gap_page = render_gap_report(fake_gap, generated=DAY)
+    for section in SECTIONS:
+        assert _section(html, section.id) == _section(gap_page, section.id)
+
+
+def test_title_names_scenario_version_date_and_units(html: str, fake_plan: Any) -> None:
+    name = fake_plan.scenario.name
+    assert f"<title>Network plan: {name} · fabnet</title>" in html
+    assert f"<h1>Network plan: {name}</h1>" in html
+    assert f"fabnet {fabnet.__version__} · generated 2026-01-02 · years 2024–2026" in html
+    assert "money in musd (million US dollars)" in html
+
+
+def test_key_figures(html: str) -> None:
+    key = _section(html, "plan-key-figures")
+    assert "<dt>Modules started</dt><dd>9 at 4 sites</dd>" in key
+    assert "<dt>Capex of the new modules</dt><dd>28.6 B USD</dd>" in key
+    # Unserved: 0 + 1 M + 3 M = 4 M H100e of 19 M wanted.
+    assert "<dt>Unserved compute 2024–2026</dt><dd>4 M H100e (21% of wanted)</dd>" in key
+    assert "<dt>First module online</dt><dd>2025</dd>" in key
+    assert "<dt>Solver status</dt><dd>optimal</dd>" in key
+    assert "<dt>MIP gap</dt><dd>0.37%</dd>" in key
+    assert "<dt>Objective (min_cost)</dt><dd>123,457 musd (discounted)</dd>" in key
+    assert "<dt>Solve time</dt><dd>1.5 s</dd>" in key
+    assert "1,200 variables (300 integer), 900 constraints, 12 candidate projects" in key
+    assert "build 0.5 s, solve 1.5 s, shadow prices 0.2 s, extract 0.0 s" in key
+
+
+def test_builds_table(html: str) -> None:
+    table = _section(html, "plan-builds")
+    assert "6 builds (one per project and start year)" in table
+    assert table.count("<tr>") == 1 + 6  # the header, then one row per build
+    assert table.count("<tbody") == 5  # one per region (EU, JP, TW, US), then the total
+    assert "<td class='site'>North Phoenix Arizona (TSMC Arizona campus)</td>" in table
+    assert "<td class='site'>xx-nowhere</td>" in table  # not a scenario site: its id
+    total = table[table.index("<tr class='total'>") :]
+    assert "<td class='num modules'>9</td>" in total
+    assert "<td class='num capex'>28,600</td>" in total
+
+
+def test_funding_table(html: str) -> None:
+    table = _section(html, "plan-funding")
+    heads = "<th scope='col' class=num>2024</th><th scope='col' class=num>2025</th>"
+    assert heads in table
+    rows = table.split("<tr")[2:]
+    assert [row.split("<td class='investor'>")[1].split("<")[0] for row in rows] == [
+        "microsoft",
+        "openai",
+        "softbank",
+        "Total",
+    ]
+    assert "<td class='num 2024'>5,000</td><td class='num 2025'>7,000</td>" in rows[0]
+    assert "<td class='num 2024'></td>" in rows[2]  # softbank: nothing in 2024
+    assert "<td class='num total'>15,600</td>" in rows[3]
+
+
+def test_data_strings_are_escaped(
+    html: str, fake_plan: Any, fake_gap: Any, make_fake_gap: Any
+) -> None:
+    evil = "<script>alert('x')</script>"
+    site = fake_plan.scenario.sites[0].model_copy(update={"name": f"Site {evil}"})
+    scenario = fake_plan.scenario.model_copy(
+        update={"name": f"evil{evil}", "description": f"About {evil}", "sites": [site]}
+    )
+    builds = fake_plan.builds.assign(partner=f"p{evil}")
+    funding = fake_plan.funding.assign(investor=f"i{evil}", country=f"c{evil}")
+    stats = {**fake_plan.stats, "status": f"s{evil}", "objective_sense": f"o{evil}"}
+    plan = dataclasses.replace(
+        fake_plan, scenario=scenario, builds=builds, funding=funding, stats=stats
+    )
+
+    page = render_plan_report(plan, make_fake_gap(scenario), generated=DAY)
+
+    assert "<script>alert" not in page
+    assert "alert('x')</script>" not in page
+    assert page.count("<script") == html.count("<script")  # none came from data
+    escaped = "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;"
+    assert f"<h1>Network plan: evil{escaped}</h1>" in page
+    for text in (f"p{escaped}", f"i{escaped}", f"c{escaped}", f"s{escaped}", f"o{escaped}"):
+        assert text in page, text
+
+
+def test_same_input_same_bytes(fake_plan: Any, fake_gap: Any, html: str) -> None:
+    assert render_plan_report(fake_plan, fake_gap, generated=DAY) == html
+
+
+def test_write_plan_report(fake_plan: Any, fake_gap: Any, tmp_path: Path, html: str) -> None:
+    path = write_plan_report(fake_plan, fake_gap, tmp_path / "out" / "plan.html", generated=DAY)
+
+    assert path == tmp_path / "out" / "plan.html"
+    assert path.read_text(encoding="utf-8") == html
+
+
+def test_a_plan_without_builds_still_renders(fake_plan: Any, fake_gap: Any) -> None:
+    plan = dataclasses.replace(
+        fake_plan,
+        builds=fake_plan.builds.iloc[0:0],
+        capacity=fake_plan.capacity.iloc[0:0],
+        capex=fake_plan.capex.iloc[0:0],
+        funding=fake_plan.funding.iloc[0:0],
+        compute=fake_plan.compute.assign(shadow_price_usd_per_h100e=float("nan")),
+        stats={"status": "optimal"},
+    )
+
+    page = render_plan_report(plan, fake_gap, generated=DAY)
+
+    assert "<p class='note'>The plan starts no module.</p>" in page
+    assert "<p class='note'>No investor funding.</p>" in page
+    assert "<dt>Modules started</dt><dd>0 at 0 sites</dd>" in page
+    assert "<dt>First module online</dt><dd>—</dd>" in page
+    assert "<dt>MIP gap</dt><dd>—</dd>" in page
+    assert page.count("Plotly.newPlot(") == len(FIGURE_DIVS)
