@@ -128,7 +128,15 @@ def define_builds(m: linopy.Model, data: PlanData, relax: bool = False) -> linop
     earliest = data.projects["earliest_year"].to_numpy()[:, None]
     lead = data.projects["lead_years"].to_numpy()[:, None]
     mask = (years[None, :] >= earliest) & (years[None, :] + lead <= years[-1])
-    upper = data.sites["max_modules"].reindex(data.projects["site"]).to_numpy(dtype=float)
+    # The tightest count each start can reach: the site's modules, the partner's starts a year,
+    # and the modules the site's power can feed.
+    projects = data.projects
+    upper = data.sites["max_modules"].reindex(projects["site"]).to_numpy(dtype=float)
+    starts = {p.id: p.max_starts_per_year for p in data.scenario.partners}
+    upper = np.minimum(upper, projects["partner"].map(starts).to_numpy(dtype=float))
+    power = data.sites["power_mw"].reindex(projects["site"]).to_numpy(dtype=float)
+    by_power = np.floor(power / projects["power_mw"].to_numpy(dtype=float) + 1e-9)
+    upper = np.where(np.isnan(by_power), upper, np.minimum(upper, by_power))
     return m.add_variables(
         lower=0,
         upper=xr.DataArray(
@@ -166,10 +174,21 @@ def define_production(
     new_output = m.add_variables(
         lower=0, coords=[coords["resource"], coords["year"]], name="new_output"
     )
-    resource_of = data.projects["resource"].to_xarray()
-    new_capacity = capacity.groupby(resource_of).sum().reindex(resource=data.resources)
-    m.add_constraints(new_output - new_capacity.fillna(0) <= 0, name="New-capacity")
     import pandas as pd
+
+    # New capacity per (resource, region): the lag sums enter the model once, here; the
+    # resource balance and the regional caps use these few aggregate variables.
+    group_of = (data.projects["resource"] + ":" + data.projects["region"]).rename("group")
+    groups = pd.Index(sorted(set(group_of)), name="group")
+    new_capacity = m.add_variables(lower=0, coords=[groups, coords["year"]], name="new_capacity")
+    m.add_constraints(
+        new_capacity - capacity.groupby(group_of.to_xarray()).sum() == 0, name="Capacity-definition"
+    )
+    resource_of_group = xr.DataArray(
+        [g.split(":")[0] for g in groups], coords=[groups], name="resource"
+    )
+    per_resource = new_capacity.groupby(resource_of_group).sum().reindex(resource=data.resources)
+    m.add_constraints(new_output - per_resource.fillna(0) <= 0, name="New-capacity")
 
     full = pd.MultiIndex.from_product(
         [data.products.index, data.resources], names=["product", "resource"]
@@ -180,7 +199,7 @@ def define_production(
         coords=[coords["product"], coords["resource"], coords["year"]],
     )
     m.add_constraints((need * make).sum("product") - buy - new_output <= 0, name="Resource-balance")
-    return {"make": make, "buy": buy, "new_output": new_output}
+    return {"make": make, "buy": buy, "new_output": new_output, "new_capacity": new_capacity}
 
 
 def define_compute(
@@ -232,7 +251,11 @@ def define_money(
     coords = _coords(data)
     countries = pd.Index(data.countries, name="country")
     country_of = data.projects["country"].to_xarray()
-    capex = spend.groupby(country_of).sum().reindex(country=countries)
+    # Capex per country and year as a variable: the lag sums enter once, here.
+    capex = m.add_variables(lower=0, coords=[countries, coords["year"]], name="capex")
+    m.add_constraints(
+        capex - spend.groupby(country_of).sum().reindex(country=countries) == 0, name="Capex-spend"
+    )
     investors = pd.Index(data.investors.index, name="investor")
     allowed = xr.DataArray(
         np.zeros((len(investors), len(countries)), dtype=bool), coords=[investors, countries]
@@ -270,7 +293,12 @@ def define_money(
     )
     share = data.subsidies["capex_share"].to_xarray()
     if len(programmes):
-        m.add_constraints(grant.fillna(0) - share * capex <= 0, name="Subsidy-share")
+        # Only where the programme covers the country: elsewhere the grant does not exist.
+        m.add_constraints(
+            grant.fillna(0) - share * capex <= 0,
+            name="Subsidy-share",
+            mask=eligible.broadcast_like(capex.labels),
+        )
     add_limit(
         m,
         grant.fillna(0).sum(["country", "year"]),
@@ -300,7 +328,7 @@ def define_limits(
     m: linopy.Model,
     data: PlanData,
     build: linopy.Variable,
-    capacity: linopy.LinearExpression,
+    new_capacity: linopy.Variable,
     slacks: dict[str, linopy.Variable] | None = None,
 ) -> None:
     """Modules and power per site, partner starts, EUV tools, regional caps, modules a year."""
@@ -345,13 +373,15 @@ def define_limits(
             "EUV-tools",
             slacks,
         )
-    region_of = data.projects["region"].to_xarray()
+    groups = new_capacity.labels["group"].to_numpy()
+    region_of_group = xr.DataArray(
+        [str(g).split(":")[1] for g in groups], coords={"group": groups}, dims="group"
+    )
     for region, cap in policy.regional_caps.items():
         if region in set(data.projects["region"]):
-            inside = capacity.where(region_of == region).sum("project")
-            add_limit(
-                m, inside - cap * capacity.sum("project"), 0.0, f"Regional-cap-{region}", slacks
-            )
+            inside = new_capacity.where(region_of_group == region).fillna(0).sum("group")
+            total = new_capacity.sum("group")
+            add_limit(m, inside - cap * total, 0.0, f"Regional-cap-{region}", slacks)
     if policy.max_new_modules_per_year is not None:
         add_limit(m, starts.sum("project"), policy.max_new_modules_per_year, "New-modules", slacks)
 
@@ -364,7 +394,7 @@ def define_objective(m: linopy.Model, data: PlanData, parts: dict[str, Any]) -> 
     policy = data.scenario.policy
     coords = _coords(data)
     delta = xr.DataArray(data.discount.to_numpy(dtype=float), coords=[coords["year"]])
-    capex = parts["spend"].sum("project")
+    capex = parts["capex"].sum("country")
     grants = parts["grant"].fillna(0).sum(["programme", "country"])
     if policy.objective == "max_compute":
         assert policy.budget_musd is not None  # validated
@@ -408,7 +438,7 @@ def build_model(
     parts.update(define_compute(m, data, parts["make"], slacks))
     parts["spend"] = capex_expression(data, build)
     parts.update(define_money(m, data, parts["spend"], slacks))
-    define_limits(m, data, build, capacity, slacks)
+    define_limits(m, data, build, parts["new_capacity"], slacks)
     if slacks is not None:
         parts["slacks"] = slacks
     define_objective(m, data, parts)

@@ -61,6 +61,7 @@ def solve(
     time_limit_s: float = 300.0,
     mip_gap: float = 0.01,
     threads: int = 0,
+    random_seed: int | None = None,
     on_progress: Callable[[Progress], None] | None = None,
 ) -> SolveInfo:
     """Solve ``model`` with HiGHS and write the solution into its variables (and duals, for
@@ -75,6 +76,8 @@ def solve(
         Relative gap at which the MIP search stops.
     threads : int
         Solver threads; 0 lets HiGHS choose.
+    random_seed : int, optional
+        HiGHS's random seed (its tie-breaking and heuristics; MIP times vary with it).
     on_progress : callable, optional
         Called with a :class:`Progress` whenever the incumbent or the bound improves.
     """
@@ -86,7 +89,12 @@ def solve(
     highs.setOptionValue("time_limit", float(time_limit_s))
     highs.setOptionValue("mip_rel_gap", float(mip_gap))
     if threads:
+        # HiGHS sizes one global thread pool per process at its first run; a later run asking
+        # for another size fails with "not set" unless the pool is reset first.
+        highspy.Highs.resetGlobalScheduler(True)
         highs.setOptionValue("threads", int(threads))
+    if random_seed is not None:
+        highs.setOptionValue("random_seed", int(random_seed))
     start = time.perf_counter()
     if on_progress is not None:
         last: dict[str, float] = {}
