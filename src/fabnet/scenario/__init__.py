@@ -50,10 +50,10 @@ from fabnet.scenario._schema import (
     Solver,
     Subsidy,
     Supply,
-    Uncertainty,
     interpolate,
 )
 from fabnet.scenario._summary import Row, included_fabs, provenance, summary
+from fabnet.scenario._uncertainty import Uncertainty
 
 __all__ = [
     "Demand",

@@ -1,0 +1,31 @@
+"""Shared building blocks of the scenario models: id, year and share types, and the base model
+(frozen, ``extra="forbid"``, no NaN or infinity)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Year = Annotated[int, Field(ge=1990, le=2100, description="Calendar year.")]
+Share = Annotated[float, Field(ge=0.0, le=1.0, description="A fraction in [0, 1].")]
+Id = Annotated[
+    str,
+    Field(
+        min_length=1,
+        max_length=64,
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$",
+        description="An identifier: letters, digits, '-', '_', '.'.",
+    ),
+]
+Latitude = Annotated[float, Field(ge=-90.0, le=90.0, description="Latitude [deg].")]
+Longitude = Annotated[float, Field(ge=-180.0, le=180.0, description="Longitude [deg].")]
+#: A value that may vary by year: one number, or ``{year: value}`` held between given years.
+ByYear = float | dict[Year, float]
+ShareByYear = Share | dict[Year, Share]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, validate_default=True, allow_inf_nan=False
+    )
