@@ -23,6 +23,7 @@ from fabnet.planning.data import WAFERS_PER_KWSPM_YEAR, PlanData
 
 if TYPE_CHECKING:
     import linopy
+    import pandas as pd
     import xarray as xr
 
 #: USD per wafer × kwspm for a year → musd.
@@ -238,6 +239,20 @@ def capex_expression(data: PlanData, build: linopy.Variable) -> linopy.LinearExp
     return lagged(build, coef * capex / lead)
 
 
+def _pairs(
+    pairs: pd.DataFrame, rows: pd.Index, countries: pd.Index, years: pd.Index
+) -> xr.DataArray:
+    """A (row, country, year) mask: True where ``pairs`` lists (row, country), e.g. the
+    countries an investor funds or a subsidy programme covers."""
+    import xarray as xr
+
+    mask = np.zeros((len(rows), len(countries), len(years)), dtype=bool)
+    for row, country in zip(pairs.iloc[:, 0], pairs["country"], strict=True):
+        if row in rows and country in countries:
+            mask[rows.get_loc(row), countries.get_loc(country), :] = True
+    return xr.DataArray(mask, coords=[rows, countries, years])
+
+
 def define_money(
     m: linopy.Model,
     data: PlanData,
@@ -246,7 +261,6 @@ def define_money(
 ) -> dict[str, Any]:
     """Capex funded by investors (in their countries), subsidies (share and cap) and debt."""
     import pandas as pd
-    import xarray as xr
 
     coords = _coords(data)
     countries = pd.Index(data.countries, name="country")
@@ -257,34 +271,14 @@ def define_money(
         capex - spend.groupby(country_of).sum().reindex(country=countries) == 0, name="Capex-spend"
     )
     investors = pd.Index(data.investors.index, name="investor")
-    allowed = xr.DataArray(
-        np.zeros((len(investors), len(countries)), dtype=bool), coords=[investors, countries]
-    )
-    for row in data.funding.itertuples():
-        if row.country in countries:
-            allowed.loc[row.investor, row.country] = True
+    allowed = _pairs(data.funding, investors, countries, coords["year"])
     fund = m.add_variables(
-        lower=0,
-        coords=[investors, countries, coords["year"]],
-        name="fund",
-        mask=allowed.broadcast_like(
-            xr.DataArray(np.ones(len(data.years)), coords=[coords["year"]])
-        ),
+        lower=0, coords=[investors, countries, coords["year"]], name="fund", mask=allowed
     )
     programmes = pd.Index(data.subsidies.index, name="programme")
-    eligible = xr.DataArray(
-        np.zeros((len(programmes), len(countries)), dtype=bool), coords=[programmes, countries]
-    )
-    for row in data.subsidy_countries.itertuples():
-        if row.country in countries:
-            eligible.loc[row.programme, row.country] = True
+    eligible = _pairs(data.subsidy_countries, programmes, countries, coords["year"])
     grant = m.add_variables(
-        lower=0,
-        coords=[programmes, countries, coords["year"]],
-        name="grant",
-        mask=eligible.broadcast_like(
-            xr.DataArray(np.ones(len(data.years)), coords=[coords["year"]])
-        ),
+        lower=0, coords=[programmes, countries, coords["year"]], name="grant", mask=eligible
     )
     debt = m.add_variables(lower=0, coords=[countries, coords["year"]], name="debt")
     m.add_constraints(
@@ -294,11 +288,7 @@ def define_money(
     share = data.subsidies["capex_share"].to_xarray()
     if len(programmes):
         # Only where the programme covers the country: elsewhere the grant does not exist.
-        m.add_constraints(
-            grant.fillna(0) - share * capex <= 0,
-            name="Subsidy-share",
-            mask=eligible.broadcast_like(capex.labels),
-        )
+        m.add_constraints(grant.fillna(0) - share * capex <= 0, name="Subsidy-share", mask=eligible)
     add_limit(
         m,
         grant.fillna(0).sum(["country", "year"]),
