@@ -231,3 +231,28 @@ def test_parquet_tables(tmp_path: Path, small_text: str) -> None:
     )
     s = load_scenario(_write(tmp_path, "pq.yaml", text))
     assert s.demand.installed.table == {2025: 1e6, 2030: 3.2e7}
+
+
+def test_a_mapping_reads_its_tables_and_parent_from_the_working_folder(
+    tmp_path: Path, small_text: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import yaml
+
+    _write(tmp_path, "base.yaml", small_text)
+    _write(tmp_path, "installed.csv", "year,installed_h100e\n2025,1000000\n2030,32000000\n")
+    monkeypatch.chdir(tmp_path)
+    data = {
+        "name": "child",
+        "extends": "base.yaml",
+        "demand": {
+            "installed": {
+                "base_year": None,
+                "base_h100e": None,
+                "growth": None,
+                "table": "installed.csv",
+            }
+        },
+    }
+    s = load_scenario(data)
+    assert s.demand.installed.table == {2025: 1e6, 2030: 3.2e7}
+    assert load_scenario(yaml.safe_dump(data)) == s

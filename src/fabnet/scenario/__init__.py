@@ -28,11 +28,11 @@ from pydantic import ValidationError
 from fabnet.catalog import Catalog, load_catalog
 from fabnet.exceptions import ScenarioError, ScenarioIssue
 from fabnet.scenario._check import Locator, reference_issues, schema_issues
-from fabnet.scenario._located import LDict, LList, Loc, locate, parse_yaml
+from fabnet.scenario._located import LList, Loc, locate, parse_yaml
 from fabnet.scenario._resolve import (
     apply_catalog,
     builtin_names,
-    merge,
+    follow_extends,
     read_chain,
 )
 from fabnet.scenario._schema import (
@@ -84,23 +84,6 @@ __all__ = [
 ]
 
 
-def _from_text(text: str) -> LDict:
-    """YAML text given in Python (not a file): parse, then follow its ``extends``."""
-    data = parse_yaml(text, "<text>")
-    return _follow(data)
-
-
-def _follow(data: LDict) -> LDict:
-    parent = data.get("extends")
-    if not isinstance(parent, str):
-        return data
-    merged: LDict = merge(
-        read_chain(parent if not parent.endswith((".yaml", ".yml")) else Path(parent)), data, ()
-    )
-    merged.pop("extends", None)
-    return merged
-
-
 def load_scenario(
     source: str | Path | Mapping[str, Any], *, catalog: Catalog | None = None
 ) -> Scenario:
@@ -126,10 +109,11 @@ def load_scenario(
         With every problem found, each located by file, line and dotted field.
     """
     catalog = catalog or load_catalog()
+    # Text and mappings given in Python resolve their relative paths from the working folder.
     if isinstance(source, Mapping):
-        data = _follow(locate(dict(source), Loc(None, None)))
+        data = follow_extends(locate(dict(source), Loc(None, None)), Path.cwd(), "<mapping>")
     elif isinstance(source, str) and "\n" in source:
-        data = _from_text(source)
+        data = follow_extends(parse_yaml(source, "<text>"), Path.cwd(), "<text>")
     else:
         data = read_chain(source)
     apply_catalog(data, catalog)

@@ -126,7 +126,15 @@ def read_chain(ref: str | Path, seen: tuple[str, ...] = ()) -> LDict:
         file = f"<built-in {ref}>"
         text = builtin_text(ref)
         base = Path.cwd()
-    data = parse_yaml(text, file)
+    return follow_extends(parse_yaml(text, file), base, key, seen)
+
+
+def follow_extends(data: LDict, base: Path, key: str, seen: tuple[str, ...] = ()) -> LDict:
+    """Inline ``data``'s tables (paths relative to ``base``) and merge it over what it extends.
+
+    ``key`` identifies ``data``'s source for cycle detection; ``seen`` holds the sources that
+    led here.
+    """
     issues = _inline_tables(data, base)
     if issues:
         raise ScenarioError(issues)
