@@ -28,7 +28,7 @@ import numpy as np
 import numpy.typing as npt
 
 from fabnet.catalog import Catalog
-from fabnet.exceptions import CatalogError, ParameterError
+from fabnet.exceptions import ParameterError
 from fabnet.scenario import Demand, Product, Scenario, interpolate
 from fabnet.silicon import (
     defect_density,
@@ -143,13 +143,7 @@ def bill_of_materials(
 
 
 def _resource(catalog: Catalog, resource: str, needed: tuple[str, ...]) -> dict[str, float]:
-    """The numeric figures ``needed`` of a resource, or a CatalogError naming what is missing."""
-    entry = catalog.get("resources", resource)
-    missing = [p for p in needed if p not in entry]
-    if missing:
-        raise CatalogError(
-            [f"resources.csv: {resource}: the demand model needs {', '.join(missing)}"]
-        )
+    """The numeric figures ``needed`` of a resource (CatalogError if one is missing)."""
     return {p: catalog.number("resources", resource, p) for p in needed}
 
 

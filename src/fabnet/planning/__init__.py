@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -195,5 +196,4 @@ def plan(
         "shadow_price_seconds": priced - solved,
     }
     result = extract(data, parts, stats, shadow)
-    stats["extract_seconds"] = time.perf_counter() - priced
-    return result
+    return replace(result, stats={**stats, "extract_seconds": time.perf_counter() - priced})

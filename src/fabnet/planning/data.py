@@ -79,9 +79,8 @@ def build_data(scenario: Scenario, catalog: Catalog, outlook: GapResult) -> Plan
     rows = []
     for site in scenario.sites:
         region = str(catalog.get("countries", site.country)["region"])
-        months = catalog.number("regions", region, "permit_design_months") + catalog.number(
-            "regions", region, "construction_months"
-        )
+        permit = catalog.number("regions", region, "permit_design_months")
+        construction = catalog.number("regions", region, "construction_months")
         for partner_id in site.partners:
             partner = partners[partner_id]
             for resource in partner.resources:
@@ -103,7 +102,7 @@ def build_data(scenario: Scenario, catalog: Catalog, outlook: GapResult) -> Plan
                         "country": site.country,
                         "region": region,
                         "module_kwspm": module,
-                        "lead_years": lead_years(months, 0.0, partner.lead_time_factor),
+                        "lead_years": lead_years(permit, construction, partner.lead_time_factor),
                         "capex_musd": capex,
                         "power_mw": catalog.number("resources", resource, "module_power_mw"),
                         "euv_tools": euv * module,
