@@ -20,8 +20,7 @@ Id = Annotated[
 ]
 Latitude = Annotated[float, Field(ge=-90.0, le=90.0, description="Latitude [deg].")]
 Longitude = Annotated[float, Field(ge=-180.0, le=180.0, description="Longitude [deg].")]
-#: A value that may vary by year: one number, or ``{year: value}`` held between given years.
-ByYear = float | dict[Year, float]
+#: A share that may vary by year: one number, or ``{year: share}`` held between given years.
 ShareByYear = Share | dict[Year, Share]
 
 

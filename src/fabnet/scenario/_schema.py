@@ -10,10 +10,9 @@ from __future__ import annotations
 
 from itertools import pairwise
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from pydantic import (
-    BaseModel,
     ConfigDict,
     Field,
     NonNegativeFloat,
@@ -510,8 +509,3 @@ ENTITY_SECTIONS: dict[tuple[str, ...], type[_Entity]] = {
     ("subsidies",): Subsidy,
     ("supply", "add"): Fab,
 }
-
-
-def model_fields_of(model: type[BaseModel]) -> dict[str, Any]:
-    """The fields of a model (for messages that list what is allowed)."""
-    return dict(model.model_fields)
