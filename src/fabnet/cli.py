@@ -304,7 +304,10 @@ def plan(
 
         if objective not in (None, "min_cost", "max_compute"):
             raise ParameterError("--objective", "min_cost or max_compute", objective)
+        from fabnet.outlook import gap as compute_gap
+
         loaded, catalog = _load(scenario)
+        outlook = compute_gap(loaded, catalog=catalog)
         err = _console(stderr=True)
         status = Table.grid(padding=(0, 2))
 
@@ -335,6 +338,7 @@ def plan(
                 budget_musd=budget,
                 relax=relax,
                 on_progress=lambda p: live.update(show(p)),
+                outlook=outlook,
             )
         stats = result.stats
         out_console = _console()
@@ -372,10 +376,9 @@ def plan(
             result.save(out)
             out_console.print(f"saved the plan to {out}")
         if report is not None:
-            from fabnet.outlook import gap as compute_gap
             from fabnet.report import write_plan_report
 
-            write_plan_report(result, compute_gap(loaded, catalog=catalog), report)
+            write_plan_report(result, outlook, report)
             out_console.print(f"wrote {report}")
 
 

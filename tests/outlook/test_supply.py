@@ -6,7 +6,7 @@ import pytest
 
 from fabnet.catalog import load_catalog
 from fabnet.outlook import capacity_in_year, scenario_fabs, status_weight, supply_frame
-from fabnet.scenario import Fab, load_scenario
+from fabnet.scenario import Fab, interpolate, load_scenario
 
 
 def _fab(**changes: object) -> Fab:
@@ -92,7 +92,7 @@ def test_overrides_exclusions_and_additions(tmp_path: object) -> None:
     assert fabs[fab].source == f"catalog:fabs/{fab} (with scenario changes)"
     frame = supply_frame(scenario, catalog)
     added = frame[(frame["fab"] == "new-fab") & (frame["year"] == 2031)].iloc[0]
-    share = 0.6  # altman-2024's N2 AI share from 2030 on
+    share = interpolate(scenario.supply.ai_share["N2"], 2031)
     assert added["region"] == "JP"
     assert added["ai_capacity_wspm"] == pytest.approx(20_000 * 0.5 * share)
 

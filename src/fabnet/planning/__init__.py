@@ -106,6 +106,7 @@ def plan(
     relax: bool = False,
     shadow_prices: bool = True,
     on_progress: Callable[[Progress], None] | None = None,
+    outlook: GapResult | None = None,
 ) -> Plan:
     """Plan the network for a scenario.
 
@@ -126,6 +127,8 @@ def plan(
         Also compute the shadow price of compute per year (an LP with the starts fixed).
     on_progress : callable, optional
         Receives the incumbent, bound and gap while the MIP solves.
+    outlook : GapResult, optional
+        The scenario's demand–supply gap, if already computed (``fabnet.gap``).
 
     Returns
     -------
@@ -144,6 +147,8 @@ def plan(
     catalog = catalog or load_catalog()
     if not isinstance(scenario, Scenario):
         scenario = load_scenario(scenario, catalog=catalog)
+    if outlook is None or outlook.scenario != scenario:
+        outlook = gap(scenario, catalog=catalog)  # the outlook does not depend on the objective
     scenario = _with_overrides(scenario, objective, budget_musd)
     solver = scenario.solver
     if solver.name != "highs":
@@ -155,7 +160,6 @@ def plan(
     n_threads = solver.threads if threads is None else threads
 
     start = time.perf_counter()
-    outlook = gap(scenario, catalog=catalog)
     data = build_data(scenario, catalog, outlook)
     model, parts = build_model(data, relax=relax)
     built = time.perf_counter()
