@@ -20,6 +20,7 @@ from fabnet.exceptions import (
 
 if TYPE_CHECKING:
     from fabnet.catalog import Catalog, load_catalog
+    from fabnet.finance import Comparison, Financials, compare, financials
     from fabnet.outlook import GapResult, gap
     from fabnet.planning import Plan, load_plan, plan
     from fabnet.scenario import Scenario, load_scenario
@@ -27,7 +28,9 @@ if TYPE_CHECKING:
 __all__ = [
     "Catalog",
     "CatalogError",
+    "Comparison",
     "FabnetError",
+    "Financials",
     "GapResult",
     "InfeasiblePlanError",
     "ParameterError",
@@ -35,6 +38,8 @@ __all__ = [
     "Scenario",
     "ScenarioError",
     "__version__",
+    "compare",
+    "financials",
     "gap",
     "load_catalog",
     "load_plan",
@@ -45,6 +50,10 @@ __all__ = [
 _LAZY = {
     "Catalog": "fabnet.catalog",
     "load_catalog": "fabnet.catalog",
+    "Comparison": "fabnet.finance",
+    "Financials": "fabnet.finance",
+    "compare": "fabnet.finance",
+    "financials": "fabnet.finance",
     "GapResult": "fabnet.outlook",
     "gap": "fabnet.outlook",
     "Plan": "fabnet.planning",

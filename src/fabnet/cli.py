@@ -6,6 +6,7 @@ Exit codes: 0 success, 1 internal error, 2 bad input (scenario, parameter or usa
 
 from __future__ import annotations
 
+import math
 import sys
 from collections import Counter
 from collections.abc import Iterator
@@ -380,6 +381,219 @@ def plan(
 
             write_plan_report(result, outlook, report)
             out_console.print(f"wrote {report}")
+
+
+def _number(value: object) -> float:
+    """A table cell as a float (NaN for None or NaN)."""
+    return math.nan if value is None else float(value)  # type: ignore[arg-type]
+
+
+def _pct(value: object) -> str:
+    number = _number(value)
+    return "—" if math.isnan(number) else f"{number:.1%}"
+
+
+def _musd(value: object) -> str:
+    number = _number(value)
+    return "—" if math.isnan(number) else f"${number / 1e3:,.1f} B"
+
+
+def _years(value: object) -> str:
+    number = _number(value)
+    return "never" if math.isnan(number) else f"{number:.1f}"
+
+
+@app.command(
+    epilog="Examples:\n\n    fabnet finance\n\n    fabnet finance --plan plan/ --out money/"
+    " --report money.html\n\n    fabnet finance my.yaml --time-limit 120\n\nWithout --plan the"
+    " scenario is planned first (as fabnet plan)."
+)
+def finance(
+    scenario: ScenarioArg = DEFAULT_SCENARIO,
+    plan_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--plan", help="A plan saved by fabnet plan --out (its own scenario is used)."
+        ),
+    ] = None,
+    time_limit: Annotated[
+        float | None, typer.Option("--time-limit", min=0.1, help="Solver time limit [s].")
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Write the cash-flow tables (CSV) to this folder.")
+    ] = None,
+    report: Annotated[
+        Path | None, typer.Option("--report", help="Write the HTML report to this file.")
+    ] = None,
+) -> None:
+    """Cash flows, consortium shares and returns of a plan: per project and per investor, with
+    capital calls and each investor's hurdle rate met or missed."""
+    with _guard():
+        from rich.table import Table
+
+        from fabnet.finance import financials
+        from fabnet.finance.metrics import irr_details, npv
+        from fabnet.outlook import gap as compute_gap
+        from fabnet.planning import load_plan
+        from fabnet.planning import plan as make_plan
+
+        if plan_dir is not None:
+            result = load_plan(plan_dir)
+            from fabnet.catalog import load_catalog
+
+            catalog = load_catalog()
+        else:
+            loaded, catalog = _load(scenario)
+            result = make_plan(loaded, catalog=catalog, time_limit_s=time_limit)
+        money = financials(result, catalog)
+        console = _console()
+        yearly = money.by_year()
+        rate = result.scenario.policy.discount_rate
+        flow = yearly["project_cash_flow_musd"].to_numpy()
+        irr = irr_details(flow)
+        head = Table(
+            title=f"Financials {result.scenario.name}: {len(money.projects)} projects",
+            title_justify="left",
+        )
+        columns = ("capex", "grants", "tax credits", "debt", "revenue", "NPV", "IRR")
+        for column in columns:
+            head.add_column(column, justify="right")
+        head.add_row(
+            _musd(-yearly["capex_musd"].sum()),
+            _musd(yearly["grants_musd"].sum()),
+            _musd(yearly["tax_credits_musd"].sum()),
+            _musd(yearly["debt_drawn_musd"].sum()),
+            _musd(yearly["revenue_musd"].sum()),
+            f"{_musd(npv(rate, flow))} at {rate:.0%}",
+            _pct(float("nan") if irr.rate is None else irr.rate),
+        )
+        console.print(head)
+        table = Table(title="Investors (cash flows at their hurdle rates)", title_justify="left")
+        for column in ("investor", "called", "returned", "NPV", "IRR", "MOIC", "payback y"):
+            table.add_column(column, justify="left" if column == "investor" else "right")
+        table.add_column("hurdle", justify="right")
+        table.add_column("met", justify="left")
+        for name, row in money.investors.iterrows():
+            called = float(row["called_musd"])
+            met = row["hurdle_met"]
+            table.add_row(
+                str(name),
+                _musd(called),
+                _musd(row["returned_musd"]),
+                _musd(row["npv_at_hurdle_musd"]),
+                str(row["irr_note"])
+                if isinstance(row["irr_note"], str) and row["irr_note"]
+                else _pct(row["irr"]),
+                "—" if math.isnan(_number(row["moic"])) else f"{_number(row['moic']):.2f}×",
+                _years(row["payback_years"]),
+                _pct(row["hurdle_rate"]),
+                "no call" if called <= 0 else ("met" if bool(met) else "missed"),
+            )
+        console.print(table)
+        if out is not None:
+            money.save(out)
+            console.print(f"wrote the cash-flow tables to {out}")
+        if report is not None:
+            from fabnet.report import write_finance_report
+
+            write_finance_report(money, compute_gap(result.scenario, catalog=catalog), report)
+            console.print(f"wrote {report}")
+
+
+@app.command(
+    epilog="Examples:\n\n    fabnet compare\n\n    fabnet compare altman-2024 --report"
+    " strategies.html --out strategies/\n\n    fabnet compare my.yaml --strategies"
+    " own-build,design-only"
+)
+def compare(
+    scenario: ScenarioArg = DEFAULT_SCENARIO,
+    strategies: Annotated[
+        str | None,
+        typer.Option(
+            "--strategies",
+            help="Comma-separated: own-build, reservation, acquisition, design-only, mix (all).",
+        ),
+    ] = None,
+    time_limit: Annotated[
+        float | None, typer.Option("--time-limit", min=0.1, help="Solver time limit per plan [s].")
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Write the comparison (CSV) to this folder.")
+    ] = None,
+    report: Annotated[
+        Path | None, typer.Option("--report", help="Write the HTML report to this file.")
+    ] = None,
+) -> None:
+    """Own-build vs capacity reservation vs acquisition vs design-only vs the optimiser's mix,
+    on the same demand: cost, compute delivered, time to new supply, capital and returns."""
+    with _guard():
+        from rich.table import Table
+
+        from fabnet.finance import compare as run_compare
+        from fabnet.outlook import gap as compute_gap
+
+        loaded, catalog = _load(scenario)
+        err = _console(stderr=True)
+        chosen = [s.strip() for s in strategies.split(",") if s.strip()] if strategies else None
+        result = run_compare(
+            loaded,
+            catalog=catalog,
+            strategies=chosen,
+            time_limit_s=time_limit,
+            on_strategy=lambda name: err.print(f"planning {name}…") if err.is_terminal else None,
+        )
+        console = _console()
+        table = Table(title=f"Strategies {loaded.name}", title_justify="left")
+        headers = (
+            "strategy",
+            "NPV of cost",
+            "with lost compute",
+            "delivered by 2030",
+            "delivered",
+            "unserved",
+            "first new supply",
+            "peak capital",
+            "what",
+        )
+        for column in headers:
+            table.add_column(column, justify="left" if column in ("strategy", "what") else "right")
+        for name, row in result.table.iterrows():
+            what = []
+            if row["modules"]:
+                what.append(f"{row['modules']} modules")
+            if row["reserved_wspm_years"]:
+                what.append("reserves capacity")
+            if row["acquired"]:
+                what.append(f"buys {row['acquired']} (blocked {row['block_probability']:.0%})")
+            table.add_row(
+                str(name),
+                _musd(row["cost_npv_musd"]),
+                _musd(row["objective_musd"]),
+                f"{_h100e(row['delivered_by_2030_h100e'])} H100e",
+                f"{_h100e(row['delivered_h100e'])} H100e",
+                f"{_h100e(row['unserved_h100e'])} H100e",
+                "none"
+                if row["first_new_supply_year"] is None
+                else str(row["first_new_supply_year"]),
+                _musd(row["peak_capital_musd"]),
+                ", ".join(what) or "existing supply only",
+            )
+        console.print(table)
+        irr = Table(title="Investor IRR by strategy", title_justify="left")
+        irr.add_column("investor")
+        for name in result.investors.columns:
+            irr.add_column(str(name), justify="right")
+        for investor, row in result.investors.iterrows():
+            irr.add_row(str(investor), *(_pct(v) for v in row))
+        console.print(irr)
+        if out is not None:
+            result.save(out)
+            console.print(f"wrote the comparison to {out}")
+        if report is not None:
+            from fabnet.report import write_compare_report
+
+            write_compare_report(result, compute_gap(loaded, catalog=catalog), report)
+            console.print(f"wrote {report}")
 
 
 def _is_file(ref: str) -> bool:

@@ -6,6 +6,7 @@ network planner and for tests; its figures are random draws in plausible ranges,
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 import numpy as np
@@ -13,7 +14,7 @@ import numpy as np
 from fabnet.exceptions import ParameterError
 from fabnet.scenario import Scenario, builtin_names, load_scenario
 
-__all__ = ["builtin_scenarios", "load_example", "synthetic_world"]
+__all__ = ["builtin_scenarios", "load_example", "synthetic_world", "tiny_world"]
 
 #: Catalog resources in the order ``synthetic_world(resources=n)`` takes the first n of.
 RESOURCE_ORDER = ("COWOS", "HBM", "N3", "N2", "N5", "A16", "N7")
@@ -286,3 +287,94 @@ def synthetic_world(  # noqa: PLR0917 - sizes are read positionally by benchmark
         },
     }
     return load_scenario(data)
+
+
+TINY_TW_SITE = {
+    "id": "tw-site",
+    "name": "TW site",
+    "country": "TW",
+    "partners": ["maker"],
+    "max_modules": 4,
+    "lat": 24.0,
+    "lon": 120.6,
+}
+TINY_JP_SITE = {
+    "id": "jp-site",
+    "name": "JP site",
+    "country": "JP",
+    "partners": ["maker"],
+    "max_modules": 4,
+    "lat": 32.9,
+    "lon": 130.8,
+}
+
+
+def tiny_world(installed: dict[int, float], **policy: Any) -> dict[str, Any]:
+    """A tiny planning world whose optimum can be worked out by hand, as a scenario mapping.
+
+    One product (a 100 mm² N5 die, 1 H100e, no HBM, no package), no existing supply, one
+    partner ``maker`` that runs N5 only, one TW site for 4 modules, one investor ``fund``,
+    2025–2032, ramp-up in one step. A TW module: 20 kwspm, lead time ⌈(9.5 + 13)/12⌉ = 2
+    years, capex 201 musd/kwspm × 20 × 1.0 = 4,020 musd spent over its two lead years
+    (catalog figures). ``installed`` is the installed-compute path [H100e by year];
+    ``policy`` entries override the defaults (no debt, no fixed opex, 1e6 USD per unserved
+    H100e).
+
+    >>> tiny_world({2025: 1.0, 2032: 1.0e8})["sites"][0]["max_modules"]
+    4
+    """
+    base_policy: dict[str, Any] = {
+        "ramp_profile": [1.0],
+        "earliest_start_year": 2025,
+        "max_debt_share": 0.0,
+        "unserved_penalty_usd_per_h100e": 1.0e6,
+        "fixed_opex_share": 0.0,
+    }
+    base_policy.update(policy)
+    return copy.deepcopy(
+        {
+            "name": "tiny",
+            "horizon": {"start_year": 2025, "end_year": 2032},
+            "demand": {
+                "installed": {"table": installed},
+                "service_life_years": 20,
+                "mix": {"CHIP": {2025: 1.0}},
+            },
+            "products": [
+                {
+                    "id": "CHIP",
+                    "name": "Chip",
+                    "vendor": "test",
+                    "h100e_per_unit": 1.0,
+                    "logic_die_count": 1,
+                    "logic_die_area_mm2": 100.0,
+                    "logic_node": "N5",
+                }
+            ],
+            "supply": {"fabs": []},
+            "sites": [TINY_TW_SITE],
+            "partners": [
+                {
+                    "id": "maker",
+                    "name": "Maker",
+                    "country": "TW",
+                    "resources": ["N5"],
+                    "max_starts_per_year": 5,
+                    "lead_time_factor": 1.0,
+                }
+            ],
+            "investors": [
+                {
+                    "id": "fund",
+                    "name": "Fund",
+                    "type": "sovereign_fund",
+                    "country": "US",
+                    "commitment_musd": 1.0e6,
+                    "annual_cap_musd": 1.0e5,
+                    "countries": ["TW", "JP"],
+                }
+            ],
+            "policy": base_policy,
+            "solver": {"time_limit_s": 60, "mip_gap": 0.0, "threads": 1},
+        }
+    )

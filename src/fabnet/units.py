@@ -51,6 +51,7 @@ UNITS: dict[str, str] = {
     "usd_per_wafer": "US dollars per 300 mm wafer",
     "musd": "millions of US dollars",
     "musd_per_kwspm": "millions of US dollars per 1,000 wspm of capacity",
+    "usd_per_wspm_year": "US dollars per wafer start per month of capacity, per year",
     "tools_per_kwspm": "EUV scanners per 1,000 wspm of capacity",
     "H100e": "H100-equivalents of dense BF16 throughput",
     "MW": "megawatts",

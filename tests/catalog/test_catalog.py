@@ -57,6 +57,31 @@ def test_coverage_required_by_the_foundation() -> None:
     assert set(cat.ids("regions")) == set(REGIONS)
 
 
+def test_coverage_required_by_the_finance_module() -> None:
+    cat = load_catalog()
+    # every country has a statutory corporate tax rate (optional in the manifest, required here)
+    for country in cat.ids("countries"):
+        rate = cat.number("countries", country, "corporate_tax_rate")
+        assert 0.0 < rate < 0.5, country
+    # every resource has a capacity reservation fee
+    for resource in cat.ids("resources"):
+        assert cat.number("resources", resource, "reservation_fee_usd_per_wspm_year") > 0, resource
+    # every programme with government loans says on what terms
+    lending = [p for p in cat.ids("subsidies") if "loan_musd" in cat.get("subsidies", p)]
+    assert {"us-chips", "kr"} <= set(lending)
+    for programme in lending:
+        assert 0.0 < cat.number("subsidies", programme, "loan_rate") < 0.2, programme
+        tenor = cat.number("subsidies", programme, "loan_tenor_years")
+        grace = cat.number("subsidies", programme, "loan_grace_years")
+        assert tenor.is_integer(), programme
+        assert grace.is_integer(), programme
+        assert 0 <= grace < tenor, programme
+    # every listed chipmaker has a book value (Rapidus is private; the consortium is no company)
+    for partner in ("tsmc", "samsung", "intel", "skhynix", "micron"):
+        assert cat.number("partners", partner, "book_value_musd") > 10_000, partner
+    assert "book_value_musd" not in cat.get("partners", "consortium")
+
+
 def test_gb200_is_a_package_of_its_parts() -> None:
     gb200 = load_catalog().get("accelerators", "GB200")
     assert sorted(gb200["parts"]) == ["B200", "B200", "GRACE"]  # type: ignore[arg-type]

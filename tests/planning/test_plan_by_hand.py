@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import fabnet
+from fabnet.examples import tiny_world
 from fabnet.planning import plan
 from fabnet.planning.data import lead_years
 
@@ -60,22 +61,8 @@ def test_lead_time_by_region_and_partner() -> None:
     assert lead_years(9.5, 13.0, 1.5) == 3  # a slower partner
 
 
-def _tiny(installed: dict[int, float], **policy: Any) -> dict[str, Any]:
-    import importlib.util
-    from pathlib import Path
-
-    spec = importlib.util.spec_from_file_location(
-        "planning_conftest", Path(__file__).with_name("conftest.py")
-    )
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.tiny(installed, **policy)  # type: ignore[no-any-return]
-
-
 def _cost(**changes: Any) -> float:
-    scenario = _tiny(
+    scenario = tiny_world(
         {2025: 1.0, 2029: 1.0, 2030: changes.pop("demand", 1.0e8), 2032: 1.0e8},
         **changes.pop("policy", {}),
     )
@@ -105,7 +92,7 @@ def test_a_tighter_budget_never_lowers_unserved_compute(budget: float, less: flo
 
     def unserved(b: float) -> float:
         result = plan(
-            fabnet.load_scenario(_tiny(installed, objective="max_compute", budget_musd=b)),
+            fabnet.load_scenario(tiny_world(installed, objective="max_compute", budget_musd=b)),
             shadow_prices=False,
         )
         return float(result.compute["unserved_h100e"].sum())

@@ -74,8 +74,9 @@ TABLES: dict[str, Table] = {
             {
                 "name": Param("text", required=True),
                 "region": Param("id", required=True, ref="regions"),
+                "corporate_tax_rate": Param("fraction"),
             },
-            "Countries (ISO 3166-1 alpha-2) and the region each belongs to.",
+            "Countries (ISO 3166-1 alpha-2), their region and statutory corporate income tax rate.",
         ),
         Table(
             "resources",
@@ -97,8 +98,10 @@ TABLES: dict[str, Table] = {
                 "hbm_dies_per_stack": Param("count"),
                 "hbm_stack_yield": Param("fraction"),
                 "packaging_yield": Param("fraction"),
+                "reservation_fee_usd_per_wspm_year": Param("usd_per_wspm_year"),
             },
-            "Process resources (logic nodes, HBM DRAM, CoWoS-class packaging): price, D0, capex.",
+            "Process resources (logic nodes, HBM DRAM, CoWoS-class packaging): price, D0, capex,"
+            " capacity reservation fee.",
         ),
         Table(
             "accelerators",
@@ -133,8 +136,10 @@ TABLES: dict[str, Table] = {
                 "resources": Param("list", required=True, ref="resources"),
                 "max_starts_per_year": Param("count", required=True),
                 "lead_time_factor": Param("ratio", required=True),
+                "book_value_musd": Param("musd"),
             },
-            "Chipmakers that can build and run new fabs, what they run and how fast they build.",
+            "Chipmakers that can build and run new fabs, what they run, how fast they build and"
+            " their book value.",
         ),
         Table(
             "fabs",
@@ -180,9 +185,13 @@ TABLES: dict[str, Table] = {
                 "capex_share": Param("fraction", required=True),
                 "cap_musd": Param("musd", required=True),
                 "loan_musd": Param("musd"),
+                "loan_rate": Param("fraction"),
+                "loan_tenor_years": Param("years"),
+                "loan_grace_years": Param("years"),
                 "tax_credit_share": Param("fraction"),
             },
-            "Public subsidy programmes: share of capex granted, programme cap, loans, tax credits.",
+            "Public subsidy programmes: share of capex granted, programme cap, loans and their"
+            " terms, tax credits.",
         ),
         Table(
             "investors",

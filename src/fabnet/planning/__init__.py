@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from fabnet.outlook import GapResult
+    from fabnet.planning.options import Options
 
 __all__ = [
     "Finding",
@@ -71,9 +72,10 @@ def diagnose(
     relax: bool = False,
     time_limit_s: float = 60.0,
     threads: int = 0,
+    options: Options | None = None,
 ) -> list[Finding]:
     """Solve the elastic model and list the limits it had to break (empty: none needed)."""
-    model, parts = build_model(data, relax=relax, elastic=True)
+    model, parts = build_model(data, relax=relax, elastic=True, options=options)
     info = solve(model, time_limit_s=time_limit_s, mip_gap=0.01, threads=threads)
     if not info.has_solution:
         return []
@@ -81,12 +83,15 @@ def diagnose(
 
 
 def _shadow_prices(
-    data: PlanData, build: Any, time_limit_s: float, threads: int
+    data: PlanData, solved: dict[str, Any], time_limit_s: float, threads: int, options: Options
 ) -> pd.Series | None:
-    """Dual of the compute balance with the module starts fixed, undiscounted [USD/H100e]."""
-    model, parts = build_model(data, relax=True)
-    fixed = build.solution.fillna(0.0).round()
-    parts["build"].update(lower=fixed, upper=fixed)
+    """Dual of the compute balance with the module starts (and acquisitions) fixed,
+    undiscounted [USD/H100e]."""
+    model, parts = build_model(data, relax=True, options=options)
+    for name in ("build", "acquire"):
+        if name in parts:
+            fixed = solved[name].solution.fillna(0.0).round()
+            parts[name].update(lower=fixed, upper=fixed)
     info = solve(model, time_limit_s=time_limit_s, mip_gap=0.0, threads=threads)
     if info.status != "optimal":
         return None
@@ -107,6 +112,7 @@ def plan(
     shadow_prices: bool = True,
     on_progress: Callable[[Progress], None] | None = None,
     outlook: GapResult | None = None,
+    strategy: str = "own-build",
 ) -> Plan:
     """Plan the network for a scenario.
 
@@ -129,6 +135,11 @@ def plan(
         Receives the incumbent, bound and gap while the MIP solves.
     outlook : GapResult, optional
         The scenario's demand–supply gap, if already computed (``fabnet.gap``).
+    strategy : str
+        Which supply options are open (:data:`fabnet.planning.options.STRATEGIES`):
+        ``own-build`` (new fabs; the default), ``reservation``, ``acquisition``,
+        ``design-only`` (existing supply only) or ``mix`` (all of them). Buying wafers from the
+        AI share of existing fabs is always open.
 
     Returns
     -------
@@ -143,7 +154,11 @@ def plan(
         If the solver stopped without any solution (CLI exit code 5).
     """
     from fabnet.outlook import gap
+    from fabnet.planning.options import STRATEGIES
 
+    if strategy not in STRATEGIES:
+        raise ParameterError("strategy", f"one of {', '.join(STRATEGIES)}", strategy)
+    options = STRATEGIES[strategy]
     catalog = catalog or load_catalog()
     if not isinstance(scenario, Scenario):
         scenario = load_scenario(scenario, catalog=catalog)
@@ -160,14 +175,16 @@ def plan(
     n_threads = solver.threads if threads is None else threads
 
     start = time.perf_counter()
-    data = build_data(scenario, catalog, outlook)
-    model, parts = build_model(data, relax=relax)
+    data = build_data(scenario, catalog, outlook, options)
+    model, parts = build_model(data, relax=relax, options=options)
     built = time.perf_counter()
     info = solve(
         model, time_limit_s=limit, mip_gap=gap_target, threads=n_threads, on_progress=on_progress
     )
     if info.status.startswith("infeasible"):
-        findings = diagnose(data, outlook, relax=relax, time_limit_s=limit, threads=n_threads)
+        findings = diagnose(
+            data, outlook, relax=relax, time_limit_s=limit, threads=n_threads, options=options
+        )
         raise InfeasiblePlanError(findings, info.iis)
     if not info.has_solution:
         raise SolverError(
@@ -178,7 +195,7 @@ def plan(
         )
     solved = time.perf_counter()
     shadow = (
-        _shadow_prices(data, parts["build"], limit, n_threads)
+        _shadow_prices(data, parts, limit, n_threads, options)
         if shadow_prices and info.integer_variables
         else None
     )
@@ -195,6 +212,7 @@ def plan(
         "integer_variables": info.integer_variables,
         "projects": len(data.projects),
         "objective_sense": scenario.policy.objective,
+        "strategy": strategy,
         "build_seconds": built - start,
         "solve_seconds": info.seconds,
         "shadow_price_seconds": priced - solved,

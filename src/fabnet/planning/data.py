@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from fabnet.outlook import GapResult
+    from fabnet.planning.options import OptionData, Options
 
 #: Wafers per year per kwspm of capacity.
 WAFERS_PER_KWSPM_YEAR = 12_000.0
@@ -53,6 +54,7 @@ class PlanData:
     sites: pd.DataFrame
     discount: pd.Series  # year → discount factor
     ramp: list[float] = field(default_factory=list)
+    option_data: OptionData | None = None  # reservation and acquisition inputs, when wanted
 
     @property
     def countries(self) -> list[str]:
@@ -69,9 +71,14 @@ def lead_years(permit_months: float, construction_months: float, factor: float) 
     return max(1, math.ceil((permit_months + construction_months) * factor / 12.0))
 
 
-def build_data(scenario: Scenario, catalog: Catalog, outlook: GapResult) -> PlanData:
-    """Assemble :class:`PlanData` from a scenario, the catalog and its gap outlook."""
+def build_data(
+    scenario: Scenario, catalog: Catalog, outlook: GapResult, options: Options | None = None
+) -> PlanData:
+    """Assemble :class:`PlanData` from a scenario, the catalog and its gap outlook (and the
+    inputs of the reservation and acquisition options when ``options`` opens them)."""
     import pandas as pd
+
+    from fabnet.planning.options import option_data
 
     years = scenario.years
     partners = {p.id: p for p in scenario.partners}
@@ -242,6 +249,11 @@ def build_data(scenario: Scenario, catalog: Catalog, outlook: GapResult) -> Plan
         sites=sites,
         discount=discount,
         ramp=list(scenario.policy.ramp_profile),
+        option_data=(
+            option_data(scenario, catalog, outlook)
+            if options is not None and (options.reservation or options.acquisition)
+            else None
+        ),
     )
 
 

@@ -26,6 +26,8 @@ if TYPE_CHECKING:
     import pandas as pd
     import xarray as xr
 
+    from fabnet.planning.options import Options
+
 #: USD per wafer × kwspm for a year → musd.
 _MUSD_PER_USD_KWSPM_YEAR = WAFERS_PER_KWSPM_YEAR / 1e6
 #: Price of one unit of elastic slack on a limit (musd per musd, module, MW, tool or kwspm).
@@ -120,15 +122,18 @@ def ramp_share(lag: int, lead: np.ndarray, ramp: list[float]) -> np.ndarray:
     return np.where(since < 0, 0.0, out)
 
 
-def define_builds(m: linopy.Model, data: PlanData, relax: bool = False) -> linopy.Variable:
-    """Integer module starts per project and year, where a start can come online in time."""
+def define_builds(
+    m: linopy.Model, data: PlanData, relax: bool = False, allowed: bool = True
+) -> linopy.Variable:
+    """Integer module starts per project and year, where a start can come online in time
+    (none at all when ``allowed`` is false: a strategy without own fabs)."""
     import xarray as xr
 
     coords = _coords(data)
     years = np.asarray(data.years)
     earliest = data.projects["earliest_year"].to_numpy()[:, None]
     lead = data.projects["lead_years"].to_numpy()[:, None]
-    mask = (years[None, :] >= earliest) & (years[None, :] + lead <= years[-1])
+    mask = (years[None, :] >= earliest) & (years[None, :] + lead <= years[-1]) & allowed
     # The tightest count each start can reach: the site's modules, the partner's starts a year,
     # and the modules the site's power can feed.
     projects = data.projects
@@ -159,9 +164,13 @@ def capacity_expression(data: PlanData, build: linopy.Variable) -> linopy.Linear
 
 
 def define_production(
-    m: linopy.Model, data: PlanData, capacity: linopy.LinearExpression
+    m: linopy.Model,
+    data: PlanData,
+    capacity: linopy.LinearExpression,
+    extra: linopy.LinearExpression | None = None,
 ) -> dict[str, Any]:
-    """Accelerators made, wafers bought from existing fabs and made in new ones, balanced."""
+    """Accelerators made, wafers bought from existing fabs and made in new ones (plus any
+    ``extra`` supply by resource and year: reservations, acquisitions), balanced."""
     import xarray as xr
 
     coords = _coords(data)
@@ -199,7 +208,10 @@ def define_production(
         table.reshape(len(data.products), len(data.resources), len(data.years)),
         coords=[coords["product"], coords["resource"], coords["year"]],
     )
-    m.add_constraints((need * make).sum("product") - buy - new_output <= 0, name="Resource-balance")
+    used = (need * make).sum("product") - buy - new_output
+    if extra is not None:
+        used = used - extra
+    m.add_constraints(used <= 0, name="Resource-balance")
     return {"make": make, "buy": buy, "new_output": new_output, "new_capacity": new_capacity}
 
 
@@ -406,7 +418,11 @@ def define_objective(m: linopy.Model, data: PlanData, parts: dict[str, Any]) -> 
     terminal = (parts["build"].fillna(0) * (residual * capex_j)).sum() * float(
         data.discount.iloc[-1]
     )
+    if parts.get("yearly_cost") is not None:
+        yearly = yearly + parts["yearly_cost"]
     objective = (yearly * delta).sum() - terminal
+    if parts.get("fixed_cost") is not None:
+        objective = objective + parts["fixed_cost"]
     for name, slack in parts.get("slacks", {}).items():
         weight = ELASTIC_DEMAND_PENALTY if name == "Unserved-cap" else ELASTIC_PENALTY
         objective = objective + weight * slack.sum()
@@ -414,17 +430,21 @@ def define_objective(m: linopy.Model, data: PlanData, parts: dict[str, Any]) -> 
 
 
 def build_model(
-    data: PlanData, *, relax: bool = False, elastic: bool = False
+    data: PlanData, *, relax: bool = False, elastic: bool = False, options: Options | None = None
 ) -> tuple[linopy.Model, dict[str, Any]]:
     """The whole model: every ``define_*`` in turn. Returns the model and its named parts."""
     import linopy
 
+    from fabnet.planning.options import Options, define_options
+
+    options = options or Options()
     m = linopy.Model(force_dim_names=True)
     slacks: dict[str, linopy.Variable] | None = {} if elastic else None
-    build = define_builds(m, data, relax=relax)
+    build = define_builds(m, data, relax=relax, allowed=options.builds)
     capacity = capacity_expression(data, build)
     parts: dict[str, Any] = {"build": build, "capacity": capacity}
-    parts.update(define_production(m, data, capacity))
+    parts.update(define_options(m, data, options, relax=relax))
+    parts.update(define_production(m, data, capacity, parts["extra"]))
     parts.update(define_compute(m, data, parts["make"], slacks))
     parts["spend"] = capex_expression(data, build)
     parts.update(define_money(m, data, parts["spend"], slacks))

@@ -18,7 +18,18 @@ if TYPE_CHECKING:
     from fabnet.scenario import Scenario
 
 #: Tables of a plan, in the order they are saved.
-TABLES = ("builds", "capacity", "production", "accelerators", "compute", "capex", "funding")
+TABLES = (
+    "builds",
+    "capacity",
+    "production",
+    "accelerators",
+    "compute",
+    "capex",
+    "funding",
+    "grants",
+    "reservations",
+    "acquisitions",
+)
 
 
 @dataclass(frozen=True)
@@ -34,7 +45,8 @@ class Plan:
     capacity : DataFrame
         New capacity online per (year, resource, region) [wspm].
     production : DataFrame
-        Per (year, resource): wafers from existing fabs and from new ones [wspm].
+        Per (year, resource): wafers from existing fabs, new ones, reserved capacity and
+        acquired fabs [wspm].
     accelerators : DataFrame
         Accelerators made per (year, product) [units].
     compute : DataFrame
@@ -44,6 +56,14 @@ class Plan:
         Per (year, country): capex, grants, debt and investor funding [musd].
     funding : DataFrame
         Per (year, investor, country): investor funding [musd].
+    grants : DataFrame
+        Per (year, programme, country): subsidy grants [musd].
+    reservations : DataFrame
+        Per (year, partner, resource) reserved: capacity [wspm] and the fee paid that year
+        [musd] (empty unless the plan may reserve).
+    acquisitions : DataFrame
+        Per deal considered: target, taken (0/1), closing year, price, book value, block
+        probability, break fee [musd] (empty unless the plan may acquire).
     stats : dict
         Status, objective, bound, gap, variables, constraints, and build/solve/extract seconds.
     """
@@ -56,6 +76,9 @@ class Plan:
     compute: pd.DataFrame = field(repr=False)
     capex: pd.DataFrame = field(repr=False)
     funding: pd.DataFrame = field(repr=False)
+    grants: pd.DataFrame = field(repr=False)
+    reservations: pd.DataFrame = field(repr=False)
+    acquisitions: pd.DataFrame = field(repr=False)
     stats: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -160,13 +183,17 @@ def extract(
     capacity["new_wspm"] = capacity.pop("kwspm") * 1000.0
     capacity = capacity[capacity["new_wspm"] > 1e-6].reset_index(drop=True)
 
-    production = pd.concat(
-        [
-            (parts["buy"].solution.to_series() * 1000.0).rename("existing_wspm"),
-            (parts["new_output"].solution.to_series() * 1000.0).rename("new_wspm"),
-        ],
-        axis=1,
-    ).reset_index()
+    sources = [
+        (parts["buy"].solution.to_series() * 1000.0).rename("existing_wspm"),
+        (parts["new_output"].solution.to_series() * 1000.0).rename("new_wspm"),
+    ]
+    reservations, acquisitions = _options(data, parts)
+    for name, key, level in (
+        ("reserved_wspm", "reserve", "reservation_pairs"),
+        ("acquired_wspm", "acquired", "acquisition_pairs"),
+    ):
+        sources.append(_by_resource(parts, key, level, data).rename(name))
+    production = pd.concat(sources, axis=1).fillna(0.0).reset_index()
 
     accelerators = (parts["make"].solution.to_series() * 1e6).rename("units").reset_index()
 
@@ -203,6 +230,8 @@ def extract(
     )
     funding = parts["fund"].solution.to_series().dropna().rename("musd").reset_index()
     funding = funding[funding["musd"] > 1e-6][["year", "investor", "country", "musd"]]
+    grants = parts["grant"].solution.to_series().dropna().rename("musd").reset_index()
+    grants = grants[grants["musd"] > 1e-6][["year", "programme", "country", "musd"]]
     return Plan(
         scenario=data.scenario,
         builds=builds.reset_index(drop=True),
@@ -212,5 +241,65 @@ def extract(
         compute=compute,
         capex=money,
         funding=funding.reset_index(drop=True),
+        grants=grants.reset_index(drop=True),
+        reservations=reservations,
+        acquisitions=acquisitions,
         stats=stats,
     )
+
+
+def _by_resource(parts: dict[str, Any], key: str, level: str, data: PlanData) -> pd.Series:
+    """An option's (pair, year) capacity summed per (resource, year) [wspm] (0 if absent)."""
+    import pandas as pd
+
+    index = pd.MultiIndex.from_product([data.resources, data.years], names=["resource", "year"])
+    if key not in parts:
+        return pd.Series(0.0, index=index)
+    solution = parts[key].solution.to_series()
+    resources = parts[level].get_level_values("resource")
+    frame = solution.rename("kwspm").reset_index()
+    frame["resource"] = resources[frame["pair"].to_numpy()]
+    summed = frame.groupby(["resource", "year"])["kwspm"].sum() * 1000.0
+    return summed.reindex(index, fill_value=0.0)
+
+
+def _options(data: PlanData, parts: dict[str, Any]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The reservations and acquisitions tables (empty where the option was closed)."""
+    import pandas as pd
+
+    reservations = pd.DataFrame(
+        columns=["year", "partner", "resource", "reserved_wspm", "fee_musd"]
+    ).astype({"year": int, "reserved_wspm": float, "fee_musd": float})
+    if "reserve" in parts:
+        pairs = parts["reservation_pairs"]
+        reserved = parts["reserve"].solution
+        fee = (reserved * parts["reservation_pay"]).sum("year").rename(pay_year="year")
+        frame = pd.concat(
+            [
+                (reserved.to_series() * 1000.0).rename("reserved_wspm"),
+                fee.to_series().rename("fee_musd"),
+            ],
+            axis=1,
+        ).reset_index()
+        frame["partner"] = pairs.get_level_values("partner")[frame["pair"].to_numpy()]
+        frame["resource"] = pairs.get_level_values("resource")[frame["pair"].to_numpy()]
+        keep = (frame["reserved_wspm"] > 1e-6) | (frame["fee_musd"] > 1e-9)
+        reservations = frame.loc[keep, reservations.columns].reset_index(drop=True)
+    acquisitions = pd.DataFrame(
+        columns=[
+            "target",
+            "taken",
+            "closing_year",
+            "price_musd",
+            "book_value_musd",
+            "block_probability",
+            "break_fee_musd",
+        ]
+    )
+    if "acquire" in parts and data.option_data is not None:
+        deals = data.option_data.deals
+        taken = parts["acquire"].solution.to_series().reindex(deals.index)
+        acquisitions = deals.assign(taken=taken.round(6).to_numpy()).reset_index()[
+            acquisitions.columns
+        ]
+    return reservations, acquisitions

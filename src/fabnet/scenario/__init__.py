@@ -37,17 +37,23 @@ from fabnet.scenario._resolve import (
 )
 from fabnet.scenario._schema import (
     ENTITY_SECTIONS,
+    Acquisition,
+    Debt,
     Demand,
+    EquityShares,
     Fab,
+    Finance,
     Horizon,
     InstalledCompute,
     Investor,
     Partner,
     Policy,
     Product,
+    Reservation,
     Scenario,
     Site,
     Solver,
+    Strategies,
     Subsidy,
     Supply,
     interpolate,
@@ -56,18 +62,24 @@ from fabnet.scenario._summary import Row, included_fabs, provenance, summary
 from fabnet.scenario._uncertainty import Uncertainty
 
 __all__ = [
+    "Acquisition",
+    "Debt",
     "Demand",
+    "EquityShares",
     "Fab",
+    "Finance",
     "Horizon",
     "InstalledCompute",
     "Investor",
     "Partner",
     "Policy",
     "Product",
+    "Reservation",
     "Row",
     "Scenario",
     "Site",
     "Solver",
+    "Strategies",
     "Subsidy",
     "Supply",
     "Uncertainty",
@@ -153,6 +165,10 @@ def scenario_to_yaml(scenario: Scenario) -> str:
     """The scenario as standalone YAML: everything explicit, nothing extended."""
     data = _plain(scenario.model_dump(mode="python", exclude_none=True))
     data.pop("extends", None)
+    if scenario.finance == Finance():
+        # Only finance settings that were chosen are written: a default loan tenor longer than
+        # a short horizon would otherwise read back as an error.
+        data.pop("finance", None)
     header = (
         f"# fabnet scenario {scenario.name!r}: standalone (extends resolved, catalog"
         " defaults written out)\n"

@@ -413,6 +413,87 @@ class _References:
                 "uncertain input",
             )
 
+    def finance(self) -> None:
+        finance = self.data.get("finance")
+        finance = finance if isinstance(finance, dict) else {}
+        self._financing(finance)
+        if isinstance(finance.get("prices"), dict):
+            for resource in finance["prices"]:
+                self.ref(("finance", "prices", resource), resource, self.resources, "resource")
+        if isinstance(finance.get("tax_rates"), dict):
+            for country in finance["tax_rates"]:
+                self.ref(("finance", "tax_rates", country), country, self.countries, "country")
+        investors = {
+            item.get("id"): _as_list(item.get("countries")) for _, item in self.section("investors")
+        }
+        for j, block in self.section("finance", "equity"):
+            country = block.get("country")
+            self.ref(("finance", "equity", j, "country"), country, self.countries, "country")
+            shares = block.get("shares")
+            for investor in shares if isinstance(shares, dict) else {}:
+                path = ("finance", "equity", j, "shares", investor)
+                self.ref(path, investor, investors, "investor")
+                if investor in investors and country not in investors[investor]:
+                    self.add(path, f"this investor does not fund {country}", investor)
+        strategies = finance.get("strategies")
+        strategies = strategies if isinstance(strategies, dict) else {}
+        reservation = strategies.get("reservation")
+        if isinstance(reservation, dict):
+            self.refs(
+                ("finance", "strategies", "reservation", "partners"),
+                reservation.get("partners"),
+                self.partners,
+                "partner",
+            )
+            fees = reservation.get("fee_usd_per_wspm_year")
+            for resource in fees if isinstance(fees, dict) else {}:
+                path = ("finance", "strategies", "reservation", "fee_usd_per_wspm_year", resource)
+                self.ref(path, resource, self.resources, "resource")
+        for j, deal in self.section("finance", "strategies", "acquisitions"):
+            self.ref(
+                ("finance", "strategies", "acquisitions", j, "target"),
+                deal.get("target"),
+                self.partners,
+                "partner",
+            )
+
+    def _financing(self, finance: dict[str, Any]) -> None:
+        """Financing that cannot work: an investor no project can take money from, or a loan
+        that outlasts the horizon."""
+        site_countries = sorted(
+            {str(s.get("country")) for _, s in self.section("sites") if s.get("country")}
+        )
+        for i, item in self.section("investors"):
+            countries = _as_list(item.get("countries"))
+            if site_countries and countries and not set(countries) & set(site_countries):
+                self.add(
+                    ("investors", i, "countries"),
+                    "no candidate site is in any of these countries, so this investor can fund"
+                    f" no project (sites are in: {', '.join(site_countries)})",
+                    countries,
+                )
+        horizon = self.data.get("horizon")
+        start = horizon.get("start_year") if isinstance(horizon, dict) else None
+        end = horizon.get("end_year") if isinstance(horizon, dict) else None
+        if not (isinstance(start, int) and isinstance(end, int)) or end < start:
+            return
+        years = end - start + 1
+        loans: list[tuple[Path_, Any]] = [
+            (("subsidies", i, "loan_tenor_years"), item.get("loan_tenor_years"))
+            for i, item in self.section("subsidies")
+        ]
+        debt = finance.get("debt")
+        if isinstance(debt, dict):
+            loans.append((("finance", "debt", "tenor_years"), debt.get("tenor_years")))
+        for path, tenor in loans:
+            if isinstance(tenor, int) and tenor > years:
+                self.add(
+                    path,
+                    f"a loan of {tenor} years outlasts the {years}-year horizon"
+                    f" ({start}-{end}); shorten it or extend horizon.end_year",
+                    tenor,
+                )
+
 
 def reference_issues(data: LDict, catalog: Catalog, locator: Locator) -> list[ScenarioIssue]:
     """Every id used in one place and defined in another, checked; duplicates flagged."""
@@ -422,6 +503,7 @@ def reference_issues(data: LDict, catalog: Catalog, locator: Locator) -> list[Sc
     check.supply()
     check.policy()
     check.uncertainty()
+    check.finance()
     return check.issues
 
 

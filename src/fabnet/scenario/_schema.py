@@ -33,6 +33,9 @@ from fabnet.scenario._base import (
 )
 from fabnet.scenario._uncertainty import Uncertainty
 
+#: An annual interest or discount rate, as a fraction.
+Rate = Annotated[float, Field(ge=0.0, le=0.5, description="An annual rate, as a fraction.")]
+
 
 class _Entity(_Model):
     """An entity with an id; ``source`` records where its figures come from."""
@@ -342,6 +345,9 @@ class Partner(_Entity):
     lead_time_factor: Annotated[float, Field(gt=0.0, le=5.0)] = Field(
         1.0, description="Multiplier on the region's construction lead time."
     )
+    book_value_musd: NonNegativeFloat | None = Field(
+        None, description="Book value of the chipmaker's equity, for an acquisition [USD million]."
+    )
 
 
 class Investor(_Entity):
@@ -365,8 +371,34 @@ class Subsidy(_Entity):
     countries: list[Id] = Field(min_length=1)
     capex_share: Share = Field(description="Share of a project's capex granted.")
     cap_musd: NonNegativeFloat = Field(description="Programme money available [USD million].")
-    loan_musd: NonNegativeFloat | None = None
-    tax_credit_share: Share | None = None
+    loan_musd: NonNegativeFloat | None = Field(
+        None, description="Government loans available to projects [USD million]."
+    )
+    loan_rate: Rate | None = Field(
+        None, description="Annual interest on the loans; none: finance.debt.rate."
+    )
+    loan_tenor_years: PositiveInt | None = Field(
+        None, description="Years from drawing to full repayment; none: finance.debt.tenor_years."
+    )
+    loan_grace_years: NonNegativeInt | None = Field(
+        None, description="Interest-only years first; none: finance.debt.grace_years."
+    )
+    tax_credit_share: Share | None = Field(
+        None, description="Investment tax credit as a share of capex, paid when a module is online."
+    )
+
+    @model_validator(mode="after")
+    def _shares(self) -> Subsidy:
+        total = self.capex_share + (self.tax_credit_share or 0.0)
+        if total > 1.0 + 1e-9:
+            raise ValueError(f"capex_share + tax_credit_share is {total:.0%}, over 100 % of capex")
+        if (
+            self.loan_tenor_years is not None
+            and self.loan_grace_years is not None
+            and self.loan_grace_years >= self.loan_tenor_years
+        ):
+            raise ValueError("loan_grace_years must be shorter than loan_tenor_years")
+        return self
 
 
 # --------------------------------------------------------------------------------------------
@@ -439,6 +471,136 @@ class Policy(_Model):
         return self
 
 
+# --------------------------------------------------------------------------------------------
+# finance and strategies
+# --------------------------------------------------------------------------------------------
+
+
+class Debt(_Model):
+    """Commercial debt terms: the plan's debt beyond any government loan carries these."""
+
+    rate: Rate = Field(
+        0.07,  # estimate: investment-grade corporate bonds yielded ~5-6 % in 2024 plus a margin
+        description="Annual interest rate (nominal, as the plan's money).",
+    )
+    tenor_years: PositiveInt = Field(10, description="Years from drawing to full repayment.")
+    grace_years: NonNegativeInt = Field(2, description="Interest-only years first.")
+
+    @model_validator(mode="after")
+    def _grace(self) -> Debt:
+        if self.grace_years >= self.tenor_years:
+            raise ValueError("grace_years must be shorter than tenor_years")
+        return self
+
+
+class EquityShares(_Model):
+    """Fixed equity shares of the investors in one country's projects (instead of the shares
+    that follow from the plan's funding)."""
+
+    country: Id
+    shares: dict[Id, Share] = Field(min_length=1, description="Investor → share; sum to 1.")
+
+    @model_validator(mode="after")
+    def _sum(self) -> EquityShares:
+        total = sum(self.shares.values())
+        if abs(total - 1.0) > 1e-6:
+            over = "over" if total > 1.0 else "under"
+            raise ValueError(f"shares sum to {total:.4g}, {over} 100 %")
+        return self
+
+
+class Reservation(_Model):
+    """Capacity reservation: prepaid capacity at a partner's own expansion."""
+
+    partners: list[Id] | None = Field(None, description="Partners that take reservations (all).")
+    fee_usd_per_wspm_year: dict[Id, NonNegativeFloat] = Field(
+        default_factory=dict,
+        description="Reservation fee per resource (default: the catalog's"
+        " reservation_fee_usd_per_wspm_year), prepaid when the capacity is ordered.",
+    )
+    max_share_of_partner_capacity: Share = Field(
+        0.2,  # estimate: a foundry's largest customers each take ~20-25 % of its output
+        description="Most capacity one customer can reserve, as a share of the partner's own.",
+    )
+
+
+class Acquisition(_Model):
+    """Buying a chipmaker: its fabs after closing, at a premium, if antitrust review allows."""
+
+    target: Id = Field(description="The partner (chipmaker) bought.")
+    premium: Annotated[float, Field(ge=0.0, le=20.0)] = Field(
+        0.3, description="Premium over the target's book value."
+    )
+    price_musd: NonNegativeFloat | None = Field(
+        None, description="Price paid [USD million]; default (1 + premium) × book value."
+    )
+    closing_months: NonNegativeFloat = Field(
+        18.0, description="From the decision to closing (review included) [months]."
+    )
+    block_probability: Share = Field(0.25, description="Chance antitrust review blocks the deal.")
+    break_fee_musd: NonNegativeFloat = Field(
+        0.0, description="Paid to the target if the deal is blocked [USD million]."
+    )
+
+
+class Strategies(_Model):
+    """The strategies ``fabnet compare`` sets side by side with the own-build plan."""
+
+    reservation: Reservation = Field(default_factory=Reservation)
+    acquisitions: list[Acquisition] = Field(default_factory=list)
+
+
+class Finance(_Model):
+    """How a plan's modules turn into cash flows: spend, revenue, costs, tax, debt, value."""
+
+    spend_profile: list[Share] | None = Field(
+        None,
+        min_length=1,
+        description="Share of a module's capex spent in each part of its lead time, stretched"
+        " over each project's lead years; sums to 1. None: evenly, as the planner assumes.",
+    )
+    equipment_share: Share = Field(
+        0.75,  # estimate: SEMI puts tools at ~70-80 % of a leading-edge fab's capex
+        description="Share of capex that is equipment (the rest: buildings and facilities).",
+    )
+    equipment_life_years: PositiveInt = Field(
+        5, description="Straight-line depreciation life of equipment [years]."
+    )
+    building_life_years: PositiveInt = Field(
+        20, description="Straight-line depreciation life of buildings [years]."
+    )
+    prices: dict[Id, PositiveFloat] = Field(
+        default_factory=dict,
+        description="Internal transfer price per resource [USD per wafer]; default: the"
+        " catalog's market wafer price.",
+    )
+    tax: bool = Field(True, description="Charge corporate income tax by country.")
+    tax_rates: dict[Id, Share] = Field(
+        default_factory=dict,
+        description="Tax rate per country; default: the catalog's corporate_tax_rate.",
+    )
+    debt: Debt = Field(default_factory=Debt)
+    terminal_value: Literal["salvage", "perpetuity", "none"] = Field(
+        "salvage",
+        description="Value at the horizon's end: book value (salvage), a growing perpetuity"
+        " of the last year's free cash flow, or none.",
+    )
+    terminal_growth: Annotated[float, Field(ge=-0.5, le=0.2)] = Field(
+        0.0, description="Growth of the perpetuity (below the discount rate)."
+    )
+    equity: list[EquityShares] = Field(default_factory=list)
+    strategies: Strategies = Field(default_factory=Strategies)
+
+    @model_validator(mode="after")
+    def _profile(self) -> Finance:
+        if self.spend_profile is not None:
+            total = sum(self.spend_profile)
+            if abs(total - 1.0) > 1e-6:
+                over = "over" if total > 1.0 else "under"
+                raise ValueError(f"spend_profile sums to {total:.4g}, {over} 100 %")
+        return self
+
+
 class Solver(_Model):
     """Solver settings (runtime options such as logging live in fabnet.options)."""
 
@@ -479,6 +641,7 @@ class Scenario(_Model):
     investors: list[Investor] = Field(default_factory=list)
     subsidies: list[Subsidy] = Field(default_factory=list)
     policy: Policy = Field(default_factory=Policy)
+    finance: Finance = Field(default_factory=Finance)
     uncertainty: Uncertainty = Field(default_factory=Uncertainty)
     solver: Solver = Field(default_factory=Solver)
 

@@ -1,0 +1,222 @@
+"""A plan's financials: project and investor cash flows with their returns, as tidy tables."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from fabnet.finance.cashflows import ProjectFlows, project_flows
+from fabnet.finance.consortium import Split, investor_table, split
+from fabnet.finance.metrics import discounted_payback, irr_details, moic, npv, payback
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from fabnet.catalog import Catalog
+    from fabnet.planning import Plan
+
+
+@dataclass(frozen=True)
+class Financials:
+    """The money of a plan.
+
+    Attributes
+    ----------
+    plan : Plan
+    cash_flows : DataFrame
+        One row per (project, year): capacity, wafers and every component [musd, signed: + is
+        money in], and the project, lender and equity cash flows.
+    investor_flows : DataFrame
+        One row per (investor, project, year) with money: capital call (≥ 0) and cash flow.
+    shares : DataFrame
+        Equity share per (investor, project) [fraction]; each project's shares sum to 1.
+    capital_calls : DataFrame
+        Capital called per investor (rows) and year (columns) [musd].
+    projects : DataFrame
+        Per project: country, partner, resource, modules, capex, grants, tax credits, debt;
+        NPV and IRR of the project and of its equity; payback; equity MOIC.
+    investors : DataFrame
+        Per investor: capital called and returned, NPV at its hurdle rate, IRR (and why there is
+        none), MOIC, payback [years from the horizon's start], the hurdle rate and whether it is
+        met (empty for an investor the plan calls on for nothing).
+    """
+
+    plan: Plan
+    cash_flows: pd.DataFrame = field(repr=False)
+    investor_flows: pd.DataFrame = field(repr=False)
+    shares: pd.DataFrame = field(repr=False)
+    capital_calls: pd.DataFrame = field(repr=False)
+    projects: pd.DataFrame = field(repr=False)
+    investors: pd.DataFrame = field(repr=False)
+    assumptions: dict[str, Any] = field(default_factory=dict)
+
+    def by_year(self) -> pd.DataFrame:
+        """Every component summed over projects, per year [musd] (the network's waterfall)."""
+        numeric = self.cash_flows.drop(columns=["capacity_wspm", "wafers"])
+        return numeric.groupby(level="year").sum()
+
+    def save(self, folder: str | Path) -> Path:
+        """Write every table as CSV into ``folder`` (created); returns the folder."""
+        folder = Path(folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        self.cash_flows.to_csv(folder / "cash_flows.csv")
+        self.investor_flows.to_csv(folder / "investor_flows.csv", index=False)
+        self.shares.to_csv(folder / "shares.csv", index=False)
+        self.capital_calls.to_csv(folder / "capital_calls.csv")
+        self.projects.to_csv(folder / "projects.csv")
+        self.investors.to_csv(folder / "investors.csv")
+        return folder
+
+
+def _returns(flow: np.ndarray, rate: float) -> dict[str, Any]:
+    """NPV at ``rate``, IRR (or why none), payback and discounted payback of one flow."""
+    details = irr_details(flow)
+    return {
+        "npv": float(npv(rate, flow)),
+        "irr": np.nan if details.rate is None else details.rate,
+        "irr_note": details.reason or "",
+        "payback_years": _or_nan(payback(flow)),
+        "discounted_payback_years": _or_nan(discounted_payback(flow, rate)),
+    }
+
+
+def _or_nan(value: float | None) -> float:
+    return np.nan if value is None else float(value)
+
+
+def _project_table(flows: ProjectFlows, rate: float) -> pd.DataFrame:
+    import pandas as pd
+
+    info = flows.projects
+    rows = []
+    for p, project in enumerate(info.index):
+        whole = _returns(flows.project_flow[p], rate)
+        equity = _returns(flows.equity_flow[p], rate)
+        rows.append(
+            {
+                "project": project,
+                "grants_musd": sum(g[p].sum() for g in flows.grants.values()),
+                "tax_credits_musd": sum(c[p].sum() for c in flows.tax_credits.values()),
+                "debt_musd": sum(d[p].sum() for d in flows.draws.values()),
+                "equity_musd": flows.equity_call[p].sum(),
+                "revenue_musd": flows.revenue[p].sum(),
+                "npv_musd": whole["npv"],
+                "irr": whole["irr"],
+                "irr_note": whole["irr_note"],
+                "payback_years": whole["payback_years"],
+                "equity_npv_musd": equity["npv"],
+                "equity_irr": equity["irr"],
+                "equity_moic": _or_nan(moic(flows.equity_flow[p])),
+            }
+        )
+    table = pd.DataFrame(rows).set_index("project") if rows else pd.DataFrame()
+    columns = ["site", "country", "region", "partner", "resource", "modules", "capex_musd"]
+    return info[columns].join(table)
+
+
+def _investor_table(plan: Plan, result: Split) -> pd.DataFrame:
+    import pandas as pd
+
+    hurdles = {i.id: i.hurdle_rate for i in plan.scenario.investors}
+    names = [i.id for i in plan.scenario.investors]
+    names += [n for n in result.investors if n not in names]
+    rows = []
+    for name in names:
+        k = result.investors.index(name) if name in result.investors else None
+        called = float(result.calls[k].sum()) if k is not None else 0.0
+        row: dict[str, Any] = {
+            "investor": name,
+            "called_musd": called,
+            "hurdle_rate": hurdles.get(name, plan.scenario.policy.discount_rate),
+        }
+        if k is not None and called > 0.0:
+            flow = result.flows[k].sum(axis=0)
+            returns = _returns(flow, row["hurdle_rate"])
+            irr = returns["irr"]
+            row.update(
+                returned_musd=float(np.maximum(flow, 0.0).sum()),
+                npv_at_hurdle_musd=returns["npv"],
+                irr=irr,
+                irr_note=returns["irr_note"],
+                moic=_or_nan(moic(flow)),
+                payback_years=returns["payback_years"],
+                # Met when the IRR reaches the hurdle; without a unique IRR, when the NPV at
+                # the hurdle rate is not negative (the same test where both exist).
+                hurdle_met=bool(irr >= row["hurdle_rate"])
+                if np.isfinite(irr)
+                else bool(returns["npv"] >= 0.0),
+            )
+        rows.append(row)
+    columns = [
+        "called_musd",
+        "returned_musd",
+        "npv_at_hurdle_musd",
+        "irr",
+        "irr_note",
+        "moic",
+        "payback_years",
+        "hurdle_rate",
+        "hurdle_met",
+    ]
+    return pd.DataFrame(rows).set_index("investor").reindex(columns=columns)
+
+
+def financials(plan: Plan, catalog: Catalog | None = None) -> Financials:
+    """Cash flows, the consortium's split and the returns of every project and investor.
+
+    NPVs discount to the horizon's first year, flows at each year's end; projects at
+    ``policy.discount_rate``, investors at their own ``hurdle_rate``.
+
+    Examples
+    --------
+    >>> import fabnet
+    >>> money = fabnet.financials(fabnet.plan("altman-2024", time_limit_s=60))
+    >>> flows = money.investor_flows.groupby(["project", "year"])["cash_flow_musd"].sum()
+    >>> equity = money.cash_flows["equity_cash_flow_musd"]
+    >>> bool(np.allclose(flows.reindex(equity.index, fill_value=0.0), equity))
+    True
+    """
+    import pandas as pd
+
+    flows = project_flows(plan, catalog)
+    result = split(plan, flows)
+    rate = plan.scenario.policy.discount_rate
+    table = investor_table(result, flows)
+    shares = pd.DataFrame(
+        [
+            {"investor": name, "project": project, "share": result.shares[i, p]}
+            for i, name in enumerate(result.investors)
+            for p, project in enumerate(flows.projects.index)
+            if result.shares[i, p] > 0
+        ],
+        columns=["investor", "project", "share"],
+    )
+    calls = pd.DataFrame(
+        result.calls.sum(axis=1),
+        index=pd.Index(result.investors, name="investor"),
+        columns=flows.years,
+    )
+    finance = plan.scenario.finance
+    return Financials(
+        plan=plan,
+        cash_flows=flows.table(),
+        investor_flows=table,
+        shares=shares,
+        capital_calls=calls.loc[calls.sum(axis=1) > 0],
+        projects=_project_table(flows, rate),
+        investors=_investor_table(plan, result),
+        assumptions={
+            "discount_rate": rate,
+            "spend_profile": finance.spend_profile or "even over the lead time",
+            "equipment_share": finance.equipment_share,
+            "equipment_life_years": finance.equipment_life_years,
+            "building_life_years": finance.building_life_years,
+            "tax": finance.tax,
+            "debt": finance.debt.model_dump(),
+            "terminal_value": finance.terminal_value,
+            "prices": "transfer" if finance.prices else "market",
+        },
+    )

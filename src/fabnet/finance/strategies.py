@@ -1,0 +1,231 @@
+"""The strategies side by side: own-build, capacity reservation, acquisition, design-only and
+the optimiser's mix, each planned on the same demand and the same existing supply.
+
+Each strategy is the planner with a different set of supply options open
+(:data:`fabnet.planning.options.STRATEGIES`); every one may buy wafers from the AI share of
+existing fabs at the market price. The comparison reads, per strategy:
+
+* ``cost_npv_musd`` — the discounted cost to the horizon's start (capex − grants + opex +
+  wafers bought + reservation fees + the acquisition's expected net cost − the terminal value
+  of new fabs), without the penalty on unserved compute;
+* compute delivered by 2030 and by the horizon's end, and compute unserved [H100e, summed over
+  the years' new compute];
+* the first year in which the strategy's own new supply (new fabs, reserved capacity or an
+  acquired chipmaker's fabs) makes wafers;
+* the peak capital need: the largest year of capex − grants + reservation fees + acquisition
+  price (at closing, in full) [musd, undiscounted];
+* each investor's IRR on the strategy's own projects (none where it builds nothing).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from fabnet.exceptions import ParameterError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from fabnet.catalog import Catalog
+    from fabnet.finance.financials import Financials
+    from fabnet.planning import Plan
+    from fabnet.scenario import Scenario
+
+#: Year of the first milestone compared ("H100e delivered by 2030").
+MILESTONE_YEAR = 2030
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """The strategies compared.
+
+    Attributes
+    ----------
+    scenario : Scenario
+    plans : dict of str to Plan
+        One plan per strategy.
+    financials : dict of str to Financials
+        The financials of each strategy that builds (own-build, mix).
+    table : DataFrame
+        One row per strategy: the measures in the module's description.
+    investors : DataFrame
+        IRR per investor (rows) and strategy (columns); NaN where the investor has no project.
+    by_year : DataFrame
+        Per (strategy, year): delivered and unserved compute [H100e], new supply [wspm] and
+        capital need [musd].
+    """
+
+    scenario: Scenario
+    plans: dict[str, Plan] = field(repr=False)
+    financials: dict[str, Financials] = field(repr=False)
+    table: pd.DataFrame = field(repr=False)
+    investors: pd.DataFrame = field(repr=False)
+    by_year: pd.DataFrame = field(repr=False)
+
+    def save(self, folder: str | Path) -> Path:
+        """Write ``strategies.csv``, ``investor_irr.csv`` and ``by_year.csv`` into ``folder``."""
+        folder = Path(folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        self.table.to_csv(folder / "strategies.csv")
+        self.investors.to_csv(folder / "investor_irr.csv")
+        self.by_year.to_csv(folder / "by_year.csv", index=False)
+        return folder
+
+
+def capital_need(plan: Plan) -> pd.Series:
+    """Capital a plan needs per year: capex − grants + reservation fees + acquisition prices at
+    closing (in full) [musd, undiscounted]."""
+    import pandas as pd
+
+    years = plan.scenario.years
+    capex = plan.capex.groupby("year")[["capex_musd", "grants_musd"]].sum()
+    need = (capex["capex_musd"] - capex["grants_musd"]).reindex(years, fill_value=0.0)
+    if len(plan.reservations):
+        need = need.add(plan.reservations.groupby("year")["fee_musd"].sum(), fill_value=0.0)
+    taken = plan.acquisitions[plan.acquisitions["taken"] > 0.5] if len(plan.acquisitions) else None
+    if taken is not None and len(taken):
+        price = taken.groupby(taken["closing_year"].clip(upper=years[-1]))["price_musd"].sum()
+        need = need.add(price, fill_value=0.0)
+    return pd.Series(need.reindex(years, fill_value=0.0), name="capital_need_musd")
+
+
+def measures(plan: Plan) -> dict[str, Any]:
+    """The comparison's measures of one plan (see the module's description)."""
+    policy = plan.scenario.policy
+    compute = plan.compute.set_index("year")
+    years = plan.scenario.years
+    discount = np.array([(1.0 + policy.discount_rate) ** -(y - years[0]) for y in years])
+    penalty = float(
+        (compute["unserved_h100e"].reindex(years).to_numpy() * discount).sum()
+        * policy.unserved_penalty_usd_per_h100e
+        / 1e6
+    )
+    production = plan.production.groupby("year")[
+        ["new_wspm", "reserved_wspm", "acquired_wspm"]
+    ].sum()
+    own = production.sum(axis=1)
+    first = own[own > 1e-6].index.min() if (own > 1e-6).any() else None
+    need = capital_need(plan)
+    by = compute.index <= MILESTONE_YEAR
+    taken = plan.acquisitions[plan.acquisitions["taken"] > 0.5] if len(plan.acquisitions) else None
+    return {
+        "cost_npv_musd": (plan.objective or 0.0) - penalty,
+        "objective_musd": plan.objective,
+        f"delivered_by_{MILESTONE_YEAR}_h100e": float(compute.loc[by, "delivered_h100e"].sum()),
+        "delivered_h100e": float(compute["delivered_h100e"].sum()),
+        "unserved_h100e": float(compute["unserved_h100e"].sum()),
+        "first_new_supply_year": None if first is None else int(first),
+        "peak_capital_musd": float(need.max()),
+        "modules": int(plan.builds["modules"].sum()),
+        "reserved_wspm_years": float(production["reserved_wspm"].sum()),
+        "acquired": ", ".join(taken["target"]) if taken is not None and len(taken) else "",
+        "block_probability": float(taken["block_probability"].max())
+        if taken is not None and len(taken)
+        else 0.0,
+        "status": plan.status,
+    }
+
+
+def _by_year(name: str, plan: Plan) -> pd.DataFrame:
+    """Per year of one strategy: compute delivered and unserved, own new supply, capital need."""
+    years = plan.scenario.years
+    compute = plan.compute.set_index("year").reindex(years)
+    supply = plan.production.groupby("year")[["new_wspm", "reserved_wspm", "acquired_wspm"]].sum()
+    frame = compute[["delivered_h100e", "unserved_h100e"]].assign(
+        new_supply_wspm=supply.sum(axis=1).reindex(years, fill_value=0.0),
+        capital_need_musd=capital_need(plan),
+    )
+    return (
+        frame.rename_axis("year")
+        .reset_index()
+        .assign(strategy=name)[["strategy", "year", *frame.columns]]
+    )
+
+
+def compare(
+    scenario: Scenario | str | Path,
+    *,
+    catalog: Catalog | None = None,
+    strategies: list[str] | None = None,
+    time_limit_s: float | None = None,
+    mip_gap: float | None = None,
+    threads: int | None = None,
+    on_strategy: Callable[[str], None] | None = None,
+) -> Comparison:
+    """Plan every strategy on the same demand and compare them.
+
+    Parameters
+    ----------
+    scenario : Scenario, str or Path
+        A loaded scenario, a built-in name or a scenario file.
+    strategies : list of str, optional
+        Which strategies, of ``own-build``, ``reservation``, ``acquisition``, ``design-only``,
+        ``mix`` (default: all, in that order).
+    time_limit_s, mip_gap, threads : optional
+        Override the scenario's solver settings for each plan.
+    on_strategy : callable, optional
+        Called with each strategy's name before it is planned (progress).
+
+    Examples
+    --------
+    >>> import fabnet
+    >>> result = fabnet.compare("altman-2024", strategies=["own-build", "design-only"])
+    >>> bool(result.table.loc["own-build", "unserved_h100e"]
+    ...      <= result.table.loc["design-only", "unserved_h100e"])
+    True
+    """
+    import pandas as pd
+
+    from fabnet.catalog import load_catalog
+    from fabnet.finance.financials import financials
+    from fabnet.outlook import gap
+    from fabnet.planning import plan
+    from fabnet.planning.options import STRATEGIES
+    from fabnet.scenario import Scenario, load_scenario
+
+    catalog = catalog or load_catalog()
+    if not isinstance(scenario, Scenario):
+        scenario = load_scenario(scenario, catalog=catalog)
+    chosen = strategies or list(STRATEGIES)
+    unknown = [s for s in chosen if s not in STRATEGIES]
+    if unknown:
+        raise ParameterError("strategies", f"among {', '.join(STRATEGIES)}", ", ".join(unknown))
+    outlook = gap(scenario, catalog=catalog)
+    plans: dict[str, Plan] = {}
+    money: dict[str, Financials] = {}
+    for name in chosen:
+        if on_strategy is not None:
+            on_strategy(name)
+        plans[name] = plan(
+            scenario,
+            catalog=catalog,
+            outlook=outlook,
+            strategy=name,
+            time_limit_s=time_limit_s,
+            mip_gap=mip_gap,
+            threads=threads,
+            shadow_prices=False,
+        )
+        if len(plans[name].builds):
+            money[name] = financials(plans[name], catalog)
+    table = pd.DataFrame({name: measures(p) for name, p in plans.items()}).T
+    table.index.name = "strategy"
+    investors = pd.DataFrame(
+        {name: f.investors["irr"] for name, f in money.items()},
+        index=pd.Index([i.id for i in scenario.investors], name="investor"),
+        columns=chosen,
+    ).astype(float)
+    by_year = pd.concat([_by_year(name, p) for name, p in plans.items()], ignore_index=True)
+    return Comparison(
+        scenario=scenario,
+        plans=plans,
+        financials=money,
+        table=table,
+        investors=investors,
+        by_year=by_year,
+    )
