@@ -28,12 +28,14 @@ among the investors by :func:`fabnet.finance.consortium` so that their flows sum
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from fabnet.exceptions import ParameterError
 from fabnet.finance.schedules import (
+    Array,
     carry_losses,
     convolve,
     loan_schedule,
@@ -77,54 +79,48 @@ class ProjectFlows:
 
     projects: pd.DataFrame
     years: list[int]
-    spend: np.ndarray  # capex spent (≥ 0)
-    capacity_wspm: np.ndarray
-    wafers: np.ndarray  # wafers made in the year
-    revenue: np.ndarray
-    opex: np.ndarray
-    depreciation: np.ndarray
-    grants: dict[str, np.ndarray]  # per programme
-    tax_credits: dict[str, np.ndarray]  # per programme
-    draws: dict[str, np.ndarray]  # per lender: a programme id or "commercial"
-    interest: np.ndarray
-    principal: np.ndarray  # including what is repaid at the horizon's end
-    tax: np.ndarray
-    terminal_value: np.ndarray
+    spend: Array  # capex spent (≥ 0)
+    capacity_wspm: Array
+    wafers: Array  # wafers made in the year
+    revenue: Array
+    opex: Array
+    depreciation: Array
+    grants: dict[str, Array]  # per programme
+    tax_credits: dict[str, Array]  # per programme
+    draws: dict[str, Array]  # per lender: a programme id or "commercial"
+    interest: Array
+    principal: Array  # including what is repaid at the horizon's end
+    tax: Array
+    terminal_value: Array
 
     @property
-    def project_flow(self) -> np.ndarray:
+    def project_flow(self) -> Array:
         """Cash flow to all capital providers (after grants, credits and tax) [musd]."""
-        return (
-            -self.spend
-            + _total(self.grants, self.spend)
-            + _total(self.tax_credits, self.spend)
-            + self.revenue
-            - self.opex
-            - self.tax
-            + self.terminal_value
-        )
+        inflows = _total(self.grants, self.spend) + _total(self.tax_credits, self.spend)
+        operating = self.revenue - self.opex - self.tax
+        return inflows + operating + self.terminal_value - self.spend
 
     @property
-    def lender_flow(self) -> np.ndarray:
+    def lender_flow(self) -> Array:
         """Cash flow to lenders: −draws + interest + principal [musd]."""
         return -_total(self.draws, self.spend) + self.interest + self.principal
 
     @property
-    def equity_flow(self) -> np.ndarray:
+    def equity_flow(self) -> Array:
         """Cash flow to equity: project flow − lender flow [musd]."""
         return self.project_flow - self.lender_flow
 
     @property
-    def equity_call(self) -> np.ndarray:
+    def equity_call(self) -> Array:
         """Capex the investors pay in: capex − grants − debt drawn, per year [musd]."""
         funded = _total(self.grants, self.spend) + _total(self.draws, self.spend)
-        return np.maximum(self.spend - funded, 0.0)
+        return np.asarray(np.maximum(self.spend - funded, 0.0), dtype=float)
 
     def table(self) -> pd.DataFrame:
         """Long table, one row per (project, year): every component and the three flows."""
         import pandas as pd
 
-        columns: dict[str, np.ndarray] = {
+        columns: dict[str, Array] = {
             "capacity_wspm": self.capacity_wspm,
             "wafers": self.wafers,
             "capex_musd": -self.spend,
@@ -148,8 +144,12 @@ class ProjectFlows:
         return pd.DataFrame({k: v.ravel() for k, v in columns.items()}, index=index)
 
 
-def _total(parts: dict[str, np.ndarray], like: np.ndarray) -> np.ndarray:
-    return sum(parts.values(), np.zeros_like(like))
+def _total(parts: dict[str, Array], like: Array) -> Array:
+    """The sum of per-programme (or per-lender) arrays; zeros shaped like ``like`` if none."""
+    total = np.zeros_like(like, dtype=float)
+    for part in parts.values():
+        total = total + part
+    return total
 
 
 def _ratio(part: pd.Series, whole: pd.Series) -> pd.Series:
@@ -177,7 +177,7 @@ class _Grid:
 
     @property
     def shape(self) -> tuple[int, int]:
-        return self.starts.shape  # type: ignore[return-value]
+        return int(self.starts.shape[0]), int(self.starts.shape[1])
 
     @property
     def countries(self) -> list[str]:
@@ -385,7 +385,7 @@ def project_flows(plan: Plan, catalog: Catalog | None = None) -> ProjectFlows:
         (1.0 - finance.equipment_share, finance.building_life_years),
     ):
         depreciation += grid.per_module(
-            lambda k, life=life: straight_line(life, k, n_years), grid.module_capex * share
+            partial(straight_line, life, length=n_years), grid.module_capex * share
         )
     rates = np.zeros(n)
     if finance.tax:

@@ -38,17 +38,21 @@ __all__ = [
 
 FloatArray: TypeAlias = npt.NDArray[np.float64]
 
-#: A root x of numpy.roots counts as real when |Im x| ≤ this × |x| (double roots split by ~1e-8).
+#: numpy.roots gives x as real when |Im x| ≤ this × |x| (a double root splits by ~1e-8).
 _IMAG_TOL = 1e-6
-#: Roots closer than this (relative to 1 + |r|) are one root: a double root found twice.
+#: Roots closer than this × (1 + |r|) are one root (a double root found twice).
 _SAME_ROOT = 1e-6
-#: Newton steps polishing a root; each kept only if it lowers |NPV|.
+#: Newton steps polishing a root of irr; each is kept only if it lowers |NPV|.
 _POLISH_STEPS = 8
-#: Bisection steps of irr_many before its Newton polish (cell width × 2⁻³⁰ ≈ 1e-11 in ln(1+r)).
-_BISECTIONS = 30
-#: The grid of ln(1 + r) that xirr scans (r from −99.9 % to about 1.1e5 %); tails are searched too.
+#: Points of ln(1 + r) on which irr_many looks for sign changes of NPV.
+_GRID_POINTS = 400
+#: Rows irr_many treats at once: its (rows × grid) NPV table stays near 13 MB.
+_CHUNK_ROWS = 4096
+#: irr_many: bisection steps (cell width / 2¹² ≈ 4e-6 in ln(1 + r)), then Newton steps.
+_BISECTIONS, _NEWTON_STEPS = 12, 4
+#: The ln(1 + r) grid of xirr (r from −99.9 % to ~1.1e5 %); both tails are followed beyond it.
 _XIRR_GRID = np.linspace(-7.0, 7.0, 1401)
-#: ln(1 + r) beyond which exp overflows: xirr's tail search stops there.
+#: |ln(1 + r)| where xirr's tail search stops (exp overflows past 709).
 _Y_MAX = 700.0
 
 
@@ -95,7 +99,7 @@ class IRR:
 
 
 def _percentages(rates: Sequence[float]) -> str:
-    return ", ".join(f"{100 * r:.6g} %" for r in rates)
+    return ", ".join(f"{round(100 * r, 4) + 0.0:g} %" for r in rates)  # + 0.0: no "-0 %"
 
 
 def _numbers(value: Any, parameter: str) -> FloatArray:
@@ -106,7 +110,7 @@ def _numbers(value: Any, parameter: str) -> FloatArray:
 
 
 def _flows(flows: npt.ArrayLike, *, one_d: bool = True) -> FloatArray:
-    """Validated flows: finite, at least one period, 1-D (or ≥ 1-D, time last)."""
+    """Validated flows: finite, at least one period, 1-D (or ≥ 1-D with time last)."""
     v = _numbers(flows, "flows")
     if v.ndim == 0 or (one_d and v.ndim != 1):
         allowed = (
@@ -128,7 +132,7 @@ def _rate(rate: npt.ArrayLike, parameter: str = "rate") -> FloatArray:
 
 
 def _discounted(v: FloatArray, rate: FloatArray) -> FloatArray:
-    """``v[..., t] / (1 + rate)**t``, ``rate`` broadcasting against the leading axes of ``v``."""
+    """``v[..., t] / (1 + rate)^t``, ``rate`` broadcasting against the leading axes of ``v``."""
     try:
         return v / (1.0 + rate[..., None]) ** np.arange(v.shape[-1])
     except ValueError:
@@ -153,7 +157,7 @@ def npv(rate: npt.ArrayLike, flows: npt.ArrayLike) -> float | FloatArray:
     Returns
     -------
     float or numpy.ndarray
-        NPV [money]: a float when the result is a single number, else an array of shape
+        NPV [money]: a float when the result is one number, else an array of shape
         ``broadcast(rate.shape, flows.shape[:-1])``.
 
     Raises
@@ -163,8 +167,8 @@ def npv(rate: npt.ArrayLike, flows: npt.ArrayLike) -> float | FloatArray:
 
     Notes
     -----
-    Same convention as ``numpy_financial.npv`` (not Excel's ``NPV``, which discounts the
-    first value too).
+    The convention of ``numpy_financial.npv``, not of Excel's ``NPV`` (which discounts the first
+    value too).
 
     References
     ----------
@@ -184,8 +188,8 @@ def npv(rate: npt.ArrayLike, flows: npt.ArrayLike) -> float | FloatArray:
 def _polynomial_roots(v: FloatArray) -> tuple[float, ...]:
     """Distinct ``r > −1`` with ``Σ v_t x^t = 0``, ``x = 1/(1 + r) > 0`` (``v`` not all zero)."""
     nonzero = np.flatnonzero(v)
-    # Leading zeros only multiply the polynomial by x^k (no root x > 0); trailing ones lower
-    # its degree. numpy.roots wants the highest power first.
+    # Leading zeros multiply the polynomial by x^k (no root x > 0); trailing ones lower its
+    # degree. numpy.roots wants the highest power first.
     p = v[nonzero[0] : nonzero[-1] + 1][::-1]
     dp = np.polyder(p)
     rates = []
@@ -212,7 +216,7 @@ def _distinct(rates: Sequence[float]) -> tuple[float, ...]:
 
 
 def _details(v: FloatArray, roots: tuple[float, ...]) -> IRR:
-    """Classify ``roots`` of the time-ordered flows ``v``."""
+    """Classify the ``roots`` of the time-ordered flows ``v``."""
     signs = np.sign(v[v != 0])
     changes = int(np.count_nonzero(signs[1:] != signs[:-1]))
     if signs.size == 0:
@@ -237,8 +241,6 @@ def _unique(details: IRR) -> float | None:
 def irr_details(flows: npt.ArrayLike) -> IRR:
     """Every internal rate of return of ``flows``, and why there is no unique one if so.
 
-    Never raises for the shape of the root set (none, one or several); see :func:`irr`.
-
     Parameters
     ----------
     flows : array_like, 1-D
@@ -252,13 +254,13 @@ def irr_details(flows: npt.ArrayLike) -> IRR:
     Raises
     ------
     ParameterError
-        Malformed flows only (empty, not 1-D, NaN or inf).
+        Malformed flows only (empty, not 1-D, NaN or inf); never for none or several roots.
 
     Notes
     -----
     The roots ``x = 1/(1 + r)`` of the polynomial ``Σ flows[t] x^t`` come from
     :func:`numpy.roots` (a companion-matrix eigenproblem); real positive ones are polished by
-    Newton steps. A root of even multiplicity (NPV touching zero) counts once, and counts.
+    Newton steps. A root where NPV only touches zero (even multiplicity) counts, once.
 
     References
     ----------
@@ -267,7 +269,7 @@ def irr_details(flows: npt.ArrayLike) -> IRR:
 
     Examples
     --------
-    >>> irr_details([-1600.0, 10000.0, -10000.0]).roots
+    >>> irr_details([-1600.0, 10000.0, -10000.0]).roots  # Lorie & Savage's pump
     (0.25, 4.0)
     >>> irr_details([100.0, 50.0]).reason
     'no sign change: every flow is ≥ 0'
@@ -298,9 +300,10 @@ def irr(flows: npt.ArrayLike) -> float | None:
 
     Notes
     -----
-    Unlike ``numpy_financial.irr``, which returns the root nearest zero, several roots raise:
-    none of them ranks the project. Leading zeros delay every flow alike and trailing zeros add
-    nothing, so neither changes the roots.
+    ``numpy_financial.irr`` returns the root nearest zero; here several roots raise, as none of
+    them ranks the project. Leading zeros delay every flow alike and trailing zeros add nothing,
+    so neither changes the roots. A final outlay after the receipts (decommissioning) adds a
+    second sign change and often a second root near ``r = −1``.
 
     References
     ----------
@@ -317,44 +320,36 @@ def irr(flows: npt.ArrayLike) -> float | None:
 
 
 def _scaled_npv(v: FloatArray, t: FloatArray, y: FloatArray) -> tuple[FloatArray, FloatArray]:
-    """``Σ v e^(−t·y)`` and its ``y``-derivative, times ``e^(t_ref·y) > 0`` so nothing overflows.
-
-    ``y = ln(1 + r)`` has shape ``v.shape[:-1]``; ``t_ref`` is the last time where ``y < 0``
-    and the first elsewhere, so every exponent is ≤ 0 and the sign and roots are unchanged.
-    """
+    """``Σ v e^(−t·y)`` and its ``y``-derivative, both times ``e^(t_ref·y) > 0``, with ``y =
+    ln(1 + r)`` broadcasting against ``v.shape[:-1]``. ``t_ref`` is the last time where ``y < 0``
+    and the first elsewhere, so no exponent is positive and nothing overflows."""
     u = t - np.where(y < 0, t[-1], t[0])[..., None]
     w = v * np.exp(-u * y[..., None])
     return w.sum(axis=-1), -(u * w).sum(axis=-1)
 
 
-def _sign_sequence(v: FloatArray, t: FloatArray, y: FloatArray) -> tuple[FloatArray, FloatArray]:
-    """Signs of NPV at r → −1, on the grid ``y = ln(1 + r)``, and at r → ∞, each zero replaced
-    by the last nonzero sign before it; and, for each entry, where that sign was taken."""
+def _grid_npv(v: FloatArray, t: FloatArray, y: FloatArray) -> FloatArray:
+    """:func:`_scaled_npv` of each row of ``v`` (R, T) at each grid point ``y`` (G,): (R, G)."""
     u = t[None, :] - np.where(y < 0, t[-1], t[0])[:, None]
-    grid = np.sign(v @ np.exp(-u * y[:, None]).T)
-    nonzero = v != 0
-    first = np.take_along_axis(v, nonzero.argmax(axis=1)[:, None], axis=1)
-    last = np.take_along_axis(v, v.shape[1] - 1 - nonzero[:, ::-1].argmax(axis=1)[:, None], 1)
-    signs = np.concatenate([np.sign(last), grid, np.sign(first)], axis=1)
-    source = np.where(signs != 0, np.arange(signs.shape[1]), 0)
-    np.maximum.accumulate(source, axis=1, out=source)
-    return np.take_along_axis(signs, source, axis=1), source
+    out: FloatArray = v @ np.exp(-u * y[:, None]).T
+    return out
 
 
 def irr_many(flows: npt.ArrayLike, *, low: float = -0.99, high: float = 10.0) -> FloatArray:
-    """IRR of each row, vectorised for Monte Carlo; NaN where a row has no unique root.
+    """IRR of each row, vectorised for Monte Carlo; NaN where a row has no unique root in range.
 
     Parameters
     ----------
     flows : array_like, 2-D
         One cash-flow series per row [money], time along the columns.
     low, high : float, optional
-        The rates searched [fraction per period]; roots outside count against uniqueness.
+        The range of rates searched [fraction per period].
 
     Returns
     -------
     numpy.ndarray
-        IRR per row [fraction per period], NaN where NPV does not change sign exactly once.
+        IRR per row [fraction per period]; NaN where NPV does not change sign exactly once on
+        the grid over ``[low, high]``.
 
     Raises
     ------
@@ -363,14 +358,17 @@ def irr_many(flows: npt.ArrayLike, *, low: float = -0.99, high: float = 10.0) ->
 
     Notes
     -----
-    NPV is evaluated on 400 points of ``ln(1 + r)`` in ``[low, high]`` and at both ends of
-    ``(−1, ∞)``; a row with exactly one sign change inside the range is bisected in its cell and
-    polished by Newton steps. Two roots closer than the grid spacing, or a root where NPV only
-    touches zero, go unseen; where :func:`irr` returns a rate inside the range, this agrees.
+    NPV is evaluated on 400 points of ``ln(1 + r)`` spanning ``[low, high]``; a row whose NPV
+    changes sign once there is bisected in that cell and polished by Newton steps. Roots outside
+    the range are ignored, so a row whose only other root lies below ``low`` gets a rate where
+    :func:`irr` raises; two roots within one grid cell, or one where NPV only touches zero, go
+    unseen. Where :func:`irr` returns a rate inside the range, this returns the same rate. A
+    final outlay (decommissioning) often adds a root in ``(−99 %, −50 %)``: raise ``low`` to
+    ignore it.
 
     References
     ----------
-    Press, Teukolsky, Vetterling & Flannery, *Numerical Recipes*, 3rd ed. (2007), §9.1.
+    Press, Teukolsky, Vetterling & Flannery, *Numerical Recipes*, 3rd ed. (2007), §9.1, §9.4.
 
     Examples
     --------
@@ -380,22 +378,29 @@ def irr_many(flows: npt.ArrayLike, *, low: float = -0.99, high: float = 10.0) ->
     v = np.atleast_2d(_flows(flows, one_d=False))
     if v.ndim != 2:
         raise ParameterError("flows", "a 2-D array (one series per row)", f"a {v.ndim}-D array")
-    if not -1 < low < high:
+    if not -1 < low < high < np.inf:
         raise ParameterError("low, high", "-1 < low < high [fraction per period]", (low, high))
     t = np.arange(v.shape[1], dtype=np.float64)
-    y = np.linspace(np.log1p(low), np.log1p(high), 400)
-    signs, source = _sign_sequence(v, t, y)
-    change = signs[:, 1:] * signs[:, :-1] < 0
-    after = change.argmax(axis=1) + 1
-    before = np.take_along_axis(source, after[:, None] - 1, axis=1)[:, 0]
-    rows = np.flatnonzero((change.sum(axis=1) == 1) & (before >= 1) & (after <= y.size))
-    lo, hi, sign_lo = y[before[rows] - 1], y[after[rows] - 1], signs[rows, before[rows]]
+    y = np.linspace(np.log1p(low), np.log1p(high), _GRID_POINTS)
+    chunks = range(0, v.shape[0], _CHUNK_ROWS)
+    return np.concatenate(
+        [_irr_rows(v[i : i + _CHUNK_ROWS], t, y) for i in chunks] or [np.empty(0)]
+    )
+
+
+def _irr_rows(v: FloatArray, t: FloatArray, y: FloatArray) -> FloatArray:
+    """:func:`irr_many` of the rows ``v`` (R, T) on the grid ``y = ln(1 + r)``."""
+    above = _grid_npv(v, t, y) >= 0
+    change = above[:, 1:] != above[:, :-1]
+    rows = np.flatnonzero(change.sum(axis=1) == 1)
+    cell = change[rows].argmax(axis=1)
+    lo, hi, above_lo = y[cell], y[cell + 1], above[rows, cell]
     for _ in range(_BISECTIONS):
         mid = 0.5 * (lo + hi)
-        same = np.sign(_scaled_npv(v[rows], t, mid)[0]) == sign_lo
+        same = (_scaled_npv(v[rows], t, mid)[0] >= 0) == above_lo
         lo, hi = np.where(same, mid, lo), np.where(same, hi, mid)
     root = 0.5 * (lo + hi)
-    for _ in range(3):
+    for _ in range(_NEWTON_STEPS):
         value, slope = _scaled_npv(v[rows], t, root)
         step = np.divide(value, slope, out=np.zeros_like(value), where=slope != 0)
         root = np.clip(root - step, lo, hi)
@@ -410,7 +415,7 @@ def mirr(flows: npt.ArrayLike, finance_rate: float, reinvest_rate: float) -> flo
     Parameters
     ----------
     flows : array_like, 1-D
-        Cash flows per period [money], ``flows[0]`` at time 0; ``n`` periods in all.
+        Cash flows per period [money], ``flows[0]`` at time 0; ``n`` values in all.
     finance_rate : float
         Rate paid on the money put in [fraction per period].
     reinvest_rate : float
@@ -420,8 +425,8 @@ def mirr(flows: npt.ArrayLike, finance_rate: float, reinvest_rate: float) -> flo
     -------
     float or None
         ``(FV of receipts at reinvest_rate / PV of outlays at finance_rate)^(1/(n−1)) − 1``
-        [fraction per period]; ``None`` (where numpy-financial gives NaN) without both a
-        positive and a negative flow.
+        [fraction per period]; ``None`` (where numpy-financial gives NaN) unless there is both
+        a positive and a negative flow.
 
     Raises
     ------
@@ -430,7 +435,7 @@ def mirr(flows: npt.ArrayLike, finance_rate: float, reinvest_rate: float) -> flo
 
     Notes
     -----
-    Matches ``numpy_financial.mirr``. Trailing zeros lengthen the horizon ``n`` and so lower it.
+    Matches ``numpy_financial.mirr``. Trailing zeros lengthen the horizon ``n``, so they count.
 
     References
     ----------
@@ -454,20 +459,20 @@ def mirr(flows: npt.ArrayLike, finance_rate: float, reinvest_rate: float) -> flo
 
 
 def payback(flows: npt.ArrayLike) -> float | None:
-    """Periods until cumulative cash flow turns ≥ 0 for good, interpolated within the period.
+    """Periods until the cumulative cash flow turns ≥ 0 for good, interpolated within a period.
 
     Parameters
     ----------
     flows : array_like, 1-D
         Cash flows per period [money]: ``flows[0]`` at time 0, ``flows[t]`` (t ≥ 1) arriving
-        evenly during period t, i.e. from time t − 1 to t.
+        evenly during period t, i.e. between times t − 1 and t.
 
     Returns
     -------
     float or None
-        Payback time [periods]: the last time the piecewise-linear cumulative cash flow
-        through ``(t, cumsum(flows)[t])`` rises to 0; ``0.0`` if it is never negative, ``None``
-        if it ends negative.
+        Payback time [periods]: the last time the piecewise-linear cumulative cash flow through
+        the points ``(t, cumsum(flows)[t])`` rises to 0; ``0.0`` if it is never negative,
+        ``None`` if it ends negative.
 
     Raises
     ------
@@ -478,7 +483,7 @@ def payback(flows: npt.ArrayLike) -> float | None:
     -----
     With ``k`` the last period whose cumulative ``C_k`` is negative, payback is
     ``k + (−C_k) / flows[k + 1]``: the textbook "years before recovery plus the unrecovered
-    cost over the next year's flow".
+    cost over the next year's flow". Flows treated as lumps at period ends would give ``k + 1``.
 
     References
     ----------
@@ -510,7 +515,7 @@ def discounted_payback(flows: npt.ArrayLike, rate: float) -> float | None:
     flows : array_like, 1-D
         Cash flows per period [money], as for :func:`payback`.
     rate : float
-        Discount rate [fraction per period].
+        Discount rate [fraction per period]; ``flows[t]`` is divided by ``(1 + rate)^t``.
 
     Returns
     -------
@@ -521,6 +526,10 @@ def discounted_payback(flows: npt.ArrayLike, rate: float) -> float | None:
     ------
     ParameterError
         Malformed flows; a rate ≤ −1 or non-finite.
+
+    Notes
+    -----
+    Interpolates like :func:`payback`, on the discounted flows.
 
     References
     ----------
@@ -540,7 +549,7 @@ def moic(flows: npt.ArrayLike) -> float | None:
     Parameters
     ----------
     flows : array_like, 1-D
-        Cash flows [money]; timing is ignored.
+        Cash flows [money]; their timing is ignored.
 
     Returns
     -------
@@ -552,10 +561,14 @@ def moic(flows: npt.ArrayLike) -> float | None:
     ParameterError
         Malformed flows.
 
+    Notes
+    -----
+    Undiscounted: 2.0 means twice the money back, whether after two years or twenty.
+
     References
     ----------
     Metrick, A. & Yasuda, A., *Venture Capital and the Finance of Innovation*, 2nd ed., Wiley
-    (2010) (the "value multiple").
+    (2010) (their "value multiple").
 
     Examples
     --------
@@ -587,7 +600,7 @@ def _years(dates: Any, count: int) -> FloatArray:
 
 
 def xnpv(rate: float, flows: npt.ArrayLike, dates: Any) -> float:
-    """Net present value of dated flows, discounted to the first date (Excel's ``XNPV``).
+    """Net present value of dated flows at the first date (Excel's ``XNPV``).
 
     Parameters
     ----------
@@ -596,7 +609,7 @@ def xnpv(rate: float, flows: npt.ArrayLike, dates: Any) -> float:
     flows : array_like, 1-D
         Cash flows [money].
     dates : sequence of datetime.date, numpy.datetime64 or pandas.Timestamp
-        The date of each flow; none before the first.
+        The date of each flow, none before the first; times of day are dropped.
 
     Returns
     -------
@@ -606,7 +619,11 @@ def xnpv(rate: float, flows: npt.ArrayLike, dates: Any) -> float:
     Raises
     ------
     ParameterError
-        Malformed flows; rate ≤ −1; dates unreadable, missing, too few/many or before the first.
+        Malformed flows; rate ≤ −1; dates unreadable, missing, one per flow or before the first.
+
+    Notes
+    -----
+    With dates 365 days apart this is :func:`npv`.
 
     References
     ----------
@@ -615,36 +632,34 @@ def xnpv(rate: float, flows: npt.ArrayLike, dates: Any) -> float:
     Examples
     --------
     >>> import datetime as dt
-    >>> days = [dt.date(2023, 1, 1), dt.date(2024, 1, 1), dt.date(2024, 12, 31)]  # 365 days apart
-    >>> round(xnpv(0.1, [-100.0, 60.0, 60.0], days), 4) == round(npv(0.1, [-100.0, 60.0, 60.0]), 4)
-    True
+    >>> days = [dt.date(2023, 1, 1), dt.date(2024, 1, 1), dt.date(2024, 12, 31)]
+    >>> round(xnpv(0.10, [-100.0, 60.0, 60.0], days), 4)
+    4.1322
     """
     v = _flows(flows)
     return float((v * (1.0 + _rate(rate)) ** -_years(dates, v.size)).sum())
 
 
 def _dated_roots(v: FloatArray, t: FloatArray) -> tuple[float, ...]:
-    """Rates where ``Σ v e^(−t·y)`` changes sign, ``y = ln(1 + r)``; ``t`` ascending, ``v ≠ 0``."""
+    """Rates where ``Σ v e^(−t·y)``, ``y = ln(1 + r)``, changes sign; ``t`` ascending, ``v ≠ 0``."""
     from scipy.optimize import brentq  # type: ignore[import-untyped]
 
     def f(y: float) -> float:
         return float(_scaled_npv(v, t, np.asarray(y))[0])
 
-    def tail(y: float, sign: float, step: float) -> float:
-        while abs(y) < _Y_MAX and np.sign(f(y)) != sign:
-            step *= 2.0
-            y = float(np.clip(y + step, -_Y_MAX, _Y_MAX))
+    def tail(y: float, limit_above: bool, step: float) -> float:
+        while abs(y) < _Y_MAX and (f(y) >= 0) != limit_above:
+            y, step = float(np.clip(y + step, -_Y_MAX, _Y_MAX)), 2.0 * step
         return y
 
+    # NPV's sign as r → −1 (the last flow dominates), on the grid, and as r → ∞ (the first).
     y = _XIRR_GRID
-    filled, sources = _sign_sequence(v[None, :], t, y)
-    signs, source = filled[0], sources[0]
+    above = np.concatenate([[v[-1] > 0], _grid_npv(v[None, :], t, y)[0] >= 0, [v[0] > 0]])
     roots = []
-    for after in np.flatnonzero(signs[1:] * signs[:-1] < 0) + 1:
-        before = source[after - 1]
-        a = tail(y[0], signs[0], -1.0) if before == 0 else y[before - 1]
-        b = tail(y[-1], signs[-1], 1.0) if after == y.size + 1 else y[after - 1]
-        if np.sign(f(a)) * np.sign(f(b)) < 0:
+    for i in np.flatnonzero(above[1:] != above[:-1]):  # between above[i] and above[i + 1]
+        a = tail(y[0], bool(above[0]), -1.0) if i == 0 else y[i - 1]
+        b = tail(y[-1], bool(above[-1]), 1.0) if i == y.size else y[i]
+        if (f(a) >= 0) != (f(b) >= 0):
             roots.append(float(np.expm1(brentq(f, a, b, xtol=1e-14))))
     return _distinct(roots)
 
@@ -657,13 +672,13 @@ def xirr(flows: npt.ArrayLike, dates: Any) -> float | None:
     flows : array_like, 1-D
         Cash flows [money].
     dates : sequence of datetime.date, numpy.datetime64 or pandas.Timestamp
-        The date of each flow; none before the first.
+        The date of each flow, none before the first; times of day are dropped.
 
     Returns
     -------
     float or None
-        The rate [fraction per year of 365 days] with ``xnpv(rate, flows, dates) = 0``; ``None``
-        when there is none (e.g. no sign change).
+        The rate [fraction per year of 365 days] with ``xnpv(rate, flows, dates) = 0``;
+        ``None`` when there is none (e.g. no sign change).
 
     Raises
     ------
@@ -675,9 +690,10 @@ def xirr(flows: npt.ArrayLike, dates: Any) -> float | None:
     Notes
     -----
     Flows on one date are summed. ``ln(1 + r)`` is scanned on a grid from −7 to 7 and both
-    tails are followed out; every sign change is refined by :func:`scipy.optimize.brentq`.
+    tails are followed out; each sign change is refined by :func:`scipy.optimize.brentq`.
     Descartes' rule of signs holds for such sums of exponentials, so flows that change sign
-    once have exactly one root. Two roots closer than the grid spacing go unseen.
+    once have exactly one root. Two roots within one grid cell (0.01 in ``ln(1 + r)``), or one
+    where XNPV only touches zero, go unseen; so do rates beyond ``e^700``.
 
     References
     ----------
@@ -694,5 +710,5 @@ def xirr(flows: npt.ArrayLike, dates: Any) -> float | None:
     times, where = np.unique(_years(dates, v.size), return_inverse=True)
     summed = np.bincount(where, weights=v).astype(np.float64)
     keep = summed != 0
-    details = _details(summed, _dated_roots(summed[keep], times[keep]) if keep.any() else ())
-    return _unique(details)
+    roots = _dated_roots(summed[keep], times[keep]) if keep.any() else ()
+    return _unique(_details(summed, roots))

@@ -166,7 +166,7 @@ def carry_losses(taxable: ArrayLike, rate: ArrayLike, carry_forward: bool = True
     rates = np.asarray(rate, dtype=float)
     rates = np.broadcast_to(rates[:, None] if rates.ndim == 1 else rates, income.shape)
     if not carry_forward:
-        return np.maximum(income, 0.0) * rates
+        return np.asarray(np.maximum(income, 0.0) * rates, dtype=float)
     tax = np.zeros_like(income)
     pool = np.zeros(income.shape[0])  # losses brought forward, ≥ 0
     for t in range(income.shape[1]):

@@ -85,7 +85,11 @@ def option_data(scenario: Scenario, catalog: Catalog, outlook: GapResult) -> Opt
         owned=outlook.supply["capacity_wspm"] * outlook.supply["weight"] / 1000.0
     )
     supply = supply.assign(non_ai=supply["owned"] * (1.0 - supply["ai_share"]))
-    owned = supply.groupby(["operator", "resource", "year"])[["owned", "non_ai"]].sum()
+    grouped = supply.groupby(["operator", "resource", "year"])
+    owned = grouped["owned"].sum().unstack("year").reindex(columns=years, fill_value=0.0)
+    non_ai = grouped["non_ai"].sum().unstack("year").reindex(columns=years, fill_value=0.0)
+    owned_paths = dict(zip(owned.index, owned.fillna(0.0).to_numpy(dtype=float), strict=True))
+    non_ai_paths = dict(zip(non_ai.index, non_ai.fillna(0.0).to_numpy(dtype=float), strict=True))
 
     chosen = strategies.reservation.partners or list(partners)
     order_lead = {}
@@ -99,14 +103,14 @@ def option_data(scenario: Scenario, catalog: Catalog, outlook: GapResult) -> Opt
             partner.lead_time_factor,
         )
         for resource in partner.resources:
-            if (partner_id, resource) not in owned.index.droplevel("year"):
+            if (partner_id, resource) not in owned_paths:
                 continue
-            path = owned.loc[(partner_id, resource), "owned"].reindex(years, fill_value=0.0)
+            path = owned_paths[(partner_id, resource)]
             share = strategies.reservation.max_share_of_partner_capacity
             open_from = years[0] + order_lead[partner_id]
-            rows[(partner_id, resource)] = [
-                share * v if y >= open_from else 0.0 for y, v in path.items()
-            ]
+            rows[(partner_id, resource)] = list(
+                np.where(np.array(years) >= open_from, share * path, 0.0)
+            )
     reservable = pd.DataFrame.from_dict(rows, orient="index", columns=years)
     reservable.index = (
         pd.MultiIndex.from_tuples(list(rows), names=["partner", "resource"])
@@ -151,13 +155,11 @@ def option_data(scenario: Scenario, catalog: Catalog, outlook: GapResult) -> Opt
                 "break_fee_musd": deal.break_fee_musd,
             }
         )
-        if deal.target in owned.index.get_level_values("operator"):
-            for resource, path in owned.loc[deal.target, "non_ai"].groupby(level="resource"):
-                values = path.droplevel("resource").reindex(years, fill_value=0.0)
-                access[(deal.target, resource)] = [
-                    v * (1.0 - deal.block_probability) if y >= closing else 0.0
-                    for y, v in values.items()
-                ]
+        for (operator, resource), path in non_ai_paths.items():
+            if operator == deal.target:
+                access[(deal.target, resource)] = list(
+                    np.where(np.array(years) >= closing, path * (1.0 - deal.block_probability), 0.0)
+                )
     acquirable = pd.DataFrame.from_dict(access, orient="index", columns=years)
     acquirable.index = (
         pd.MultiIndex.from_tuples(list(access), names=["target", "resource"])

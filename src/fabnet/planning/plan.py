@@ -259,7 +259,7 @@ def _by_resource(parts: dict[str, Any], key: str, level: str, data: PlanData) ->
     resources = parts[level].get_level_values("resource")
     frame = solution.rename("kwspm").reset_index()
     frame["resource"] = resources[frame["pair"].to_numpy()]
-    summed = frame.groupby(["resource", "year"])["kwspm"].sum() * 1000.0
+    summed: pd.Series = frame.groupby(["resource", "year"])["kwspm"].sum() * 1000.0
     return summed.reindex(index, fill_value=0.0)
 
 

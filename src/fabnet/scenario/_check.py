@@ -447,8 +447,8 @@ class _References:
             )
             fees = reservation.get("fee_usd_per_wspm_year")
             for resource in fees if isinstance(fees, dict) else {}:
-                path = ("finance", "strategies", "reservation", "fee_usd_per_wspm_year", resource)
-                self.ref(path, resource, self.resources, "resource")
+                fee = ("finance", "strategies", "reservation", "fee_usd_per_wspm_year", resource)
+                self.ref(fee, resource, self.resources, "resource")
         for j, deal in self.section("finance", "strategies", "acquisitions"):
             self.ref(
                 ("finance", "strategies", "acquisitions", j, "target"),

@@ -8,6 +8,7 @@ Cross-references between sections (a site's partners, an investor's countries…
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from itertools import pairwise
 from pathlib import Path
 from typing import Annotated, Literal
@@ -19,6 +20,8 @@ from pydantic import (
     NonNegativeInt,
     PositiveFloat,
     PositiveInt,
+    ValidationInfo,
+    field_validator,
     model_validator,
 )
 
@@ -387,18 +390,21 @@ class Subsidy(_Entity):
         None, description="Investment tax credit as a share of capex, paid when a module is online."
     )
 
-    @model_validator(mode="after")
-    def _shares(self) -> Subsidy:
-        total = self.capex_share + (self.tax_credit_share or 0.0)
+    @field_validator("tax_credit_share")
+    @classmethod
+    def _shares(cls, value: float | None, info: ValidationInfo) -> float | None:
+        total = info.data.get("capex_share", 0.0) + (value or 0.0)
         if total > 1.0 + 1e-9:
             raise ValueError(f"capex_share + tax_credit_share is {total:.0%}, over 100 % of capex")
-        if (
-            self.loan_tenor_years is not None
-            and self.loan_grace_years is not None
-            and self.loan_grace_years >= self.loan_tenor_years
-        ):
-            raise ValueError("loan_grace_years must be shorter than loan_tenor_years")
-        return self
+        return value
+
+    @field_validator("loan_grace_years")
+    @classmethod
+    def _grace(cls, value: int | None, info: ValidationInfo) -> int | None:
+        tenor = info.data.get("loan_tenor_years")
+        if value is not None and tenor is not None and value >= tenor:
+            raise ValueError(f"must be shorter than loan_tenor_years ({tenor})")
+        return value
 
 
 # --------------------------------------------------------------------------------------------
@@ -476,6 +482,14 @@ class Policy(_Model):
 # --------------------------------------------------------------------------------------------
 
 
+def _sums_to_one(values: Iterable[float], what: str) -> None:
+    """Raise unless ``values`` sum to 1 (100 %), saying by how much they miss."""
+    total = sum(values)
+    if abs(total - 1.0) > 1e-6:
+        side = "over" if total > 1.0 else "under"
+        raise ValueError(f"{what} sum to {total:.4g}, {side} 100 %")
+
+
 class Debt(_Model):
     """Commercial debt terms: the plan's debt beyond any government loan carries these."""
 
@@ -486,11 +500,13 @@ class Debt(_Model):
     tenor_years: PositiveInt = Field(10, description="Years from drawing to full repayment.")
     grace_years: NonNegativeInt = Field(2, description="Interest-only years first.")
 
-    @model_validator(mode="after")
-    def _grace(self) -> Debt:
-        if self.grace_years >= self.tenor_years:
-            raise ValueError("grace_years must be shorter than tenor_years")
-        return self
+    @field_validator("grace_years")
+    @classmethod
+    def _grace(cls, value: int, info: ValidationInfo) -> int:
+        tenor = info.data.get("tenor_years")
+        if tenor is not None and value >= tenor:
+            raise ValueError(f"must be shorter than tenor_years ({tenor})")
+        return value
 
 
 class EquityShares(_Model):
@@ -500,13 +516,11 @@ class EquityShares(_Model):
     country: Id
     shares: dict[Id, Share] = Field(min_length=1, description="Investor → share; sum to 1.")
 
-    @model_validator(mode="after")
-    def _sum(self) -> EquityShares:
-        total = sum(self.shares.values())
-        if abs(total - 1.0) > 1e-6:
-            over = "over" if total > 1.0 else "under"
-            raise ValueError(f"shares sum to {total:.4g}, {over} 100 %")
-        return self
+    @field_validator("shares")
+    @classmethod
+    def _sum(cls, shares: dict[str, float]) -> dict[str, float]:
+        _sums_to_one(shares.values(), "shares")
+        return shares
 
 
 class Reservation(_Model):
@@ -591,14 +605,12 @@ class Finance(_Model):
     equity: list[EquityShares] = Field(default_factory=list)
     strategies: Strategies = Field(default_factory=Strategies)
 
-    @model_validator(mode="after")
-    def _profile(self) -> Finance:
-        if self.spend_profile is not None:
-            total = sum(self.spend_profile)
-            if abs(total - 1.0) > 1e-6:
-                over = "over" if total > 1.0 else "under"
-                raise ValueError(f"spend_profile sums to {total:.4g}, {over} 100 %")
-        return self
+    @field_validator("spend_profile")
+    @classmethod
+    def _profile(cls, profile: list[float] | None) -> list[float] | None:
+        if profile is not None:
+            _sums_to_one(profile, "shares")
+        return profile
 
 
 class Solver(_Model):
