@@ -565,6 +565,8 @@ def compare(
                 what.append("reserves capacity")
             if row["acquired"]:
                 what.append(f"buys {row['acquired']} (blocked {row['block_probability']:.0%})")
+            if row["declined"]:
+                what.append(f"declines to buy {row['declined']}")
             table.add_row(
                 str(name),
                 _musd(row["cost_npv_musd"]),

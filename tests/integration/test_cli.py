@@ -195,3 +195,60 @@ def test_plan_bad_objective_exits_2() -> None:
     result = fabnet("plan", "--objective", "max_profit")
     assert result.returncode == 2
     assert "--objective: must be min_cost or max_compute" in result.stderr
+
+
+@pytest.mark.parametrize("command", ["finance", "compare"])
+def test_money_commands_have_help_with_examples(command: str) -> None:
+    result = fabnet(command, "--help")
+    assert result.returncode == 0
+    assert "Examples" in result.stdout
+    assert f"fabnet {command}" in result.stdout
+
+
+def test_finance_from_a_saved_plan(tmp_path: Path) -> None:
+    saved = fabnet("plan", "--out", str(tmp_path / "plan"))
+    assert saved.returncode == 0, saved.stderr
+    result = fabnet(
+        "finance",
+        "--plan",
+        str(tmp_path / "plan"),
+        "--out",
+        str(tmp_path / "money"),
+        "--report",
+        str(tmp_path / "money.html"),
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Investors (cash flows at their hurdle rates)" in result.stdout
+    assert "met" in result.stdout
+    with (tmp_path / "money" / "investors.csv").open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert {row["investor"] for row in rows} >= {"openai", "softbank", "mubadala"}
+    assert (tmp_path / "money" / "cash_flows.csv").stat().st_size > 0
+    assert "Plotly.newPlot(" in (tmp_path / "money.html").read_text(encoding="utf-8")
+
+
+def test_finance_of_a_missing_plan_exits_2(tmp_path: Path) -> None:
+    result = fabnet("finance", "--plan", str(tmp_path / "nothing"))
+    assert result.returncode == 2
+    assert "plan folder" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_compare_prints_every_strategy(tmp_path: Path) -> None:
+    result = fabnet(
+        "compare", "--out", str(tmp_path / "cmp"), "--report", str(tmp_path / "cmp.html")
+    )
+    assert result.returncode == 0, result.stderr
+    for name in ("own-build", "reservation", "acquisition", "design-only", "mix"):
+        assert name in result.stdout
+    with (tmp_path / "cmp" / "strategies.csv").open(encoding="utf-8") as handle:
+        rows = {row["strategy"]: row for row in csv.DictReader(handle)}
+    assert float(rows["mix"]["objective_musd"]) <= float(rows["own-build"]["objective_musd"])
+    assert "Plotly.newPlot(" in (tmp_path / "cmp.html").read_text(encoding="utf-8")
+
+
+def test_compare_unknown_strategy_exits_2() -> None:
+    result = fabnet("compare", "--strategies", "own-build,steal")
+    assert result.returncode == 2
+    assert "strategies" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -14,6 +14,8 @@ existing fabs at the market price. The comparison reads, per strategy:
   acquired chipmaker's fabs) makes wafers;
 * the peak capital need: the largest year of capex − grants + reservation fees + acquisition
   price (at closing, in full) [musd, undiscounted];
+* the modules built, the capacity reserved, the deals taken (with their block probability) and
+  declined;
 * each investor's IRR on the strategy's own projects (none where it builds nothing).
 """
 
@@ -124,6 +126,11 @@ def measures(plan: Plan) -> dict[str, Any]:
         "modules": int(plan.builds["modules"].sum()),
         "reserved_wspm_years": float(production["reserved_wspm"].sum()),
         "acquired": ", ".join(taken["target"]) if taken is not None and len(taken) else "",
+        "declined": ", ".join(
+            plan.acquisitions.loc[plan.acquisitions["taken"] <= 0.5, "target"].astype(str)
+        )
+        if len(plan.acquisitions)
+        else "",
         "block_probability": float(taken["block_probability"].max())
         if taken is not None and len(taken)
         else 0.0,

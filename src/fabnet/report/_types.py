@@ -1,8 +1,11 @@
-"""What the report reads from a gap result and a plan, as structural types.
+"""What the report reads from a gap result, a plan, its financials and a comparison of
+strategies, as structural types.
 
-The report is written against the attributes of :class:`fabnet.outlook.GapResult` and
-:class:`fabnet.planning.Plan` without importing :mod:`fabnet.outlook` or :mod:`fabnet.planning`:
-any object with these attributes renders (a test double, a result loaded back from disk).
+The report is written against the attributes of :class:`fabnet.outlook.GapResult`,
+:class:`fabnet.planning.Plan`, :class:`fabnet.finance.Financials` and
+:class:`fabnet.finance.Comparison` without importing :mod:`fabnet.outlook`,
+:mod:`fabnet.planning` or :mod:`fabnet.finance`: any object with these attributes renders (a test
+double, a result loaded back from disk).
 """
 
 from __future__ import annotations
@@ -13,7 +16,14 @@ from typing import TYPE_CHECKING, Any, Protocol
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["GapLike", "PlanLike", "ScenarioLike", "SiteLike"]
+__all__ = [
+    "ComparisonLike",
+    "FinancialsLike",
+    "GapLike",
+    "PlanLike",
+    "ScenarioLike",
+    "SiteLike",
+]
 
 
 class SiteLike(Protocol):
@@ -146,3 +156,89 @@ class PlanLike(Protocol):
     @property
     def stats(self) -> Mapping[str, Any]:
         """Status, objective, bound, gap, variables, constraints, seconds of each stage."""
+
+
+class FinancialsLike(Protocol):
+    """The parts of a :class:`fabnet.finance.Financials` the report shows.
+
+    Money is in musd (million US dollars), signed: + is money in, − money out. See
+    :class:`fabnet.finance.Financials` for the columns of each frame.
+    """
+
+    @property
+    def plan(self) -> PlanLike:
+        """The plan whose money this is."""
+
+    @property
+    def cash_flows(self) -> pd.DataFrame:
+        """Per (project, year) (a MultiIndex): capacity [wspm], wafers, and every component
+        [musd]: ``capex_musd``, ``grants_musd``, ``tax_credits_musd``, ``revenue_musd``,
+        ``opex_musd``, ``depreciation_musd`` (not cash), ``tax_musd``,
+        ``terminal_value_musd``, ``debt_drawn_musd``, ``interest_musd``, ``principal_musd``,
+        and the ``project_``, ``lender_`` and ``equity_cash_flow_musd``."""
+
+    @property
+    def investor_flows(self) -> pd.DataFrame:
+        """Per (investor, project, year) with money: ``call_musd`` (≥ 0), ``cash_flow_musd``."""
+
+    @property
+    def shares(self) -> pd.DataFrame:
+        """Equity ``share`` per (investor, project) [fraction]."""
+
+    @property
+    def capital_calls(self) -> pd.DataFrame:
+        """Capital called per investor (index) and year (columns) [musd]."""
+
+    @property
+    def projects(self) -> pd.DataFrame:
+        """Per project (index): site, country, region, partner, resource, modules, capex,
+        grants, tax credits, debt, equity, revenue [musd]; ``npv_musd``, ``irr``, ``irr_note``,
+        ``payback_years``, ``equity_npv_musd``, ``equity_irr``, ``equity_moic``."""
+
+    @property
+    def investors(self) -> pd.DataFrame:
+        """Per investor (index): ``called_musd``, ``returned_musd``, ``npv_at_hurdle_musd``,
+        ``irr``, ``irr_note``, ``moic``, ``payback_years``, ``hurdle_rate`` and ``hurdle_met``
+        (NaN for an investor with no call)."""
+
+    @property
+    def assumptions(self) -> Mapping[str, Any]:
+        """The financial assumptions: discount rate, debt terms, terminal value, …"""
+
+    def by_year(self) -> pd.DataFrame:
+        """Every money column summed over the projects, per year (index) [musd]."""
+
+
+class ComparisonLike(Protocol):
+    """The parts of a :class:`fabnet.finance.Comparison` of strategies the report shows.
+
+    See :class:`fabnet.finance.Comparison` for the columns of each frame.
+    """
+
+    @property
+    def scenario(self) -> ScenarioLike:
+        """The scenario every strategy was planned for."""
+
+    @property
+    def plans(self) -> Mapping[str, PlanLike]:
+        """One plan per strategy."""
+
+    @property
+    def financials(self) -> Mapping[str, FinancialsLike]:
+        """The financials of each strategy that builds (own-build, mix)."""
+
+    @property
+    def table(self) -> pd.DataFrame:
+        """Per strategy (index, in the order planned): ``cost_npv_musd``, ``objective_musd``,
+        ``delivered_by_<year>_h100e``, ``delivered_h100e``, ``unserved_h100e``,
+        ``first_new_supply_year``, ``peak_capital_musd``, ``modules``, ``reserved_wspm_years``,
+        ``acquired``, ``block_probability``, ``status``."""
+
+    @property
+    def investors(self) -> pd.DataFrame:
+        """IRR per investor (index) and strategy (columns); NaN where there is none."""
+
+    @property
+    def by_year(self) -> pd.DataFrame:
+        """Per (strategy, year): ``delivered_h100e``, ``unserved_h100e``, ``new_supply_wspm``
+        and ``capital_need_musd``."""

@@ -494,8 +494,10 @@ class Debt(_Model):
     """Commercial debt terms: the plan's debt beyond any government loan carries these."""
 
     rate: Rate = Field(
-        0.07,  # estimate: investment-grade corporate bonds yielded ~5-6 % in 2024 plus a margin
-        description="Annual interest rate (nominal, as the plan's money).",
+        # estimate: BBB corporate bonds yielded ~5.5-6 % in 2024 (ICE BofA index, press) less
+        # ~2 % expected inflation, since the plan's money is constant (real) dollars
+        0.04,
+        description="Annual interest rate, real (the plan's money is constant dollars).",
     )
     tenor_years: PositiveInt = Field(10, description="Years from drawing to full repayment.")
     grace_years: NonNegativeInt = Field(2, description="Interest-only years first.")
@@ -536,6 +538,7 @@ class Reservation(_Model):
         0.2,  # estimate: a foundry's largest customers each take ~20-25 % of its output
         description="Most capacity one customer can reserve, as a share of the partner's own.",
     )
+    source: str | None = Field(None, description="Where the reservation terms come from.")
 
 
 class Acquisition(_Model):
@@ -555,6 +558,7 @@ class Acquisition(_Model):
     break_fee_musd: NonNegativeFloat = Field(
         0.0, description="Paid to the target if the deal is blocked [USD million]."
     )
+    source: str | None = Field(None, description="Where the deal's figures come from.")
 
 
 class Strategies(_Model):

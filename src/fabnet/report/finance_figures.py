@@ -1,0 +1,729 @@
+"""Figures of a plan's financials and of the strategies compared: the cash-flow waterfall, the
+cash flow by year, the investors' returns against their hurdle rates, the capital calls, and the
+strategies side by side and over time.
+
+The financial figures take the financials of a plan (:class:`fabnet.finance.Financials` or
+anything with the same attributes, see :class:`~fabnet.report._types.FinancialsLike`), the
+strategy figures a comparison (:class:`fabnet.finance.Comparison`, see
+:class:`~fabnet.report._types.ComparisonLike`). Each returns a new
+:class:`plotly.graph_objects.Figure`; none reads a file or changes global state, and plotly is
+imported when a function runs. Money is in musd (million US dollars) of the plan's constant
+money, undiscounted unless a title says otherwise; text from data is HTML-escaped, as in
+:mod:`fabnet.report.figures`.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+from fabnet.exceptions import ParameterError
+from fabnet.report._format import as_float, compact, is_missing, label, number, percent
+from fabnet.report._palette import (
+    REGION_COLORS,
+    SERIES_COLORS,
+    SOURCE_COLORS,
+    color_of,
+    cycle_colors,
+)
+from fabnet.report._plotting import base_layout, plotly_modules
+from fabnet.report.plan_figures import MUSD_HOVER, _bars, _note
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
+
+    import pandas as pd
+    import plotly.graph_objects as go  # type: ignore[import-untyped]
+
+    from fabnet.report._types import ComparisonLike, FinancialsLike
+
+__all__ = [
+    "capital_calls_figure",
+    "cash_flow_by_year_figure",
+    "cash_flow_waterfall_figure",
+    "investor_returns_figure",
+    "strategy_figure",
+    "strategy_timeline_figure",
+]
+
+#: The components of the project cash flow in waterfall order: (name, column) [musd, signed].
+PROJECT_COMPONENTS: tuple[tuple[str, str], ...] = (
+    ("Capex", "capex_musd"),
+    ("Grants", "grants_musd"),
+    ("Tax credits", "tax_credits_musd"),
+    ("Revenue", "revenue_musd"),
+    ("Opex", "opex_musd"),
+    ("Tax", "tax_musd"),
+    ("Terminal value", "terminal_value_musd"),
+)
+
+#: The debt between the project and the equity cash flow: (name, column) [musd, signed].
+FINANCING_COMPONENTS: tuple[tuple[str, str], ...] = (
+    ("Debt drawn", "debt_drawn_musd"),
+    ("Interest", "interest_musd"),
+    ("Principal", "principal_musd"),
+)
+
+#: Colour of each component (Okabe–Ito, then Tol's "muted" where those run out; see
+#: :mod:`fabnet.report._palette`): grants and debt as in the plan's money figure.
+COMPONENT_COLORS: dict[str, str] = {
+    "capex_musd": SERIES_COLORS["shortfall"],  # vermillion
+    "grants_musd": SOURCE_COLORS["grants"],  # bluish green
+    "tax_credits_musd": REGION_COLORS["KR"],  # teal
+    "revenue_musd": SERIES_COLORS["delivered"],  # blue
+    "opex_musd": REGION_COLORS["CN"],  # rose
+    "tax_musd": REGION_COLORS["ME"],  # wine
+    "terminal_value_musd": REGION_COLORS["TW"],  # indigo
+    "debt_drawn_musd": SOURCE_COLORS["debt"],  # orange
+    "interest_musd": REGION_COLORS["EU"],  # sand
+    "principal_musd": REGION_COLORS["SEA"],  # olive
+}
+
+#: The waterfall's bars: money in, money out, and the totals (Okabe–Ito).
+MONEY_IN, MONEY_OUT, MONEY_TOTAL = "#009E73", "#D55E00", "#0072B2"
+
+#: The equity cash flow's lines (Okabe–Ito reddish purple); the project's is black.
+EQUITY_COLOR = "#CC79A7"
+
+#: Colour and line dash per strategy (Okabe–Ito); dashes tell apart lines that coincide.
+STRATEGY_COLORS: dict[str, str] = {
+    "own-build": "#0072B2",  # blue
+    "reservation": "#E69F00",  # orange
+    "acquisition": "#CC79A7",  # reddish purple
+    "design-only": "#56B4E9",  # sky blue
+    "mix": "#009E73",  # bluish green
+}
+STRATEGY_DASHES: dict[str, str] = {
+    "own-build": "solid",
+    "reservation": "dash",
+    "acquisition": "dot",
+    "design-only": "dashdot",
+    "mix": "longdash",
+}
+
+#: The comparison's column of compute delivered by a milestone year.
+_MILESTONE = re.compile(r"^delivered_by_(\d{4})_h100e$")
+
+#: Hover of a bar that carries its own hover text.
+_HOVERTEXT = "%{hovertext}<extra></extra>"
+
+
+def waterfall_steps(totals: pd.Series[Any]) -> list[tuple[str, str, float]]:
+    """The waterfall's bars from component totals: (name, plotly measure, value [musd]).
+
+    The project cash flow's components, their total, the debt's components, then the equity
+    cash flow's total. A total is its column of ``totals`` where there is one, else the sum of
+    the bars before it; a missing component counts as zero.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> steps = waterfall_steps(pd.Series({"capex_musd": -100.0, "revenue_musd": 150.0,
+    ...                                    "debt_drawn_musd": 60.0, "principal_musd": -60.0}))
+    >>> [(name, value) for name, measure, value in steps if measure == "total"]
+    [('Project cash flow', 50.0), ('Equity cash flow', 50.0)]
+    """
+    steps: list[tuple[str, str, float]] = []
+    running = 0.0
+    for parts, total, column in (
+        (PROJECT_COMPONENTS, "Project cash flow", "project_cash_flow_musd"),
+        (FINANCING_COMPONENTS, "Equity cash flow", "equity_cash_flow_musd"),
+    ):
+        for name, part in parts:
+            value = as_float(totals.get(part)) or 0.0
+            steps.append((name, "relative", value))
+            running += value
+        known = as_float(totals.get(column))
+        steps.append((total, "total", running if known is None else known))
+    return steps
+
+
+def cash_flow_waterfall_figure(financials: FinancialsLike, project: str | None = None) -> go.Figure:
+    """The cash flow of the network, or of one project, summed over the horizon, as a waterfall.
+
+    Parameters
+    ----------
+    financials : FinancialsLike
+        The financials of a plan; reads ``cash_flows`` (per project and year).
+    project : str, optional
+        One project (an index value of ``financials.projects``); default: every project.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        One ``waterfall`` trace of undiscounted sums [musd] (:func:`waterfall_steps`): capex,
+        grants, tax credits, revenue, opex, tax and terminal value, then their total, the
+        project cash flow; debt drawn, interest and principal, then the equity cash flow. Money
+        in is green, money out vermillion, totals blue; each bar is labelled with its value.
+        Depreciation is not cash and has no bar.
+
+    Raises
+    ------
+    ParameterError
+        ``project`` is not a project of ``financials``.
+
+    Examples
+    --------
+    >>> import fabnet
+    >>> money = fabnet.financials(fabnet.plan("altman-2024", shadow_prices=False))
+    >>> figure = cash_flow_waterfall_figure(money)
+    >>> list(figure.data[0].x)[-5:]
+    ['Project cash flow', 'Debt drawn', 'Interest', 'Principal', 'Equity cash flow']
+    """
+    go, _ = plotly_modules()
+    flows = financials.cash_flows
+    whose = "the network"
+    if project is not None:
+        projects = flows.index.get_level_values("project").astype(str)
+        if str(project) not in set(projects):
+            raise ParameterError("project", "a project of the financials", project)
+        flows = flows[projects == str(project)]
+        whose = label(project)
+    steps = waterfall_steps(flows.sum(numeric_only=True))
+    hover = [
+        f"<b>{name}</b>: {number(value)} musd" + (f"<br>{_TOTAL_NOTES[name]}" if total else "")
+        for name, total, value in ((n, k == "total", v) for n, k, v in steps)
+    ]
+    figure = go.Figure(
+        go.Waterfall(
+            x=[name for name, _, _ in steps],
+            y=[value for *_, value in steps],
+            measure=[kind for _, kind, _ in steps],
+            name="Cash flow",
+            text=[number(value) for *_, value in steps],
+            textposition="outside",
+            hovertext=hover,
+            hovertemplate=_HOVERTEXT,
+            increasing={"marker": {"color": MONEY_IN}},
+            decreasing={"marker": {"color": MONEY_OUT}},
+            totals={"marker": {"color": MONEY_TOTAL}},
+            connector={"line": {"color": "#888888", "width": 1}},
+            showlegend=False,
+        )
+    )
+    years = _flow_years(financials)
+    span = f", {years[0]}–{years[-1]}" if years else ""
+    figure.update_layout(
+        **base_layout(
+            f"Cash flow of {whose}{span} [musd, undiscounted]"
+            "<br><sup>money in green, out vermillion; totals blue; depreciation is not cash</sup>"
+        ),
+        height=500,
+        hovermode="closest",
+        xaxis={"type": "category"},
+        yaxis={"title": {"text": "musd"}, "tickformat": ",.0f", "zeroline": True},
+    )
+    if flows.empty:
+        _note(figure, "No cash flows: the plan starts no module.")
+    return figure
+
+
+#: What each total of the waterfall adds up.
+_TOTAL_NOTES = {
+    "Project cash flow": "to all capital providers: the sum of the bars before it",
+    "Equity cash flow": "to the investors: project cash flow + debt drawn − interest − principal",
+}
+
+
+def cash_flow_by_year_figure(financials: FinancialsLike) -> go.Figure:
+    """The network's cash flow per year: its components, the project and equity cash flows, and
+    the cumulative equity cash flow.
+
+    Parameters
+    ----------
+    financials : FinancialsLike
+        The financials of a plan; reads ``by_year()`` (every component summed per year).
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        Two panels sharing the year axis. Top [musd]: one bar trace per component of
+        :data:`PROJECT_COMPONENTS` and :data:`FINANCING_COMPONENTS`, stacked up (money in) and
+        down (money out) from zero, then the project and the equity cash flow as lines. Bottom
+        [musd]: the cumulative equity cash flow, filled to zero (below zero the investors are
+        still owed their money back).
+
+    Examples
+    --------
+    >>> import fabnet
+    >>> money = fabnet.financials(fabnet.plan("altman-2024", shadow_prices=False))
+    >>> [trace.name for trace in cash_flow_by_year_figure(money).data][-3:]
+    ['Project cash flow', 'Equity cash flow', 'Cumulative equity cash flow']
+    """
+    go, make_subplots = plotly_modules()
+    yearly = financials.by_year().sort_index()
+    years = [int(year) for year in yearly.index] or _plan_years(financials)
+    yearly = yearly.reindex(years, fill_value=0.0)
+    figure = make_subplots(
+        rows=2,
+        cols=1,
+        shared_xaxes=True,
+        row_heights=[0.65, 0.35],
+        vertical_spacing=0.1,
+        subplot_titles=[
+            "Cash-flow components per year [musd]: money in up, money out down",
+            "Cumulative equity cash flow [musd]",
+        ],
+    )
+    for group, parts in (("Project", PROJECT_COMPONENTS), ("Financing", FINANCING_COMPONENTS)):
+        for name, column in parts:
+            figure.add_trace(
+                go.Bar(
+                    x=years,
+                    y=_column(yearly, column),
+                    name=name,
+                    legendgroup=group.lower(),
+                    legendgrouptitle={"text": group},
+                    marker={"color": COMPONENT_COLORS[column]},
+                    hovertemplate=MUSD_HOVER,
+                ),
+                row=1,
+                col=1,
+            )
+    for name, column, color, dash in (
+        ("Project cash flow", "project_cash_flow_musd", SERIES_COLORS["demand"], "solid"),
+        ("Equity cash flow", "equity_cash_flow_musd", EQUITY_COLOR, "dash"),
+    ):
+        figure.add_trace(
+            go.Scatter(
+                x=years,
+                y=_column(yearly, column),
+                name=name,
+                legendgroup="flows",
+                legendgrouptitle={"text": "Cash flow"},
+                mode="lines+markers",
+                line={"color": color, "width": 2.5, "dash": dash},
+                hovertemplate=MUSD_HOVER,
+            ),
+            row=1,
+            col=1,
+        )
+    figure.add_trace(
+        go.Scatter(
+            x=years,
+            y=_column(yearly, "equity_cash_flow_musd").cumsum(),
+            name="Cumulative equity cash flow",
+            legendgroup="flows",
+            mode="lines+markers",
+            line={"color": EQUITY_COLOR, "width": 2.5},
+            fill="tozeroy",
+            hovertemplate=MUSD_HOVER,
+        ),
+        row=2,
+        col=1,
+    )
+    layout = base_layout("The network's cash flow per year [musd, undiscounted]")
+    layout["margin"]["t"] = 90
+    figure.update_layout(
+        **layout,
+        height=680,
+        barmode="relative",
+        hovermode="x unified",
+        legend={"groupclick": "toggleitem", "tracegroupgap": 8},
+    )
+    figure.update_yaxes(tickformat=",.0f", zeroline=True, zerolinecolor="#888888")
+    figure.update_xaxes(dtick=1 if len(years) <= 12 else 2, showticklabels=True)
+    if not (yearly.abs() > 1e-9).to_numpy().any():
+        _note(figure, "No cash flows: the plan starts no module.")
+    return figure
+
+
+def investor_returns_figure(financials: FinancialsLike) -> go.Figure:
+    """Each investor's IRR against its hurdle rate, met or missed.
+
+    Parameters
+    ----------
+    financials : FinancialsLike
+        The financials of a plan; reads ``investors`` (per investor: capital called and
+        returned, NPV at the hurdle rate, IRR and why there is none, MOIC, payback, the hurdle
+        rate and whether it is met).
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        One bar per investor the plan calls capital from (in the order of
+        ``financials.investors``; the others are left out): its IRR, in the trace "Hurdle met"
+        (green) or "Hurdle missed" (vermillion, hatched), labelled with the IRR, or "no IRR"
+        (a bar of zero height) where the IRR is undefined; then the hurdle rates as black
+        ticks. The hover text gives the NPV at the hurdle rate, the MOIC, the payback and why
+        an IRR is undefined.
+
+    Examples
+    --------
+    >>> import fabnet
+    >>> money = fabnet.financials(fabnet.plan("altman-2024", shadow_prices=False))
+    >>> [trace.name for trace in investor_returns_figure(money).data]
+    ['Hurdle met', 'Hurdle missed', 'Hurdle rate']
+    """
+    go, _ = plotly_modules()
+    table = financials.investors
+    called = table[[(as_float(value) or 0.0) > 0 for value in table["called_musd"]]]
+    names = [label(investor) for investor in called.index]
+    met = [_met(value) for value in called["hurdle_met"]]
+    figure = go.Figure()
+    for status, color, pattern in (
+        ("met", MONEY_IN, None),
+        ("missed", MONEY_OUT, {"shape": "x", "fgcolor": "#FFFFFF", "solidity": 0.3}),
+    ):
+        keep = [is_met == (status == "met") for is_met in met]
+        rows = called[keep]
+        irr = [as_float(value) for value in rows["irr"]]
+        figure.add_trace(
+            go.Bar(
+                x=[name for name, k in zip(names, keep, strict=True) if k],
+                y=[0.0 if value is None else value for value in irr],
+                name=f"Hurdle {status}",
+                legendgroup=status,
+                marker={"color": color, **({"pattern": pattern} if pattern else {})},
+                text=["no IRR" if value is None else percent(value) for value in irr],
+                textposition="outside",
+                hovertext=[_investor_hover(who, row, status) for who, row in rows.iterrows()],
+                hovertemplate=_HOVERTEXT,
+            )
+        )
+    figure.add_trace(
+        go.Scatter(
+            x=names,
+            y=[as_float(value) for value in called["hurdle_rate"]],
+            name="Hurdle rate",
+            legendgroup="hurdle",
+            mode="markers",
+            marker={
+                "symbol": "line-ew-open",
+                "size": 34,
+                "color": SERIES_COLORS["demand"],
+                "line": {"width": 3, "color": SERIES_COLORS["demand"]},
+            },
+            hovertemplate="Hurdle rate: %{y:.0%}<extra>%{x}</extra>",
+        )
+    )
+    figure.update_layout(
+        **base_layout(
+            "Investor returns: IRR against the hurdle rate"
+            "<br><sup>each investor's cash flow over all its projects; investors without a "
+            "capital call are left out</sup>"
+        ),
+        height=460,
+        barmode="overlay",
+        hovermode="closest",
+        xaxis={"type": "category", "categoryorder": "array", "categoryarray": names},
+        yaxis={"title": {"text": "IRR"}, "tickformat": ".0%", "rangemode": "tozero"},
+    )
+    if not names:
+        _note(figure, "No investor is called on for capital.")
+    return figure
+
+
+def capital_calls_figure(financials: FinancialsLike) -> go.Figure:
+    """Capital called per year, stacked by investor.
+
+    Parameters
+    ----------
+    financials : FinancialsLike
+        The financials of a plan; reads ``capital_calls`` (per investor and year [musd]).
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        Stacked bars [musd] over the years from the first to the last with any call: one trace
+        per investor (largest total first, each in its own colour), then the total called per
+        year as black ticks.
+
+    Examples
+    --------
+    >>> import fabnet
+    >>> money = fabnet.financials(fabnet.plan("altman-2024", shadow_prices=False))
+    >>> capital_calls_figure(money).data[-1].name
+    'Total called'
+    """
+    go, _ = plotly_modules()
+    calls = financials.capital_calls
+    calls = calls.set_axis([int(year) for year in calls.columns], axis=1)
+    per_year = calls.sum(axis=0)
+    called = [int(year) for year, value in per_year.items() if abs(value) > 1e-9]
+    years = (
+        list(range(min(called), max(called) + 1))
+        if called
+        else [int(year) for year in calls.columns] or _plan_years(financials)
+    )
+    totals = calls.sum(axis=1).sort_values(ascending=False, kind="stable")
+    investors = [str(investor) for investor in totals.index]
+    colors = cycle_colors(investors)
+    figure = go.Figure()
+    for investor in investors:
+        figure.add_trace(
+            _bars(years, calls.loc[investor], label(investor), "Investor", colors[investor])
+        )
+    figure.add_trace(
+        go.Scatter(
+            x=years,
+            y=per_year.reindex(years, fill_value=0.0).to_numpy(dtype=float),
+            name="Total called",
+            legendgroup="total",
+            mode="markers",
+            marker={"symbol": "line-ew-open", "size": 18, "color": SERIES_COLORS["demand"]},
+            hovertemplate=MUSD_HOVER,
+        )
+    )
+    figure.update_layout(
+        **base_layout(
+            "Capital called from the investors per year [musd]"
+            "<br><sup>the equity part of capex: capex − grants − debt drawn</sup>"
+        ),
+        height=460,
+        barmode="stack",
+        hovermode="closest",
+        legend={"groupclick": "toggleitem", "tracegroupgap": 8},
+        yaxis={"title": {"text": "musd"}, "tickformat": ",.0f", "rangemode": "tozero"},
+        xaxis={"dtick": 1 if len(years) <= 12 else 2},
+    )
+    if not called:
+        _note(figure, "No capital called: the plan starts no module.")
+    return figure
+
+
+def strategy_figure(comparison: ComparisonLike) -> go.Figure:
+    """The strategies side by side: cost, compute delivered, compute unserved, peak capital.
+
+    Parameters
+    ----------
+    comparison : ComparisonLike
+        The strategies compared; reads ``table`` (one row per strategy) and ``by_year`` (the
+        years).
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        Four panels of bars, one bar per strategy in the table's order and colour
+        (:data:`STRATEGY_COLORS`), each labelled with its value: the cost, discounted to the
+        horizon's start [musd]; the compute delivered by the milestone year (hatched, where the
+        table has it) and by the horizon's end [H100e]; the compute unserved [H100e]; the peak
+        capital need of one year [musd]. Five bar traces (four without a milestone).
+
+    Examples
+    --------
+    >>> import fabnet
+    >>> result = fabnet.compare("altman-2024", strategies=["own-build", "design-only"])
+    >>> [trace.name for trace in strategy_figure(result).data]  # doctest: +NORMALIZE_WHITESPACE
+    ['Cost (NPV)', 'Delivered by 2030', 'Delivered by 2040', 'Unserved',
+     'Peak capital need']
+    """
+    go, make_subplots = plotly_modules()
+    table = comparison.table
+    strategies = [str(strategy) for strategy in table.index]
+    names = [label(strategy) for strategy in strategies]
+    colors = [color_of(strategy, STRATEGY_COLORS) for strategy in strategies]
+    milestone = _milestone(table.columns)
+    years = _comparison_years(comparison)
+    horizon = f"by {years[-1]}" if years else "to the horizon's end"
+    by_milestone = f" by {milestone} (hatched) and" if milestone else ""
+    delivered = f"Compute delivered{by_milestone} {horizon}"
+    figure = make_subplots(
+        rows=2,
+        cols=2,
+        subplot_titles=[
+            "Cost, NPV [musd]",
+            f"{delivered} [H100e]",
+            "Compute unserved [H100e]",
+            "Peak capital need in one year [musd]",
+        ],
+        horizontal_spacing=0.1,
+        vertical_spacing=0.2,
+    )
+    bars: list[tuple[str, str, str, dict[str, int], bool]] = [
+        ("Cost (NPV)", "cost_npv_musd", "musd", {"row": 1, "col": 1}, False),
+    ]
+    if milestone:
+        column = f"delivered_by_{milestone}_h100e"
+        bars.append((f"Delivered by {milestone}", column, "H100e", {"row": 1, "col": 2}, True))
+    bars += [
+        (f"Delivered {horizon}", "delivered_h100e", "H100e", {"row": 1, "col": 2}, False),
+        ("Unserved", "unserved_h100e", "H100e", {"row": 2, "col": 1}, False),
+        ("Peak capital need", "peak_capital_musd", "musd", {"row": 2, "col": 2}, False),
+    ]
+    for name, column, unit, place, hatched in bars:
+        values = [as_float(value) for value in _values(table, column)]
+        shown = [_amount(value, unit) for value in values]
+        pattern = {"pattern": {"shape": "/", "fgcolor": "#FFFFFF", "solidity": 0.3}}
+        figure.add_trace(
+            go.Bar(
+                x=names,
+                y=[float("nan") if value is None else value for value in values],
+                name=name,
+                marker={"color": colors, **(pattern if hatched else {})},
+                text=shown,
+                textposition="outside",
+                cliponaxis=False,
+                hovertext=[
+                    f"<b>{strategy}</b><br>{name}: {text} {unit}"
+                    for strategy, text in zip(names, shown, strict=True)
+                ],
+                hovertemplate=_HOVERTEXT,
+                showlegend=False,
+            ),
+            **place,
+        )
+    layout = base_layout(
+        f"The strategies compared: {label(comparison.scenario.name)}"
+        "<br><sup>each strategy planned on the same demand and existing supply</sup>"
+    )
+    layout["margin"]["t"] = 110
+    figure.update_layout(**layout, height=680, barmode="group", hovermode="closest")
+    figure.update_yaxes(rangemode="tozero", tickformat="~s")
+    figure.update_xaxes(type="category", categoryorder="array", categoryarray=names)
+    if not names:
+        _note(figure, "No strategy was compared.")
+    return figure
+
+
+def strategy_timeline_figure(comparison: ComparisonLike) -> go.Figure:
+    """Compute delivered and capital needed per year, one line per strategy.
+
+    Parameters
+    ----------
+    comparison : ComparisonLike
+        The strategies compared; reads ``by_year`` (per strategy and year: delivered compute,
+        capital need) and ``table`` (the order of the strategies).
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        Two panels sharing the year axis, one line per strategy in each, in the strategy's
+        colour and dash (:data:`STRATEGY_COLORS`, :data:`STRATEGY_DASHES`): top, the new compute
+        delivered [H100e]; bottom, the capital needed (capex − grants + reservation fees +
+        acquisition prices) [musd, undiscounted]. A strategy has one legend entry for both.
+
+    Examples
+    --------
+    >>> import fabnet
+    >>> result = fabnet.compare("altman-2024", strategies=["own-build", "design-only"])
+    >>> [trace.name for trace in strategy_timeline_figure(result).data]
+    ['own-build', 'design-only', 'own-build', 'design-only']
+    """
+    go, make_subplots = plotly_modules()
+    by_year = comparison.by_year
+    strategies = _strategies(comparison)
+    years = _comparison_years(comparison)
+    figure = make_subplots(
+        rows=2,
+        cols=1,
+        shared_xaxes=True,
+        row_heights=[0.55, 0.45],
+        vertical_spacing=0.1,
+        subplot_titles=[
+            "New compute delivered per year [H100e]",
+            "Capital needed per year [musd, undiscounted]",
+        ],
+    )
+    for row, column, hover in (
+        (1, "delivered_h100e", "%{fullData.name}: %{y:,.3s} H100e<extra>%{x}</extra>"),
+        (2, "capital_need_musd", MUSD_HOVER),
+    ):
+        for strategy in strategies:
+            part = by_year[by_year["strategy"].astype(str) == strategy].groupby("year")[column]
+            figure.add_trace(
+                go.Scatter(
+                    x=years,
+                    y=part.sum().reindex(years).to_numpy(dtype=float),
+                    name=label(strategy),
+                    legendgroup=f"strategy:{label(strategy)}",
+                    showlegend=row == 1,
+                    mode="lines+markers",
+                    line={
+                        "color": color_of(strategy, STRATEGY_COLORS),
+                        "dash": STRATEGY_DASHES.get(strategy, "solid"),
+                        "width": 2.5,
+                    },
+                    marker={"size": 5},
+                    hovertemplate=hover,
+                ),
+                row=row,
+                col=1,
+            )
+    layout = base_layout("The strategies over time")
+    layout["margin"]["t"] = 90
+    figure.update_layout(**layout, height=620, hovermode="x unified")
+    figure.update_yaxes(rangemode="tozero", tickformat="~s", row=1, col=1)
+    figure.update_yaxes(rangemode="tozero", tickformat=",.0f", row=2, col=1)
+    figure.update_xaxes(dtick=1 if len(years) <= 12 else 2, showticklabels=True)
+    if not strategies:
+        _note(figure, "No strategy was compared.")
+    return figure
+
+
+def _flow_years(financials: FinancialsLike) -> list[int]:
+    """The years of the cash flows, else of the plan."""
+    flows = financials.cash_flows
+    years = sorted({int(year) for year in flows.index.get_level_values("year")})
+    return years or _plan_years(financials)
+
+
+def _plan_years(financials: FinancialsLike) -> list[int]:
+    """The years of the plan's scenario."""
+    return [int(year) for year in financials.plan.scenario.years]
+
+
+def _column(frame: pd.DataFrame, column: str) -> Any:
+    """``frame[column]`` as floats, zeros where the column is missing."""
+    import numpy as np
+
+    if column not in frame.columns:
+        return np.zeros(len(frame))
+    return frame[column].to_numpy(dtype=float)
+
+
+def _met(value: object) -> bool:
+    """Whether a ``hurdle_met`` value says met (missing: not met)."""
+    return not is_missing(value) and bool(value)
+
+
+def _investor_hover(investor: object, row: pd.Series[Any], status: str) -> str:
+    """Hover text of one investor's bar (escaped)."""
+    irr = as_float(row.get("irr"))
+    note = row.get("irr_note")
+    why = f": {label(note)}" if not is_missing(note) and str(note) else ""
+    returns = f"IRR {percent(irr)}" if irr is not None else f"no IRR{why}"
+    payback = as_float(row.get("payback_years"))
+    return "<br>".join(
+        [
+            f"<b>{label(investor)}</b> · hurdle {status}",
+            f"{returns} · hurdle rate {percent(row.get('hurdle_rate'))}",
+            f"NPV at the hurdle rate: {number(row.get('npv_at_hurdle_musd'))} musd",
+            f"MOIC {number(row.get('moic'), 2)}× · payback "
+            + ("never" if payback is None else f"after {number(payback, 1)} years"),
+            f"called {number(row.get('called_musd'))} musd · returned "
+            f"{number(row.get('returned_musd'))} musd",
+        ]
+    )
+
+
+def _milestone(columns: Iterable[object]) -> int | None:
+    """The year of the table's ``delivered_by_<year>_h100e`` column, if any."""
+    for column in columns:
+        match = _MILESTONE.match(str(column))
+        if match:
+            return int(match.group(1))
+    return None
+
+
+def _values(table: pd.DataFrame, column: str) -> Sequence[object]:
+    """``table[column]`` as a list, missing values where the column is missing."""
+    return list(table[column]) if column in table.columns else [None] * len(table)
+
+
+def _amount(value: float | None, unit: str) -> str:
+    """A bar label: whole musd, or H100e in k/M/B."""
+    return number(value) if unit == "musd" else compact(value)
+
+
+def _comparison_years(comparison: ComparisonLike) -> list[int]:
+    """The years of ``by_year``, else of the scenario."""
+    years = sorted({int(year) for year in comparison.by_year["year"]})
+    return years or [int(year) for year in comparison.scenario.years]
+
+
+def _strategies(comparison: ComparisonLike) -> list[str]:
+    """The table's strategies in order, then any others of ``by_year``."""
+    strategies = [str(strategy) for strategy in comparison.table.index]
+    extra = sorted({str(s) for s in comparison.by_year["strategy"]} - set(strategies))
+    return strategies + extra

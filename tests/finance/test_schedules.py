@@ -1,0 +1,76 @@
+"""Schedule arithmetic: convolutions, spend profiles, loans and tax losses."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+from fabnet.exceptions import ParameterError
+from fabnet.finance.schedules import (
+    carry_losses,
+    convolve,
+    loan_schedule,
+    stretch_profile,
+)
+
+finite = st.floats(min_value=-1e3, max_value=1e3, allow_nan=False)
+
+
+@given(arrays(float, (3, 6), elements=finite), arrays(float, (3, 4), elements=finite))
+def test_convolve_matches_the_sum_over_starts(starts: np.ndarray, kernel: np.ndarray) -> None:
+    expected = np.zeros_like(starts)
+    for p in range(3):
+        for s in range(6):
+            for lag in range(4):
+                if s + lag < 6:
+                    expected[p, s + lag] += starts[p, s] * kernel[p, lag]
+    np.testing.assert_allclose(convolve(starts, kernel), expected, atol=1e-6)
+
+
+@given(st.lists(st.floats(0.01, 1.0), min_size=1, max_size=6), st.integers(1, 8))
+def test_a_stretched_profile_spends_everything(profile: list[float], years: int) -> None:
+    shares = stretch_profile(profile, years)
+    assert len(shares) == years
+    assert shares.sum() == pytest.approx(1.0)
+    assert (shares >= -1e-12).all()
+
+
+def test_stretch_needs_a_year() -> None:
+    with pytest.raises(ParameterError, match="years"):
+        stretch_profile(None, 0)
+
+
+@settings(max_examples=50)
+@given(st.floats(0.0, 0.2), st.integers(1, 20), st.data())
+def test_a_loan_is_repaid_at_its_rate(rate: float, tenor: int, data: st.DataObject) -> None:
+    grace = data.draw(st.integers(0, tenor - 1))
+    interest, principal, balance = loan_schedule(rate, tenor, grace, tenor + 3)
+    assert principal.sum() == pytest.approx(1.0)
+    assert balance[tenor:] == pytest.approx(0.0, abs=1e-12)
+    # The lender's flows are worth exactly the loan at the loan's own rate.
+    years = np.arange(tenor + 3)
+    present = ((interest + principal) / (1.0 + rate) ** years).sum()
+    assert present == pytest.approx(1.0)
+    assert principal[: grace + 1] == pytest.approx(0.0)
+
+
+def test_a_loan_cut_by_the_horizon_leaves_its_balance() -> None:
+    interest, principal, balance = loan_schedule(0.05, 10, 2, 4)
+    assert balance[-1] == pytest.approx(1.0 - principal.sum())
+    assert interest[1] == pytest.approx(0.05)
+
+
+def test_grace_must_end_before_the_tenor() -> None:
+    with pytest.raises(ParameterError, match="grace_years"):
+        loan_schedule(0.05, 3, 3, 5)
+
+
+def test_losses_are_carried_forward_by_hand() -> None:
+    # Losses 10 and 5 are used up by the profits of 8 and 9: 8 − 10 → 0, pool 2; then 9 − 2 − 5.
+    tax = carry_losses([[-10.0, 8.0, -5.0, 9.0, 3.0]], [0.5])
+    np.testing.assert_allclose(tax, [[0.0, 0.0, 0.0, 1.0, 1.5]])
+    alone = carry_losses([[-10.0, 8.0]], [0.5], carry_forward=False)
+    np.testing.assert_allclose(alone, [[0.0, 4.0]])
