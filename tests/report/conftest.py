@@ -9,11 +9,15 @@ reads; its frames are small enough to count the traces of every figure by hand:
   statuses among them: operating, building, announced.
 
 :class:`FakePlan` has the attributes of :class:`fabnet.planning.Plan`, around the same scenario
-and years; its contents are listed above :data:`BUILDS`.
+and years; its contents are listed above :data:`BUILDS`. :class:`FakeFinancials` (the attributes
+of :class:`fabnet.finance.Financials`) is the money of two of its projects and
+:class:`FakeComparison` (of :class:`fabnet.finance.Comparison`) four strategies compared; their
+contents are listed above :data:`FLOWS` and :data:`STRATEGIES`.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass, field
 from typing import Any
@@ -318,3 +322,290 @@ def fake_plan(altman: Scenario) -> FakePlan:
 def make_fake_plan() -> Any:
     """:func:`make_plan`, for tests that need the small plan around another scenario."""
     return make_plan
+
+
+# ---------------------------------------------------------------------------------------------
+# The money of two of the plan's projects, 2024–2026 [musd, signed: + is money in].
+#
+# * tw-chiayi/tsmc/COWOS (TW) earns from 2025; us-az-phoenix/tsmc/N3 (US) comes online only in
+#   2027, so it has no revenue within the horizon, only its terminal value;
+# * undiscounted sums over both: capex −16,800, grants 3,300, tax credits 90, revenue 2,400,
+#   opex −600, tax −150, terminal value 14,400 → project cash flow 2,640; debt drawn 3,400,
+#   interest −400, principal −3,400 → equity cash flow 2,240;
+# * equity called (capex − grants − debt): tw-chiayi 600 + 500, all from openai; us-az-phoenix
+#   2,000 + 3,000 + 4,000, 25 % openai and 75 % microsoft: openai 1,100 / 1,250 / 1,000,
+#   microsoft 1,500 / 2,250 / 3,000 per year;
+# * investors: openai meets its hurdle, microsoft misses it, softbank is called on for nothing;
+#   us-az-phoenix has no single IRR (the reason is in irr_note).
+# ---------------------------------------------------------------------------------------------
+
+#: Cash-flow components per (project, year) [musd], in the order of :data:`FLOW_COLUMNS`.
+FLOW_COLUMNS = ["capex_musd", "grants_musd", "tax_credits_musd", "revenue_musd", "opex_musd",
+                "depreciation_musd", "tax_musd", "terminal_value_musd", "debt_drawn_musd",
+                "interest_musd", "principal_musd"]  # fmt: skip
+FLOWS: dict[str, list[list[float]]] = {
+    "tw-chiayi/tsmc/COWOS": [
+        [-1200.0, 200.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 400.0, 0.0, 0.0],
+        [-600.0, 100.0, 90.0, 800.0, -200.0, 300.0, 0.0, 0.0, 0.0, -30.0, -100.0],
+        [0.0, 0.0, 0.0, 1600.0, -400.0, 300.0, -150.0, 900.0, 0.0, -20.0, -300.0],
+    ],
+    "us-az-phoenix/tsmc/N3": [
+        [-5000.0, 1000.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 2000.0, 0.0, 0.0],
+        [-5000.0, 1000.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1000.0, -140.0, 0.0],
+        [-5000.0, 1000.0, 0.0, 0.0, 0.0, 0.0, 0.0, 13500.0, 0.0, -210.0, -3000.0],
+    ],
+}
+
+#: Equity share per (investor, project).
+SHARES = [
+    ("openai", "tw-chiayi/tsmc/COWOS", 1.0),
+    ("openai", "us-az-phoenix/tsmc/N3", 0.25),
+    ("microsoft", "us-az-phoenix/tsmc/N3", 0.75),
+]
+
+#: Per investor: called, returned, NPV at hurdle [musd], IRR, why none, MOIC, payback [years],
+#: hurdle rate, hurdle met.
+INVESTORS: list[tuple[str, float, float, float, float, Any, float, float, float, Any]] = [
+    ("openai", 3350.0, 4790.4, 812.25, 0.183, "", 1.43, 2.6, 0.06, True),
+    ("microsoft", 6750.0, 6900.0, -420.5, 0.012, "", 1.02, 2.9, 0.09, False),
+    ("softbank", 0.0, math.nan, math.nan, math.nan, math.nan, math.nan, math.nan, 0.12,
+     math.nan),
+]  # fmt: skip
+
+#: Per project: NPV [musd], IRR, why none, payback [years], equity NPV, IRR and MOIC.
+PROJECT_RETURNS: dict[str, tuple[float, float, str, float, float, float, float]] = {
+    "tw-chiayi/tsmc/COWOS": (905.5, 0.412, "", 1.8, 870.25, 0.55, 1.99),
+    "us-az-phoenix/tsmc/N3": (-1250.75, math.nan, "several roots: 5%, 40%", math.nan, -1400.0,
+                              math.nan, 1.13),
+}  # fmt: skip
+
+FINANCE_ASSUMPTIONS: dict[str, Any] = {
+    "discount_rate": 0.08,
+    "spend_profile": "even over the lead time",
+    "equipment_share": 0.75,
+    "equipment_life_years": 5,
+    "building_life_years": 20,
+    "tax": True,
+    "debt": {"rate": 0.07, "tenor_years": 10, "grace_years": 2},
+    "terminal_value": "salvage",
+    "prices": "market",
+}
+
+
+@dataclass(frozen=True)
+class FakeFinancials:
+    """The attributes of :class:`fabnet.finance.Financials`."""
+
+    plan: Any
+    cash_flows: pd.DataFrame = field(repr=False)
+    investor_flows: pd.DataFrame = field(repr=False)
+    shares: pd.DataFrame = field(repr=False)
+    capital_calls: pd.DataFrame = field(repr=False)
+    projects: pd.DataFrame = field(repr=False)
+    investors: pd.DataFrame = field(repr=False)
+    assumptions: dict[str, Any] = field(default_factory=dict)
+
+    def by_year(self) -> pd.DataFrame:
+        """Every component summed over projects, per year [musd]."""
+        numeric = self.cash_flows.drop(columns=["capacity_wspm", "wafers"])
+        return numeric.groupby(level="year").sum()
+
+
+def _cash_flows(flows: dict[str, list[list[float]]]) -> pd.DataFrame:
+    """The long (project, year) table of :data:`FLOWS` with the three cash flows."""
+    index = pd.MultiIndex.from_tuples(
+        [(project, year) for project in flows for year in YEARS], names=["project", "year"]
+    )
+    table = pd.DataFrame(
+        [row for rows in flows.values() for row in rows], index=index, columns=FLOW_COLUMNS
+    )
+    project = table[[c for c in FLOW_COLUMNS[:8] if c != "depreciation_musd"]].sum(axis=1)
+    lender = -table[["debt_drawn_musd", "interest_musd", "principal_musd"]].sum(axis=1)
+    return pd.concat(
+        [
+            pd.DataFrame({"capacity_wspm": 0.0, "wafers": 0.0}, index=index),
+            table,
+            pd.DataFrame(
+                {
+                    "project_cash_flow_musd": project,
+                    "lender_cash_flow_musd": lender,
+                    "equity_cash_flow_musd": project - lender,
+                }
+            ),
+        ],
+        axis=1,
+    )
+
+
+def make_financials(plan: FakePlan) -> FakeFinancials:
+    """The money of two projects of ``plan`` (see above :data:`FLOWS`)."""
+    cash_flows = _cash_flows(FLOWS)
+    shares = pd.DataFrame(SHARES, columns=["investor", "project", "share"])
+    # Equity called: the capex that grants and debt do not pay for.
+    called = (
+        -cash_flows["capex_musd"] - cash_flows["grants_musd"] - cash_flows["debt_drawn_musd"]
+    ).clip(lower=0.0)
+    paid_out = cash_flows["equity_cash_flow_musd"] + called
+    rows = []
+    for investor, project, share in SHARES:
+        for year in YEARS:
+            call = share * called[(project, year)]
+            rows.append((investor, project, year, call, -call + share * paid_out[(project, year)]))
+    investor_flows = pd.DataFrame(
+        rows, columns=["investor", "project", "year", "call_musd", "cash_flow_musd"]
+    )
+    capital_calls = investor_flows.pivot_table(
+        index="investor", columns="year", values="call_musd", aggfunc="sum", sort=False
+    )
+    capital_calls.columns.name = None
+    info = (
+        plan.builds.groupby("project")
+        .agg(site=("site", "first"), country=("country", "first"), region=("region", "first"),
+             partner=("partner", "first"), resource=("resource", "first"),
+             modules=("modules", "sum"), capex_musd=("capex_musd", "sum"))
+        .loc[list(FLOWS)]
+    )  # fmt: skip
+    sums = cash_flows.groupby(level="project").sum()
+    returns = pd.DataFrame.from_dict(
+        PROJECT_RETURNS,
+        orient="index",
+        columns=["npv_musd", "irr", "irr_note", "payback_years", "equity_npv_musd",
+                 "equity_irr", "equity_moic"],
+    )  # fmt: skip
+    projects = info.assign(
+        grants_musd=sums["grants_musd"],
+        tax_credits_musd=sums["tax_credits_musd"],
+        debt_musd=sums["debt_drawn_musd"],
+        equity_musd=called.groupby(level="project").sum(),
+        revenue_musd=sums["revenue_musd"],
+    ).join(returns)
+    projects.index.name = "project"
+    investors = pd.DataFrame(
+        INVESTORS,
+        columns=["investor", "called_musd", "returned_musd", "npv_at_hurdle_musd", "irr",
+                 "irr_note", "moic", "payback_years", "hurdle_rate", "hurdle_met"],
+    ).set_index("investor")  # fmt: skip
+    return FakeFinancials(
+        plan=plan,
+        cash_flows=cash_flows,
+        investor_flows=investor_flows,
+        shares=shares,
+        capital_calls=capital_calls,
+        projects=projects,
+        investors=investors,
+        assumptions=dict(FINANCE_ASSUMPTIONS),
+    )
+
+
+def make_empty_financials(plan: FakePlan) -> FakeFinancials:
+    """The money of a plan that starts no module: no project, no flow, no call."""
+    full = make_financials(plan)
+    investors = full.investors.assign(
+        called_musd=0.0, returned_musd=math.nan, npv_at_hurdle_musd=math.nan, irr=math.nan,
+        irr_note=math.nan, moic=math.nan, payback_years=math.nan, hurdle_met=math.nan,
+    )  # fmt: skip
+    return FakeFinancials(
+        plan=dataclasses.replace(plan, builds=plan.builds.iloc[0:0]),
+        cash_flows=full.cash_flows.iloc[0:0],
+        investor_flows=full.investor_flows.iloc[0:0],
+        shares=full.shares.iloc[0:0],
+        capital_calls=full.capital_calls.iloc[0:0],
+        projects=full.projects.iloc[0:0][["site", "country", "region", "partner", "resource",
+                                          "modules", "capex_musd"]],
+        investors=investors,
+        assumptions=dict(FINANCE_ASSUMPTIONS),
+    )  # fmt: skip
+
+
+@pytest.fixture(scope="session")
+def fake_financials(fake_plan: FakePlan) -> FakeFinancials:
+    """The money of two projects of the small plan."""
+    return make_financials(fake_plan)
+
+
+@pytest.fixture(scope="session")
+def empty_financials(fake_plan: FakePlan) -> FakeFinancials:
+    """The money of the small plan without its builds: nothing."""
+    return make_empty_financials(fake_plan)
+
+
+# ---------------------------------------------------------------------------------------------
+# Four strategies compared, 2024–2026: own-build (with the financials above), reservation,
+# acquisition (of "chipco", 35 % likely to be blocked) and design-only (no new supply). The
+# milestone is 2025 (``delivered_by_2025_h100e``); each strategy's delivered and unserved
+# compute and peak capital are the sums and the maximum of :data:`STRATEGY_YEARS`.
+# ---------------------------------------------------------------------------------------------
+
+#: strategy: cost NPV, objective, delivered by 2025, delivered, unserved, first new supply,
+#: peak capital, modules, reserved, acquired, block probability, status
+STRATEGIES: dict[str, tuple[Any, ...]] = {
+    "own-build": (12000.0, 15000.0, 6e6, 15e6, 4e6, 2025, 9000.0, 5, 0.0, "", 0.0, "optimal"),
+    "reservation": (8000.0, 20000.0, 5e6, 9e6, 10e6, 2026, 300.0, 0, 1200.0, "", 0.0,
+                    "optimal"),
+    "acquisition": (9500.0, 18000.0, 5.5e6, 11e6, 8e6, 2025, 6000.0, 0, 0.0, "chipco", 0.35,
+                    "optimal"),
+    "design-only": (7000.0, 25000.0, 4.5e6, 7e6, 12e6, None, 0.0, 0, 0.0, "", 0.0,
+                    "time_limit"),
+}  # fmt: skip
+STRATEGY_COLUMNS = ["cost_npv_musd", "objective_musd", "delivered_by_2025_h100e",
+                    "delivered_h100e", "unserved_h100e", "first_new_supply_year",
+                    "peak_capital_musd", "modules", "reserved_wspm_years", "acquired",
+                    "block_probability", "status"]  # fmt: skip
+
+#: strategy: per year 2024–2026, delivered, unserved [H100e], new supply [wspm], capital need
+#: [musd]
+STRATEGY_YEARS: dict[str, list[tuple[float, float, float, float]]] = {
+    "own-build": [(2e6, 0.0, 0.0, 9000.0), (4e6, 1e6, 10e3, 6000.0), (9e6, 3e6, 25e3, 1800.0)],
+    "reservation": [(2e6, 0.0, 0.0, 0.0), (3e6, 2e6, 0.0, 300.0), (4e6, 8e6, 1200.0, 200.0)],
+    "acquisition": [(2e6, 0.0, 0.0, 0.0), (3.5e6, 1.5e6, 5e3, 6000.0), (5.5e6, 6.5e6, 5e3, 0.0)],
+    "design-only": [(2e6, 0.0, 0.0, 0.0), (2.5e6, 2.5e6, 0.0, 0.0), (2.5e6, 9.5e6, 0.0, 0.0)],
+}
+
+
+@dataclass(frozen=True)
+class FakeComparison:
+    """The attributes of :class:`fabnet.finance.Comparison`."""
+
+    scenario: Any
+    plans: dict[str, Any] = field(repr=False)
+    financials: dict[str, Any] = field(repr=False)
+    table: pd.DataFrame = field(repr=False)
+    investors: pd.DataFrame = field(repr=False)
+    by_year: pd.DataFrame = field(repr=False)
+
+
+def make_comparison(financials: FakeFinancials) -> FakeComparison:
+    """Four strategies; own-build's money is ``financials`` (see above :data:`STRATEGIES`)."""
+    # Built as the real one is: a frame of dicts, transposed (object columns).
+    table = pd.DataFrame(
+        {name: dict(zip(STRATEGY_COLUMNS, row, strict=True)) for name, row in STRATEGIES.items()}
+    ).T
+    table.index.name = "strategy"
+    investors = pd.DataFrame(
+        {"own-build": financials.investors["irr"]},
+        index=pd.Index(list(financials.investors.index), name="investor"),
+        columns=list(STRATEGIES),
+    ).astype(float)
+    by_year = pd.DataFrame(
+        [
+            (name, year, *values)
+            for name, rows in STRATEGY_YEARS.items()
+            for year, values in zip(YEARS, rows, strict=True)
+        ],
+        columns=["strategy", "year", "delivered_h100e", "unserved_h100e", "new_supply_wspm",
+                 "capital_need_musd"],
+    )  # fmt: skip
+    return FakeComparison(
+        scenario=financials.plan.scenario,
+        plans=dict.fromkeys(STRATEGIES, financials.plan),
+        financials={"own-build": financials},
+        table=table,
+        investors=investors,
+        by_year=by_year,
+    )
+
+
+@pytest.fixture(scope="session")
+def fake_comparison(fake_financials: FakeFinancials) -> FakeComparison:
+    """Four strategies compared around the small plan and its money."""
+    return make_comparison(fake_financials)

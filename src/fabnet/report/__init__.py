@@ -1,11 +1,14 @@
-"""The HTML reports: the demand–supply gap, and a network plan with its gap, each one
-self-contained file that works offline.
+"""The HTML reports: the demand–supply gap, a network plan with its gap, a plan's financials,
+and the strategies compared, each one self-contained file that works offline.
 
-:func:`render_gap_report` and :func:`render_plan_report` return the document as text;
-:func:`write_gap_report` and :func:`write_plan_report` write it. The figures are in
-:mod:`fabnet.report.figures` (the gap) and :mod:`fabnet.report.plan_figures` (the plan), and the
-plan's are re-exported here. Importing this package imports neither plotly nor pandas and reads
-no file; the basemap and plotly.js are read when a report is rendered.
+:func:`render_gap_report`, :func:`render_plan_report`, :func:`render_finance_report` and
+:func:`render_compare_report` return the document as text; :func:`write_gap_report`,
+:func:`write_plan_report`, :func:`write_finance_report` and :func:`write_compare_report` write
+it. The figures are in :mod:`fabnet.report.figures` (the gap),
+:mod:`fabnet.report.plan_figures` (the plan) and :mod:`fabnet.report.finance_figures` (the
+money and the strategies), and the plan's and the money's are re-exported here. Importing this
+package imports neither plotly nor pandas and reads no file; the basemap and plotly.js are read
+when a report is rendered.
 
 Examples
 --------
@@ -16,8 +19,28 @@ Examples
 >>> from fabnet.report import write_plan_report
 >>> result = plan("altman-2024")  # doctest: +SKIP
 >>> path = write_plan_report(result, gap("altman-2024"), "plan.html")  # doctest: +SKIP
+>>> from fabnet.finance import compare, financials
+>>> from fabnet.report import write_compare_report, write_finance_report
+>>> money = financials(result)  # doctest: +SKIP
+>>> path = write_finance_report(money, gap("altman-2024"), "money.html")  # doctest: +SKIP
+>>> strategies = compare("altman-2024")  # doctest: +SKIP
+>>> path = write_compare_report(strategies, gap("altman-2024"), "compare.html")  # doctest: +SKIP
 """
 
+from fabnet.report.finance_figures import (
+    capital_calls_figure,
+    cash_flow_by_year_figure,
+    cash_flow_waterfall_figure,
+    investor_returns_figure,
+    strategy_figure,
+    strategy_timeline_figure,
+)
+from fabnet.report.finance_html import (
+    render_compare_report,
+    render_finance_report,
+    write_compare_report,
+    write_finance_report,
+)
 from fabnet.report.html import render_gap_report, write_gap_report
 from fabnet.report.plan_figures import (
     build_gantt_figure,
@@ -31,11 +54,21 @@ from fabnet.report.plan_html import render_plan_report, write_plan_report
 __all__ = [
     "build_gantt_figure",
     "capacity_demand_figure",
+    "capital_calls_figure",
+    "cash_flow_by_year_figure",
+    "cash_flow_waterfall_figure",
     "compute_outcome_figure",
+    "investor_returns_figure",
     "money_figure",
     "new_fabs_map_figure",
+    "render_compare_report",
+    "render_finance_report",
     "render_gap_report",
     "render_plan_report",
+    "strategy_figure",
+    "strategy_timeline_figure",
+    "write_compare_report",
+    "write_finance_report",
     "write_gap_report",
     "write_plan_report",
 ]

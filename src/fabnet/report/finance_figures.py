@@ -201,7 +201,7 @@ def cash_flow_waterfall_figure(financials: FinancialsLike, project: str | None =
             showlegend=False,
         )
     )
-    years = _flow_years(financials)
+    years = flow_years(financials)
     span = f", {years[0]}–{years[-1]}" if years else ""
     figure.update_layout(
         **base_layout(
@@ -437,27 +437,18 @@ def capital_calls_figure(financials: FinancialsLike) -> go.Figure:
     'Total called'
     """
     go, _ = plotly_modules()
-    calls = financials.capital_calls
-    calls = calls.set_axis([int(year) for year in calls.columns], axis=1)
+    years, calls = capital_calls_by_year(financials)
     per_year = calls.sum(axis=0)
-    called = [int(year) for year, value in per_year.items() if abs(value) > 1e-9]
-    years = (
-        list(range(min(called), max(called) + 1))
-        if called
-        else [int(year) for year in calls.columns] or _plan_years(financials)
-    )
-    totals = calls.sum(axis=1).sort_values(ascending=False, kind="stable")
-    investors = [str(investor) for investor in totals.index]
-    colors = cycle_colors(investors)
+    colors = cycle_colors(str(investor) for investor in calls.index)
     figure = go.Figure()
-    for investor in investors:
+    for position, investor in enumerate(str(investor) for investor in calls.index):
         figure.add_trace(
-            _bars(years, calls.loc[investor], label(investor), "Investor", colors[investor])
+            _bars(years, calls.iloc[position], label(investor), "Investor", colors[investor])
         )
     figure.add_trace(
         go.Scatter(
             x=years,
-            y=per_year.reindex(years, fill_value=0.0).to_numpy(dtype=float),
+            y=per_year.to_numpy(dtype=float),
             name="Total called",
             legendgroup="total",
             mode="markers",
@@ -477,7 +468,7 @@ def capital_calls_figure(financials: FinancialsLike) -> go.Figure:
         yaxis={"title": {"text": "musd"}, "tickformat": ",.0f", "rangemode": "tozero"},
         xaxis={"dtick": 1 if len(years) <= 12 else 2},
     )
-    if not called:
+    if not (per_year.abs() > 1e-9).any():
         _note(figure, "No capital called: the plan starts no module.")
     return figure
 
@@ -513,8 +504,8 @@ def strategy_figure(comparison: ComparisonLike) -> go.Figure:
     strategies = [str(strategy) for strategy in table.index]
     names = [label(strategy) for strategy in strategies]
     colors = [color_of(strategy, STRATEGY_COLORS) for strategy in strategies]
-    milestone = _milestone(table.columns)
-    years = _comparison_years(comparison)
+    milestone = milestone_year(table.columns)
+    years = comparison_years(comparison)
     horizon = f"by {years[-1]}" if years else "to the horizon's end"
     by_milestone = f" by {milestone} (hatched) and" if milestone else ""
     delivered = f"Compute delivered{by_milestone} {horizon}"
@@ -603,13 +594,13 @@ def strategy_timeline_figure(comparison: ComparisonLike) -> go.Figure:
     go, make_subplots = plotly_modules()
     by_year = comparison.by_year
     strategies = _strategies(comparison)
-    years = _comparison_years(comparison)
+    years = comparison_years(comparison)
     figure = make_subplots(
         rows=2,
         cols=1,
         shared_xaxes=True,
         row_heights=[0.55, 0.45],
-        vertical_spacing=0.1,
+        vertical_spacing=0.13,
         subplot_titles=[
             "New compute delivered per year [H100e]",
             "Capital needed per year [musd, undiscounted]",
@@ -651,8 +642,23 @@ def strategy_timeline_figure(comparison: ComparisonLike) -> go.Figure:
     return figure
 
 
-def _flow_years(financials: FinancialsLike) -> list[int]:
-    """The years of the cash flows, else of the plan."""
+def capital_calls_by_year(financials: FinancialsLike) -> tuple[list[int], pd.DataFrame]:
+    """The years from the first to the last with a capital call (every year of the calls, else
+    of the plan, when there is none) and the calls [musd] in them: one row per investor, the
+    largest total first, one column per year."""
+    calls = financials.capital_calls
+    columns = [int(year) for year in calls.columns]
+    calls = calls.set_axis(columns, axis=1)
+    per_year = calls.sum(axis=0).to_numpy(dtype=float)
+    called = [year for year, value in zip(columns, per_year, strict=True) if abs(value) > 1e-9]
+    years = list(range(min(called), max(called) + 1)) if called else columns
+    years = years or _plan_years(financials)
+    order = calls.sum(axis=1).sort_values(ascending=False, kind="stable").index
+    return years, calls.reindex(index=order, columns=years, fill_value=0.0)
+
+
+def flow_years(financials: FinancialsLike) -> list[int]:
+    """The years of ``financials.cash_flows``, else those of the plan's scenario."""
     flows = financials.cash_flows
     years = sorted({int(year) for year in flows.index.get_level_values("year")})
     return years or _plan_years(financials)
@@ -697,8 +703,14 @@ def _investor_hover(investor: object, row: pd.Series[Any], status: str) -> str:
     )
 
 
-def _milestone(columns: Iterable[object]) -> int | None:
-    """The year of the table's ``delivered_by_<year>_h100e`` column, if any."""
+def milestone_year(columns: Iterable[object]) -> int | None:
+    """The year of a ``delivered_by_<year>_h100e`` column among ``columns``, if any.
+
+    Examples
+    --------
+    >>> milestone_year(["cost_npv_musd", "delivered_by_2030_h100e"]), milestone_year([])
+    (2030, None)
+    """
     for column in columns:
         match = _MILESTONE.match(str(column))
         if match:
@@ -716,8 +728,8 @@ def _amount(value: float | None, unit: str) -> str:
     return number(value) if unit == "musd" else compact(value)
 
 
-def _comparison_years(comparison: ComparisonLike) -> list[int]:
-    """The years of ``by_year``, else of the scenario."""
+def comparison_years(comparison: ComparisonLike) -> list[int]:
+    """The years of ``comparison.by_year``, else those of the scenario."""
     years = sorted({int(year) for year in comparison.by_year["year"]})
     return years or [int(year) for year in comparison.scenario.years]
 

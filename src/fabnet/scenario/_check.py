@@ -424,7 +424,8 @@ class _References:
             for country in finance["tax_rates"]:
                 self.ref(("finance", "tax_rates", country), country, self.countries, "country")
         investors = {
-            item.get("id"): _as_list(item.get("countries")) for _, item in self.section("investors")
+            str(item.get("id")): [c for c in _as_list(item.get("countries")) if isinstance(c, str)]
+            for _, item in self.section("investors")
         }
         for j, block in self.section("finance", "equity"):
             country = block.get("country")
@@ -464,7 +465,7 @@ class _References:
             {str(s.get("country")) for _, s in self.section("sites") if s.get("country")}
         )
         for i, item in self.section("investors"):
-            countries = _as_list(item.get("countries"))
+            countries = [c for c in _as_list(item.get("countries")) if isinstance(c, str)]
             if site_countries and countries and not set(countries) & set(site_countries):
                 self.add(
                     ("investors", i, "countries"),
