@@ -444,7 +444,7 @@ def make_financials(plan: FakePlan) -> FakeFinancials:
     # Equity called: the capex that grants and debt do not pay for.
     called = (
         -cash_flows["capex_musd"] - cash_flows["grants_musd"] - cash_flows["debt_drawn_musd"]
-    ).clip(lower=0.0)
+    ).clip(lower=0.0) + 0.0  # no −0
     paid_out = cash_flows["equity_cash_flow_musd"] + called
     rows = []
     for investor, project, share in SHARES:

@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from fabnet.report import write_gap_report, write_plan_report
+from fabnet.report import write_compare_report, write_gap_report, write_plan_report
 
 pytestmark = pytest.mark.browser
 
@@ -85,6 +85,15 @@ def plan_report(tmp_path_factory: pytest.TempPathFactory, fake_plan: Any, fake_g
     return write_plan_report(fake_plan, fake_gap, folder / "plan.html", generated=day)
 
 
+@pytest.fixture(scope="module")
+def compare_report(
+    tmp_path_factory: pytest.TempPathFactory, fake_comparison: Any, fake_gap: Any
+) -> Path:
+    folder = tmp_path_factory.mktemp("browser-compare")
+    day = dt.date(2026, 1, 2)
+    return write_compare_report(fake_comparison, fake_gap, folder / "compare.html", generated=day)
+
+
 def test_offline_report_draws_plots_and_map(report: Path, tmp_path: Path) -> None:
     dom = _dump_dom(report, tmp_path / "profile")
 
@@ -139,3 +148,21 @@ def test_offline_plan_report_draws_every_plot_and_both_maps(
     assert _figure(dom, "fig-plan-map").count('class="point"') == 4 + unused
     # The Gantt chart drew a bar per build and phase (one of them of zero length).
     assert _figure(dom, "fig-plan-gantt").count('class="point"') == 2 * len(fake_plan.builds)
+
+
+def test_offline_compare_report_draws_every_plot(compare_report: Path, tmp_path: Path) -> None:
+    dom = _dump_dom(compare_report, tmp_path / "profile")
+
+    divs = re.findall(r'<div id="(fig-[a-z-]+)"', compare_report.read_text(encoding="utf-8"))
+    assert len(divs) == 3 + 2 + 4  # the gap's, the strategies', own-build's money
+    for div in divs:
+        assert 'class="main-svg"' in _figure(dom, div), div
+    # The map drew the countries and the land of the inlined basemap.
+    assert len(_layer_path(_figure(dom, "fig-fab-map"), "countries")) > 10_000
+    # A bar per strategy in each of the 5 traces of the comparison (4 strategies) …
+    assert _figure(dom, "fig-compare-strategies").count('class="point"') == 5 * 4
+    # … 12 bars of the waterfall, 2 investors with a call, and the calls of 2 investors in
+    # 3 years.
+    assert _figure(dom, "fig-finance-waterfall").count('class="point"') == 12
+    assert _figure(dom, "fig-finance-investors").count('class="point"') == 2 + 2
+    assert _figure(dom, "fig-finance-calls").count('class="point"') == 2 * 3 + 3

@@ -166,7 +166,7 @@ def _ratio(part: pd.Series, whole: pd.Series) -> pd.Series:
 
 
 @dataclass(frozen=True)
-class _Grid:
+class ProjectGrid:
     """A plan's modules on the (project, year) grid, with per-project constants."""
 
     projects: pd.DataFrame
@@ -197,7 +197,8 @@ class _Grid:
         return np.array([c in countries for c in self.countries], dtype=bool)
 
 
-def _grid(plan: Plan) -> _Grid:
+def project_grid(plan: Plan) -> ProjectGrid:
+    """A plan's builds on the (project, year) grid: modules started, capex per module, leads."""
     builds = plan.builds
     years = plan.scenario.years
     projects = (
@@ -222,7 +223,7 @@ def _grid(plan: Plan) -> _Grid:
     by_project = builds.groupby("project")
     module_capex = (builds["capex_musd"] / builds["modules"]).groupby(builds["project"]).first()
     leads = (by_project["online_year"].first() - by_project["start_year"].first()).astype(int)
-    return _Grid(
+    return ProjectGrid(
         projects=projects,
         years=years,
         starts=starts,
@@ -232,7 +233,7 @@ def _grid(plan: Plan) -> _Grid:
 
 
 def _operations(
-    plan: Plan, grid: _Grid, catalog: Catalog
+    plan: Plan, grid: ProjectGrid, catalog: Catalog
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Capacity online [wspm], wafers made, revenue and opex [musd] per project and year."""
     finance, policy = plan.scenario.finance, plan.scenario.policy
@@ -270,7 +271,7 @@ def _operations(
 
 
 def _subsidies(
-    plan: Plan, grid: _Grid, spend: np.ndarray
+    plan: Plan, grid: ProjectGrid, spend: np.ndarray
 ) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
     """Grants (the plan's ratio to capex by country and year) and investment tax credits
     (paid the first year a module is online) per programme [musd]."""
@@ -292,7 +293,7 @@ def _subsidies(
 
 
 def _debt(
-    plan: Plan, grid: _Grid, spend: np.ndarray
+    plan: Plan, grid: ProjectGrid, spend: np.ndarray
 ) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray]:
     """Debt drawn per lender, interest and principal (what is owed at the end repaid then)."""
     scenario = plan.scenario
@@ -332,7 +333,7 @@ def _debt(
     return draws, interest, principal
 
 
-def _lookup(ratio: pd.Series, grid: _Grid) -> np.ndarray:
+def _lookup(ratio: pd.Series, grid: ProjectGrid) -> np.ndarray:
     """A (country, year) series read for each project row: a (P, T) array."""
     import pandas as pd
 
@@ -369,7 +370,7 @@ def project_flows(plan: Plan, catalog: Catalog | None = None) -> ProjectFlows:
 
     catalog = catalog or load_catalog()
     finance, policy = plan.scenario.finance, plan.scenario.policy
-    grid = _grid(plan)
+    grid = project_grid(plan)
     n, n_years = grid.shape
     spend = grid.per_module(
         lambda k: np.pad(stretch_profile(finance.spend_profile, k), (0, n_years))[:n_years],

@@ -130,11 +130,11 @@ def waterfall_steps(totals: pd.Series[Any]) -> list[tuple[str, str, float]]:
         (FINANCING_COMPONENTS, "Equity cash flow", "equity_cash_flow_musd"),
     ):
         for name, part in parts:
-            value = as_float(totals.get(part)) or 0.0
+            value = (as_float(totals.get(part)) or 0.0) + 0.0  # no −0
             steps.append((name, "relative", value))
             running += value
         known = as_float(totals.get(column))
-        steps.append((total, "total", running if known is None else known))
+        steps.append((total, "total", (running if known is None else known) + 0.0))
     return steps
 
 
@@ -357,7 +357,7 @@ def investor_returns_figure(financials: FinancialsLike) -> go.Figure:
     """
     go, _ = plotly_modules()
     table = financials.investors
-    called = table[[(as_float(value) or 0.0) > 0 for value in table["called_musd"]]]
+    called = called_investors(table)
     names = [label(investor) for investor in called.index]
     met = [_met(value) for value in called["hurdle_met"]]
     figure = go.Figure()
@@ -366,7 +366,7 @@ def investor_returns_figure(financials: FinancialsLike) -> go.Figure:
         ("missed", MONEY_OUT, {"shape": "x", "fgcolor": "#FFFFFF", "solidity": 0.3}),
     ):
         keep = [is_met == (status == "met") for is_met in met]
-        rows = called[keep]
+        rows = called.iloc[[index for index, k in enumerate(keep) if k]]
         irr = [as_float(value) for value in rows["irr"]]
         figure.add_trace(
             go.Bar(
@@ -655,6 +655,12 @@ def capital_calls_by_year(financials: FinancialsLike) -> tuple[list[int], pd.Dat
     years = years or _plan_years(financials)
     order = calls.sum(axis=1).sort_values(ascending=False, kind="stable").index
     return years, calls.reindex(index=order, columns=years, fill_value=0.0)
+
+
+def called_investors(investors: pd.DataFrame) -> pd.DataFrame:
+    """The rows of ``investors`` (``Financials.investors``) with capital called."""
+    called = [(as_float(value) or 0.0) > 0 for value in investors["called_musd"]]
+    return investors.iloc[[index for index, c in enumerate(called) if c]]
 
 
 def flow_years(financials: FinancialsLike) -> list[int]:

@@ -25,6 +25,7 @@ from fabnet.report._page import (
     write_text,
 )
 from fabnet.report.finance_figures import (
+    called_investors,
     capital_calls_by_year,
     comparison_years,
     flow_years,
@@ -303,7 +304,7 @@ def compare_sections(comparison: ComparisonLike) -> list[tuple[Section, str]]:
 
 def _usd(musd: float) -> str:
     """An amount of musd in US dollars, in k/M/B/T."""
-    return f"{compact(musd * 1e6)} USD"
+    return f"{compact(musd * 1e6 + 0.0)} USD"  # + 0.0: no −0
 
 
 def _key_figures(financials: FinancialsLike) -> str:
@@ -314,7 +315,7 @@ def _key_figures(financials: FinancialsLike) -> str:
     rate = as_float(financials.assumptions.get("discount_rate"))
     at = f" at {percent(rate)}" if rate is not None else ""
     investors = financials.investors
-    called = investors[[(as_float(value) or 0.0) > 0 for value in investors["called_musd"]]]
+    called = called_investors(investors)
     met = sum(not is_missing(value) and bool(value) for value in called["hurdle_met"])
     projects = financials.projects
     npv = projects["npv_musd"].sum() if "npv_musd" in projects.columns else None

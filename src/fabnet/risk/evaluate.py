@@ -1,0 +1,526 @@
+"""A plan under uncertainty: the fixed plan evaluated on many samples of the uncertain inputs,
+vectorised over samples with NumPy and in chunks for bounded memory. No re-solve.
+
+For each sample and year (money in musd, compute in H100e, capacity in wspm):
+
+* **demand**: compute wanted = the scenario's new compute × ``g^(t − start)``, with ``g`` the
+  product of the ``demand_growth`` inputs (a multiplier on every year's growth, compounding);
+* **builds**: every module of the plan starts when planned; its lead time grows by the
+  ``construction_delay_months`` of its region or country (``⌈(months + delay)/12⌉`` years), so it
+  comes online (and ramps up) later; its capex × the ``capex_overrun`` factor is spent evenly over
+  the longer lead time;
+* **disruption events**: from a year an event starts, for ``duration_years``, the region's (or
+  country's) existing AI supply and new capacity lose ``capacity_lost``;
+* **yields**: a ``d0_learning_speed`` k warps defect-density learning in time — the wafers a
+  product needs per unit in year t are those of year ``start + k·(t − start)`` (interpolated), so
+  faster learning needs fewer wafers sooner;
+* **served compute** (a fixed allocation rule): the plan's product mix; each resource's supply is
+  the existing AI supply plus new capacity plus the plan's reserved and acquired capacity;
+  delivered compute = min(wanted, min over resources of supply / wafers needed per H100e);
+* **cost**: capex − the plan's grants + fixed opex + wafers from new fabs at their cash cost +
+  wafers bought at the market price × the ``wafer_price`` factor + the plan's option costs +
+  unserved compute at the scenario's penalty − terminal value, discounted as the planner does;
+* **investors**: each investor's NPV at its hurdle rate: the plan's financials plus, by its
+  equity shares, the change in its projects' equity flows (capex overrun and timing, revenue and
+  cash cost of the wafers made, tax on the change at the country's rate).
+
+The rule is deterministic and per sample, so results do not depend on the chunk size.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from fabnet.exceptions import ParameterError
+
+if TYPE_CHECKING:
+    import xarray as xr
+
+    from fabnet.catalog import Catalog
+    from fabnet.planning import Plan
+    from fabnet.planning.data import PlanData
+    from fabnet.risk.sampling import Samples
+
+#: Samples evaluated at once (memory grows linearly with it; results do not depend on it).
+DEFAULT_CHUNK = 8192
+#: Wafers a year per wspm.
+_MONTHS = 12.0
+
+
+@dataclass(frozen=True)
+class PlanArrays:
+    """A plan's fixed quantities as arrays: everything :func:`evaluate` needs but the samples.
+
+    Shapes: T years, R resources, C countries (of existing fabs and new projects), P projects,
+    B builds (nonzero module starts), I investors.
+    """
+
+    years: np.ndarray  # (T,)
+    resources: list[str]
+    countries: list[str]
+    regions: list[str]  # region of each country (C,)
+    investors: list[str]
+    wanted: np.ndarray  # (T,) H100e of new compute wanted
+    need_table: np.ndarray  # (R, T, T): wspm per H100e a year in year t with yields of year τ
+    logic: np.ndarray  # (R,) bool: resources whose yields follow D0 learning
+    existing: np.ndarray  # (R, C, T) AI supply of existing fabs [wspm]
+    fixed_extra: np.ndarray  # (R, T) reserved and acquired capacity of the plan [wspm]
+    price: np.ndarray  # (R,) USD per wafer
+    cash_cost: np.ndarray  # (R,) USD per wafer made in new fabs
+    project_resource: np.ndarray  # (P,) index into resources
+    project_country: np.ndarray  # (P,) index into countries
+    module_wspm: np.ndarray  # (P,)
+    module_capex: np.ndarray  # (P,) musd
+    lead_months: np.ndarray  # (P,) permit + construction months × the partner's factor
+    leads: np.ndarray  # (P,) planned lead years
+    build_project: np.ndarray  # (B,)
+    build_start: np.ndarray  # (B,) index into years
+    build_modules: np.ndarray  # (B,)
+    ramp: np.ndarray
+    discount: np.ndarray  # (T,)
+    fixed_costs: np.ndarray  # (T,) musd: −grants + option fees and purchases of the plan
+    penalty_musd: float  # per H100e unserved
+    fixed_opex_share: float
+    asset_life_years: float
+    tax_rate: np.ndarray  # (P,)
+    shares: np.ndarray  # (I, P) equity shares
+    hurdle_discount: np.ndarray  # (I, T)
+    base_npv: np.ndarray  # (I,) investor NPV at hurdle in the plan's own financials
+    base_spend: np.ndarray | None = None  # (P, T) capex spent with every input neutral
+    base_operating: np.ndarray | None = None  # (P, T) revenue − cash cost, inputs neutral
+
+
+def plan_arrays(plan: Plan, catalog: Catalog | None = None) -> PlanArrays:
+    """Collect the fixed quantities of ``plan`` for :func:`evaluate`."""
+
+    from fabnet.catalog import load_catalog
+    from fabnet.finance import financials
+    from fabnet.finance.cashflows import project_grid
+    from fabnet.outlook import gap
+    from fabnet.planning.data import build_data
+
+    catalog = catalog or load_catalog()
+    scenario = plan.scenario
+    outlook = gap(scenario, catalog=catalog)
+    data = build_data(scenario, catalog, outlook)
+    years = np.array(scenario.years)
+    n_years = len(years)
+    resources = list(data.resources)
+    grid = project_grid(plan)
+    supply = outlook.supply
+    countries = sorted({*supply["country"].astype(str), *grid.countries})
+    regions = [str(catalog.get("countries", c)["region"]) for c in countries]
+
+    need_table = _need_table(plan, data)
+    category = {r: str(catalog.get("resources", r)["category"]) for r in resources}
+
+    ai = supply.groupby(["resource", "country", "year"], as_index=False)["ai_capacity_wspm"].sum()
+    existing = np.zeros((len(resources), len(countries), n_years))
+    for resource, country, year, value in ai.itertuples(index=False):
+        if resource in resources and years[0] <= year <= years[-1]:
+            existing[resources.index(resource), countries.index(country), year - years[0]] = value
+    production = plan.production.set_index(["resource", "year"])
+    extra = (production["reserved_wspm"] + production["acquired_wspm"]).unstack("year")
+    fixed_extra = extra.reindex(index=resources, columns=scenario.years).fillna(0.0)
+
+    partners = {p.id: p for p in scenario.partners}
+    lead_months = []
+    for site, partner in zip(grid.projects["site"], grid.projects["partner"], strict=True):
+        country = next(s.country for s in scenario.sites if s.id == site)
+        region = str(catalog.get("countries", country)["region"])
+        months = catalog.number("regions", region, "permit_design_months") + catalog.number(
+            "regions", region, "construction_months"
+        )
+        lead_months.append(months * partners[str(partner)].lead_time_factor)
+    rows, starts = np.nonzero(grid.starts)
+
+    money = financials(plan, catalog)
+    fixed_costs = _fixed_costs(plan)
+    equity = money.cash_flows["equity_cash_flow_musd"].to_numpy().reshape(-1, n_years)
+    investors = [i for i in money.investors.index if i in set(money.shares["investor"])]
+    shares = money.shares.pivot_table(index="investor", columns="project", values="share")
+    shares = shares.reindex(index=investors, columns=grid.projects.index).fillna(0.0)
+    hurdles = money.investors.loc[investors, "hurdle_rate"].to_numpy(dtype=float)
+    hurdle_discount = (1.0 + hurdles[:, None]) ** -(years[None, :] - years[0])
+    base_npv = np.einsum("ip,pt,it->i", shares.to_numpy(float), equity, hurdle_discount)
+    policy = scenario.policy
+    arrays = PlanArrays(
+        years=years,
+        resources=resources,
+        countries=countries,
+        regions=regions,
+        investors=investors,
+        wanted=data.new_compute.to_numpy(dtype=float) * 1e6,
+        need_table=need_table,
+        logic=np.array([category[r] == "logic" for r in resources]),
+        existing=existing,
+        fixed_extra=fixed_extra.to_numpy(dtype=float),
+        price=data.wafer_cost.reindex(resources).to_numpy(dtype=float),
+        cash_cost=data.opex.reindex(resources).to_numpy(dtype=float),
+        project_resource=np.array([resources.index(r) for r in grid.projects["resource"]], int),
+        project_country=np.array([countries.index(c) for c in grid.countries], dtype=int),
+        module_wspm=np.array(
+            [
+                catalog.number("resources", r, "module_capacity_wspm")
+                for r in grid.projects["resource"]
+            ]
+        ),
+        module_capex=grid.module_capex,
+        lead_months=np.array(lead_months, dtype=float),
+        leads=grid.leads,
+        build_project=rows,
+        build_start=starts,
+        build_modules=grid.starts[rows, starts],
+        ramp=np.asarray(policy.ramp_profile, dtype=float),
+        discount=data.discount.to_numpy(dtype=float),
+        fixed_costs=fixed_costs,
+        penalty_musd=policy.unserved_penalty_usd_per_h100e / 1e6,
+        fixed_opex_share=policy.fixed_opex_share,
+        asset_life_years=policy.asset_life_years,
+        tax_rate=np.array(
+            [
+                scenario.finance.tax_rates.get(
+                    c, catalog.number("countries", c, "corporate_tax_rate", 0.0)
+                )
+                if scenario.finance.tax
+                else 0.0
+                for c in grid.countries
+            ]
+        ),
+        shares=shares.to_numpy(dtype=float),
+        hurdle_discount=hurdle_discount,
+        base_npv=base_npv,
+    )
+    neutral = _chunk(arrays, Draws.neutral(arrays, 1))
+    return replace(arrays, base_spend=neutral["spend"][0], base_operating=neutral["operating"][0])
+
+
+def _need_table(plan: Plan, data: PlanData) -> np.ndarray:
+    """``need[r, t, τ]`` [wspm per H100e a year]: the product mix of year t (the plan's where it
+    delivers, the scenario's elsewhere) with the wafers per unit (yields) of year τ."""
+    import pandas as pd
+
+    scenario = plan.scenario
+    n_years = len(scenario.years)
+    resources = list(data.resources)
+    # Wafers per H100e: the plan's product mix where it delivers, the scenario's elsewhere.
+    units = plan.accelerators.pivot_table(index="product", columns="year", values="units")
+    units = units.reindex(index=data.products.index, columns=scenario.years).fillna(0.0)
+    compute = units.mul(data.products["h100e"], axis=0)
+    total = compute.sum(axis=0)
+    weights = (compute / total.where(total > 0)).fillna(data.mix).to_numpy(dtype=float)  # (K, T)
+    per_h100e = weights / data.products["h100e"].to_numpy(dtype=float)[:, None]  # units per H100e
+    full = pd.MultiIndex.from_product([data.products.index, resources])
+    need = data.need.reindex(index=full, columns=scenario.years, fill_value=0.0).to_numpy(float)
+    need = need.reshape(len(data.products), len(resources), n_years) * 1000.0 / 1e6  # wspm/H100e
+    # need_table[r, t, τ] = Σ_k w_k(t) · need_k,r(τ): mix of year t, yields of year τ.
+    table: np.ndarray = np.einsum("kt,krs->rts", per_h100e, need)
+    return table
+
+
+def _fixed_costs(plan: Plan) -> np.ndarray:
+    """Per year: −grants, reservation fees and the expected net cost of acquisitions [musd]."""
+    years = plan.scenario.years
+    grants = plan.capex.groupby("year")["grants_musd"].sum().reindex(years, fill_value=0.0)
+    out = -grants.to_numpy(dtype=float)
+    for year, fee in zip(plan.reservations["year"], plan.reservations["fee_musd"], strict=True):
+        out[int(year) - years[0]] += float(fee)
+    deals = plan.acquisitions
+    for close, taken, q, price, fee, book in zip(
+        deals["closing_year"],
+        deals["taken"],
+        deals["block_probability"],
+        deals["price_musd"],
+        deals["break_fee_musd"],
+        deals["book_value_musd"],
+        strict=True,
+    ):
+        if float(taken) > 0.5:
+            at = min(int(close), years[-1]) - years[0]
+            out[at] += (1.0 - float(q)) * float(price) + float(q) * float(fee)
+            out[-1] -= (1.0 - float(q)) * float(book)
+    return out
+
+
+@dataclass(frozen=True)
+class Draws:
+    """The sampled inputs as the arrays the evaluation reads (n samples)."""
+
+    growth: np.ndarray  # (n,) multiplier on each year's demand growth
+    delay_months: np.ndarray  # (n, P)
+    overrun: np.ndarray  # (n, P)
+    speed: np.ndarray  # (n, R) D0 learning speed
+    price: np.ndarray  # (n, R) wafer price factor
+    availability: np.ndarray  # (n, C, T) share of capacity not lost to disruptions
+
+    @classmethod
+    def neutral(cls, a: PlanArrays, n: int) -> Draws:
+        """Every input at its neutral value: the plan's own world."""
+        shape_p, shape_r = (n, len(a.module_capex)), (n, len(a.resources))
+        return cls(
+            growth=np.ones(n),
+            delay_months=np.zeros(shape_p),
+            overrun=np.ones(shape_p),
+            speed=np.ones(shape_r),
+            price=np.ones(shape_r),
+            availability=np.ones((n, len(a.countries), len(a.years))),
+        )
+
+
+def _scope(applies_to: list[str], names: list[set[str]]) -> np.ndarray:
+    """Which of the entities (each named by its region, country or resource) an input reaches."""
+    if not applies_to:
+        return np.ones(len(names), dtype=bool)
+    wanted = set(applies_to)
+    return np.array([bool(wanted & n) for n in names], dtype=bool)
+
+
+def draws(a: PlanArrays, samples: Samples, rows: slice | None = None) -> Draws:
+    """Map the samples' inputs (by target and scope) onto the evaluation's arrays."""
+    from fabnet.scenario._uncertainty import Event
+
+    table = samples.values  # noqa: PD011 - Samples.values is a DataFrame
+    values = table.iloc[rows] if rows is not None else table
+    n = len(values)
+    out = Draws.neutral(a, n)
+    project_names = [{a.countries[c], a.regions[c]} for c in a.project_country]
+    resource_names = [{r} for r in a.resources]
+    country_names = [{c, g} for c, g in zip(a.countries, a.regions, strict=True)]
+    for spec in samples.uncertainty.inputs:
+        if isinstance(spec, Event):
+            onsets = samples.events[spec.id][rows] if rows is not None else samples.events[spec.id]
+            out.availability[...] *= _lost(
+                onsets,
+                spec.capacity_lost,
+                spec.duration_years,
+                _scope(spec.applies_to, country_names),
+            )
+            continue
+        value = values[spec.id].to_numpy(dtype=float)
+        if spec.target == "demand_growth":
+            out.growth[...] *= value
+        elif spec.target == "construction_delay_months":
+            out.delay_months[...] += np.outer(value, _scope(spec.applies_to, project_names))
+        elif spec.target == "capex_overrun":
+            reach = _scope(spec.applies_to, project_names)
+            out.overrun[...] *= np.where(reach[None, :], value[:, None], 1.0)
+        elif spec.target == "wafer_price":
+            reach = _scope(spec.applies_to, resource_names)
+            out.price[...] *= np.where(reach[None, :], value[:, None], 1.0)
+        elif spec.target == "d0_learning_speed":
+            reach = _scope(spec.applies_to, resource_names) if spec.applies_to else a.logic
+            out.speed[...] *= np.where(reach[None, :], value[:, None], 1.0)
+    return out
+
+
+def _lost(onsets: np.ndarray, lost: float, duration: float, reach: np.ndarray) -> np.ndarray:
+    """Availability factor (n, C, T) of one event kind: 1 − lost while an event lasts."""
+    span = max(1, math.ceil(duration))
+    active = np.zeros(onsets.shape, dtype=bool)
+    for k in range(span):
+        active[:, k:] |= onsets[:, : onsets.shape[1] - k]
+    factor = np.where(active, 1.0 - lost, 1.0)  # (n, T)
+    return np.where(reach[None, :, None], factor[:, None, :], 1.0)
+
+
+def _chunk(a: PlanArrays, d: Draws) -> dict[str, np.ndarray]:
+    """The evaluation of n samples at once (see the module's description)."""
+    n_years = len(a.years)
+    steps = np.arange(n_years)
+    wanted = a.wanted[None, :] * d.growth[:, None] ** steps[None, :]
+
+    # Wafers per H100e with yields of the warped year τ = k·t (in steps from the start).
+    tau = np.clip(d.speed[:, :, None] * steps[None, None, :], 0, n_years - 1)
+    low = np.floor(tau).astype(int)
+    high = np.minimum(low + 1, n_years - 1)
+    frac = tau - low
+    r_index = np.arange(len(a.resources))[None, :, None]
+    t_index = steps[None, None, :]
+    need = (1.0 - frac) * a.need_table[r_index, t_index, low] + frac * a.need_table[
+        r_index, t_index, high
+    ]
+
+    capacity, spend, online, residual = _builds(a, d)
+    n_projects = len(a.module_capex)
+    capacity *= d.availability[:, a.project_country, :]
+    onehot = np.zeros((n_projects, len(a.resources)))
+    onehot[np.arange(n_projects), a.project_resource] = 1.0
+    new_supply = np.einsum("npt,pr->nrt", capacity, onehot)
+    existing = np.einsum("rct,nct->nrt", a.existing, d.availability)
+    supply = existing + new_supply + a.fixed_extra[None, :, :]
+
+    # Served compute: the scarcest resource decides.
+    with np.errstate(divide="ignore", invalid="ignore"):
+        deliverable = np.where(need > 0.0, supply / need, np.inf).min(axis=1)
+    delivered = np.minimum(wanted, deliverable)
+    unserved = wanted - delivered
+    used = delivered[:, None, :] * need
+    from_new = np.minimum(used, new_supply)
+    bought = used - from_new
+
+    # Costs [musd].
+    wafer_cost = (
+        (from_new * a.cash_cost[None, :, None] + bought * (a.price * d.price)[:, :, None]).sum(
+            axis=1
+        )
+        * _MONTHS
+        / 1e6
+    )
+    fixed_opex = a.fixed_opex_share * np.einsum("npt,p->nt", online, a.module_capex)
+    cost = (
+        spend.sum(axis=1)
+        + a.fixed_costs[None, :]
+        + fixed_opex
+        + wafer_cost
+        + unserved * a.penalty_musd
+    )
+    # Element-wise products and axis sums (not BLAS): the same bytes for any chunk size.
+    npv_cost = (cost * a.discount[None, :]).sum(axis=1) - residual.sum(axis=1) * a.discount[-1]
+
+    # Each project's wafers: its share of its resource's new-fab output.
+    with np.errstate(divide="ignore", invalid="ignore"):
+        use = np.where(new_supply > 0.0, from_new / new_supply, 0.0)
+    made = capacity * use[:, a.project_resource, :] * _MONTHS
+    prices = (a.price[None, :] * d.price)[:, a.project_resource]
+    operating = made * (prices - a.cash_cost[a.project_resource])[:, :, None] / 1e6
+    operating -= a.fixed_opex_share * online * a.module_capex[None, :, None]
+    return {
+        "wanted": wanted,
+        "delivered": delivered,
+        "unserved": unserved,
+        "cost": cost,
+        "npv_cost": npv_cost,
+        "spend": spend,
+        "operating": operating,
+        "supply": supply,
+    }
+
+
+def _builds(a: PlanArrays, d: Draws) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Per sample, project and year: capacity online [wspm], capex spent [musd], modules online;
+    and per sample and project the terminal (residual book) value [musd]."""
+    n = len(d.growth)
+    n_years = len(a.years)
+    steps = np.arange(n_years)
+    n_projects = len(a.module_capex)
+    leads = np.maximum(1, np.ceil((a.lead_months[None, :] + d.delay_months) / _MONTHS)).astype(int)
+    capacity = np.zeros((n, n_projects, n_years))
+    spend = np.zeros((n, n_projects, n_years))
+    online = np.zeros((n, n_projects, n_years))
+    residual = np.zeros((n, n_projects))
+    ramp = np.append(a.ramp, 1.0)
+    for p, start, modules in zip(a.build_project, a.build_start, a.build_modules, strict=True):
+        lead = leads[:, p][:, None]
+        since = steps[None, :] - start - lead
+        share = np.where(since < 0, 0.0, ramp[np.clip(since, 0, len(ramp) - 1)])
+        capacity[:, p, :] += modules * a.module_wspm[p] * share
+        online[:, p, :] += modules * (since >= 0)
+        building = (steps[None, :] >= start) & (steps[None, :] < start + lead)
+        capex = modules * a.module_capex[p] * d.overrun[:, p][:, None]
+        spend[:, p, :] += capex * building / lead
+        left = 1.0 - (n_years - (start + leads[:, p])) / a.asset_life_years
+        residual[:, p] += capex[:, 0] * np.clip(left, 0.0, None) * (start + leads[:, p] < n_years)
+    return capacity, spend, online, residual
+
+
+def _investor_npv(a: PlanArrays, result: dict[str, np.ndarray]) -> np.ndarray:
+    """Investor NPVs at their hurdle rates: the plan's own plus the change in their projects'
+    equity flows (capex, and operating cash after tax at the country's rate) [musd]."""
+    assert a.base_spend is not None
+    assert a.base_operating is not None
+    delta = (
+        -(result["spend"] - a.base_spend[None])
+        + (result["operating"] - a.base_operating[None]) * (1.0 - a.tax_rate)[None, :, None]
+    )
+    change: np.ndarray = np.einsum("ip,npt,it->ni", a.shares, delta, a.hurdle_discount)
+    return np.asarray(a.base_npv[None, :] + change, dtype=float)
+
+
+def evaluate(
+    plan: Plan | PlanArrays,
+    samples: Samples,
+    *,
+    chunk_size: int = DEFAULT_CHUNK,
+    supply: bool = False,
+    catalog: Catalog | None = None,
+) -> xr.Dataset:
+    """Evaluate a plan on every sample, ``chunk_size`` samples at a time.
+
+    Parameters
+    ----------
+    plan : Plan or PlanArrays
+        The plan (or its arrays from :func:`plan_arrays`, to evaluate many sample sets).
+    samples : Samples
+        Drawn with :func:`fabnet.risk.draw` from the plan's scenario, with its years.
+    chunk_size : int
+        Samples evaluated at once; memory grows with it, the results do not change.
+    supply : bool
+        Also return the supply per resource (sample × resource × year).
+
+    Returns
+    -------
+    xarray.Dataset
+        ``wanted_h100e``, ``delivered_h100e``, ``unserved_h100e`` and ``cost_musd`` over
+        (sample, year); ``npv_cost_musd`` over sample; ``investor_npv_musd`` over (sample,
+        investor); with ``supply``, ``supply_wspm`` over (sample, resource, year); and each
+        continuous input's value as ``input_<id>`` over sample.
+
+    Examples
+    --------
+    >>> import fabnet
+    >>> from fabnet.risk import draw
+    >>> result = fabnet.plan("altman-2024", time_limit_s=60, shadow_prices=False)
+    >>> samples = draw(result.scenario.uncertainty, 256, seed=7, years=result.scenario.years)
+    >>> out = evaluate(result, samples)
+    >>> dict(out["unserved_h100e"].sizes)
+    {'sample': 256, 'year': 17}
+    """
+    import xarray as xr
+
+    if chunk_size < 1:
+        raise ParameterError("chunk_size", ">= 1", chunk_size)
+    arrays = plan if isinstance(plan, PlanArrays) else plan_arrays(plan, catalog)
+    if samples.years is not None and list(samples.years) != [int(y) for y in arrays.years]:
+        raise ParameterError(
+            "samples.years",
+            f"the plan's years {int(arrays.years[0])}-{int(arrays.years[-1])}",
+            f"{samples.years[0]}-{samples.years[-1]}",
+        )
+    n = len(samples)
+    keys = ("wanted", "delivered", "unserved", "cost")
+    out = {k: np.empty((n, len(arrays.years))) for k in keys}
+    npv_cost = np.empty(n)
+    investor_npv = np.empty((n, len(arrays.investors)))
+    supply_out = np.empty((n, len(arrays.resources), len(arrays.years))) if supply else None
+    for begin in range(0, n, chunk_size):
+        rows = slice(begin, min(begin + chunk_size, n))
+        result = _chunk(arrays, draws(arrays, samples, rows))
+        for k in keys:
+            out[k][rows] = result[k]
+        npv_cost[rows] = result["npv_cost"]
+        investor_npv[rows] = _investor_npv(arrays, result)
+        if supply_out is not None:
+            supply_out[rows] = result["supply"]
+    coords = {
+        "sample": samples.values.index.to_numpy(),  # noqa: PD011 - a DataFrame
+        "year": arrays.years,
+        "investor": arrays.investors,
+    }
+    data: dict[str, Any] = {
+        "wanted_h100e": (("sample", "year"), out["wanted"]),
+        "delivered_h100e": (("sample", "year"), out["delivered"]),
+        "unserved_h100e": (("sample", "year"), out["unserved"]),
+        "cost_musd": (("sample", "year"), out["cost"]),
+        "npv_cost_musd": ("sample", npv_cost),
+        "investor_npv_musd": (("sample", "investor"), investor_npv),
+    }
+    if supply_out is not None:
+        coords["resource"] = arrays.resources
+        data["supply_wspm"] = (("sample", "resource", "year"), supply_out)
+    for name, column in samples.values.items():  # noqa: PD011 - a DataFrame
+        data[f"input_{name}"] = ("sample", column.to_numpy(dtype=float))
+    return xr.Dataset(data, coords=coords, attrs={"method": samples.method, "seed": samples.seed})
