@@ -104,6 +104,13 @@ STRATEGY_DASHES: dict[str, str] = {
 #: The comparison's column of compute delivered by a milestone year.
 _MILESTONE = re.compile(r"^delivered_by_(\d{4})_h100e$")
 
+#: What each total of the waterfall adds up (a second line of its hover text).
+_TOTAL_NOTES = {
+    "Project cash flow": "<br>to all capital providers: the sum of the bars before it",
+    "Equity cash flow": "<br>to the investors: project cash flow + debt drawn − interest − "
+    "principal",
+}
+
 #: Hover of a bar that carries its own hover text.
 _HOVERTEXT = "%{hovertext}<extra></extra>"
 
@@ -181,8 +188,8 @@ def cash_flow_waterfall_figure(financials: FinancialsLike, project: str | None =
         whose = label(project)
     steps = waterfall_steps(flows.sum(numeric_only=True))
     hover = [
-        f"<b>{name}</b>: {number(value)} musd" + (f"<br>{_TOTAL_NOTES[name]}" if total else "")
-        for name, total, value in ((n, k == "total", v) for n, k, v in steps)
+        f"<b>{name}</b>: {number(value)} musd{_TOTAL_NOTES.get(name, '')}"
+        for name, _, value in steps
     ]
     figure = go.Figure(
         go.Waterfall(
@@ -216,13 +223,6 @@ def cash_flow_waterfall_figure(financials: FinancialsLike, project: str | None =
     if flows.empty:
         _note(figure, "No cash flows: the plan starts no module.")
     return figure
-
-
-#: What each total of the waterfall adds up.
-_TOTAL_NOTES = {
-    "Project cash flow": "to all capital providers: the sum of the bars before it",
-    "Equity cash flow": "to the investors: project cash flow + debt drawn − interest − principal",
-}
 
 
 def cash_flow_by_year_figure(financials: FinancialsLike) -> go.Figure:

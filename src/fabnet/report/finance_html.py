@@ -27,9 +27,15 @@ from fabnet.report._page import (
 from fabnet.report.finance_figures import (
     called_investors,
     capital_calls_by_year,
+    capital_calls_figure,
+    cash_flow_by_year_figure,
+    cash_flow_waterfall_figure,
     comparison_years,
     flow_years,
+    investor_returns_figure,
     milestone_year,
+    strategy_figure,
+    strategy_timeline_figure,
 )
 from fabnet.report.html import gap_sections, scenario_description
 from fabnet.report.plan_html import PLAN_UNITS, _musd, plan_sections
@@ -44,8 +50,10 @@ if TYPE_CHECKING:
 __all__ = [
     "COMPARE_SECTIONS",
     "FINANCE_SECTIONS",
+    "FINANCE_STRATEGIES",
     "compare_sections",
     "finance_sections",
+    "finance_strategy",
     "render_compare_report",
     "render_finance_report",
     "write_compare_report",
@@ -239,13 +247,6 @@ def finance_sections(
     A plan that starts no module has no cash flows: each section then says so. ``strategy``
     names the strategy whose plan it is, in the key figures (escaped).
     """
-    from fabnet.report.finance_figures import (
-        capital_calls_figure,
-        cash_flow_by_year_figure,
-        cash_flow_waterfall_figure,
-        investor_returns_figure,
-    )
-
     intro = (
         f"<p>Financials of the <strong>{label(strategy)}</strong> strategy's plan.</p>\n"
         if strategy is not None
@@ -286,8 +287,6 @@ def finance_sections(
 
 def compare_sections(comparison: ComparisonLike) -> list[tuple[Section, str]]:
     """The comparison's sections (:data:`COMPARE_SECTIONS`) with their bodies (HTML)."""
-    from fabnet.report.finance_figures import strategy_figure, strategy_timeline_figure
-
     body = {
         "compare-table": _strategies_table(comparison),
         "compare-figures": figure_html(strategy_figure(comparison), "fig-compare-strategies"),

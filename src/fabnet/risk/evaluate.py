@@ -127,15 +127,7 @@ def plan_arrays(plan: Plan, catalog: Catalog | None = None) -> PlanArrays:
     extra = (production["reserved_wspm"] + production["acquired_wspm"]).unstack("year")
     fixed_extra = extra.reindex(index=resources, columns=scenario.years).fillna(0.0)
 
-    partners = {p.id: p for p in scenario.partners}
-    lead_months = []
-    for site, partner in zip(grid.projects["site"], grid.projects["partner"], strict=True):
-        country = next(s.country for s in scenario.sites if s.id == site)
-        region = str(catalog.get("countries", country)["region"])
-        months = catalog.number("regions", region, "permit_design_months") + catalog.number(
-            "regions", region, "construction_months"
-        )
-        lead_months.append(months * partners[str(partner)].lead_time_factor)
+    lead_months = data.projects["lead_months"].reindex(grid.projects.index)
     rows, starts = np.nonzero(grid.starts)
 
     money = financials(plan, catalog)
@@ -170,7 +162,7 @@ def plan_arrays(plan: Plan, catalog: Catalog | None = None) -> PlanArrays:
             ]
         ),
         module_capex=grid.module_capex,
-        lead_months=np.array(lead_months, dtype=float),
+        lead_months=lead_months.to_numpy(dtype=float),
         leads=grid.leads,
         build_project=rows,
         build_start=starts,
@@ -271,7 +263,7 @@ class Draws:
         )
 
 
-def _scope(applies_to: list[str], names: list[set[str]]) -> np.ndarray:
+def reaches(applies_to: list[str], names: list[set[str]]) -> np.ndarray:
     """Which of the entities (each named by its region, country or resource) an input reaches."""
     if not applies_to:
         return np.ones(len(names), dtype=bool)
@@ -297,22 +289,22 @@ def draws(a: PlanArrays, samples: Samples, rows: slice | None = None) -> Draws:
                 onsets,
                 spec.capacity_lost,
                 spec.duration_years,
-                _scope(spec.applies_to, country_names),
+                reaches(spec.applies_to, country_names),
             )
             continue
         value = values[spec.id].to_numpy(dtype=float)
         if spec.target == "demand_growth":
             out.growth[...] *= value
         elif spec.target == "construction_delay_months":
-            out.delay_months[...] += np.outer(value, _scope(spec.applies_to, project_names))
+            out.delay_months[...] += np.outer(value, reaches(spec.applies_to, project_names))
         elif spec.target == "capex_overrun":
-            reach = _scope(spec.applies_to, project_names)
+            reach = reaches(spec.applies_to, project_names)
             out.overrun[...] *= np.where(reach[None, :], value[:, None], 1.0)
         elif spec.target == "wafer_price":
-            reach = _scope(spec.applies_to, resource_names)
+            reach = reaches(spec.applies_to, resource_names)
             out.price[...] *= np.where(reach[None, :], value[:, None], 1.0)
         elif spec.target == "d0_learning_speed":
-            reach = _scope(spec.applies_to, resource_names) if spec.applies_to else a.logic
+            reach = reaches(spec.applies_to, resource_names) if spec.applies_to else a.logic
             out.speed[...] *= np.where(reach[None, :], value[:, None], 1.0)
     return out
 
