@@ -467,6 +467,18 @@ def test_finance_report_of_a_plan_without_builds(empty_financials: Any, fake_gap
     assert page.count("Plotly.newPlot(") == GAP_FIGURES + PLAN_FIGURES  # no money to draw
 
 
+def test_pages_load_nothing_and_inline_plotlyjs_once(finance_html: str, compare_html: str) -> None:
+    from plotly.offline import get_plotlyjs
+
+    licence = str(get_plotlyjs())[:120]
+    # In short, what test_report_html.py checks of the gap and the plan report.
+    for page in (finance_html, compare_html):
+        assert not re.search(r"<script\b[^>]*\bsrc\s*=|<link\b|@import\b|@font-face\b", page)
+        assert page.count("window.PlotlyGeoAssets = {") == 1
+        assert page.count(licence) == 1
+        assert page.index(licence) < page.index("Plotly.newPlot(")
+
+
 def test_same_input_same_bytes(
     fake_financials: Any, fake_comparison: Any, fake_gap: Any, finance_html: str, compare_html: str
 ) -> None:

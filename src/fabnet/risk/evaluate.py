@@ -3,8 +3,9 @@ vectorised over samples with NumPy and in chunks for bounded memory. No re-solve
 
 For each sample and year (money in musd, compute in H100e, capacity in wspm):
 
-* **demand**: compute wanted = the scenario's new compute × ``g^(t − start)``, with ``g`` the
-  product of the ``demand_growth`` inputs (a multiplier on every year's growth, compounding);
+* **demand**: a ``demand_growth`` factor f scales every year's growth *rate*: installed compute
+  grows by ``1 + (m − 1)·f`` where the scenario has ``m``, and new compute wanted is the growth
+  plus the retirements (scaled with the installed base); f multiplies over several inputs;
 * **builds**: every module of the plan starts when planned; its lead time grows by the
   ``construction_delay_months`` of its region or country (``⌈(months + delay)/12⌉`` years), so it
   comes online (and ramps up) later; its capex × the ``capex_overrun`` factor is spent evenly over
@@ -65,6 +66,8 @@ class PlanArrays:
     regions: list[str]  # region of each country (C,)
     investors: list[str]
     wanted: np.ndarray  # (T,) H100e of new compute wanted
+    installed: np.ndarray  # (T,) H100e installed at each year's end
+    retired: np.ndarray  # (T,) H100e retired during each year
     need_table: np.ndarray  # (R, T, T): wspm per H100e a year in year t with yields of year τ
     logic: np.ndarray  # (R,) bool: resources whose yields follow D0 learning
     existing: np.ndarray  # (R, C, T) AI supply of existing fabs [wspm]
@@ -147,6 +150,8 @@ def plan_arrays(plan: Plan, catalog: Catalog | None = None) -> PlanArrays:
         regions=regions,
         investors=investors,
         wanted=data.new_compute.to_numpy(dtype=float) * 1e6,
+        installed=outlook.compute["installed_h100e"].reindex(scenario.years).to_numpy(float),
+        retired=outlook.compute["retired_h100e"].reindex(scenario.years).to_numpy(float),
         need_table=need_table,
         logic=np.array([category[r] == "logic" for r in resources]),
         existing=existing,
@@ -242,7 +247,7 @@ def _fixed_costs(plan: Plan) -> np.ndarray:
 class Draws:
     """The sampled inputs as the arrays the evaluation reads (n samples)."""
 
-    growth: np.ndarray  # (n,) multiplier on each year's demand growth
+    growth: np.ndarray  # (n,) factor on each year's demand growth rate
     delay_months: np.ndarray  # (n, P)
     overrun: np.ndarray  # (n, P)
     speed: np.ndarray  # (n, R) D0 learning speed
@@ -319,11 +324,35 @@ def _lost(onsets: np.ndarray, lost: float, duration: float, reach: np.ndarray) -
     return np.where(reach[None, :, None], factor[:, None, :], 1.0)
 
 
+def _new_compute(a: PlanArrays, factor: np.ndarray) -> np.ndarray:
+    """New compute per sample and year when every year's growth rate is scaled by ``factor``:
+    growth + retirements (in proportion to the installed base) [H100e]."""
+    base = a.installed
+    multiplier = np.ones_like(base)
+    multiplier[1:] = np.divide(base[1:], base[:-1], out=np.ones(len(base) - 1), where=base[:-1] > 0)
+    growth = 1.0 + (multiplier[None, :] - 1.0) * factor[:, None]
+    growth[:, 0] = 1.0
+    installed = base[0] * np.cumprod(growth, axis=1)
+    new = np.empty_like(installed)
+    new[:, 0] = a.wanted[0]
+    previous = installed[:, :-1]
+    scale = np.divide(previous, base[None, :-1], out=np.ones_like(previous), where=base[:-1] > 0)
+    new[:, 1:] = installed[:, 1:] - previous + a.retired[None, 1:] * scale
+    return np.maximum(new, 0.0)
+
+
+def _demand_ratio(a: PlanArrays, factor: np.ndarray) -> np.ndarray:
+    """New compute wanted relative to the scenario's, per sample and year (1 when f = 1)."""
+    neutral = _new_compute(a, np.ones(1))[0]
+    sampled = _new_compute(a, factor)
+    return np.divide(sampled, neutral[None, :], out=np.ones_like(sampled), where=neutral > 0)
+
+
 def _chunk(a: PlanArrays, d: Draws) -> dict[str, np.ndarray]:
     """The evaluation of n samples at once (see the module's description)."""
     n_years = len(a.years)
     steps = np.arange(n_years)
-    wanted = a.wanted[None, :] * d.growth[:, None] ** steps[None, :]
+    wanted = a.wanted[None, :] * _demand_ratio(a, d.growth)
 
     # Wafers per H100e with yields of the warped year τ = k·t (in steps from the start).
     tau = np.clip(d.speed[:, :, None] * steps[None, None, :], 0, n_years - 1)

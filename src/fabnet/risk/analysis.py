@@ -1,0 +1,284 @@
+"""A plan's risk, summarised: shortfall probabilities, expected unserved compute, VaR and CVaR of
+cost, unserved compute and investor value, fan-chart percentiles, a tornado and Sobol' indices.
+
+``analyse(plan, samples=N, seed=S)`` draws the scenario's uncertain inputs, evaluates the plan on
+every sample (:func:`fabnet.risk.evaluate.evaluate`) and reduces the results. The same seed gives
+the same numbers, bit for bit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from fabnet.exceptions import ParameterError
+
+if TYPE_CHECKING:
+    import pandas as pd
+    import xarray as xr
+
+    from fabnet.catalog import Catalog
+    from fabnet.planning import Plan
+    from fabnet.risk.evaluate import PlanArrays
+    from fabnet.risk.sampling import Samples
+
+#: Percentiles of the fan charts.
+FAN = (5, 25, 50, 75, 95)
+
+
+@dataclass(frozen=True)
+class RiskResult:
+    """The risk of one plan.
+
+    Attributes
+    ----------
+    plan : Plan
+    samples : Samples
+    dataset : xarray.Dataset
+        Everything per sample (:func:`fabnet.risk.evaluate.evaluate`).
+    threshold : float
+        Shortfall threshold: a year is short when more than this share of its compute goes
+        unserved.
+    alpha : float
+        Confidence level of VaR and CVaR.
+    by_year : DataFrame
+        Per year: probability of a shortfall above the threshold (with its 95 % Wilson
+        interval), expected unserved compute, and percentiles of delivered and unserved compute.
+    measures : DataFrame
+        Per output (NPV of cost, unserved compute, each investor's NPV): mean, percentiles, VaR
+        and CVaR (of the loss: cost, unserved compute, or an investor's NPV shortfall).
+    tornado : DataFrame
+        One-at-a-time swings of the NPV of cost (10th to 90th percentile of each input).
+    sobol : DataFrame or None
+        First-order and total Sobol' indices of the NPV of cost, when asked for.
+    """
+
+    plan: Plan
+    samples: Samples = field(repr=False)
+    dataset: xr.Dataset = field(repr=False)
+    threshold: float
+    alpha: float
+    by_year: pd.DataFrame = field(repr=False)
+    measures: pd.DataFrame = field(repr=False)
+    tornado: pd.DataFrame = field(repr=False)
+    sobol: pd.DataFrame | None = field(default=None, repr=False)
+
+    def save(self, folder: str | Path) -> Path:
+        """Write the tables (CSV) and the per-sample results (NetCDF-free: Parquet) to ``folder``."""
+        folder = Path(folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        self.by_year.to_csv(folder / "by_year.csv")
+        self.measures.to_csv(folder / "measures.csv")
+        self.tornado.to_csv(folder / "tornado.csv", index=False)
+        if self.sobol is not None:
+            self.sobol.to_csv(folder / "sobol.csv", index=False)
+        per_year = self.dataset[
+            ["wanted_h100e", "delivered_h100e", "unserved_h100e", "cost_musd"]
+        ].to_dataframe()
+        per_year.to_parquet(folder / "samples_by_year.parquet")
+        scalars = [v for v in self.dataset.data_vars if self.dataset[v].dims == ("sample",)]
+        self.dataset[scalars].to_dataframe().to_parquet(folder / "samples.parquet")
+        investors = self.dataset["investor_npv_musd"].to_pandas()
+        investors.to_parquet(folder / "investor_npv.parquet")
+        return folder
+
+
+def _by_year(dataset: xr.Dataset, threshold: float) -> pd.DataFrame:
+    import pandas as pd
+
+    from fabnet.risk.measures import exceedance_probability, percentiles, probability_ci
+
+    wanted = dataset["wanted_h100e"]
+    unserved = dataset["unserved_h100e"]
+    share = (unserved / wanted.where(wanted > 0)).fillna(0.0)
+    n = dataset.sizes["sample"]
+    p = exceedance_probability(share, threshold)
+    low, high = probability_ci(p.to_numpy(), n, 0.95)
+    table = pd.DataFrame(
+        {
+            "p_shortfall": p.to_numpy(),
+            "p_shortfall_low": low,
+            "p_shortfall_high": high,
+            "expected_unserved_h100e": unserved.mean("sample").to_numpy(),
+            "expected_wanted_h100e": wanted.mean("sample").to_numpy(),
+        },
+        index=pd.Index(dataset["year"].to_numpy(), name="year"),
+    )
+    for name in ("delivered_h100e", "unserved_h100e"):
+        fan = percentiles(dataset[name], FAN)
+        for q, row in zip(FAN, fan.to_numpy(), strict=True):
+            table[f"{name.removesuffix('_h100e')}_p{q}_h100e"] = row
+    return table
+
+
+def _measures(dataset: xr.Dataset, alpha: float) -> pd.DataFrame:
+    """Risk measures of each output, on the loss side (higher is worse)."""
+    import pandas as pd
+
+    from fabnet.risk.measures import conditional_value_at_risk, value_at_risk
+
+    outputs: dict[str, tuple[np.ndarray, str]] = {
+        "npv_cost_musd": (dataset["npv_cost_musd"].to_numpy(), "cost"),
+        "unserved_h100e": (dataset["unserved_h100e"].sum("year").to_numpy(), "cost"),
+    }
+    for investor in dataset["investor"].to_numpy():
+        values = dataset["investor_npv_musd"].sel(investor=investor).to_numpy()
+        outputs[f"npv_{investor}_musd"] = (values, "value")
+    rows = []
+    for name, (values, kind) in outputs.items():
+        loss = values if kind == "cost" else -values
+        var = float(value_at_risk(loss, alpha))
+        cvar = float(conditional_value_at_risk(loss, alpha))
+        rows.append(
+            {
+                "output": name,
+                "kind": kind,
+                "mean": float(values.mean()),
+                "p5": float(np.percentile(values, 5)),
+                "p50": float(np.percentile(values, 50)),
+                "p95": float(np.percentile(values, 95)),
+                # Expressed in the output's own sign: for a value, the low tail.
+                "var": var if kind == "cost" else -var,
+                "cvar": cvar if kind == "cost" else -cvar,
+            }
+        )
+    return pd.DataFrame(rows).set_index("output")
+
+
+def _fixed_samples(samples: Samples, values: pd.DataFrame) -> Samples:
+    """Samples at given input values with every event off (for one-at-a-time and Sobol' runs)."""
+    from dataclasses import replace
+
+    n = len(values)
+    n_years = len(samples.years) if samples.years is not None else 0
+    events = {name: np.zeros((n, n_years), dtype=bool) for name in samples.events}
+    return replace(
+        samples, values=values.reset_index(drop=True).rename_axis("sample"), events=events
+    )
+
+
+def _npv_model(arrays: PlanArrays, samples: Samples, names: list[str], base: pd.Series) -> Any:
+    """The NPV of cost as a function of some inputs, shape (d, m) → (m,) (scipy's convention);
+    the other inputs stay at ``base`` and every event is off."""
+    import pandas as pd
+
+    from fabnet.risk.evaluate import evaluate
+
+    def model(points: np.ndarray) -> np.ndarray:
+        frame = pd.DataFrame(np.atleast_2d(points).T, columns=names)
+        for other, value in base.items():
+            if other not in frame:
+                frame[other] = value
+        frame = frame[list(base.index)]
+        out = evaluate(arrays, _fixed_samples(samples, frame))
+        return np.asarray(out["npv_cost_musd"].to_numpy(), dtype=float)
+
+    return model
+
+
+def analyse(
+    plan: Plan,
+    *,
+    samples: int = 10_000,
+    seed: int = 0,
+    method: str = "lhs",
+    threshold: float = 0.05,
+    alpha: float = 0.95,
+    chunk_size: int | None = None,
+    sobol_samples: int | None = None,
+    catalog: Catalog | None = None,
+) -> RiskResult:
+    """Draw the plan scenario's uncertain inputs, evaluate the plan and summarise its risk.
+
+    Parameters
+    ----------
+    plan : Plan
+        A solved plan; its scenario's ``uncertainty`` block is sampled.
+    samples : int
+        Samples drawn.
+    seed : int
+        Seed of the draw: the same seed gives the same results, bit for bit.
+    method : {'mc', 'lhs', 'sobol'}
+        Plain Monte Carlo, Latin hypercube or scrambled Sobol' points.
+    threshold : float
+        A year is short when more than this share of its compute goes unserved.
+    alpha : float
+        Confidence level of VaR and CVaR.
+    chunk_size : int, optional
+        Samples evaluated at once (results do not depend on it).
+    sobol_samples : int, optional
+        Base size (a power of 2) of the Sobol' sensitivity analysis of the NPV of cost; none:
+        skipped (it evaluates the plan ``n·(d + 2)`` more times).
+
+    Examples
+    --------
+    >>> import fabnet
+    >>> from fabnet.risk import analyse
+    >>> result = analyse(fabnet.plan("altman-2024", shadow_prices=False), samples=512, seed=3)
+    >>> bool(result.by_year["p_shortfall"].between(0, 1).all())
+    True
+    """
+    from fabnet.risk.evaluate import DEFAULT_CHUNK, evaluate, plan_arrays
+    from fabnet.risk.measures import sobol_indices, tornado
+    from fabnet.risk.sampling import draw, frozen, one_at_a_time
+
+    if not 0.0 <= threshold < 1.0:
+        raise ParameterError("threshold", "in [0, 1)", threshold)
+    if not 0.0 < alpha < 1.0:
+        raise ParameterError("alpha", "in (0, 1)", alpha)
+    uncertainty = plan.scenario.uncertainty
+    if not uncertainty.inputs:
+        raise ParameterError(
+            "uncertainty.inputs", "at least one uncertain input in the scenario", "none"
+        )
+    arrays = plan_arrays(plan, catalog)
+    drawn = draw(uncertainty, samples, seed=seed, method=method, years=plan.scenario.years)  # type: ignore[arg-type]
+    dataset = evaluate(arrays, drawn, chunk_size=chunk_size or DEFAULT_CHUNK)
+
+    settings = one_at_a_time(uncertainty)
+    names = [str(n) for n in settings.index]
+    model = _npv_model(arrays, drawn, names, settings["base"])
+    swings = (
+        tornado(
+            lambda point: float(model(np.array([[point[n]] for n in names]))[0]),
+            settings["base"],
+            settings["low"],
+            settings["high"],
+        )
+        if names
+        else _empty_tornado()
+    )
+    sobol = None
+    if sobol_samples is not None and names:
+        dists = {
+            spec.id: frozen(spec)  # type: ignore[arg-type]
+            for spec in uncertainty.inputs
+            if spec.id in names and spec.distribution != "empirical"
+        }
+        kept = list(dists)
+        if kept:
+            sobol = sobol_indices(
+                _npv_model(arrays, drawn, kept, settings["base"]), dists, sobol_samples, seed=seed
+            )
+    return RiskResult(
+        plan=plan,
+        samples=drawn,
+        dataset=dataset,
+        threshold=threshold,
+        alpha=alpha,
+        by_year=_by_year(dataset, threshold),
+        measures=_measures(dataset, alpha),
+        tornado=swings,
+        sobol=sobol,
+    )
+
+
+def _empty_tornado() -> pd.DataFrame:
+    import pandas as pd
+
+    return pd.DataFrame(
+        columns=["input", "low_value", "high_value", "output_low", "output_high", "swing"]
+    )
