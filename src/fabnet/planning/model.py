@@ -156,11 +156,26 @@ def define_builds(
     )
 
 
-def capacity_expression(data: PlanData, build: linopy.Variable) -> linopy.LinearExpression:
-    """New capacity online per project and year [kwspm], ramping up after the lead time."""
+def capacity_expression(
+    data: PlanData, build: linopy.Variable, availability: pd.DataFrame | None = None
+) -> linopy.LinearExpression:
+    """New capacity online per project and year [kwspm], ramping up after the lead time.
+
+    ``availability`` (index project, columns years) scales it: the share not lost to
+    disruptions in a sampled world (:func:`fabnet.risk.stochastic.availability`); none: all.
+    """
+    import xarray as xr
+
     module = data.projects["module_kwspm"].to_xarray()
     coef = _lag_coefficients(data, lambda lag, lead: ramp_share(lag, lead, data.ramp))
-    return lagged(build, coef * module)
+    capacity = lagged(build, coef * module)
+    if availability is None:
+        return capacity
+    factor = availability.reindex(index=data.projects.index, columns=data.years, fill_value=1.0)
+    coords = _coords(data)
+    return capacity * xr.DataArray(
+        factor.to_numpy(dtype=float), coords=[coords["project"], coords["year"]]
+    )
 
 
 def define_production(
@@ -435,13 +450,29 @@ def build_model(
     """The whole model: every ``define_*`` in turn. Returns the model and its named parts."""
     import linopy
 
+    m = linopy.Model(force_dim_names=True)
+    return m, define_plan(m, data, relax=relax, elastic=elastic, options=options)
+
+
+def define_plan(
+    m: linopy.Model,
+    data: PlanData,
+    *,
+    relax: bool = False,
+    elastic: bool = False,
+    options: Options | None = None,
+    availability: pd.DataFrame | None = None,
+) -> dict[str, Any]:
+    """Every ``define_*`` in turn on ``m`` (objective included); returns the named parts.
+
+    ``availability`` scales new capacity per (project, year) (see :func:`capacity_expression`).
+    """
     from fabnet.planning.options import Options, define_options
 
     options = options or Options()
-    m = linopy.Model(force_dim_names=True)
     slacks: dict[str, linopy.Variable] | None = {} if elastic else None
     build = define_builds(m, data, relax=relax, allowed=options.builds)
-    capacity = capacity_expression(data, build)
+    capacity = capacity_expression(data, build, availability)
     parts: dict[str, Any] = {"build": build, "capacity": capacity}
     parts.update(define_options(m, data, options, relax=relax))
     parts.update(define_production(m, data, capacity, parts["extra"]))
@@ -452,4 +483,4 @@ def build_model(
     if slacks is not None:
         parts["slacks"] = slacks
     define_objective(m, data, parts)
-    return m, parts
+    return parts

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
+from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -47,7 +48,7 @@ if TYPE_CHECKING:
     from fabnet.risk.sampling import Samples
 
 #: Samples evaluated at once (memory grows linearly with it; results do not depend on it).
-DEFAULT_CHUNK = 8192
+DEFAULT_CHUNK = 2048
 #: Wafers a year per wspm.
 _MONTHS = 12.0
 
@@ -83,6 +84,8 @@ class PlanArrays:
     build_project: np.ndarray  # (B,)
     build_start: np.ndarray  # (B,) index into years
     build_modules: np.ndarray  # (B,)
+    by_lead: dict[str, np.ndarray]  # per project and lead time: see _lead_tables
+    resource_slices: list[slice]  # the projects of each resource (projects sorted by resource)
     ramp: np.ndarray
     discount: np.ndarray  # (T,)
     fixed_costs: np.ndarray  # (T,) musd: −grants + option fees and purchases of the plan
@@ -114,6 +117,14 @@ def plan_arrays(plan: Plan, catalog: Catalog | None = None) -> PlanArrays:
     n_years = len(years)
     resources = list(data.resources)
     grid = project_grid(plan)
+    order = np.argsort(grid.projects["resource"].to_numpy(), kind="stable")  # by resource
+    grid = replace(
+        grid,
+        projects=grid.projects.iloc[order],
+        starts=grid.starts[order],
+        module_capex=grid.module_capex[order],
+        leads=grid.leads[order],
+    )
     supply = outlook.supply
     countries = sorted({*supply["country"].astype(str), *grid.countries})
     regions = [str(catalog.get("countries", c)["region"]) for c in countries]
@@ -143,6 +154,10 @@ def plan_arrays(plan: Plan, catalog: Catalog | None = None) -> PlanArrays:
     hurdle_discount = (1.0 + hurdles[:, None]) ** -(years[None, :] - years[0])
     base_npv = np.einsum("ip,pt,it->i", shares.to_numpy(float), equity, hurdle_discount)
     policy = scenario.policy
+    project_resource = np.array([resources.index(r) for r in grid.projects["resource"]], int)
+    module_wspm = np.array(
+        [catalog.number("resources", r, "module_capacity_wspm") for r in grid.projects["resource"]]
+    )
     arrays = PlanArrays(
         years=years,
         resources=resources,
@@ -158,20 +173,23 @@ def plan_arrays(plan: Plan, catalog: Catalog | None = None) -> PlanArrays:
         fixed_extra=fixed_extra.to_numpy(dtype=float),
         price=data.wafer_cost.reindex(resources).to_numpy(dtype=float),
         cash_cost=data.opex.reindex(resources).to_numpy(dtype=float),
-        project_resource=np.array([resources.index(r) for r in grid.projects["resource"]], int),
+        project_resource=project_resource,
         project_country=np.array([countries.index(c) for c in grid.countries], dtype=int),
-        module_wspm=np.array(
-            [
-                catalog.number("resources", r, "module_capacity_wspm")
-                for r in grid.projects["resource"]
-            ]
-        ),
+        module_wspm=module_wspm,
         module_capex=grid.module_capex,
         lead_months=lead_months.to_numpy(dtype=float),
         leads=grid.leads,
         build_project=rows,
         build_start=starts,
         build_modules=grid.starts[rows, starts],
+        by_lead=_lead_tables(
+            grid.starts,
+            grid.module_capex,
+            module_wspm,
+            policy.ramp_profile,
+            policy.asset_life_years,
+        ),
+        resource_slices=_slices(project_resource, len(resources)),
         ramp=np.asarray(policy.ramp_profile, dtype=float),
         discount=data.discount.to_numpy(dtype=float),
         fixed_costs=fixed_costs,
@@ -359,19 +377,24 @@ def _chunk(a: PlanArrays, d: Draws) -> dict[str, np.ndarray]:
     low = np.floor(tau).astype(int)
     high = np.minimum(low + 1, n_years - 1)
     frac = tau - low
-    r_index = np.arange(len(a.resources))[None, :, None]
-    t_index = steps[None, None, :]
-    need = (1.0 - frac) * a.need_table[r_index, t_index, low] + frac * a.need_table[
-        r_index, t_index, high
-    ]
+    # Flat positions in need_table[r, t, τ]: one np.take each instead of 3-D fancy indexing.
+    base = (np.arange(len(a.resources))[:, None] * n_years + steps[None, :]) * n_years
+    table = a.need_table.ravel()
+    need = (1.0 - frac) * np.take(table, base[None] + low) + frac * np.take(
+        table, base[None] + high
+    )
 
     capacity, spend, online, residual = _builds(a, d)
-    n_projects = len(a.module_capex)
-    capacity *= d.availability[:, a.project_country, :]
-    onehot = np.zeros((n_projects, len(a.resources)))
-    onehot[np.arange(n_projects), a.project_resource] = 1.0
-    new_supply = np.einsum("npt,pr->nrt", capacity, onehot)
-    existing = np.einsum("rct,nct->nrt", a.existing, d.availability)
+    lost = 1.0 - d.availability  # (n, C, T), 0 where no event reaches
+    hit = np.flatnonzero(lost.any(axis=(0, 2)))  # countries some sample loses capacity in
+    if np.isin(a.project_country, hit).any():
+        capacity *= d.availability[:, a.project_country, :]
+    new_supply = np.stack([capacity[:, rows, :].sum(axis=1) for rows in a.resource_slices], axis=1)
+    # Existing supply less what events take; subtracting an exact 0 leaves the bits unchanged,
+    # so which countries a chunk checks does not change the result.
+    existing = np.broadcast_to(a.existing.sum(axis=1), new_supply.shape).copy()
+    for c in hit:
+        existing -= a.existing[None, :, c, :] * lost[:, None, c, :]
     supply = existing + new_supply + a.fixed_extra[None, :, :]
 
     # Served compute: the scarcest resource decides.
@@ -405,10 +428,11 @@ def _chunk(a: PlanArrays, d: Draws) -> dict[str, np.ndarray]:
     # Each project's wafers: its share of its resource's new-fab output.
     with np.errstate(divide="ignore", invalid="ignore"):
         use = np.where(new_supply > 0.0, from_new / new_supply, 0.0)
-    made = capacity * use[:, a.project_resource, :] * _MONTHS
-    prices = (a.price[None, :] * d.price)[:, a.project_resource]
-    operating = made * (prices - a.cash_cost[a.project_resource])[:, :, None] / 1e6
-    operating -= a.fixed_opex_share * online * a.module_capex[None, :, None]
+    counts = [part.stop - part.start for part in a.resource_slices]  # projects by resource
+    margin = np.repeat(a.price[None, :] * d.price - a.cash_cost[None, :], counts, axis=1)
+    operating = capacity * np.repeat(use, counts, axis=1)
+    operating *= (margin * (_MONTHS / 1e6))[:, :, None]
+    operating -= online * (a.fixed_opex_share * a.module_capex)[None, :, None]
     return {
         "wanted": wanted,
         "delivered": delivered,
@@ -421,30 +445,65 @@ def _chunk(a: PlanArrays, d: Draws) -> dict[str, np.ndarray]:
     }
 
 
+def _lead_tables(
+    starts: np.ndarray,
+    module_capex: np.ndarray,
+    module_wspm: np.ndarray,
+    ramp_profile: list[float],
+    asset_life_years: float,
+) -> dict[str, np.ndarray]:
+    """What each project's modules do in each year for every whole lead time L = 0 … 2T
+    (only L ≥ 1 is used): capacity online [wspm], modules online, capex spent [musd, before any
+    overrun], all (project, L, year); and the terminal value (project, L) [musd].
+
+    A sample's delays only change lead times, so the evaluation gathers from these tables
+    instead of walking the builds.
+    """
+    n_projects, n_years = starts.shape
+    lengths = np.arange(2 * n_years + 1)
+    steps = np.arange(n_years)
+    ramp = np.append(np.asarray(ramp_profile, dtype=float), 1.0)
+    capacity = np.zeros((n_projects, len(lengths), n_years))
+    online = np.zeros_like(capacity)
+    spend = np.zeros_like(capacity)
+    residual = np.zeros((n_projects, len(lengths)))
+    for p, start in zip(*np.nonzero(starts), strict=True):
+        modules = starts[p, start]
+        since = steps[None, :] - start - lengths[:, None]  # (L, T)
+        share = np.where(since < 0, 0.0, ramp[np.clip(since, 0, len(ramp) - 1)])
+        capacity[p] += modules * module_wspm[p] * share
+        online[p] += modules * (since >= 0)
+        building = (steps[None, :] >= start) & (steps[None, :] < start + lengths[:, None])
+        spend[p] += modules * module_capex[p] * building / np.maximum(lengths, 1)[:, None]
+        end = start + lengths
+        left = np.clip(1.0 - (n_years - end) / asset_life_years, 0.0, None)
+        residual[p] += modules * module_capex[p] * left * (end < n_years)
+    return {"capacity": capacity, "online": online, "spend": spend, "residual": residual}
+
+
+def _slices(project_resource: np.ndarray, n_resources: int) -> list[slice]:
+    """The contiguous run of projects of each resource (projects are sorted by resource)."""
+    bounds = np.searchsorted(project_resource, np.arange(n_resources + 1))
+    return [slice(int(lo), int(hi)) for lo, hi in pairwise(bounds)]
+
+
 def _builds(a: PlanArrays, d: Draws) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Per sample, project and year: capacity online [wspm], capex spent [musd], modules online;
     and per sample and project the terminal (residual book) value [musd]."""
-    n = len(d.growth)
-    n_years = len(a.years)
-    steps = np.arange(n_years)
-    n_projects = len(a.module_capex)
-    leads = np.maximum(1, np.ceil((a.lead_months[None, :] + d.delay_months) / _MONTHS)).astype(int)
-    capacity = np.zeros((n, n_projects, n_years))
-    spend = np.zeros((n, n_projects, n_years))
-    online = np.zeros((n, n_projects, n_years))
-    residual = np.zeros((n, n_projects))
-    ramp = np.append(a.ramp, 1.0)
-    for p, start, modules in zip(a.build_project, a.build_start, a.build_modules, strict=True):
-        lead = leads[:, p][:, None]
-        since = steps[None, :] - start - lead
-        share = np.where(since < 0, 0.0, ramp[np.clip(since, 0, len(ramp) - 1)])
-        capacity[:, p, :] += modules * a.module_wspm[p] * share
-        online[:, p, :] += modules * (since >= 0)
-        building = (steps[None, :] >= start) & (steps[None, :] < start + lead)
-        capex = modules * a.module_capex[p] * d.overrun[:, p][:, None]
-        spend[:, p, :] += capex * building / lead
-        left = 1.0 - (n_years - (start + leads[:, p])) / a.asset_life_years
-        residual[:, p] += capex[:, 0] * np.clip(left, 0.0, None) * (start + leads[:, p] < n_years)
+    tables = a.by_lead
+    n_projects, n_leads, n_years = tables["capacity"].shape
+    leads = np.ceil((a.lead_months[None, :] + d.delay_months) / _MONTHS).astype(int)
+    # Row (project, lead) of the flattened tables: np.take copies whole rows, fast.
+    flat = np.arange(n_projects)[None, :] * n_leads + np.clip(leads, 1, n_leads - 1)
+    shape = (*flat.shape, n_years)
+
+    def gather(name: str) -> np.ndarray:
+        return np.take(tables[name].reshape(-1, n_years), flat.ravel(), axis=0).reshape(shape)
+
+    capacity = gather("capacity")
+    online = gather("online")
+    spend = gather("spend") * d.overrun[:, :, None]
+    residual = np.take(tables["residual"].ravel(), flat) * d.overrun
     return capacity, spend, online, residual
 
 
