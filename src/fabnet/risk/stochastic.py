@@ -1,0 +1,823 @@
+"""The two-stage stochastic plan: one deterministic equivalent over S sampled worlds.
+
+Each sample of the scenario's uncertain inputs (:func:`fabnet.risk.draw`) becomes a world of its
+own (:func:`perturb`), with the semantics of :mod:`fabnet.risk.evaluate`: compute wanted × ``g^(t −
+start)``; each project's lead time ``⌈(lead_months + delay)/12⌉`` years and its capex × the
+overrun; wafers per unit at the yields of year ``start + k·(t − start)`` (D0 learning speed k);
+wafer prices × their factor; existing AI supply and new capacity less ``capacity_lost`` while a
+disruption lasts in the country or region it reaches.
+
+The deterministic equivalent holds one copy of the planning model per world (every ``define_*``
+of :mod:`fabnet.planning.model`, names suffixed ``[s0]``, ``[s1]``…) and:
+
+* **first stage** — module starts in the first K years (``first_stage_years``) are one decision
+  ``first-stage[j, t]`` shared by every world: ``build[s][j, t] = first-stage[j, t]`` wherever the
+  world offers that start (a start exists only where it can come online within the horizon, so a
+  world whose delays push it past the end drops it);
+* **recourse** — later starts and all operations (production, purchases, funding) per world: the
+  plan may still invest once it has learnt which world it is in;
+* **objective** — ``Σ_s p_s·cost_s + λ·CVaR_α(cost)``, ``p_s = 1/S``, with ``cost_s`` the
+  planner's discounted cost in world s and CVaR by Rockafellar and Uryasev: ``η`` free, ``u_s ≥
+  cost_s − η``, ``u_s ≥ 0``, ``CVaR = η + Σ_s p_s·u_s/(1 − α)``.
+
+Its optimum is the *recourse problem* RP. Against it: the *expected-value* plan (the deterministic
+plan of the mean world — continuous inputs at their means, no disruption), whose first-stage
+starts, fixed in every world with the recourse re-optimised, give EEV; and the *wait-and-see*
+value WS, every world solved alone with perfect information. ``VSS = EEV − RP ≥ 0`` is what
+planning for the spread is worth; ``EVPI = RP − WS ≥ 0`` what knowing the future would be worth
+(Birge and Louveaux, 2011). Both carry the solvers' gaps when a solve stops at a limit.
+
+References
+----------
+.. [1] Birge, J. R. and Louveaux, F. (2011). *Introduction to Stochastic Programming*, 2nd ed.
+   Springer, §4.1–4.2 (EVPI and VSS). doi:10.1007/978-1-4614-0237-4
+.. [2] Rockafellar, R. T. and Uryasev, S. (2000). Optimization of conditional value-at-risk.
+   *Journal of Risk* 2(3), 21–42. doi:10.21314/JOR.2000.038
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, cast
+
+import numpy as np
+
+from fabnet.exceptions import InfeasiblePlanError, ParameterError, SolverError
+from fabnet.risk.evaluate import _lost, reaches
+
+if TYPE_CHECKING:
+    import linopy
+    import pandas as pd
+    import xarray as xr
+
+    from fabnet.catalog import Catalog
+    from fabnet.outlook import GapResult
+    from fabnet.planning import Plan, SolveInfo
+    from fabnet.planning.data import PlanData
+    from fabnet.risk.sampling import Method, Samples
+    from fabnet.scenario import Scenario
+
+__all__ = ["StochasticPlan", "availability", "perturb", "stochastic_plan"]
+
+_MONTHS = 12.0
+
+
+@dataclass(frozen=True)
+class StochasticPlan:
+    """A two-stage stochastic plan and what it is worth.
+
+    Attributes
+    ----------
+    scenario : Scenario
+    first_stage : DataFrame
+        The shared module starts of the first ``first_stage_years``: project, site, partner,
+        resource, country, start_year, modules.
+    builds : DataFrame
+        Every world's starts: scenario, project, site, partner, resource, country, start_year,
+        online_year (in that world), modules, first_stage (bool).
+    by_scenario : DataFrame
+        Index ``scenario`` (the sample labels): ``cost_musd`` (the stochastic plan's cost in that
+        world), ``unserved_h100e``, ``modules`` (started), ``eev_cost_musd`` (the expected-value
+        plan's), ``ws_cost_musd`` (with perfect information), and each input as ``input_<id>``.
+    expected_cost_musd, cvar_musd : float
+        Mean and CVaR_α of the stochastic plan's cost over the worlds [musd].
+    rp, eev, ws : float
+        Objective (mean + λ·CVaR) of the recourse problem, of the expected-value plan's first
+        stage with re-optimised recourse (``inf`` when some world cannot carry it), and of the
+        wait-and-see solutions [musd]; ``nan`` where a solve found no solution.
+    samples : Samples
+        The sampled inputs, one world per sample.
+    ev_plan : Plan or None
+        The expected-value plan (the mean world's deterministic plan).
+    stats : dict
+        Sizes, statuses, objectives, bounds, gaps and seconds of every solve, and notes.
+    """
+
+    scenario: Scenario
+    first_stage: pd.DataFrame = field(repr=False)
+    builds: pd.DataFrame = field(repr=False)
+    by_scenario: pd.DataFrame = field(repr=False)
+    expected_cost_musd: float
+    cvar_musd: float
+    rp: float
+    eev: float
+    ws: float
+    samples: Samples = field(repr=False)
+    ev_plan: Plan | None = field(repr=False)
+    stats: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    @property
+    def vss(self) -> float:
+        """Value of the stochastic solution, ``EEV − RP`` [musd] (≥ 0 up to the solvers' gaps)."""
+        return self.eev - self.rp
+
+    @property
+    def evpi(self) -> float:
+        """Expected value of perfect information, ``RP − WS`` [musd] (≥ 0 up to the gaps)."""
+        return self.rp - self.ws
+
+
+# ------------------------------------------------------------------------------- one world
+
+
+def perturb(
+    data: PlanData,
+    samples: Samples,
+    index: int,
+    outlook: GapResult,
+    *,
+    catalog: Catalog | None = None,
+) -> PlanData:
+    """The world of sample ``index``: a copy of ``data`` with that sample's inputs applied.
+
+    As :mod:`fabnet.risk.evaluate` reads them: ``new_compute × g^(t − start)`` (``g`` the
+    product of the ``demand_growth`` inputs); each project's ``lead_years`` from its
+    ``lead_months`` plus the ``construction_delay_months`` that reach its country or region, and
+    its ``capex_musd`` × the ``capex_overrun`` factors that reach it; ``need`` at the yields of
+    year ``start + k·(t − start)`` (interpolated; ``d0_learning_speed`` k on the logic resources
+    or the resources named); ``wafer_cost`` × the ``wafer_price`` factors; ``existing`` AI supply
+    less what disruption events take from the countries and regions they reach. New capacity
+    lost to events is not in a :class:`PlanData`: see :func:`availability`.
+
+    Parameters
+    ----------
+    data : PlanData
+        The scenario's planning data (:func:`fabnet.planning.build_data`).
+    samples : Samples
+        Drawn from the scenario's uncertainty with its years (:func:`fabnet.risk.draw`).
+    index : int
+        Position of the sample (``0 … len(samples) − 1``).
+    outlook : GapResult
+        The scenario's outlook (its existing supply per country).
+    catalog : Catalog, optional
+        For the resources' categories (default: the packaged catalog).
+
+    Returns
+    -------
+    PlanData
+        A new object; ``data`` is unchanged.
+    """
+    from fabnet.scenario._uncertainty import Event
+
+    _check(data, samples, index)
+    row = samples.values.iloc[index]  # noqa: PD011 - Samples.values is a DataFrame
+    projects = data.projects
+    project_names = [{c, g} for c, g in zip(projects["country"], projects["region"], strict=True)]
+    resource_names = [{r} for r in data.resources]
+    growth = 1.0
+    delay = np.zeros(len(projects))
+    overrun = np.ones(len(projects))
+    speed = np.ones(len(data.resources))
+    price = np.ones(len(data.resources))
+    for spec in samples.uncertainty.inputs:
+        if isinstance(spec, Event):
+            continue
+        value = float(row[spec.id])
+        if spec.target == "demand_growth":
+            growth *= value
+        elif spec.target == "construction_delay_months":
+            delay += value * reaches(spec.applies_to, project_names)
+        elif spec.target == "capex_overrun":
+            overrun *= np.where(reaches(spec.applies_to, project_names), value, 1.0)
+        elif spec.target == "wafer_price":
+            price *= np.where(reaches(spec.applies_to, resource_names), value, 1.0)
+        elif spec.target == "d0_learning_speed":
+            reach = (
+                reaches(spec.applies_to, resource_names)
+                if spec.applies_to
+                else _logic(data.resources, catalog)
+            )
+            speed *= np.where(reach, value, 1.0)
+
+    changes: dict[str, Any] = {}
+    if growth != 1.0:
+        changes["new_compute"] = data.new_compute * growth ** np.arange(len(data.years))
+    if np.any(delay != 0.0) or np.any(overrun != 1.0):
+        months = projects["lead_months"].to_numpy(dtype=float)
+        leads = np.maximum(1, np.ceil((months + delay) / _MONTHS)).astype(int)
+        changes["projects"] = projects.assign(
+            lead_years=np.where(delay != 0.0, leads, projects["lead_years"].to_numpy(dtype=int)),
+            capex_musd=projects["capex_musd"].to_numpy(dtype=float) * overrun,
+        )
+    if np.any(speed != 1.0):
+        changes["need"] = _warp(data, dict(zip(data.resources, speed, strict=True)))
+    if np.any(price != 1.0):
+        changes["wafer_cost"] = data.wafer_cost * price
+    existing = _existing(data, samples, index, outlook)
+    if existing is not None:
+        changes["existing"] = existing
+    return replace(data, **changes)
+
+
+def availability(data: PlanData, samples: Samples, index: int) -> pd.DataFrame | None:
+    """Share of each project's new capacity not lost to disruptions in sample ``index``.
+
+    Returns
+    -------
+    DataFrame or None
+        Index project, columns years, values in [0, 1]; ``None`` when nothing is lost.
+    """
+    import pandas as pd
+
+    _check(data, samples, index)
+    projects = data.projects
+    names = [{c, g} for c, g in zip(projects["country"], projects["region"], strict=True)]
+    factor = _event_factor(samples, index, names, len(data.years))
+    if factor is None:
+        return None
+    return pd.DataFrame(factor, index=projects.index, columns=data.years)
+
+
+def _check(data: PlanData, samples: Samples, index: int) -> None:
+    if not 0 <= index < len(samples):
+        raise ParameterError("index", f"a sample position in 0..{len(samples) - 1}", index)
+    if samples.events and list(samples.years or ()) != list(data.years):
+        raise ParameterError(
+            "samples.years", f"the plan's years {data.years[0]}-{data.years[-1]}", samples.years
+        )
+
+
+def _logic(resources: list[str], catalog: Catalog | None) -> np.ndarray:
+    """Which resources follow D0 learning (catalog category ``logic``)."""
+    from fabnet.catalog import load_catalog
+
+    catalog = catalog or load_catalog()
+    return np.array([catalog.get("resources", r)["category"] == "logic" for r in resources])
+
+
+def _warp(data: PlanData, speed: dict[str, float]) -> pd.DataFrame:
+    """``need`` with the yields of year ``start + k·(t − start)``, linearly interpolated."""
+    import pandas as pd
+
+    table = data.need.to_numpy(dtype=float)
+    n_years = table.shape[1]
+    steps = np.arange(n_years)
+    k = np.array([speed.get(r, 1.0) for r in data.need.index.get_level_values("resource")])
+    tau = np.clip(k[:, None] * steps[None, :], 0, n_years - 1)
+    low = np.floor(tau).astype(int)
+    high = np.minimum(low + 1, n_years - 1)
+    frac = tau - low
+    rows = np.arange(len(table))[:, None]
+    warped = (1.0 - frac) * table[rows, low] + frac * table[rows, high]
+    return pd.DataFrame(warped, index=data.need.index, columns=data.need.columns)
+
+
+def _event_factor(
+    samples: Samples, index: int, names: list[set[str]], n_years: int
+) -> np.ndarray | None:
+    """(entity, year) share kept by sample ``index``'s disruptions; ``None`` when all is kept."""
+    factor = np.ones((len(names), n_years))
+    for spec in samples.event_specs.values():
+        onsets = samples.events[spec.id][index : index + 1]
+        if not onsets.any():
+            continue
+        reach = reaches(spec.applies_to, names)
+        factor *= _lost(onsets, spec.capacity_lost, spec.duration_years, reach)[0]
+    return None if np.all(factor == 1.0) else factor
+
+
+def _existing(
+    data: PlanData, samples: Samples, index: int, outlook: GapResult
+) -> pd.DataFrame | None:
+    """Existing AI supply per (resource, year) [kwspm] less what the sample's events take."""
+    supply = outlook.supply
+    by_country = supply.groupby(["country", "region", "resource", "year"], as_index=False)[
+        "ai_capacity_wspm"
+    ].sum()
+    countries = by_country[["country", "region"]].drop_duplicates().reset_index(drop=True)
+    names = [{c, g} for c, g in zip(countries["country"], countries["region"], strict=True)]
+    factor = _event_factor(samples, index, names, len(data.years))
+    if factor is None:
+        return None
+    position = {c: k for k, c in enumerate(countries["country"])}
+    years = np.asarray(data.years)
+    inside = by_country["year"].between(years[0], years[-1])
+    rows = by_country[inside]
+    kept = factor[
+        rows["country"].map(position).to_numpy(), rows["year"].to_numpy(dtype=int) - years[0]
+    ]
+    table = (
+        rows.assign(kept=rows["ai_capacity_wspm"].to_numpy(dtype=float) * kept)
+        .groupby(["resource", "year"])["kept"]
+        .sum()
+        .unstack("year")
+        .reindex(index=data.resources, columns=data.years)
+        .fillna(0.0)
+    )
+    return table / 1000.0
+
+
+def _mean_samples(samples: Samples, years: list[int]) -> Samples:
+    """One sample with every continuous input at its mean and no disruption."""
+    import pandas as pd
+
+    from fabnet.risk.sampling import Samples, frozen
+    from fabnet.scenario._uncertainty import Empirical, Event
+
+    means: dict[str, float] = {}
+    for spec in samples.uncertainty.inputs:
+        if isinstance(spec, Event):
+            continue
+        if isinstance(spec, Empirical):
+            means[spec.id] = float(np.average(spec.values, weights=spec.weights))
+        else:
+            means[spec.id] = float(frozen(spec).mean())
+    values = pd.DataFrame(
+        {k: [v] for k, v in means.items()},
+        index=pd.RangeIndex(1, name="sample"),
+        columns=list(samples.values.columns),  # noqa: PD011 - a DataFrame
+        dtype=float,
+    )
+    events = {spec_id: np.zeros((1, len(years)), dtype=bool) for spec_id in samples.events}
+    return Samples(
+        values=values,
+        events=MappingProxyType(events),
+        uncertainty=samples.uncertainty,
+        method=samples.method,
+        seed=samples.seed,
+        years=tuple(years),
+    )
+
+
+# ---------------------------------------------------------------- the deterministic equivalent
+
+
+class _Suffixed:
+    """A linopy model seen by one world: what a ``define_*`` adds is named ``name + suffix``,
+    and the objective it sets is kept here (``objective``) instead of being set on the model, so
+    that the planning model's blocks build S copies of themselves unchanged."""
+
+    def __init__(self, model: linopy.Model, suffix: str) -> None:
+        self.model = model
+        self.suffix = suffix
+        self.objective: Any = None
+
+    def _name(self, name: str | None) -> str | None:
+        return None if name is None else f"{name}{self.suffix}"
+
+    def add_variables(self, *args: Any, name: str | None = None, **kwargs: Any) -> Any:
+        return self.model.add_variables(*args, name=self._name(name), **kwargs)
+
+    def add_constraints(self, *args: Any, name: str | None = None, **kwargs: Any) -> Any:
+        return self.model.add_constraints(*args, name=self._name(name), **kwargs)
+
+    def add_objective(self, expr: Any, overwrite: bool = False, sense: str = "min") -> None:
+        if sense != "min":  # max_compute is refused before any model is built
+            raise ParameterError("policy.objective", "'min_cost' for a stochastic plan", sense)
+        self.objective = expr
+
+    def __getattr__(self, attr: str) -> Any:
+        return getattr(self.model, attr)
+
+
+@dataclass
+class _Equivalent:
+    """The deterministic equivalent of some worlds, and the handles read after solving."""
+
+    model: linopy.Model
+    parts: list[dict[str, Any]]
+    cost: linopy.Variable  # (scenario,) discounted cost of each world [musd]
+    first: linopy.Variable | None  # (project, year) shared starts
+    first_years: list[int]
+
+
+def _equivalent(
+    worlds: list[PlanData],
+    base: PlanData,
+    lost: list[pd.DataFrame | None],
+    *,
+    first_stage_years: int,
+    cvar_weight: float,
+    alpha: float,
+    relax: bool,
+) -> _Equivalent:
+    """One model copy per world, shared first-stage starts, expected cost + λ·CVaR."""
+    import linopy
+    import pandas as pd
+
+    from fabnet.planning.model import define_plan
+
+    m = linopy.Model(force_dim_names=True)
+    scenarios = pd.Index(range(len(worlds)), name="scenario")
+    cost = m.add_variables(coords=[scenarios], name="cost")
+    parts: list[dict[str, Any]] = []
+    views = []
+    for s, (world, share) in enumerate(zip(worlds, lost, strict=True)):
+        view = _Suffixed(m, f"[s{s}]")
+        found = define_plan(cast("linopy.Model", view), world, relax=relax, availability=share)
+        objective = view.objective
+        excess = _fixed_opex_excess(world, base, found["build"])
+        if excess is not None:
+            objective = objective - excess
+        view.add_constraints(cost.sel(scenario=s) - objective == 0, name="Scenario-cost")
+        parts.append(found)
+        views.append(view)
+
+    years = list(base.years)
+    first_years = [y for y in years if y < years[0] + first_stage_years]
+    first = None
+    if first_years:
+        builds = [p["build"].sel(year=first_years) for p in parts]
+        exists = [b.labels != -1 for b in builds]
+        union = exists[0]
+        for other in exists[1:]:
+            union = union | other
+        upper = builds[0].upper.where(exists[0], 0.0)
+        for b, e in zip(builds[1:], exists[1:], strict=True):
+            upper = np.maximum(upper, b.upper.where(e, 0.0))
+        first = m.add_variables(
+            lower=0,
+            upper=upper,
+            coords=[builds[0].labels.indexes["project"], builds[0].labels.indexes["year"]],
+            name="first-stage",
+            integer=not relax,
+            mask=union,
+        )
+        for view, b, e in zip(views, builds, exists, strict=True):
+            if bool(e.any()):
+                view.add_constraints(b - first == 0, name="Non-anticipativity", mask=e)
+
+    p = 1.0 / len(worlds)
+    objective = p * cost.sum()
+    if cvar_weight > 0:
+        eta = m.add_variables(name="CVaR-threshold")
+        excess_cost = m.add_variables(lower=0, coords=[scenarios], name="CVaR-excess")
+        m.add_constraints(excess_cost - cost + eta >= 0, name="CVaR-definition")
+        objective = objective + cvar_weight * (eta + p / (1.0 - alpha) * excess_cost.sum())
+    m.add_objective(objective)
+    return _Equivalent(m, parts, cost, first, first_years)
+
+
+def _fixed_opex_excess(
+    world: PlanData, base: PlanData, build: linopy.Variable
+) -> linopy.LinearExpression | None:
+    """The discounted fixed opex the planner charges on a world's capex overrun [musd].
+
+    Fixed opex stays a share of the capex *planned* (as :mod:`fabnet.risk.evaluate` has it),
+    while the world's ``capex_musd`` carries the overrun; this is what to take back off.
+    """
+    import xarray as xr
+
+    from fabnet.planning.model import _lag_coefficients, lagged
+
+    share = world.scenario.policy.fixed_opex_share
+    extra = world.projects["capex_musd"] - base.projects["capex_musd"]
+    if share == 0.0 or not np.any(extra.to_numpy() != 0.0):
+        return None
+    online = _lag_coefficients(world, lambda lag, lead: np.where(lag >= np.asarray(lead), 1.0, 0.0))
+    yearly = lagged(build, online * extra.to_xarray() * share).sum("project")
+    delta = xr.DataArray(
+        world.discount.to_numpy(dtype=float), coords=[build.labels.indexes["year"]]
+    )
+    return (yearly * delta).sum()
+
+
+# ----------------------------------------------------------------------------- the analysis
+
+
+def stochastic_plan(
+    scenario: Scenario | str | Path,
+    *,
+    scenarios: int = 8,
+    seed: int = 0,
+    method: Method = "lhs",
+    first_stage_years: int = 3,
+    cvar_weight: float = 0.0,
+    alpha: float = 0.9,
+    time_limit_s: float | None = None,
+    mip_gap: float | None = None,
+    threads: int | None = None,
+    relax: bool = False,
+    catalog: Catalog | None = None,
+) -> StochasticPlan:
+    """Plan for S sampled worlds at once: shared first-stage starts, recourse per world.
+
+    Parameters
+    ----------
+    scenario : Scenario, str or Path
+        A loaded scenario, a built-in name or a scenario file; its ``uncertainty`` block is
+        sampled (no inputs: S identical worlds, the deterministic plan).
+    scenarios : int
+        S, the number of sampled worlds (≥ 1), each of probability 1/S.
+    seed, method : optional
+        Of the draw (:func:`fabnet.risk.draw`): same seed, same worlds, same plan.
+    first_stage_years : int
+        K (≥ 0): module starts in the horizon's first K years are decided before the world is
+        known.
+    cvar_weight : float
+        λ ≥ 0 [-], the weight of CVaR_α of the cost beside its mean.
+    alpha : float
+        Confidence level of the CVaR [-], in [0, 1).
+    time_limit_s, mip_gap, threads : optional
+        Override the scenario's ``solver`` settings; they apply to each solve (RP, the
+        expected-value plan, EEV and each world's wait-and-see solve).
+    relax : bool
+        Solve LP relaxations (fractional modules): fast, and VSS and EVPI without MIP gaps.
+    catalog : Catalog, optional
+        The reference catalog (default: the packaged one).
+
+    Returns
+    -------
+    StochasticPlan
+
+    Raises
+    ------
+    ParameterError
+        For arguments out of range or a ``max_compute`` objective.
+    InfeasiblePlanError
+        When no plan suits every sampled world (naming the worlds that are infeasible alone).
+    SolverError
+        When the recourse problem stops without any solution.
+    """
+    from fabnet.catalog import load_catalog
+    from fabnet.outlook import gap
+    from fabnet.planning.data import build_data
+    from fabnet.planning.plan import extract
+    from fabnet.planning.solve import solve
+    from fabnet.risk.sampling import draw
+    from fabnet.scenario import Scenario, load_scenario
+
+    _validate(scenarios, first_stage_years, cvar_weight, alpha)
+    catalog = catalog or load_catalog()
+    if not isinstance(scenario, Scenario):
+        scenario = load_scenario(scenario, catalog=catalog)
+    if scenario.policy.objective != "min_cost":
+        raise ParameterError(
+            "policy.objective", "'min_cost' for a stochastic plan", scenario.policy.objective
+        )
+    solver = scenario.solver
+    settings: dict[str, Any] = {
+        "time_limit_s": solver.time_limit_s if time_limit_s is None else time_limit_s,
+        "mip_gap": solver.mip_gap if mip_gap is None else mip_gap,
+        "threads": solver.threads if threads is None else threads,
+    }
+    risk = {"cvar_weight": cvar_weight, "alpha": alpha, "relax": relax}
+
+    clock = time.perf_counter()
+    outlook = gap(scenario, catalog=catalog)
+    base = build_data(scenario, catalog, outlook)
+    samples = draw(scenario.uncertainty, scenarios, seed=seed, method=method, years=scenario.years)
+    worlds = [perturb(base, samples, s, outlook, catalog=catalog) for s in range(scenarios)]
+    lost = [availability(base, samples, s) for s in range(scenarios)]
+    seconds: dict[str, float] = {"worlds": time.perf_counter() - clock}
+
+    # The recourse problem.
+    mark = time.perf_counter()
+    rp = _equivalent(worlds, base, lost, first_stage_years=first_stage_years, **risk)
+    seconds["rp_build"] = time.perf_counter() - mark
+    rp_info = solve(rp.model, **settings)
+    seconds["rp_solve"] = rp_info.seconds
+    if not rp_info.has_solution:
+        _fail(rp_info, worlds, base, lost, settings, relax)
+    rp_costs = _costs(rp)
+    first_stage = _first_stage(rp, base, relax)
+    builds = _builds(rp, worlds, samples, relax)
+    unserved = [float(p["unserved"].solution.sum()) * 1e6 for p in rp.parts]
+    modules = [float(p["build"].solution.fillna(0.0).sum()) for p in rp.parts]
+
+    # The expected-value plan, then its first stage in every world.
+    mark = time.perf_counter()
+    ev_world = perturb(base, _mean_samples(samples, base.years), 0, outlook, catalog=catalog)
+    ev = _equivalent([ev_world], base, [None], first_stage_years=0, **risk)
+    ev_info = solve(ev.model, **settings)
+    ev_plan = None
+    if ev_info.has_solution:
+        stats = {"status": ev_info.status, "objective": ev_info.objective, "strategy": "ev"}
+        ev_plan = extract(ev_world, ev.parts[0], stats)
+    seconds["ev"] = time.perf_counter() - mark
+    mark = time.perf_counter()
+    eev_info: SolveInfo | None = None
+    dropped = 0
+    if ev_plan is None:
+        eev_costs = np.full(scenarios, np.nan)
+    elif rp.first is None:  # nothing shared: the EV plan's first stage binds nothing
+        eev_costs = rp_costs
+    else:
+        fixed, dropped = _fix(ev.parts[0]["build"], rp.first)
+        rp.first.lower = fixed
+        rp.first.upper = fixed
+        eev_info = solve(rp.model, **settings)
+        eev_costs = (
+            _costs(rp)
+            if eev_info.has_solution
+            else np.full(scenarios, np.inf if eev_info.status.startswith("infeasible") else np.nan)
+        )
+    seconds["eev"] = time.perf_counter() - mark
+
+    # Wait and see: every world alone.
+    mark = time.perf_counter()
+    ws_infos = []
+    ws_costs = np.empty(scenarios)
+    for s in range(scenarios):
+        alone = _equivalent([worlds[s]], base, [lost[s]], first_stage_years=0, **risk)
+        info = solve(alone.model, **settings)
+        ws_infos.append(info)
+        ws_costs[s] = _costs(alone)[0] if info.has_solution else np.nan
+    seconds["ws"] = time.perf_counter() - mark
+    seconds["total"] = time.perf_counter() - clock
+
+    import pandas as pd
+
+    index = pd.Index(samples.values.index, name="scenario")  # noqa: PD011 - a DataFrame
+    by_scenario = pd.DataFrame(
+        {
+            "cost_musd": rp_costs,
+            "unserved_h100e": unserved,
+            "modules": modules,
+            "eev_cost_musd": eev_costs,
+            "ws_cost_musd": ws_costs,
+        },
+        index=index,
+    )
+    for name, column in samples.values.items():  # noqa: PD011 - a DataFrame
+        by_scenario[f"input_{name}"] = column.to_numpy(dtype=float)
+    infos = {"rp": rp_info, "ev": ev_info, "eev": eev_info}
+    stats: dict[str, Any] = {
+        "scenarios": scenarios,
+        "seed": seed,
+        "method": method,
+        "first_stage_years": first_stage_years,
+        "first_years": rp.first_years,
+        **risk,
+        "variables": rp_info.variables,
+        "constraints": rp_info.constraints,
+        "integer_variables": rp_info.integer_variables,
+        **{name: _summary(info) for name, info in infos.items()},
+        "ws": [_summary(info) for info in ws_infos],
+        "ev_dropped_starts": dropped,
+        "seconds": seconds,
+        "notes": _notes([rp_info, ev_info, eev_info, *ws_infos], dropped),
+    }
+    return StochasticPlan(
+        scenario=scenario,
+        first_stage=first_stage,
+        builds=builds,
+        by_scenario=by_scenario,
+        expected_cost_musd=float(np.mean(rp_costs)),
+        cvar_musd=_cvar(rp_costs, alpha),
+        rp=_objective(rp_costs, cvar_weight, alpha),
+        eev=_objective(eev_costs, cvar_weight, alpha),
+        ws=_objective(ws_costs, cvar_weight, alpha),
+        samples=samples,
+        ev_plan=ev_plan,
+        stats=stats,
+    )
+
+
+def _validate(scenarios: int, first_stage_years: int, cvar_weight: float, alpha: float) -> None:
+    for name, value, low in (
+        ("scenarios", scenarios, 1),
+        ("first_stage_years", first_stage_years, 0),
+    ):
+        if not isinstance(value, int | np.integer) or isinstance(value, bool) or value < low:
+            raise ParameterError(name, f"an integer >= {low}", value)
+    if not (math.isfinite(cvar_weight) and cvar_weight >= 0):
+        raise ParameterError("cvar_weight", ">= 0", cvar_weight)
+    if not 0 <= alpha < 1:
+        raise ParameterError("alpha", "in [0, 1)", alpha)
+
+
+def _costs(eq: _Equivalent) -> np.ndarray:
+    return np.asarray(eq.cost.solution.to_numpy(), dtype=float)
+
+
+def _cvar(costs: np.ndarray, alpha: float) -> float:
+    from fabnet.risk.measures import conditional_value_at_risk
+
+    if not np.all(np.isfinite(costs)):
+        return math.inf if np.any(np.isposinf(costs)) else math.nan
+    return float(conditional_value_at_risk(costs, alpha))
+
+
+def _objective(costs: np.ndarray, cvar_weight: float, alpha: float) -> float:
+    """``mean + λ·CVaR_α`` of equally likely costs (the deterministic equivalent's objective)."""
+    mean = float(np.mean(costs))
+    return (
+        mean
+        if cvar_weight == 0 or not math.isfinite(mean)
+        else (mean + cvar_weight * _cvar(costs, alpha))
+    )
+
+
+def _fix(ev_build: linopy.Variable, first: linopy.Variable) -> tuple[xr.DataArray, int]:
+    """The EV plan's starts on the first-stage (project, year) grid, and how many of its
+    modules no world offers (they cannot be fixed)."""
+    values = ev_build.solution.fillna(0.0)
+    grid = first.labels
+    on_grid = values.reindex_like(grid, fill_value=0.0)
+    on_grid = on_grid.round() if first.attrs.get("integer") else on_grid
+    outside = on_grid.where(grid == -1, 0.0)
+    return on_grid.where(grid != -1, 0.0), int(round(float(outside.sum())))
+
+
+def _first_stage(rp: _Equivalent, base: PlanData, relax: bool) -> pd.DataFrame:
+    import pandas as pd
+
+    columns = ["project", "site", "partner", "resource", "country", "start_year", "modules"]
+    if rp.first is None:
+        return pd.DataFrame(columns=columns)
+    starts = _positive(rp.first.solution.to_series().dropna(), relax)
+    table = starts.merge(base.projects, left_on="project", right_index=True)
+    table = table.rename(columns={"year": "start_year"})
+    return table[columns].reset_index(drop=True)
+
+
+def _builds(rp: _Equivalent, worlds: list[PlanData], samples: Samples, relax: bool) -> pd.DataFrame:
+    import pandas as pd
+
+    labels = samples.values.index  # noqa: PD011 - a DataFrame
+    tables = []
+    for s, (world, found) in enumerate(zip(worlds, rp.parts, strict=True)):
+        starts = _positive(found["build"].solution.to_series().dropna(), relax)
+        table = starts.merge(world.projects, left_on="project", right_index=True)
+        table = table.rename(columns={"year": "start_year"})
+        table["online_year"] = table["start_year"] + table["lead_years"]
+        table["first_stage"] = table["start_year"].isin(rp.first_years)
+        table.insert(0, "scenario", labels[s])
+        tables.append(table)
+    columns = [
+        "scenario",
+        "project",
+        "site",
+        "partner",
+        "resource",
+        "country",
+        "start_year",
+        "online_year",
+        "modules",
+        "first_stage",
+    ]
+    return pd.concat(tables, ignore_index=True)[columns]
+
+
+def _positive(solution: pd.Series, relax: bool) -> pd.DataFrame:
+    """Starts with modules > 0 as (project, year, modules): whole numbers unless relaxed."""
+    if relax:
+        kept = solution[solution > 1e-6].round(9)
+    else:
+        kept = solution[solution > 0.5].round().astype(int)
+    return kept.rename("modules").reset_index()
+
+
+def _summary(info: SolveInfo | None) -> dict[str, Any] | None:
+    if info is None:
+        return None
+    return {
+        "status": info.status,
+        "objective": info.objective,
+        "bound": info.bound,
+        "gap": info.gap,
+        "seconds": info.seconds,
+    }
+
+
+def _notes(infos: list[SolveInfo | None], dropped: int) -> list[str]:
+    notes = []
+    stopped = sorted({i.status for i in infos if i is not None and i.status != "optimal"})
+    if stopped:
+        notes.append(
+            f"some solves stopped before proving optimality ({', '.join(stopped)}):"
+            " VSS and EVPI carry their gaps"
+        )
+    if dropped:
+        notes.append(
+            f"{dropped} first-stage module(s) of the expected-value plan are offered by no sampled"
+            " world (they could not come online within the horizon) and were left out of EEV"
+        )
+    return notes
+
+
+def _fail(
+    info: SolveInfo,
+    worlds: list[PlanData],
+    base: PlanData,
+    lost: list[pd.DataFrame | None],
+    settings: dict[str, Any],
+    relax: bool,
+) -> None:
+    """Raise what explains a recourse problem without a solution."""
+    from fabnet.planning.solve import solve
+
+    if not info.status.startswith("infeasible"):
+        raise SolverError(
+            info.status,
+            f"the solver stopped ({info.status}) after {info.seconds:.1f} s without any"
+            " stochastic plan; allow more time (time_limit_s), a larger gap or fewer scenarios",
+        )
+    alone = []
+    for s, (world, share) in enumerate(zip(worlds, lost, strict=True)):
+        eq = _equivalent(
+            [world], base, [share], first_stage_years=0, cvar_weight=0.0, alpha=0.0, relax=relax
+        )
+        if solve(eq.model, **settings).status.startswith("infeasible"):
+            alone.append(s)
+    findings = (
+        [f"sampled world {s} to be feasible on its own" for s in alone]
+        if alone
+        else ["first-stage module starts that suit every sampled world at once"]
+    )
+    raise InfeasiblePlanError(findings)
