@@ -252,3 +252,37 @@ def test_compare_unknown_strategy_exits_2() -> None:
     assert result.returncode == 2
     assert "strategies" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_risk_is_byte_identical_for_a_seed(tmp_path: Path) -> None:
+    saved = fabnet("plan", "--out", str(tmp_path / "plan"))
+    assert saved.returncode == 0, saved.stderr
+    runs = [
+        fabnet("risk", "--plan", str(tmp_path / "plan"), "--samples", "2000", "--seed", "3")
+        for _ in range(2)
+    ]
+    for run in runs:
+        assert run.returncode == 0, run.stderr
+        assert "samples evaluated in" in run.stderr  # timings go to stderr only
+    assert runs[0].stdout == runs[1].stdout
+    assert "P(shortfall)" in runs[0].stdout
+    assert "Tornado" in runs[0].stdout
+    other = fabnet("risk", "--plan", str(tmp_path / "plan"), "--samples", "2000", "--seed", "4")
+    assert other.stdout != runs[0].stdout
+
+
+def test_risk_writes_its_tables(tmp_path: Path) -> None:
+    result = fabnet(
+        "risk", "--samples", "500", "--method", "mc", "--sobol", "64", "--out", str(tmp_path / "r")
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Sobol' indices" in result.stdout
+    for name in ("by_year.csv", "measures.csv", "tornado.csv", "sobol.csv", "samples.parquet"):
+        assert (tmp_path / "r" / name).stat().st_size > 0
+
+
+def test_risk_bad_method_exits_2() -> None:
+    result = fabnet("risk", "--method", "quasi")
+    assert result.returncode == 2
+    assert "--method" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -308,7 +308,8 @@ def _existing(
         .reindex(index=data.resources, columns=data.years)
         .fillna(0.0)
     )
-    return table / 1000.0
+    kwspm: pd.DataFrame = table / 1000.0
+    return kwspm
 
 
 def _mean_samples(samples: Samples, years: list[int]) -> Samples:
@@ -325,7 +326,7 @@ def _mean_samples(samples: Samples, years: list[int]) -> Samples:
         if isinstance(spec, Empirical):
             means[spec.id] = float(np.average(spec.values, weights=spec.weights))
         else:
-            means[spec.id] = float(frozen(spec).mean())
+            means[spec.id] = float(cast(Any, frozen(spec)).mean())
     values = pd.DataFrame(
         {k: [v] for k, v in means.items()},
         index=pd.RangeIndex(1, name="sample"),
@@ -352,7 +353,7 @@ class _Suffixed:
     that the planning model's blocks build S copies of themselves unchanged."""
 
     def __init__(self, model: linopy.Model, suffix: str) -> None:
-        self.model = model
+        self.model: Any = model
         self.suffix = suffix
         self.objective: Any = None
 
@@ -365,7 +366,7 @@ class _Suffixed:
     def add_constraints(self, *args: Any, name: str | None = None, **kwargs: Any) -> Any:
         return self.model.add_constraints(*args, name=self._name(name), **kwargs)
 
-    def add_objective(self, expr: Any, overwrite: bool = False, sense: str = "min") -> None:
+    def add_objective(self, expr: Any, overwrite: bool = False, sense: str = "min") -> None:  # noqa: ARG002 - linopy's signature
         if sense != "min":  # max_compute is refused before any model is built
             raise ParameterError("policy.objective", "'min_cost' for a stochastic plan", sense)
         self.objective = expr
@@ -536,8 +537,6 @@ def stochastic_plan(
     from fabnet.catalog import load_catalog
     from fabnet.outlook import gap
     from fabnet.planning.data import build_data
-    from fabnet.planning.plan import extract
-    from fabnet.planning.solve import solve
     from fabnet.risk.sampling import draw
     from fabnet.scenario import Scenario, load_scenario
 
@@ -550,79 +549,53 @@ def stochastic_plan(
             "policy.objective", "'min_cost' for a stochastic plan", scenario.policy.objective
         )
     solver = scenario.solver
-    settings: dict[str, Any] = {
-        "time_limit_s": solver.time_limit_s if time_limit_s is None else time_limit_s,
-        "mip_gap": solver.mip_gap if mip_gap is None else mip_gap,
-        "threads": solver.threads if threads is None else threads,
-    }
-    risk = {"cvar_weight": cvar_weight, "alpha": alpha, "relax": relax}
-
     clock = time.perf_counter()
     outlook = gap(scenario, catalog=catalog)
     base = build_data(scenario, catalog, outlook)
     samples = draw(scenario.uncertainty, scenarios, seed=seed, method=method, years=scenario.years)
-    worlds = [perturb(base, samples, s, outlook, catalog=catalog) for s in range(scenarios)]
-    lost = [availability(base, samples, s) for s in range(scenarios)]
-    seconds: dict[str, float] = {"worlds": time.perf_counter() - clock}
+    run = _Run(
+        base=base,
+        worlds=[perturb(base, samples, s, outlook, catalog=catalog) for s in range(scenarios)],
+        lost=[availability(base, samples, s) for s in range(scenarios)],
+        settings={
+            "time_limit_s": solver.time_limit_s if time_limit_s is None else time_limit_s,
+            "mip_gap": solver.mip_gap if mip_gap is None else mip_gap,
+            "threads": solver.threads if threads is None else threads,
+        },
+        first_stage_years=first_stage_years,
+        cvar_weight=cvar_weight,
+        alpha=alpha,
+        relax=relax,
+    )
+    seconds = {"worlds": time.perf_counter() - clock}
 
-    # The recourse problem.
     mark = time.perf_counter()
-    rp = _equivalent(worlds, base, lost, first_stage_years=first_stage_years, **risk)
+    rp = run.model(run.worlds, run.lost, first_stage_years)
     seconds["rp_build"] = time.perf_counter() - mark
-    rp_info = solve(rp.model, **settings)
+    rp_info = run.solve(rp)
     seconds["rp_solve"] = rp_info.seconds
     if not rp_info.has_solution:
-        _fail(rp_info, worlds, base, lost, settings, relax)
+        _fail(rp_info, run)
     rp_costs = _costs(rp)
     first_stage = _first_stage(rp, base, relax)
-    builds = _builds(rp, worlds, samples, relax)
+    builds = _builds(rp, run.worlds, samples, relax)
     unserved = [float(p["unserved"].solution.sum()) * 1e6 for p in rp.parts]
     modules = [float(p["build"].solution.fillna(0.0).sum()) for p in rp.parts]
 
-    # The expected-value plan, then its first stage in every world.
     mark = time.perf_counter()
     ev_world = perturb(base, _mean_samples(samples, base.years), 0, outlook, catalog=catalog)
-    ev = _equivalent([ev_world], base, [None], first_stage_years=0, **risk)
-    ev_info = solve(ev.model, **settings)
-    ev_plan = None
-    if ev_info.has_solution:
-        stats = {"status": ev_info.status, "objective": ev_info.objective, "strategy": "ev"}
-        ev_plan = extract(ev_world, ev.parts[0], stats)
+    ev_plan, ev_info, ev_starts = _expected_value_plan(run, ev_world)
     seconds["ev"] = time.perf_counter() - mark
     mark = time.perf_counter()
-    eev_info: SolveInfo | None = None
-    dropped = 0
-    if ev_plan is None:
-        eev_costs = np.full(scenarios, np.nan)
-    elif rp.first is None:  # nothing shared: the EV plan's first stage binds nothing
-        eev_costs = rp_costs
-    else:
-        fixed, dropped = _fix(ev.parts[0]["build"], rp.first)
-        rp.first.lower = fixed
-        rp.first.upper = fixed
-        eev_info = solve(rp.model, **settings)
-        eev_costs = (
-            _costs(rp)
-            if eev_info.has_solution
-            else np.full(scenarios, np.inf if eev_info.status.startswith("infeasible") else np.nan)
-        )
+    eev_costs, eev_info, dropped = _eev(run, rp, rp_costs, ev_starts)
     seconds["eev"] = time.perf_counter() - mark
-
-    # Wait and see: every world alone.
     mark = time.perf_counter()
-    ws_infos = []
-    ws_costs = np.empty(scenarios)
-    for s in range(scenarios):
-        alone = _equivalent([worlds[s]], base, [lost[s]], first_stage_years=0, **risk)
-        info = solve(alone.model, **settings)
-        ws_infos.append(info)
-        ws_costs[s] = _costs(alone)[0] if info.has_solution else np.nan
+    ws_costs, ws_infos = _wait_and_see(run)
     seconds["ws"] = time.perf_counter() - mark
     seconds["total"] = time.perf_counter() - clock
 
     import pandas as pd
 
-    index = pd.Index(samples.values.index, name="scenario")  # noqa: PD011 - a DataFrame
     by_scenario = pd.DataFrame(
         {
             "cost_musd": rp_costs,
@@ -631,7 +604,7 @@ def stochastic_plan(
             "eev_cost_musd": eev_costs,
             "ws_cost_musd": ws_costs,
         },
-        index=index,
+        index=pd.Index(samples.values.index, name="scenario"),  # noqa: PD011 - a DataFrame
     )
     for name, column in samples.values.items():  # noqa: PD011 - a DataFrame
         by_scenario[f"input_{name}"] = column.to_numpy(dtype=float)
@@ -642,13 +615,15 @@ def stochastic_plan(
         "method": method,
         "first_stage_years": first_stage_years,
         "first_years": rp.first_years,
-        **risk,
+        "cvar_weight": cvar_weight,
+        "alpha": alpha,
+        "relax": relax,
         "variables": rp_info.variables,
         "constraints": rp_info.constraints,
         "integer_variables": rp_info.integer_variables,
         **{name: _summary(info) for name, info in infos.items()},
         "ws": [_summary(info) for info in ws_infos],
-        "ev_dropped_starts": dropped,
+        "ev_dropped_modules": dropped,
         "seconds": seconds,
         "notes": _notes([rp_info, ev_info, eev_info, *ws_infos], dropped),
     }
@@ -666,6 +641,84 @@ def stochastic_plan(
         ev_plan=ev_plan,
         stats=stats,
     )
+
+
+@dataclass(frozen=True)
+class _Run:
+    """The sampled worlds and the settings every solve of one analysis shares."""
+
+    base: PlanData
+    worlds: list[PlanData]
+    lost: list[pd.DataFrame | None]
+    settings: dict[str, Any]
+    first_stage_years: int
+    cvar_weight: float
+    alpha: float
+    relax: bool
+
+    def model(
+        self, worlds: list[PlanData], lost: list[pd.DataFrame | None], first_stage_years: int
+    ) -> _Equivalent:
+        """The deterministic equivalent of ``worlds`` (λ·CVaR only with more than one)."""
+        return _equivalent(
+            worlds,
+            self.base,
+            lost,
+            first_stage_years=first_stage_years,
+            cvar_weight=self.cvar_weight if len(worlds) > 1 else 0.0,
+            alpha=self.alpha,
+            relax=self.relax,
+        )
+
+    def solve(self, eq: _Equivalent) -> SolveInfo:
+        from fabnet.planning.solve import solve
+
+        return solve(eq.model, **self.settings)
+
+
+def _expected_value_plan(
+    run: _Run, ev_world: PlanData
+) -> tuple[Plan | None, SolveInfo, xr.DataArray | None]:
+    """The deterministic plan of the mean world and its starts (``None`` without a solution)."""
+    from fabnet.planning.plan import extract
+
+    ev = run.model([ev_world], [None], 0)
+    info = run.solve(ev)
+    if not info.has_solution:
+        return None, info, None
+    stats = {"status": info.status, "objective": info.objective, "bound": info.bound}
+    plan = extract(ev_world, ev.parts[0], {**stats, "gap": info.gap})
+    return plan, info, ev.parts[0]["build"].solution
+
+
+def _eev(
+    run: _Run, rp: _Equivalent, rp_costs: np.ndarray, ev_starts: xr.DataArray | None
+) -> tuple[np.ndarray, SolveInfo | None, int]:
+    """Each world's cost with the EV plan's first-stage starts fixed and the recourse
+    re-optimised (the recourse model solved again); the modules that could not be fixed."""
+    n = len(run.worlds)
+    if ev_starts is None:
+        return np.full(n, np.nan), None, 0
+    if rp.first is None:  # nothing is shared: the EV plan's first stage binds nothing
+        return rp_costs, None, 0
+    fixed, dropped = _fix(ev_starts, rp.first, run.relax)
+    rp.first.update(lower=fixed, upper=fixed)
+    info = run.solve(rp)
+    if info.has_solution:
+        return _costs(rp), info, dropped
+    return np.full(n, np.inf if info.status.startswith("infeasible") else np.nan), info, dropped
+
+
+def _wait_and_see(run: _Run) -> tuple[np.ndarray, list[SolveInfo]]:
+    """Each world's optimal cost when it is known in advance."""
+    costs = np.empty(len(run.worlds))
+    infos = []
+    for s, (world, lost) in enumerate(zip(run.worlds, run.lost, strict=True)):
+        alone = run.model([world], [lost], 0)
+        info = run.solve(alone)
+        infos.append(info)
+        costs[s] = _costs(alone)[0] if info.has_solution else np.nan
+    return costs, infos
 
 
 def _validate(scenarios: int, first_stage_years: int, cvar_weight: float, alpha: float) -> None:
@@ -703,15 +756,14 @@ def _objective(costs: np.ndarray, cvar_weight: float, alpha: float) -> float:
     )
 
 
-def _fix(ev_build: linopy.Variable, first: linopy.Variable) -> tuple[xr.DataArray, int]:
-    """The EV plan's starts on the first-stage (project, year) grid, and how many of its
-    modules no world offers (they cannot be fixed)."""
-    values = ev_build.solution.fillna(0.0)
+def _fix(starts: xr.DataArray, first: linopy.Variable, relax: bool) -> tuple[xr.DataArray, int]:
+    """The EV plan's ``starts`` on the first-stage (project, year) grid, and how many of its
+    modules there no world offers (they cannot be fixed)."""
     grid = first.labels
-    on_grid = values.reindex_like(grid, fill_value=0.0)
-    on_grid = on_grid.round() if first.attrs.get("integer") else on_grid
-    outside = on_grid.where(grid == -1, 0.0)
-    return on_grid.where(grid != -1, 0.0), int(round(float(outside.sum())))
+    on_grid = starts.fillna(0.0).reindex_like(grid, fill_value=0.0)
+    on_grid = on_grid if relax else on_grid.round()
+    outside = float(on_grid.where(grid == -1, 0.0).sum())
+    return on_grid.where(grid != -1, 0.0), round(outside)
 
 
 def _first_stage(rp: _Equivalent, base: PlanData, relax: bool) -> pd.DataFrame:
@@ -791,30 +843,19 @@ def _notes(infos: list[SolveInfo | None], dropped: int) -> list[str]:
     return notes
 
 
-def _fail(
-    info: SolveInfo,
-    worlds: list[PlanData],
-    base: PlanData,
-    lost: list[pd.DataFrame | None],
-    settings: dict[str, Any],
-    relax: bool,
-) -> None:
+def _fail(info: SolveInfo, run: _Run) -> None:
     """Raise what explains a recourse problem without a solution."""
-    from fabnet.planning.solve import solve
-
     if not info.status.startswith("infeasible"):
         raise SolverError(
             info.status,
             f"the solver stopped ({info.status}) after {info.seconds:.1f} s without any"
             " stochastic plan; allow more time (time_limit_s), a larger gap or fewer scenarios",
         )
-    alone = []
-    for s, (world, share) in enumerate(zip(worlds, lost, strict=True)):
-        eq = _equivalent(
-            [world], base, [share], first_stage_years=0, cvar_weight=0.0, alpha=0.0, relax=relax
-        )
-        if solve(eq.model, **settings).status.startswith("infeasible"):
-            alone.append(s)
+    alone = [
+        s
+        for s, (world, lost) in enumerate(zip(run.worlds, run.lost, strict=True))
+        if run.solve(run.model([world], [lost], 0)).status.startswith("infeasible")
+    ]
     findings = (
         [f"sampled world {s} to be feasible on its own" for s in alone]
         if alone
