@@ -1,11 +1,12 @@
-"""What the report reads from a gap result, a plan, its financials and a comparison of
-strategies, as structural types.
+"""What the report reads from a gap result, a plan, its financials, a comparison of strategies,
+a plan's risk and a stochastic plan, as structural types.
 
 The report is written against the attributes of :class:`fabnet.outlook.GapResult`,
-:class:`fabnet.planning.Plan`, :class:`fabnet.finance.Financials` and
-:class:`fabnet.finance.Comparison` without importing :mod:`fabnet.outlook`,
-:mod:`fabnet.planning` or :mod:`fabnet.finance`: any object with these attributes renders (a test
-double, a result loaded back from disk).
+:class:`fabnet.planning.Plan`, :class:`fabnet.finance.Financials`,
+:class:`fabnet.finance.Comparison`, :class:`fabnet.risk.analysis.RiskResult` and
+:class:`fabnet.risk.stochastic.StochasticPlan` without importing :mod:`fabnet.outlook`,
+:mod:`fabnet.planning`, :mod:`fabnet.finance` or :mod:`fabnet.risk`: any object with these
+attributes renders (a test double, a result loaded back from disk).
 """
 
 from __future__ import annotations
@@ -21,8 +22,11 @@ __all__ = [
     "FinancialsLike",
     "GapLike",
     "PlanLike",
+    "RiskLike",
+    "SamplesLike",
     "ScenarioLike",
     "SiteLike",
+    "StochasticLike",
 ]
 
 
@@ -242,3 +246,120 @@ class ComparisonLike(Protocol):
     def by_year(self) -> pd.DataFrame:
         """Per (strategy, year): ``delivered_h100e``, ``unserved_h100e``, ``new_supply_wspm``
         and ``capital_need_musd``."""
+
+
+class SamplesLike(Protocol):
+    """The parts of a :class:`fabnet.risk.Samples` draw the report shows."""
+
+    @property
+    def values(self) -> pd.DataFrame:
+        """One row per sample, one column per continuous or empirical input."""
+
+    @property
+    def events(self) -> Mapping[str, Any]:
+        """Per event id: whether it happens, per sample and year (booleans)."""
+
+    @property
+    def method(self) -> str:
+        """How the samples were drawn: ``"mc"``, ``"lhs"`` or ``"sobol"``."""
+
+    @property
+    def seed(self) -> int | None:
+        """Seed of the draw."""
+
+
+class RiskLike(Protocol):
+    """The parts of a :class:`fabnet.risk.analysis.RiskResult` the report shows.
+
+    See :class:`fabnet.risk.analysis.RiskResult` for the columns of each frame.
+    """
+
+    @property
+    def plan(self) -> PlanLike:
+        """The plan whose risk this is."""
+
+    @property
+    def samples(self) -> SamplesLike:
+        """The sampled inputs."""
+
+    @property
+    def threshold(self) -> float:
+        """A year is short when more than this share of its compute goes unserved [fraction]."""
+
+    @property
+    def alpha(self) -> float:
+        """Confidence level of VaR and CVaR [fraction]."""
+
+    @property
+    def by_year(self) -> pd.DataFrame:
+        """Per year (index): ``p_shortfall`` with its Wilson interval ``p_shortfall_low`` and
+        ``p_shortfall_high``, ``expected_unserved_h100e``, ``expected_wanted_h100e``, and the
+        5th, 25th, 50th, 75th and 95th percentiles of delivered and unserved compute
+        (``delivered_p5_h100e`` … ``unserved_p95_h100e``) [H100e]."""
+
+    @property
+    def measures(self) -> pd.DataFrame:
+        """Per output (index: ``npv_cost_musd``, ``unserved_h100e``, ``npv_<investor>_musd``):
+        ``kind`` (``"cost"`` or ``"value"``), ``mean``, ``p5``, ``p50``, ``p95``, ``var`` and
+        ``cvar`` (for a value, of the low tail, in the output's own sign)."""
+
+    @property
+    def tornado(self) -> pd.DataFrame:
+        """Per input, largest swing first: ``input``, ``low_value``, ``high_value``,
+        ``output_low``, ``output_high``, ``swing`` of the NPV of cost [musd];
+        ``attrs["output_base"]`` is the NPV of cost with every input at its base value."""
+
+    @property
+    def sobol(self) -> pd.DataFrame | None:
+        """Per input: ``first_order`` and ``total`` Sobol' indices of the NPV of cost; None
+        when they were not computed."""
+
+
+class StochasticLike(Protocol):
+    """The parts of a :class:`fabnet.risk.stochastic.StochasticPlan` the report shows.
+
+    Money is in musd (million US dollars), discounted as the planner's objective is.
+    """
+
+    @property
+    def first_stage(self) -> pd.DataFrame:
+        """The module starts shared by every world: project, site, partner, resource, country,
+        start_year, modules."""
+
+    @property
+    def by_scenario(self) -> pd.DataFrame:
+        """Per world (index): ``cost_musd`` [musd], ``unserved_h100e`` [H100e], ``modules``;
+        where present also ``eev_cost_musd`` and ``ws_cost_musd`` [musd]."""
+
+    @property
+    def expected_cost_musd(self) -> float:
+        """Mean cost of the stochastic plan over the worlds [musd]."""
+
+    @property
+    def cvar_musd(self) -> float:
+        """CVaR of the stochastic plan's cost over the worlds [musd]."""
+
+    @property
+    def rp(self) -> float:
+        """Objective of the recourse problem [musd]."""
+
+    @property
+    def eev(self) -> float:
+        """Expected result of the expected-value plan's first stage [musd] (``inf`` when some
+        world cannot carry it)."""
+
+    @property
+    def vss(self) -> float:
+        """Value of the stochastic solution, ``EEV − RP`` [musd]."""
+
+    @property
+    def ws(self) -> float:
+        """Wait-and-see objective (perfect information) [musd]."""
+
+    @property
+    def evpi(self) -> float:
+        """Expected value of perfect information, ``RP − WS`` [musd]."""
+
+    @property
+    def stats(self) -> Mapping[str, Any]:
+        """Sizes, statuses, objectives and seconds of the solves, and notes."""

@@ -4,7 +4,9 @@
 (Monte Carlo, Latin hypercube or scrambled Sobol' points, rank correlations by a Gaussian copula,
 disruption events per year) into :class:`Samples`. :mod:`fabnet.risk.measures` reduces samples of
 an output to risk measures (exceedance probability with its Wilson interval, VaR, CVaR,
-percentiles) and explains them (tornado swings, Sobol' indices). Every random function takes a
+percentiles) and explains them (tornado swings, Sobol' indices). :mod:`fabnet.risk.evaluate`
+evaluates a fixed plan on the samples, vectorised and in chunks, and
+:func:`fabnet.risk.analyse` puts it all together for one plan. Every random function takes a
 ``seed``: the same seed gives the same bytes.
 
 Importing this package imports neither pandas, xarray nor scipy: each name loads its module on
@@ -27,6 +29,8 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from fabnet.risk.analysis import RiskResult, analyse
+    from fabnet.risk.evaluate import PlanArrays, evaluate, plan_arrays
     from fabnet.risk.measures import (
         conditional_value_at_risk,
         exceedance_probability,
@@ -49,23 +53,41 @@ if TYPE_CHECKING:
 __all__ = [
     "METHODS",
     "InverseCDF",
+    "PlanArrays",
+    "RiskResult",
     "Samples",
+    "analyse",
     "conditional_value_at_risk",
     "draw",
+    "evaluate",
     "exceedance_probability",
     "frozen",
     "marginal_ppf",
     "one_at_a_time",
     "percentiles",
+    "plan_arrays",
     "probability_ci",
     "sobol_indices",
     "tornado",
     "value_at_risk",
 ]
 
-_SAMPLING = ("METHODS", "InverseCDF", "Samples", "draw", "frozen", "marginal_ppf", "one_at_a_time")
+_MODULES = {
+    "sampling": (
+        "METHODS",
+        "InverseCDF",
+        "Samples",
+        "draw",
+        "frozen",
+        "marginal_ppf",
+        "one_at_a_time",
+    ),
+    "evaluate": ("PlanArrays", "evaluate", "plan_arrays"),
+    "analysis": ("RiskResult", "analyse"),
+}
 _LAZY = {
-    name: "fabnet.risk." + ("sampling" if name in _SAMPLING else "measures") for name in __all__
+    name: "fabnet.risk." + next((m for m, names in _MODULES.items() if name in names), "measures")
+    for name in __all__
 }
 
 

@@ -67,7 +67,7 @@ class RiskResult:
     sobol: pd.DataFrame | None = field(default=None, repr=False)
 
     def save(self, folder: str | Path) -> Path:
-        """Write the tables (CSV) and the per-sample results (NetCDF-free: Parquet) to ``folder``."""
+        """Write the tables (CSV) and the per-sample results (Parquet) into ``folder``."""
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
         self.by_year.to_csv(folder / "by_year.csv")

@@ -94,10 +94,10 @@ class PlanArrays:
     asset_life_years: float
     tax_rate: np.ndarray  # (P,)
     shares: np.ndarray  # (I, P) equity shares
-    hurdle_discount: np.ndarray  # (I, T)
+    hurdle_discount: np.ndarray  # (H, T) discount factors of the distinct hurdle rates
+    hurdle_of: np.ndarray  # (I,) index of each investor's hurdle rate
     base_npv: np.ndarray  # (I,) investor NPV at hurdle in the plan's own financials
-    base_spend: np.ndarray | None = None  # (P, T) capex spent with every input neutral
-    base_operating: np.ndarray | None = None  # (P, T) revenue − cash cost, inputs neutral
+    base_equity: np.ndarray | None = None  # (P, H) equity-flow NPV, every input neutral
 
 
 def plan_arrays(plan: Plan, catalog: Catalog | None = None) -> PlanArrays:
@@ -151,8 +151,9 @@ def plan_arrays(plan: Plan, catalog: Catalog | None = None) -> PlanArrays:
     shares = money.shares.pivot_table(index="investor", columns="project", values="share")
     shares = shares.reindex(index=investors, columns=grid.projects.index).fillna(0.0)
     hurdles = money.investors.loc[investors, "hurdle_rate"].to_numpy(dtype=float)
-    hurdle_discount = (1.0 + hurdles[:, None]) ** -(years[None, :] - years[0])
-    base_npv = np.einsum("ip,pt,it->i", shares.to_numpy(float), equity, hurdle_discount)
+    distinct, hurdle_of = np.unique(hurdles, return_inverse=True)
+    hurdle_discount = (1.0 + distinct[:, None]) ** -(years[None, :] - years[0])
+    base_npv = np.einsum("ip,pt,it->i", shares.to_numpy(float), equity, hurdle_discount[hurdle_of])
     policy = scenario.policy
     project_resource = np.array([resources.index(r) for r in grid.projects["resource"]], int)
     module_wspm = np.array(
@@ -208,10 +209,11 @@ def plan_arrays(plan: Plan, catalog: Catalog | None = None) -> PlanArrays:
         ),
         shares=shares.to_numpy(dtype=float),
         hurdle_discount=hurdle_discount,
+        hurdle_of=hurdle_of,
         base_npv=base_npv,
     )
     neutral = _chunk(arrays, Draws.neutral(arrays, 1))
-    return replace(arrays, base_spend=neutral["spend"][0], base_operating=neutral["operating"][0])
+    return replace(arrays, base_equity=_equity_npv(arrays, neutral)[0])
 
 
 def _need_table(plan: Plan, data: PlanData) -> np.ndarray:
@@ -356,14 +358,17 @@ def _new_compute(a: PlanArrays, factor: np.ndarray) -> np.ndarray:
     previous = installed[:, :-1]
     scale = np.divide(previous, base[None, :-1], out=np.ones_like(previous), where=base[:-1] > 0)
     new[:, 1:] = installed[:, 1:] - previous + a.retired[None, 1:] * scale
-    return np.maximum(new, 0.0)
+    return np.asarray(np.maximum(new, 0.0), dtype=float)
 
 
 def _demand_ratio(a: PlanArrays, factor: np.ndarray) -> np.ndarray:
     """New compute wanted relative to the scenario's, per sample and year (1 when f = 1)."""
     neutral = _new_compute(a, np.ones(1))[0]
     sampled = _new_compute(a, factor)
-    return np.divide(sampled, neutral[None, :], out=np.ones_like(sampled), where=neutral > 0)
+    ratio: np.ndarray = np.divide(
+        sampled, neutral[None, :], out=np.ones_like(sampled), where=neutral > 0
+    )
+    return ratio
 
 
 def _chunk(a: PlanArrays, d: Draws) -> dict[str, np.ndarray]:
@@ -498,7 +503,8 @@ def _builds(a: PlanArrays, d: Draws) -> tuple[np.ndarray, np.ndarray, np.ndarray
     shape = (*flat.shape, n_years)
 
     def gather(name: str) -> np.ndarray:
-        return np.take(tables[name].reshape(-1, n_years), flat.ravel(), axis=0).reshape(shape)
+        rows: np.ndarray = np.take(tables[name].reshape(-1, n_years), flat.ravel(), axis=0)
+        return rows.reshape(shape)
 
     capacity = gather("capacity")
     online = gather("online")
@@ -507,17 +513,22 @@ def _builds(a: PlanArrays, d: Draws) -> tuple[np.ndarray, np.ndarray, np.ndarray
     return capacity, spend, online, residual
 
 
+def _equity_npv(a: PlanArrays, result: dict[str, np.ndarray]) -> np.ndarray:
+    """NPV of each project's modelled equity flow (−capex + operating cash after tax) at each
+    distinct hurdle rate, per sample: (n, P, H) [musd]."""
+    flow = result["operating"] * (1.0 - a.tax_rate)[None, :, None] - result["spend"]
+    npv: np.ndarray = np.einsum("npt,ht->nph", flow, a.hurdle_discount)
+    return npv
+
+
 def _investor_npv(a: PlanArrays, result: dict[str, np.ndarray]) -> np.ndarray:
     """Investor NPVs at their hurdle rates: the plan's own plus the change in their projects'
     equity flows (capex, and operating cash after tax at the country's rate) [musd]."""
-    assert a.base_spend is not None
-    assert a.base_operating is not None
-    delta = (
-        -(result["spend"] - a.base_spend[None])
-        + (result["operating"] - a.base_operating[None]) * (1.0 - a.tax_rate)[None, :, None]
-    )
-    change: np.ndarray = np.einsum("ip,npt,it->ni", a.shares, delta, a.hurdle_discount)
-    return np.asarray(a.base_npv[None, :] + change, dtype=float)
+    assert a.base_equity is not None
+    change = _equity_npv(a, result) - a.base_equity[None]  # (n, P, H)
+    by_investor = change[:, :, a.hurdle_of]  # (n, P, I)
+    total: np.ndarray = np.einsum("ip,npi->ni", a.shares, by_investor)
+    return np.asarray(a.base_npv[None, :] + total, dtype=float)
 
 
 def evaluate(
