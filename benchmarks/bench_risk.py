@@ -3,8 +3,9 @@ per-sample Python loop of the same model (written here).
 
 The peer reads the same plan arrays and sample draws and walks samples, years, projects and
 resources one at a time, as a hand-written Monte Carlo would. Both must agree on a common subset
-of samples (relative 1e-9). fabnet's peak memory is measured in a child process (max RSS), and
-samples per second are printed.
+of samples (relative 1e-9). fabnet runs with its default threads (one chunk per core at a time)
+and with one thread; its peak memory is measured in a child process (max RSS), and samples per
+second are printed.
 
 Run: .venv/bin/python benchmarks/bench_risk.py [--samples 100000] [--subset 300]
 """
@@ -26,7 +27,7 @@ from fabnet.risk import draw
 from fabnet.risk.evaluate import PlanArrays, draws, evaluate, plan_arrays
 
 
-def loop_evaluate(a: PlanArrays, samples: object, count: int) -> list[float]:
+def loop_evaluate(a: PlanArrays, samples: object, count: int) -> list[float]:  # noqa: PLR0915 - a plain loop, on purpose
     """NPV of cost per sample, one sample, year, project and resource at a time."""
     d = draws(a, samples, slice(0, count))  # type: ignore[arg-type]
     n_years = len(a.years)
@@ -120,15 +121,13 @@ def _peak_rss_mb(samples: int) -> float:
         "from fabnet.risk.evaluate import evaluate, plan_arrays\n"
         "p = fabnet.plan('altman-2024', shadow_prices=False)\n"
         "a = plan_arrays(p)\n"
-        "before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
-        f"s = draw(p.scenario.uncertainty, {samples}, seed=1, method='lhs', years=p.scenario.years)\n"
+        f"s = draw(p.scenario.uncertainty, {samples}, seed=1, method='lhs',"
+        " years=p.scenario.years)\n"
         "evaluate(a, s)\n"
-        "after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
-        "print(before / 1024, after / 1024)\n"
+        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    before, after = map(float, out.stdout.split())
-    return after
+    return float(out.stdout.split()[-1])
 
 
 def main() -> None:
@@ -143,12 +142,18 @@ def main() -> None:
     samples = draw(
         plan.scenario.uncertainty, args.samples, seed=1, method="lhs", years=plan.scenario.years
     )
-    times = []
-    for _ in range(args.repeat):
-        start = time.perf_counter()
-        result = evaluate(arrays, samples)
-        times.append(time.perf_counter() - start)
-    vector = statistics.median(times)
+
+    def timed(workers: int | None) -> float:
+        times = []
+        for _ in range(args.repeat):
+            start = time.perf_counter()
+            evaluate(arrays, samples, workers=workers)
+            times.append(time.perf_counter() - start)
+        return statistics.median(times)
+
+    vector = timed(None)  # chunks on every core (the default)
+    single = timed(1)
+    result = evaluate(arrays, samples)
 
     start = time.perf_counter()
     looped = loop_evaluate(arrays, samples, args.subset)
@@ -165,6 +170,8 @@ def main() -> None:
                 "samples": args.samples,
                 "fabnet_seconds_median": round(vector, 3),
                 "fabnet_samples_per_second": round(rate),
+                "fabnet_one_thread_seconds_median": round(single, 3),
+                "speedup_one_thread": round(loop_per_sample * args.samples / single, 1),
                 "loop_seconds_per_sample": round(loop_per_sample, 6),
                 "loop_seconds_extrapolated": round(loop_per_sample * args.samples, 1),
                 "speedup": round(ratio, 1),

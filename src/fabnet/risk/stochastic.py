@@ -1,8 +1,8 @@
 """The two-stage stochastic plan: one deterministic equivalent over S sampled worlds.
 
 Each sample of the scenario's uncertain inputs (:func:`fabnet.risk.draw`) becomes a world of its
-own (:func:`perturb`), with the semantics of :mod:`fabnet.risk.evaluate`: compute wanted × ``g^(t −
-start)``; each project's lead time ``⌈(lead_months + delay)/12⌉`` years and its capex × the
+own (:func:`perturb`), with the semantics of :mod:`fabnet.risk.evaluate`: every year's growth
+rate of installed compute × the demand-growth factor; each project's lead time ``⌈(lead_months + delay)/12⌉`` years and its capex × the
 overrun; wafers per unit at the yields of year ``start + k·(t − start)`` (D0 learning speed k);
 wafer prices × their factor; existing AI supply and new capacity less ``capacity_lost`` while a
 disruption lasts in the country or region it reaches.
@@ -134,8 +134,10 @@ def perturb(
 ) -> PlanData:
     """The world of sample ``index``: a copy of ``data`` with that sample's inputs applied.
 
-    As :mod:`fabnet.risk.evaluate` reads them: ``new_compute × g^(t − start)`` (``g`` the
-    product of the ``demand_growth`` inputs); each project's ``lead_years`` from its
+    As :mod:`fabnet.risk.evaluate` reads them: ``new_compute`` as if the ``demand_growth``
+    factor f (the product of those inputs) scaled every year's growth rate of installed compute
+    (``1 + (m − 1)·f`` for the scenario's ``m``; new compute is growth plus retirements, scaled
+    with the installed base); each project's ``lead_years`` from its
     ``lead_months`` plus the ``construction_delay_months`` that reach its country or region, and
     its ``capex_musd`` × the ``capex_overrun`` factors that reach it; ``need`` at the yields of
     year ``start + k·(t − start)`` (interpolated; ``d0_learning_speed`` k on the logic resources
@@ -195,7 +197,7 @@ def perturb(
 
     changes: dict[str, Any] = {}
     if growth != 1.0:
-        changes["new_compute"] = data.new_compute * growth ** np.arange(len(data.years))
+        changes["new_compute"] = data.new_compute * _demand_ratio(data, outlook, growth)
     if np.any(delay != 0.0) or np.any(overrun != 1.0):
         months = projects["lead_months"].to_numpy(dtype=float)
         leads = np.maximum(1, np.ceil((months + delay) / _MONTHS)).astype(int)
@@ -247,6 +249,34 @@ def _logic(resources: list[str], catalog: Catalog | None) -> np.ndarray:
 
     catalog = catalog or load_catalog()
     return np.array([catalog.get("resources", r)["category"] == "logic" for r in resources])
+
+
+def _demand_ratio(data: PlanData, outlook: GapResult, factor: float) -> np.ndarray:
+    """New compute wanted relative to the scenario's, by year, when a factor f scales every
+    year's growth rate: installed compute grows by ``1 + (m − 1)·f`` where the scenario has
+    ``m``, and new compute is that growth plus the retirements, scaled with the installed base
+    (as :mod:`fabnet.risk.evaluate` has it)."""
+    compute = outlook.compute.reindex(data.years)
+    base = compute["installed_h100e"].to_numpy(dtype=float)
+    retired = compute["retired_h100e"].fillna(0.0).to_numpy(dtype=float)
+    first = float(data.new_compute.iloc[0]) * 1e6
+
+    def new_compute(f: float) -> np.ndarray:
+        multiplier = np.ones_like(base)
+        multiplier[1:] = np.divide(
+            base[1:], base[:-1], out=np.ones(len(base) - 1), where=base[:-1] > 0
+        )
+        growth = 1.0 + (multiplier - 1.0) * f
+        growth[0] = 1.0
+        installed = base[0] * np.cumprod(growth)
+        previous = installed[:-1]
+        scale = np.divide(previous, base[:-1], out=np.ones_like(previous), where=base[:-1] > 0)
+        new = np.concatenate([[first], installed[1:] - previous + retired[1:] * scale])
+        return np.maximum(new, 0.0)
+
+    neutral, sampled = new_compute(1.0), new_compute(factor)
+    ratio: np.ndarray = np.divide(sampled, neutral, out=np.ones_like(sampled), where=neutral > 0)
+    return ratio
 
 
 def _warp(data: PlanData, speed: dict[str, float]) -> pd.DataFrame:
@@ -440,7 +470,9 @@ def _equivalent(
         )
         for view, b, e in zip(views, builds, exists, strict=True):
             if bool(e.any()):
-                view.add_constraints(b - first == 0, name="Non-anticipativity", mask=e)
+                # Within the mask both starts exist; fillna only keeps linopy from asking.
+                tie = b.fillna(0) - first.fillna(0)
+                view.add_constraints(tie == 0, name="Non-anticipativity", mask=e)
 
     p = 1.0 / len(worlds)
     objective = p * cost.sum()
@@ -624,9 +656,16 @@ def stochastic_plan(
         **{name: _summary(info) for name, info in infos.items()},
         "ws": [_summary(info) for info in ws_infos],
         "ev_dropped_modules": dropped,
+        **_ranges(
+            run,
+            rp_info=rp_info,
+            eev_info=eev_info,
+            ws_infos=ws_infos,
+            costs=(rp_costs, eev_costs, ws_costs),
+        ),
         "seconds": seconds,
-        "notes": _notes([rp_info, ev_info, eev_info, *ws_infos], dropped),
     }
+    stats["notes"] = _notes([rp_info, ev_info, eev_info, *ws_infos], dropped, stats)
     return StochasticPlan(
         scenario=scenario,
         first_stage=first_stage,
@@ -827,13 +866,39 @@ def _summary(info: SolveInfo | None) -> dict[str, Any] | None:
     }
 
 
-def _notes(infos: list[SolveInfo | None], dropped: int) -> list[str]:
+def _ranges(
+    run: _Run,
+    *,
+    rp_info: SolveInfo,
+    eev_info: SolveInfo | None,
+    ws_infos: list[SolveInfo],
+    costs: tuple[np.ndarray, np.ndarray, np.ndarray],
+) -> dict[str, tuple[float, float]]:
+    """Where VSS and EVPI lie given the solvers' bounds: each of RP, EEV and WS lies between
+    its proven lower bound and the value of the solution found (one point for LPs)."""
+
+    def bound(info: SolveInfo | None) -> float:
+        return math.nan if info is None or info.bound is None else float(info.bound)
+
+    weight, alpha = run.cvar_weight, run.alpha
+    rp, eev, ws = (_objective(c, weight, alpha) for c in costs)
+    rp_low = bound(rp_info)
+    eev_low = rp_low if eev_info is None else bound(eev_info)  # None: EEV is RP itself
+    # The objective grows with every world's cost, so the worlds' bounds bound WS.
+    ws_low = _objective(np.array([bound(i) for i in ws_infos]), weight, alpha)
+    vss = (0.0, 0.0) if eev_info is None else (eev_low - rp, eev - rp_low)
+    return {"vss_range": vss, "evpi_range": (rp_low - ws, rp - ws_low)}
+
+
+def _notes(infos: list[SolveInfo | None], dropped: int, stats: dict[str, Any]) -> list[str]:
     notes = []
     stopped = sorted({i.status for i in infos if i is not None and i.status != "optimal"})
     if stopped:
+        (vss_low, vss_high), (evpi_low, evpi_high) = stats["vss_range"], stats["evpi_range"]
         notes.append(
-            f"some solves stopped before proving optimality ({', '.join(stopped)}):"
-            " VSS and EVPI carry their gaps"
+            f"some solves stopped before proving optimality ({', '.join(stopped)}): VSS and"
+            f" EVPI carry their gaps; given the bounds, VSS lies in [{vss_low:,.0f},"
+            f" {vss_high:,.0f}] and EVPI in [{evpi_low:,.0f}, {evpi_high:,.0f}] musd"
         )
     if dropped:
         notes.append(
