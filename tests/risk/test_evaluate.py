@@ -88,16 +88,21 @@ def altman() -> Any:
     return plan, plan_arrays(plan)
 
 
-def test_same_seed_same_bytes_and_any_chunk_size(altman: Any) -> None:
+def test_same_seed_same_bytes_for_any_chunk_size_and_threads(altman: Any) -> None:
     plan, arrays = altman
     years = plan.scenario.years
     first = evaluate(arrays, draw(plan.scenario.uncertainty, 1500, seed=5, years=years))
     again = evaluate(
-        arrays, draw(plan.scenario.uncertainty, 1500, seed=5, years=years), chunk_size=97
+        arrays,
+        draw(plan.scenario.uncertainty, 1500, seed=5, years=years),
+        chunk_size=97,
+        workers=3,
     )
+    alone = evaluate(arrays, draw(plan.scenario.uncertainty, 1500, seed=5, years=years), workers=1)
     other = evaluate(arrays, draw(plan.scenario.uncertainty, 1500, seed=6, years=years))
     for name in first.data_vars:
         assert first[name].to_numpy().tobytes() == again[name].to_numpy().tobytes(), name
+        assert first[name].to_numpy().tobytes() == alone[name].to_numpy().tobytes(), name
     assert not np.array_equal(first["npv_cost_musd"], other["npv_cost_musd"])
 
 
