@@ -768,11 +768,11 @@ def _risk_tables(analysis: RiskResult, samples: int, method: str, seed: int) -> 
     )
     for column in ("output", "unit", "mean", "p5", "p50", "p95", "VaR", "CVaR"):
         measures.add_column(column, justify="left" if column in ("output", "unit") else "right")
-    for name, row in analysis.measures.iterrows():
+    for name, stats in analysis.measures.iterrows():
         label, unit = _output_name(str(name))
         scale = 1e6 if unit == "H100e" else 1.0
-        cells = [f"{float(row[k]) / scale:,.4g}" for k in ("mean", "p5", "p50", "p95")]
-        cells += [f"{float(row[k]) / scale:,.4g}" for k in ("var", "cvar")]
+        keys = ("mean", "p5", "p50", "p95", "var", "cvar")
+        cells = [f"{float(stats[k]) / scale:,.4g}" for k in keys]
         measures.add_row(label, "M H100e" if unit == "H100e" else unit, *cells)
     tables.append(measures)
     swings = Table(
@@ -781,22 +781,22 @@ def _risk_tables(analysis: RiskResult, samples: int, method: str, seed: int) -> 
     )
     for column in ("input", "low", "high", "NPV at low", "NPV at high", "swing"):
         swings.add_column(column, justify="left" if column == "input" else "right")
-    for row in analysis.tornado.itertuples(index=False):
+    for swing in analysis.tornado.itertuples(index=False):
         swings.add_row(
-            str(row.input),
-            f"{row.low_value:.4g}",
-            f"{row.high_value:.4g}",
-            f"{row.output_low:,.6g}",
-            f"{row.output_high:,.6g}",
-            f"{row.swing:,.6g}",
+            str(swing.input),
+            f"{swing.low_value:.4g}",
+            f"{swing.high_value:.4g}",
+            f"{swing.output_low:,.6g}",
+            f"{swing.output_high:,.6g}",
+            f"{swing.swing:,.6g}",
         )
     tables.append(swings)
     if analysis.sobol is not None:
         indices = Table(title="Sobol' indices of the NPV of cost", title_justify="left")
         for column in ("input", "first order", "total"):
             indices.add_column(column, justify="left" if column == "input" else "right")
-        for row in analysis.sobol.itertuples(index=False):
-            indices.add_row(str(row.input), f"{row.first_order:.3f}", f"{row.total:.3f}")
+        for index in analysis.sobol.itertuples(index=False):
+            indices.add_row(str(index.input), f"{index.first_order:.3f}", f"{index.total:.3f}")
         tables.append(indices)
     return tables
 

@@ -2,8 +2,8 @@
 
 Each sample of the scenario's uncertain inputs (:func:`fabnet.risk.draw`) becomes a world of its
 own (:func:`perturb`), with the semantics of :mod:`fabnet.risk.evaluate`: every year's growth
-rate of installed compute × the demand-growth factor; each project's lead time ``⌈(lead_months + delay)/12⌉`` years and its capex × the
-overrun; wafers per unit at the yields of year ``start + k·(t − start)`` (D0 learning speed k);
+rate of installed compute × the demand-growth factor; each project's lead time ``⌈(lead_months +
+delay)/12⌉`` years and its capex × the overrun; wafers per unit at the yields of year ``start + k·(t − start)`` (D0 learning speed k);
 wafer prices × their factor; existing AI supply and new capacity less ``capacity_lost`` while a
 disruption lasts in the country or region it reaches.
 
@@ -92,7 +92,9 @@ class StochasticPlan:
     samples : Samples
         The sampled inputs, one world per sample.
     ev_plan : Plan or None
-        The expected-value plan (the mean world's deterministic plan).
+        The expected-value plan (the mean world's deterministic plan; its builds table in the
+        scenario's own terms, planned capex and lead times, as :func:`fabnet.risk.evaluate`
+        reads a plan).
     stats : dict
         Sizes, statuses, objectives, bounds, gaps and seconds of every solve, and notes.
     """
@@ -726,7 +728,10 @@ def _expected_value_plan(
     if not info.has_solution:
         return None, info, None
     stats = {"status": info.status, "objective": info.objective, "bound": info.bound}
-    plan = extract(ev_world, ev.parts[0], {**stats, "gap": info.gap})
+    # Builds in the scenario's own terms (planned capex and lead times), as evaluate and the
+    # finance read a plan; the other tables are the mean world's.
+    own = replace(ev_world, projects=run.base.projects)
+    plan = extract(own, ev.parts[0], {**stats, "gap": info.gap})
     return plan, info, ev.parts[0]["build"].solution
 
 
