@@ -14,7 +14,13 @@ import numpy as np
 from fabnet.exceptions import ParameterError
 from fabnet.scenario import Scenario, builtin_names, load_scenario
 
-__all__ = ["builtin_scenarios", "load_example", "synthetic_world", "tiny_world"]
+__all__ = [
+    "TINY_OLD_FAB",
+    "builtin_scenarios",
+    "load_example",
+    "synthetic_world",
+    "tiny_world",
+]
 
 #: Catalog resources in the order ``synthetic_world(resources=n)`` takes the first n of.
 RESOURCE_ORDER = ("COWOS", "HBM", "N3", "N2", "N5", "A16", "N7")
@@ -378,3 +384,19 @@ def tiny_world(installed: dict[int, float], **policy: Any) -> dict[str, Any]:
             "solver": {"time_limit_s": 60, "mip_gap": 0.0, "threads": 1},
         }
     )
+
+
+#: An existing fab for the tiny world: 10,000 wspm of N5 run by its partner ``maker`` in TW
+#: (give it with ``supply: {fabs: [], add: [TINY_OLD_FAB], ai_share: {N5: 0.5}}``).
+TINY_OLD_FAB: dict[str, Any] = {
+    "id": "old-fab",
+    "name": "Old fab",
+    "operator": "maker",
+    "site": "Hsinchu",
+    "country": "TW",
+    "resource": "N5",
+    "status": "operating",
+    "capacity_wspm": {2025: 10000},
+    "lat": 24.8,
+    "lon": 121.0,
+}

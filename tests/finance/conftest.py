@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 import pytest
 
-from fabnet.examples import tiny_world
+from fabnet.examples import TINY_OLD_FAB, tiny_world
 
 #: New compute only in 2030 (about 13.7 kwspm of N5): one TW module online in 2030 serves it.
 DEMAND_2030 = {2025: 1.0, 2029: 1.0, 2030: 1.0e8, 2032: 1.0e8}
@@ -26,20 +27,7 @@ def _strategy_world() -> dict[str, Any]:
     world = tiny_world(DEMAND_2030)
     world["supply"] = {
         "fabs": [],
-        "add": [
-            {
-                "id": "old-fab",
-                "name": "Old fab",
-                "operator": "maker",
-                "site": "Hsinchu",
-                "country": "TW",
-                "resource": "N5",
-                "status": "operating",
-                "capacity_wspm": {2025: 10000},
-                "lat": 24.8,
-                "lon": 121.0,
-            }
-        ],
+        "add": [copy.deepcopy(TINY_OLD_FAB)],
         "ai_share": {"N5": 0.5},
     }
     world["partners"][0]["book_value_musd"] = 10000.0

@@ -10,31 +10,17 @@ import pytest
 from scipy import stats
 
 import fabnet
-from fabnet.examples import tiny_world
+from fabnet.examples import TINY_OLD_FAB, tiny_world
 from fabnet.exceptions import ParameterError
 from fabnet.risk import draw
 from fabnet.risk.analysis import analyse
 from fabnet.risk.evaluate import Draws, _chunk, evaluate, plan_arrays
 from fabnet.risk.measures import probability_ci
 
-#: The existing fab of the tests' worlds: 10,000 wspm of N5, half of it for AI.
-OLD_FAB = {
-    "id": "old-fab",
-    "name": "Old fab",
-    "operator": "maker",
-    "site": "Hsinchu",
-    "country": "TW",
-    "resource": "N5",
-    "status": "operating",
-    "capacity_wspm": {2025: 10000},
-    "lat": 24.8,
-    "lon": 121.0,
-}
-
 
 def _world(inputs: list[dict[str, Any]], installed: dict[int, float] | None = None) -> Any:
     world = tiny_world(installed or {2025: 1.0e6, 2026: 3.6e7, 2032: 3.6e7})
-    world["supply"] = {"fabs": [], "add": [copy.deepcopy(OLD_FAB)], "ai_share": {"N5": 0.5}}
+    world["supply"] = {"fabs": [], "add": [copy.deepcopy(TINY_OLD_FAB)], "ai_share": {"N5": 0.5}}
     world["uncertainty"] = {"inputs": inputs}
     return fabnet.load_scenario(world)
 

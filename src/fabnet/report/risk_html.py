@@ -334,7 +334,7 @@ def _sobol(risk: RiskLike) -> str:
     table = risk.sobol.sort_values("total", ascending=False, kind="stable")
     headers = [("Input", False), ("First order", True), ("Total", True)]
     rows = [
-        ([label(row.input), number(row.first_order, 3), number(row.total, 3)], "")
+        ([label(row.input), _index(row.first_order), _index(row.total)], "")
         for row in table.itertuples(index=False)
     ]
     caption = (
@@ -378,6 +378,12 @@ _VALUES: tuple[tuple[str, str, str], ...] = (
         "Expected value of perfect information: what knowing the future in advance would save.",
     ),
 )
+
+
+def _index(value: object) -> str:
+    """A Sobol' index with three decimals, without a minus sign on a rounded zero."""
+    numeric = as_float(value)
+    return "—" if numeric is None else number(round(numeric, 3) + 0.0, 3)
 
 
 def _value_table(stochastic: StochasticLike) -> str:

@@ -3,9 +3,9 @@
 Each sample of the scenario's uncertain inputs (:func:`fabnet.risk.draw`) becomes a world of its
 own (:func:`perturb`), with the semantics of :mod:`fabnet.risk.evaluate`: every year's growth
 rate of installed compute × the demand-growth factor; each project's lead time ``⌈(lead_months +
-delay)/12⌉`` years and its capex × the overrun; wafers per unit at the yields of year ``start + k·(t − start)`` (D0 learning speed k);
-wafer prices × their factor; existing AI supply and new capacity less ``capacity_lost`` while a
-disruption lasts in the country or region it reaches.
+delay)/12⌉`` years and its capex × the overrun; wafers per unit at the yields of year ``start +
+k·(t − start)`` (D0 learning speed k); wafer prices × their factor; existing AI supply and new
+capacity less ``capacity_lost`` while a disruption lasts in the country or region it reaches.
 
 The deterministic equivalent holds one copy of the planning model per world (every ``define_*``
 of :mod:`fabnet.planning.model`, names suffixed ``[s0]``, ``[s1]``…) and:
