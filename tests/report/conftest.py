@@ -12,7 +12,10 @@ reads; its frames are small enough to count the traces of every figure by hand:
 and years; its contents are listed above :data:`BUILDS`. :class:`FakeFinancials` (the attributes
 of :class:`fabnet.finance.Financials`) is the money of two of its projects and
 :class:`FakeComparison` (of :class:`fabnet.finance.Comparison`) four strategies compared; their
-contents are listed above :data:`FLOWS` and :data:`STRATEGIES`.
+contents are listed above :data:`FLOWS` and :data:`STRATEGIES`. :class:`FakeRisk` (of
+:class:`fabnet.risk.analysis.RiskResult`) is the plan's risk and :class:`FakeStochastic` (of
+:class:`fabnet.risk.stochastic.StochasticPlan`) a stochastic plan of four worlds; their contents
+are listed above :data:`FAN` and :data:`WORLDS`.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -609,3 +613,210 @@ def make_comparison(financials: FakeFinancials) -> FakeComparison:
 def fake_comparison(fake_financials: FakeFinancials) -> FakeComparison:
     """Four strategies compared around the small plan and its money."""
     return make_comparison(fake_financials)
+
+
+# ---------------------------------------------------------------------------------------------
+# The plan's risk, 2024–2026, across 200 samples (Latin hypercube, seed 7) of three inputs and one
+# event; threshold 5 %, alpha 90 %.
+#
+# * percentiles 5/25/50/75/95 of delivered and unserved compute per year are in :data:`FAN`;
+#   P(shortfall) 0 %, 25 %, 60 % with the intervals of :data:`SHORTFALL`;
+# * measures: the NPV of cost, the unserved compute, and three investors (medians: microsoft
+#   1,600 > openai 900 > softbank 0);
+# * tornado (unsorted on purpose): demand-growth swings 30,000, delay-us 2,000 (its high value
+#   lowers the cost), capex-overrun 5,000 around a base of 48,000 musd;
+# * Sobol' (unsorted): totals demand-growth 0.85 > capex-overrun 0.1 > delay-us 0.02.
+# ---------------------------------------------------------------------------------------------
+
+RISK_SAMPLES = 200
+RISK_INPUTS = ["demand-growth", "delay-us", "capex-overrun"]
+PERCENTILES = (5, 25, 50, 75, 95)
+
+#: Per series and year, the 5th, 25th, 50th, 75th and 95th percentiles [H100e].
+FAN: dict[str, list[list[float]]] = {
+    "delivered": [
+        [1.6e6, 1.8e6, 2e6, 2e6, 2e6],
+        [3e6, 3.5e6, 4e6, 4.4e6, 5e6],
+        [6e6, 7.5e6, 8.5e6, 9.5e6, 11e6],
+    ],
+    "unserved": [
+        [0.0, 0.0, 0.0, 0.0, 0.0],
+        [0.0, 0.5e6, 1e6, 1.5e6, 3e6],
+        [0.5e6, 2e6, 3e6, 4.5e6, 8e6],
+    ],
+}
+
+#: Per year: P(shortfall), its Wilson interval, expected unserved and wanted [H100e].
+SHORTFALL: list[tuple[float, float, float, float, float]] = [
+    (0.0, 0.0, 0.0188, 0.0, 2e6),
+    (0.25, 0.1955, 0.3136, 1.2e6, 5.2e6),
+    (0.6, 0.5308, 0.6654, 3.5e6, 12.5e6),
+]
+
+#: output: kind, mean, p5, p50, p95, var, cvar
+MEASURES: dict[str, tuple[str, float, float, float, float, float, float]] = {
+    "npv_cost_musd": ("cost", 52000.0, 30000.0, 48000.0, 85000.0, 80000.0, 95000.0),
+    "unserved_h100e": ("cost", 4.7e6, 0.5e6, 4e6, 11e6, 9.5e6, 12.5e6),
+    "npv_openai_musd": ("value", 800.0, -300.0, 900.0, 1700.0, -100.0, -450.0),
+    "npv_microsoft_musd": ("value", 1500.0, 200.0, 1600.0, 2600.0, 400.0, 50.0),
+    "npv_softbank_musd": ("value", 0.0, 0.0, 0.0, 0.0, 0.0, 0.0),
+}
+
+#: input, low value, high value, output low, output high [musd], swing
+TORNADO: list[tuple[str, float, float, float, float, float]] = [
+    ("demand-growth", 0.8, 1.25, 40000.0, 70000.0, 30000.0),
+    ("delay-us", 3.0, 24.0, 49000.0, 47000.0, 2000.0),
+    ("capex-overrun", 0.9, 1.4, 47500.0, 52500.0, 5000.0),
+]
+TORNADO_BASE = 48000.0
+
+#: input, first order, total
+SOBOL: list[tuple[str, float, float]] = [
+    ("demand-growth", 0.8, 0.85),
+    ("delay-us", 0.01, 0.02),
+    ("capex-overrun", -0.004, 0.1),
+]
+
+
+@dataclass(frozen=True)
+class FakeSamples:
+    """The attributes of :class:`fabnet.risk.Samples` the report reads."""
+
+    values: pd.DataFrame = field(repr=False)
+    events: dict[str, Any] = field(repr=False)
+    method: str
+    seed: int | None
+
+
+@dataclass(frozen=True)
+class FakeRisk:
+    """The attributes of :class:`fabnet.risk.analysis.RiskResult` the report reads."""
+
+    plan: Any
+    samples: FakeSamples = field(repr=False)
+    threshold: float
+    alpha: float
+    by_year: pd.DataFrame = field(repr=False)
+    measures: pd.DataFrame = field(repr=False)
+    tornado: pd.DataFrame = field(repr=False)
+    sobol: pd.DataFrame | None = field(default=None, repr=False)
+
+
+def make_risk(plan: FakePlan) -> FakeRisk:
+    """The risk of ``plan`` (see above :data:`FAN`)."""
+    draws = np.linspace(0.0, 1.0, RISK_SAMPLES)
+    values = pd.DataFrame(dict.fromkeys(RISK_INPUTS, draws)).rename_axis("sample")
+    events = {"tw-quake": np.zeros((RISK_SAMPLES, len(YEARS)), dtype=bool)}
+    by_year = pd.DataFrame(
+        SHORTFALL,
+        columns=["p_shortfall", "p_shortfall_low", "p_shortfall_high",
+                 "expected_unserved_h100e", "expected_wanted_h100e"],
+        index=pd.Index(YEARS, name="year"),
+    )  # fmt: skip
+    for name, rows in FAN.items():
+        for position, q in enumerate(PERCENTILES):
+            by_year[f"{name}_p{q}_h100e"] = [row[position] for row in rows]
+    measures = pd.DataFrame.from_dict(
+        MEASURES, orient="index", columns=["kind", "mean", "p5", "p50", "p95", "var", "cvar"]
+    ).rename_axis("output")
+    tornado = pd.DataFrame(
+        TORNADO,
+        columns=["input", "low_value", "high_value", "output_low", "output_high", "swing"],
+    )
+    tornado.attrs["output_base"] = TORNADO_BASE
+    sobol = pd.DataFrame(SOBOL, columns=["input", "first_order", "total"])
+    return FakeRisk(
+        plan=plan,
+        samples=FakeSamples(values=values, events=events, method="lhs", seed=7),
+        threshold=0.05,
+        alpha=0.9,
+        by_year=by_year,
+        measures=measures,
+        tornado=tornado,
+        sobol=sobol,
+    )
+
+
+@pytest.fixture(scope="session")
+def fake_risk(fake_plan: FakePlan) -> FakeRisk:
+    """The risk of the small plan."""
+    return make_risk(fake_plan)
+
+
+# ---------------------------------------------------------------------------------------------
+# A stochastic plan of four worlds (0–3): first-stage starts at jp-kumamoto (2024) and tw-chiayi
+# (2025); per world the costs of :data:`WORLDS`; RP 60,000, EEV 64,000, WS 55,000 musd, so
+# VSS = 4,000 and EVPI = 5,000 musd.
+# ---------------------------------------------------------------------------------------------
+
+#: project, site, partner, resource, country, start year, modules
+FIRST_STAGE: list[tuple[str, str, str, str, str, int, int]] = [
+    ("tw-chiayi/tsmc/N3", "tw-chiayi", "tsmc", "N3", "TW", 2025, 2),
+    ("jp-kumamoto/tsmc/COWOS", "jp-kumamoto", "tsmc", "COWOS", "JP", 2024, 1),
+]
+
+#: per world: cost, unserved [H100e], modules, EEV cost, WS cost [musd]
+WORLDS: list[tuple[float, float, int, float, float]] = [
+    (40000.0, 0.0, 3, 42000.0, 38000.0),
+    (55000.0, 1e6, 4, 60000.0, 52000.0),
+    (48000.0, 5e5, 3, 50000.0, 46000.0),
+    (90000.0, 4e6, 5, 104000.0, 84000.0),
+]
+
+
+@dataclass(frozen=True)
+class FakeStochastic:
+    """The attributes of :class:`fabnet.risk.stochastic.StochasticPlan` the report reads."""
+
+    first_stage: pd.DataFrame = field(repr=False)
+    by_scenario: pd.DataFrame = field(repr=False)
+    expected_cost_musd: float
+    cvar_musd: float
+    rp: float
+    eev: float
+    ws: float
+    stats: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    @property
+    def vss(self) -> float:
+        """``EEV − RP`` [musd]."""
+        return self.eev - self.rp
+
+    @property
+    def evpi(self) -> float:
+        """``RP − WS`` [musd]."""
+        return self.rp - self.ws
+
+
+def make_stochastic() -> FakeStochastic:
+    """A stochastic plan of four worlds (see above :data:`WORLDS`)."""
+    first_stage = pd.DataFrame(
+        FIRST_STAGE,
+        columns=["project", "site", "partner", "resource", "country", "start_year", "modules"],
+    )
+    by_scenario = pd.DataFrame(
+        WORLDS,
+        columns=["cost_musd", "unserved_h100e", "modules", "eev_cost_musd", "ws_cost_musd"],
+        index=pd.Index(range(len(WORLDS)), name="scenario"),
+    )
+    return FakeStochastic(
+        first_stage=first_stage,
+        by_scenario=by_scenario,
+        expected_cost_musd=58250.0,
+        cvar_musd=90000.0,
+        rp=60000.0,
+        eev=64000.0,
+        ws=55000.0,
+        stats={
+            "scenarios": len(WORLDS),
+            "alpha": 0.9,
+            "cvar_weight": 0.1,
+            "notes": ["some solves stopped before proving optimality (time_limit)"],
+        },
+    )
+
+
+@pytest.fixture(scope="session")
+def fake_stochastic() -> FakeStochastic:
+    """A stochastic plan of four worlds."""
+    return make_stochastic()

@@ -17,7 +17,12 @@ from typing import Any
 
 import pytest
 
-from fabnet.report import write_compare_report, write_gap_report, write_plan_report
+from fabnet.report import (
+    write_compare_report,
+    write_gap_report,
+    write_plan_report,
+    write_risk_report,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -94,6 +99,16 @@ def compare_report(
     return write_compare_report(fake_comparison, fake_gap, folder / "compare.html", generated=day)
 
 
+@pytest.fixture(scope="module")
+def risk_report(
+    tmp_path_factory: pytest.TempPathFactory, fake_risk: Any, fake_stochastic: Any, fake_gap: Any
+) -> Path:
+    folder = tmp_path_factory.mktemp("browser-risk")
+    day = dt.date(2026, 1, 2)
+    path = folder / "risk.html"
+    return write_risk_report(fake_risk, fake_gap, path, stochastic=fake_stochastic, generated=day)
+
+
 def test_offline_report_draws_plots_and_map(report: Path, tmp_path: Path) -> None:
     dom = _dump_dom(report, tmp_path / "profile")
 
@@ -166,3 +181,27 @@ def test_offline_compare_report_draws_every_plot(compare_report: Path, tmp_path:
     assert _figure(dom, "fig-finance-waterfall").count('class="point"') == 12
     assert _figure(dom, "fig-finance-investors").count('class="point"') == 2 + 2
     assert _figure(dom, "fig-finance-calls").count('class="point"') == 2 * 3 + 3
+
+
+def test_offline_risk_report_draws_every_plot(risk_report: Path, tmp_path: Path) -> None:
+    dom = _dump_dom(risk_report, tmp_path / "profile")
+
+    divs = re.findall(r'<div id="(fig-[a-z-]+)"', risk_report.read_text(encoding="utf-8"))
+    assert len(divs) == 3 + 5 + 5 + 1  # the gap's, the plan's, the risk's, the stochastic plan's
+    for div in divs:
+        assert 'class="main-svg"' in _figure(dom, div), div
+    # The fans: a filled band per series and band (4), each around 3 years up and 3 back (the
+    # legend's swatches are fills too, but rectangles without an "L").
+    fills = re.findall(r'<path class="js-fill" d="(M[^"]*L[^"]*)"', _figure(dom, "fig-risk-fan"))
+    assert [fill.count("L") for fill in fills] == [5] * 4
+    # A bar per year, each with its whisker (the Wilson interval).
+    shortfall = _figure(dom, "fig-risk-shortfall")
+    assert shortfall.count('class="point"') == 3
+    assert shortfall.count('class="yerror"') == 3
+    # Two bars per input of the tornado (3), and two per input of the Sobol' indices (3).
+    assert _figure(dom, "fig-risk-tornado").count('class="point"') == 2 * 3
+    assert _figure(dom, "fig-risk-sobol").count('class="point"') == 2 * 3
+    # Five markers per investor (3): the 5th and 95th percentiles, median, mean and CVaR.
+    assert _figure(dom, "fig-risk-investors").count('class="point"') == 5 * 3
+    # Per world (4): the cost bar, the EEV and WS markers, the unserved bar; then RP, EEV, WS.
+    assert _figure(dom, "fig-stochastic").count('class="point"') == 4 * 4 + 3

@@ -740,8 +740,8 @@ def investor_values(measures: pd.DataFrame) -> pd.DataFrame:
     sorted by their median, the highest first (ties in the order of ``measures``)."""
     values = measures[measures["kind"].astype(str) == "value"]
     investors = [investor_of(output) for output in values.index]
-    keep = [investor is not None for investor in investors]
-    table = values[keep].set_axis([i for i in investors if i is not None], axis=0)
+    rows = [position for position, investor in enumerate(investors) if investor is not None]
+    table = values.iloc[rows].set_axis([investors[position] for position in rows], axis=0)
     return table.sort_values("p50", ascending=False, kind="stable")
 
 

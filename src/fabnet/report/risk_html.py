@@ -234,9 +234,9 @@ def _key_figures(risk: RiskLike) -> str:
     ]
     table = table.set_axis(years, axis=0)
     if 2030 in years and years[-1] != 2030:
-        cards.append(("P(shortfall) in 2030", _shortfall(table.loc[2030])))
+        cards.append(("P(shortfall) in 2030", _shortfall(table, 2030)))
     if years:
-        cards.append((f"P(shortfall) in {years[-1]}", _shortfall(table.loc[years[-1]])))
+        cards.append((f"P(shortfall) in {years[-1]}", _shortfall(table, years[-1])))
         unserved = float(table["expected_unserved_h100e"].sum())
         wanted = float(table["expected_wanted_h100e"].sum())
         of = f" ({unserved / wanted:.0%} of wanted)" if wanted > 0 else ""
@@ -253,7 +253,7 @@ def _key_figures(risk: RiskLike) -> str:
             (f"CVaR {a} of the cost (NPV)", _money(cost["cvar"])),
         ]
     dl = "".join(f"<div><dt>{term}</dt><dd>{value}</dd></div>" for term, value in cards)
-    inputs = _names(samples.values.columns)
+    inputs = _names(samples.values.columns)  # noqa: PD011 - a DataFrame
     events = _names(samples.events.keys())
     sampled = f"Inputs sampled: {inputs or 'none'}; disruption events: {events or 'none'}."
     return (
@@ -270,12 +270,13 @@ def _names(names: Iterable[object]) -> str:
     return ", ".join(label(name) for name in names)
 
 
-def _shortfall(row: pd.Series[float]) -> str:
-    """A probability of a shortfall with its interval: ``36% (33–38%)``."""
-    return (
-        f"{percent(row['p_shortfall'])} ({percent(row['p_shortfall_low'])}–"
-        f"{percent(row['p_shortfall_high'])})"
+def _shortfall(table: pd.DataFrame, year: int) -> str:
+    """The probability of a shortfall in ``year`` with its interval: ``36% (33–38%)``."""
+    p, low, high = (
+        percent(table.loc[year, column])
+        for column in ("p_shortfall", "p_shortfall_low", "p_shortfall_high")
     )
+    return f"{p} ({low.removesuffix('%')}–{high})"
 
 
 def _money(musd: object) -> str:

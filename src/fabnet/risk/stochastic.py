@@ -273,8 +273,9 @@ def _demand_ratio(data: PlanData, outlook: GapResult, factor: float) -> np.ndarr
         installed = base[0] * np.cumprod(growth)
         previous = installed[:-1]
         scale = np.divide(previous, base[:-1], out=np.ones_like(previous), where=base[:-1] > 0)
-        new = np.concatenate([[first], installed[1:] - previous + retired[1:] * scale])
-        return np.maximum(new, 0.0)
+        new: np.ndarray = np.concatenate([[first], installed[1:] - previous + retired[1:] * scale])
+        new[new < 0.0] = 0.0
+        return new
 
     neutral, sampled = new_compute(1.0), new_compute(factor)
     ratio: np.ndarray = np.divide(sampled, neutral, out=np.ones_like(sampled), where=neutral > 0)
@@ -621,11 +622,8 @@ def stochastic_plan(
     ev_plan, ev_info, ev_starts = _expected_value_plan(run, ev_world)
     seconds["ev"] = time.perf_counter() - mark
     mark = time.perf_counter()
-    eev_costs, eev_info, dropped = _eev(run, rp, rp_costs, ev_starts)
-    seconds["eev"] = time.perf_counter() - mark
-    mark = time.perf_counter()
-    ws_costs, ws_infos = _wait_and_see(run)
-    seconds["ws"] = time.perf_counter() - mark
+    eev, ws, dropped = _per_world(run, ev_starts, rp_costs)
+    seconds["eev_ws"] = time.perf_counter() - mark
     seconds["total"] = time.perf_counter() - clock
 
     import pandas as pd
@@ -635,14 +633,14 @@ def stochastic_plan(
             "cost_musd": rp_costs,
             "unserved_h100e": unserved,
             "modules": modules,
-            "eev_cost_musd": eev_costs,
-            "ws_cost_musd": ws_costs,
+            "eev_cost_musd": eev.costs,
+            "ws_cost_musd": ws.costs,
         },
         index=pd.Index(samples.values.index, name="scenario"),  # noqa: PD011 - a DataFrame
     )
     for name, column in samples.values.items():  # noqa: PD011 - a DataFrame
         by_scenario[f"input_{name}"] = column.to_numpy(dtype=float)
-    infos = {"rp": rp_info, "ev": ev_info, "eev": eev_info}
+    infos = {"rp": rp_info, "ev": ev_info}
     stats: dict[str, Any] = {
         "scenarios": scenarios,
         "seed": seed,
@@ -656,18 +654,13 @@ def stochastic_plan(
         "constraints": rp_info.constraints,
         "integer_variables": rp_info.integer_variables,
         **{name: _summary(info) for name, info in infos.items()},
-        "ws": [_summary(info) for info in ws_infos],
+        "eev": [_summary(info) for info in eev.infos],
+        "ws": [_summary(info) for info in ws.infos],
         "ev_dropped_modules": dropped,
-        **_ranges(
-            run,
-            rp_info=rp_info,
-            eev_info=eev_info,
-            ws_infos=ws_infos,
-            costs=(rp_costs, eev_costs, ws_costs),
-        ),
+        **_ranges(run, rp_costs, rp_info, eev, ws),
         "seconds": seconds,
     }
-    stats["notes"] = _notes([rp_info, ev_info, eev_info, *ws_infos], dropped, stats)
+    stats["notes"] = _notes([rp_info, ev_info, *eev.infos, *ws.infos], dropped, stats)
     return StochasticPlan(
         scenario=scenario,
         first_stage=first_stage,
@@ -676,8 +669,8 @@ def stochastic_plan(
         expected_cost_musd=float(np.mean(rp_costs)),
         cvar_musd=_cvar(rp_costs, alpha),
         rp=_objective(rp_costs, cvar_weight, alpha),
-        eev=_objective(eev_costs, cvar_weight, alpha),
-        ws=_objective(ws_costs, cvar_weight, alpha),
+        eev=_objective(eev.costs, cvar_weight, alpha),
+        ws=_objective(ws.costs, cvar_weight, alpha),
         samples=samples,
         ev_plan=ev_plan,
         stats=stats,
@@ -735,34 +728,64 @@ def _expected_value_plan(
     return plan, info, ev.parts[0]["build"].solution
 
 
-def _eev(
-    run: _Run, rp: _Equivalent, rp_costs: np.ndarray, ev_starts: xr.DataArray | None
-) -> tuple[np.ndarray, SolveInfo | None, int]:
-    """Each world's cost with the EV plan's first-stage starts fixed and the recourse
-    re-optimised (the recourse model solved again); the modules that could not be fixed."""
+@dataclass(frozen=True)
+class _Solves:
+    """Per world: the cost of the solution found, its proven lower bound, how the solve ended."""
+
+    costs: np.ndarray
+    bounds: np.ndarray
+    infos: list[SolveInfo]
+
+
+def _per_world(
+    run: _Run, ev_starts: xr.DataArray | None, rp_costs: np.ndarray
+) -> tuple[_Solves, _Solves, int]:
+    """Each world alone: with the EV plan's first-stage starts fixed and the recourse
+    re-optimised (EEV; NaN without an EV plan), then with nothing fixed (wait and see);
+    and how many EV modules some world does not offer (left out of its EEV).
+
+    Alone, each world's cost is minimised with its own relative gap; and since mean + λ·CVaR
+    grows with every world's cost, the per-world minima are also the joint ones for any λ.
+    """
+    eev: list[tuple[float, float, SolveInfo]] = []
+    ws: list[tuple[float, float, SolveInfo]] = []
+    dropped = 0
+    for world, lost in zip(run.worlds, run.lost, strict=True):
+        eq = run.model([world], [lost], run.first_stage_years)
+        if eq.first is not None and ev_starts is not None:
+            upper = eq.first.upper.copy()
+            fixed, missing = _fix(ev_starts, eq.first, run.relax)
+            dropped += missing
+            eq.first.update(lower=fixed, upper=fixed)
+            eev.append(_alone(eq, run.solve(eq)))
+            eq.first.update(lower=0.0, upper=upper)
+        ws.append(_alone(eq, run.solve(eq)))
     n = len(run.worlds)
+    ws_solves = _stack(ws)
+    # The recourse plan's solution in a world is feasible for that world alone: where a
+    # solve stopped at its gap above it, it is the better wait-and-see solution known.
+    ws_solves = replace(ws_solves, costs=np.fmin(ws_solves.costs, rp_costs))
     if ev_starts is None:
-        return np.full(n, np.nan), None, 0
-    if rp.first is None:  # nothing is shared: the EV plan's first stage binds nothing
-        return rp_costs, None, 0
-    fixed, dropped = _fix(ev_starts, rp.first, run.relax)
-    rp.first.update(lower=fixed, upper=fixed)
-    info = run.solve(rp)
+        nan = np.full(n, np.nan)
+        return _Solves(nan, nan, []), ws_solves, 0
+    return (_stack(eev) if eev else ws_solves), ws_solves, dropped
+
+
+def _alone(eq: _Equivalent, info: SolveInfo) -> tuple[float, float, SolveInfo]:
     if info.has_solution:
-        return _costs(rp), info, dropped
-    return np.full(n, np.inf if info.status.startswith("infeasible") else np.nan), info, dropped
+        cost = float(_costs(eq)[0])
+    else:
+        cost = math.inf if info.status.startswith("infeasible") else math.nan
+    bound = math.nan if info.bound is None else float(info.bound)
+    return cost, (cost if info.status == "optimal" else bound), info
 
 
-def _wait_and_see(run: _Run) -> tuple[np.ndarray, list[SolveInfo]]:
-    """Each world's optimal cost when it is known in advance."""
-    costs = np.empty(len(run.worlds))
-    infos = []
-    for s, (world, lost) in enumerate(zip(run.worlds, run.lost, strict=True)):
-        alone = run.model([world], [lost], 0)
-        info = run.solve(alone)
-        infos.append(info)
-        costs[s] = _costs(alone)[0] if info.has_solution else np.nan
-    return costs, infos
+def _stack(rows: list[tuple[float, float, SolveInfo]]) -> _Solves:
+    return _Solves(
+        costs=np.array([r[0] for r in rows]),
+        bounds=np.array([r[1] for r in rows]),
+        infos=[r[2] for r in rows],
+    )
 
 
 def _validate(scenarios: int, first_stage_years: int, cvar_weight: float, alpha: float) -> None:
@@ -872,27 +895,22 @@ def _summary(info: SolveInfo | None) -> dict[str, Any] | None:
 
 
 def _ranges(
-    run: _Run,
-    *,
-    rp_info: SolveInfo,
-    eev_info: SolveInfo | None,
-    ws_infos: list[SolveInfo],
-    costs: tuple[np.ndarray, np.ndarray, np.ndarray],
+    run: _Run, rp_costs: np.ndarray, rp_info: SolveInfo, eev: _Solves, ws: _Solves
 ) -> dict[str, tuple[float, float]]:
-    """Where VSS and EVPI lie given the solvers' bounds: each of RP, EEV and WS lies between
-    its proven lower bound and the value of the solution found (one point for LPs)."""
-
-    def bound(info: SolveInfo | None) -> float:
-        return math.nan if info is None or info.bound is None else float(info.bound)
-
+    """Where VSS and EVPI lie given the solvers' bounds: RP, EEV and WS each lie between a
+    proven lower bound and the value of the solution found (one point when all are optimal).
+    Mean + λ·CVaR grows with every world's cost, so the worlds' bounds give EEV's and WS's."""
     weight, alpha = run.cvar_weight, run.alpha
-    rp, eev, ws = (_objective(c, weight, alpha) for c in costs)
-    rp_low = bound(rp_info)
-    eev_low = rp_low if eev_info is None else bound(eev_info)  # None: EEV is RP itself
-    # The objective grows with every world's cost, so the worlds' bounds bound WS.
-    ws_low = _objective(np.array([bound(i) for i in ws_infos]), weight, alpha)
-    vss = (0.0, 0.0) if eev_info is None else (eev_low - rp, eev - rp_low)
-    return {"vss_range": vss, "evpi_range": (rp_low - ws, rp - ws_low)}
+    rp = _objective(rp_costs, weight, alpha)
+    rp_low = math.nan if rp_info.bound is None else float(rp_info.bound)
+    if rp_info.status == "optimal":
+        rp_low = rp
+    eev_value, eev_low = (_objective(x, weight, alpha) for x in (eev.costs, eev.bounds))
+    ws_value, ws_low = (_objective(x, weight, alpha) for x in (ws.costs, ws.bounds))
+    return {
+        "vss_range": (eev_low - rp, eev_value - rp_low),
+        "evpi_range": (rp_low - ws_value, rp - ws_low),
+    }
 
 
 def _notes(infos: list[SolveInfo | None], dropped: int, stats: dict[str, Any]) -> list[str]:
