@@ -273,10 +273,21 @@ def test_risk_is_byte_identical_for_a_seed(tmp_path: Path) -> None:
 
 def test_risk_writes_its_tables(tmp_path: Path) -> None:
     result = fabnet(
-        "risk", "--samples", "500", "--method", "mc", "--sobol", "64", "--out", str(tmp_path / "r")
+        "risk",
+        "--samples",
+        "500",
+        "--method",
+        "mc",
+        "--sobol",
+        "64",
+        "--out",
+        str(tmp_path / "r"),
+        "--report",
+        str(tmp_path / "risk.html"),
     )
     assert result.returncode == 0, result.stderr
     assert "Sobol' indices" in result.stdout
+    assert "Plotly.newPlot(" in (tmp_path / "risk.html").read_text(encoding="utf-8")
     for name in ("by_year.csv", "measures.csv", "tornado.csv", "sobol.csv", "samples.parquet"):
         assert (tmp_path / "r" / name).stat().st_size > 0
 
