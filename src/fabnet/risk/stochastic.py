@@ -82,7 +82,9 @@ class StochasticPlan:
     by_scenario : DataFrame
         Index ``scenario`` (the sample labels): ``cost_musd`` (the stochastic plan's cost in that
         world), ``unserved_h100e``, ``modules`` (started), ``eev_cost_musd`` (the expected-value
-        plan's), ``ws_cost_musd`` (with perfect information), and each input as ``input_<id>``.
+        plan's first stage, recourse re-optimised), ``ws_cost_musd`` (with perfect information:
+        the better of the world's own solve and the stochastic plan's solution there), and each
+        input as ``input_<id>``.
     expected_cost_musd, cvar_musd : float
         Mean and CVaR_α of the stochastic plan's cost over the worlds [musd].
     rp, eev, ws : float
@@ -99,7 +101,7 @@ class StochasticPlan:
         Sizes, statuses, objectives, bounds, gaps and seconds of every solve, and notes.
     """
 
-    scenario: Scenario
+    scenario: Scenario = field(repr=False)
     first_stage: pd.DataFrame = field(repr=False)
     builds: pd.DataFrame = field(repr=False)
     by_scenario: pd.DataFrame = field(repr=False)
@@ -139,13 +141,15 @@ def perturb(
     As :mod:`fabnet.risk.evaluate` reads them: ``new_compute`` as if the ``demand_growth``
     factor f (the product of those inputs) scaled every year's growth rate of installed compute
     (``1 + (m − 1)·f`` for the scenario's ``m``; new compute is growth plus retirements, scaled
-    with the installed base); each project's ``lead_years`` from its
-    ``lead_months`` plus the ``construction_delay_months`` that reach its country or region, and
-    its ``capex_musd`` × the ``capex_overrun`` factors that reach it; ``need`` at the yields of
-    year ``start + k·(t − start)`` (interpolated; ``d0_learning_speed`` k on the logic resources
-    or the resources named); ``wafer_cost`` × the ``wafer_price`` factors; ``existing`` AI supply
-    less what disruption events take from the countries and regions they reach. New capacity
-    lost to events is not in a :class:`PlanData`: see :func:`availability`.
+    with the installed base); each project's ``lead_years`` from its ``lead_months`` plus the
+    ``construction_delay_months`` that reach its country or region, and its ``capex_musd`` × the
+    ``capex_overrun`` factors that reach it; ``need`` at the yields of year ``start + k·(t −
+    start)`` (interpolated; ``d0_learning_speed`` k on the logic resources or the resources
+    named); ``wafer_cost`` × the ``wafer_price`` factors; ``existing`` AI supply less what
+    disruption events take from the countries and regions they reach. New capacity lost to
+    events is not in a :class:`PlanData`: see :func:`availability`. Fixed opex stays a share of
+    the capex planned, before any overrun, as in :mod:`fabnet.risk.evaluate`; the stochastic
+    model corrects its objective for that (the planner charges it on ``capex_musd``).
 
     Parameters
     ----------
@@ -568,6 +572,24 @@ def stochastic_plan(
         When no plan suits every sampled world (naming the worlds that are infeasible alone).
     SolverError
         When the recourse problem stops without any solution.
+
+    Examples
+    --------
+    Two equally likely worlds want 20 or 180 M H100e in 2027, the mean world 100 M; only a
+    module started now (2025) is online in time. It pays in the mean world but not in
+    expectation (the high world needs more than its 146 M H100e a year), so the stochastic
+    plan waits, and planning for the spread is worth 344 musd
+    (``tests/risk/test_stochastic.py`` works it out by hand):
+
+    >>> import fabnet
+    >>> from fabnet.examples import tiny_world
+    >>> world = tiny_world({2025: 1.0, 2026: 1.0, 2027: 1.0e8, 2032: 1.0e8}, discount_rate=0.0,
+    ...                    asset_life_years=5, unserved_penalty_usd_per_h100e=54.0)
+    >>> world["uncertainty"] = {"inputs": [{"id": "growth", "target": "demand_growth",
+    ...     "distribution": "empirical", "values": [0.2, 1.8], "source": "example"}]}
+    >>> result = stochastic_plan(fabnet.load_scenario(world), scenarios=2)
+    >>> result.first_stage.empty, round(result.vss), round(result.evpi)
+    (True, 344, 1223)
     """
     from fabnet.catalog import load_catalog
     from fabnet.outlook import gap
@@ -816,11 +838,9 @@ def _cvar(costs: np.ndarray, alpha: float) -> float:
 def _objective(costs: np.ndarray, cvar_weight: float, alpha: float) -> float:
     """``mean + λ·CVaR_α`` of equally likely costs (the deterministic equivalent's objective)."""
     mean = float(np.mean(costs))
-    return (
-        mean
-        if cvar_weight == 0 or not math.isfinite(mean)
-        else (mean + cvar_weight * _cvar(costs, alpha))
-    )
+    if cvar_weight == 0 or not math.isfinite(mean):
+        return mean
+    return mean + cvar_weight * _cvar(costs, alpha)
 
 
 def _fix(starts: xr.DataArray, first: linopy.Variable, relax: bool) -> tuple[xr.DataArray, int]:
@@ -925,8 +945,9 @@ def _notes(infos: list[SolveInfo | None], dropped: int, stats: dict[str, Any]) -
         )
     if dropped:
         notes.append(
-            f"{dropped} first-stage module(s) of the expected-value plan are offered by no sampled"
-            " world (they could not come online within the horizon) and were left out of EEV"
+            f"{dropped} first-stage module start(s) of the expected-value plan, counted per"
+            " world, could not come online within the horizon in some sampled worlds and were"
+            " left out of those worlds' EEV"
         )
     return notes
 
