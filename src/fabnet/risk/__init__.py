@@ -6,8 +6,9 @@ disruption events per year) into :class:`Samples`. :mod:`fabnet.risk.measures` r
 an output to risk measures (exceedance probability with its Wilson interval, VaR, CVaR,
 percentiles) and explains them (tornado swings, Sobol' indices). :mod:`fabnet.risk.evaluate`
 evaluates a fixed plan on the samples, vectorised and in chunks, and
-:func:`fabnet.risk.analyse` puts it all together for one plan. Every random function takes a
-``seed``: the same seed gives the same bytes.
+:func:`fabnet.risk.analyse` puts it all together for one plan; :func:`stochastic_plan` plans
+for the spread itself (two stages, recourse, CVaR) and reports VSS and EVPI. Every random
+function takes a ``seed``: the same seed gives the same bytes.
 
 Importing this package imports neither pandas, xarray nor scipy: each name loads its module on
 first use.
@@ -49,6 +50,8 @@ if TYPE_CHECKING:
         marginal_ppf,
         one_at_a_time,
     )
+    from fabnet.risk.stochastic import StochasticPlan, stochastic_plan
+    from fabnet.risk.worlds import perturb
 
 __all__ = [
     "METHODS",
@@ -56,6 +59,7 @@ __all__ = [
     "PlanArrays",
     "RiskResult",
     "Samples",
+    "StochasticPlan",
     "analyse",
     "conditional_value_at_risk",
     "draw",
@@ -65,9 +69,11 @@ __all__ = [
     "marginal_ppf",
     "one_at_a_time",
     "percentiles",
+    "perturb",
     "plan_arrays",
     "probability_ci",
     "sobol_indices",
+    "stochastic_plan",
     "tornado",
     "value_at_risk",
 ]
@@ -84,6 +90,8 @@ _MODULES = {
     ),
     "evaluate": ("PlanArrays", "evaluate", "plan_arrays"),
     "analysis": ("RiskResult", "analyse"),
+    "stochastic": ("StochasticPlan", "stochastic_plan"),
+    "worlds": ("perturb",),
 }
 _LAZY = {
     name: "fabnet.risk." + next((m for m, names in _MODULES.items() if name in names), "measures")

@@ -311,7 +311,7 @@ def draws(a: PlanArrays, samples: Samples, rows: slice | None = None) -> Draws:
     for spec in samples.uncertainty.inputs:
         if isinstance(spec, Event):
             onsets = samples.events[spec.id][rows] if rows is not None else samples.events[spec.id]
-            out.availability[...] *= _lost(
+            out.availability[...] *= event_availability(
                 onsets,
                 spec.capacity_lost,
                 spec.duration_years,
@@ -335,7 +335,9 @@ def draws(a: PlanArrays, samples: Samples, rows: slice | None = None) -> Draws:
     return out
 
 
-def _lost(onsets: np.ndarray, lost: float, duration: float, reach: np.ndarray) -> np.ndarray:
+def event_availability(
+    onsets: np.ndarray, lost: float, duration: float, reach: np.ndarray
+) -> np.ndarray:
     """Availability factor (n, C, T) of one event kind: 1 − lost while an event lasts."""
     span = max(1, math.ceil(duration))
     active = np.zeros(onsets.shape, dtype=bool)
