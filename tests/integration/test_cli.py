@@ -297,3 +297,15 @@ def test_risk_bad_method_exits_2() -> None:
     assert result.returncode == 2
     assert "--method" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.slow
+def test_risk_with_a_stochastic_plan(tmp_path: Path) -> None:
+    args = ("risk", "--samples", "300", "--seed", "2", "--stochastic", "--scenarios", "2")
+    result = fabnet(*args, "--time-limit", "60", "--report", str(tmp_path / "r.html"))
+    assert result.returncode == 0, result.stderr
+    for measure in ("RP", "EEV", "WS", "VSS", "EVPI"):
+        assert f"│ {measure}" in result.stdout
+    assert "Shared first-stage starts" in result.stdout
+    assert "stochastic plan solved in" in result.stderr
+    assert "VSS" in (tmp_path / "r.html").read_text(encoding="utf-8")
