@@ -152,6 +152,23 @@ def test_waterfall_of_one_project(fake_financials: Any) -> None:
         finance_figures.cash_flow_waterfall_figure(fake_financials, "nowhere/acme/N2")
 
 
+def test_a_menu_shows_each_projects_waterfall(fake_financials: Any) -> None:
+    figure = finance_figures.project_waterfalls_figure(fake_financials)
+    projects = [str(p) for p in fake_financials.projects.index]
+
+    assert len(figure.data) == len(projects) + 1
+    assert [trace.visible for trace in figure.data] == [None] + [False] * len(projects)
+    (menu,) = figure.layout.updatemenus
+    assert [button.label for button in menu.buttons] == ["the network", *projects]
+    phoenix = projects.index("us-az-phoenix/tsmc/N3") + 1
+    assert list(figure.data[phoenix].y) == list(
+        finance_figures.cash_flow_waterfall_figure(fake_financials, projects[phoenix - 1]).data[0].y
+    )
+    visible, layout = menu.buttons[phoenix].args
+    assert visible["visible"] == [k == phoenix for k in range(len(projects) + 1)]
+    assert layout["title.text"].startswith("Cash flow of us-az-phoenix/tsmc/N3")
+
+
 def test_cash_flow_by_year(fake_financials: Any) -> None:
     figure = finance_figures.cash_flow_by_year_figure(fake_financials)
     names = [t.name for t in figure.data]

@@ -38,6 +38,7 @@ from fabnet.report.finance_figures import (
     cash_flow_by_year_figure,
     cash_flow_waterfall_figure,
     investor_returns_figure,
+    project_waterfalls_figure,
     strategy_figure,
     strategy_timeline_figure,
 )
@@ -78,6 +79,7 @@ __all__ = [
     "investor_value_figure",
     "money_figure",
     "new_fabs_map_figure",
+    "project_waterfalls_figure",
     "render_compare_report",
     "render_finance_report",
     "render_gap_report",

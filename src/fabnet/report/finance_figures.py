@@ -42,6 +42,7 @@ __all__ = [
     "cash_flow_by_year_figure",
     "cash_flow_waterfall_figure",
     "investor_returns_figure",
+    "project_waterfalls_figure",
     "strategy_figure",
     "strategy_timeline_figure",
 ]
@@ -222,6 +223,64 @@ def cash_flow_waterfall_figure(financials: FinancialsLike, project: str | None =
     )
     if flows.empty:
         _note(figure, "No cash flows: the plan starts no module.")
+    return figure
+
+
+def project_waterfalls_figure(financials: FinancialsLike) -> go.Figure:
+    """The network's cash-flow waterfall with a menu that shows any one project's instead.
+
+    Parameters
+    ----------
+    financials : FinancialsLike
+        The financials of a plan.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        The figure of :func:`cash_flow_waterfall_figure` for the network, plus one hidden
+        waterfall per project (in the order of ``financials.projects``) and a drop-down menu
+        (``updatemenus``) whose entries show one waterfall and its title at a time.
+
+    Examples
+    --------
+    >>> import fabnet
+    >>> money = fabnet.financials(fabnet.plan("altman-2024", shadow_prices=False))
+    >>> figure = project_waterfalls_figure(money)
+    >>> len(figure.data) == len(money.projects) + 1
+    True
+    """
+    figure = cash_flow_waterfall_figure(financials)
+    projects = [str(p) for p in financials.projects.index]
+    if financials.cash_flows.empty or not projects:
+        return figure
+    titles = [figure.layout.title.text]
+    for project in projects:
+        single = cash_flow_waterfall_figure(financials, project)
+        figure.add_trace(single.data[0].update(visible=False))
+        titles.append(single.layout.title.text)
+    buttons = []
+    for k, name in enumerate(["the network", *map(label, projects)]):
+        visible = [j == k for j in range(len(titles))]
+        buttons.append(
+            {
+                "label": name,
+                "method": "update",
+                "args": [{"visible": visible}, {"title.text": titles[k]}],
+            }
+        )
+    figure.update_layout(
+        updatemenus=[
+            {
+                "buttons": buttons,
+                "direction": "down",
+                "x": 1.0,
+                "xanchor": "right",
+                "y": 1.18,
+                "yanchor": "top",
+                "showactive": True,
+            }
+        ]
+    )
     return figure
 
 

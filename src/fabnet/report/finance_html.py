@@ -29,11 +29,11 @@ from fabnet.report.finance_figures import (
     capital_calls_by_year,
     capital_calls_figure,
     cash_flow_by_year_figure,
-    cash_flow_waterfall_figure,
     comparison_years,
     flow_years,
     investor_returns_figure,
     milestone_year,
+    project_waterfalls_figure,
     strategy_figure,
     strategy_timeline_figure,
 )
@@ -263,8 +263,9 @@ def finance_sections(
             "<p class='note'>Every project's cash flow summed over the horizon, undiscounted. "
             "The project cash flow goes to all who fund the projects; the equity cash flow is "
             "what is left for the investors after the lenders (debt drawn − interest − "
-            "principal). Depreciation is not cash: it only lowers the tax.</p>"
-            + figure_html(cash_flow_waterfall_figure(financials), "fig-finance-waterfall")
+            "principal). Depreciation is not cash: it only lowers the tax. The menu shows any "
+            "one project's waterfall instead.</p>"
+            + figure_html(project_waterfalls_figure(financials), "fig-finance-waterfall")
         ),
         "finance-by-year": (
             "<p class='note'>Money in (revenue, grants, tax credits, debt drawn, terminal value "
