@@ -67,7 +67,7 @@ def _coords(data: PlanData) -> dict[str, Any]:
     }
 
 
-def _lag_coefficients(
+def lag_coefficients(
     data: PlanData, rule: Callable[[int, np.ndarray], np.ndarray]
 ) -> xr.DataArray:
     """``coef[j, ℓ] = rule(ℓ, L_j)`` for lags ℓ = 0 … len(years) − 1, as (project, lag)."""
@@ -167,7 +167,7 @@ def capacity_expression(
     import xarray as xr
 
     module = data.projects["module_kwspm"].to_xarray()
-    coef = _lag_coefficients(data, lambda lag, lead: ramp_share(lag, lead, data.ramp))
+    coef = lag_coefficients(data, lambda lag, lead: ramp_share(lag, lead, data.ramp))
     capacity = lagged(build, coef * module)
     if availability is None:
         return capacity
@@ -262,7 +262,7 @@ def capex_expression(data: PlanData, build: linopy.Variable) -> linopy.LinearExp
     """Capex spent per project and year [musd]: evenly over the lead years from the start."""
     capex = data.projects["capex_musd"].to_xarray()
     lead = data.projects["lead_years"].to_xarray()
-    coef = _lag_coefficients(data, lambda lag, lead_: np.where(lag < np.asarray(lead_), 1.0, 0.0))
+    coef = lag_coefficients(data, lambda lag, lead_: np.where(lag < np.asarray(lead_), 1.0, 0.0))
     return lagged(build, coef * capex / lead)
 
 
@@ -380,7 +380,7 @@ def define_limits(
     )
     if policy.euv_tools_per_year is not None and data.projects["euv_tools"].sum() > 0:
         euv = data.projects["euv_tools"].to_xarray()
-        coef = _lag_coefficients(
+        coef = lag_coefficients(
             data, lambda lag, lead: np.where(np.asarray(lead) == lag, 1.0, 0.0)
         )
         add_limit(
@@ -419,7 +419,7 @@ def define_objective(m: linopy.Model, data: PlanData, parts: dict[str, Any]) -> 
         m.add_objective(parts["delivered"].sum(), sense="max")
         return
     capex_j = data.projects["capex_musd"].to_xarray()
-    online = _lag_coefficients(data, lambda lag, lead: np.where(lag >= np.asarray(lead), 1.0, 0.0))
+    online = lag_coefficients(data, lambda lag, lead: np.where(lag >= np.asarray(lead), 1.0, 0.0))
     fixed = lagged(parts["build"], online * capex_j * policy.fixed_opex_share).sum("project")
     opex = (parts["new_output"] * data.opex.to_xarray().rename(index="resource")).sum("resource")
     bought = (parts["buy"] * data.wafer_cost.to_xarray().rename(index="resource")).sum("resource")

@@ -244,13 +244,13 @@ def _fixed_opex_excess(
     """
     import xarray as xr
 
-    from fabnet.planning.model import _lag_coefficients, lagged
+    from fabnet.planning.model import lag_coefficients, lagged
 
     share = world.scenario.policy.fixed_opex_share
     extra = world.projects["capex_musd"] - base.projects["capex_musd"]
     if share == 0.0 or not np.any(extra.to_numpy() != 0.0):
         return None
-    online = _lag_coefficients(world, lambda lag, lead: np.where(lag >= np.asarray(lead), 1.0, 0.0))
+    online = lag_coefficients(world, lambda lag, lead: np.where(lag >= np.asarray(lead), 1.0, 0.0))
     yearly = lagged(build, online * extra.to_xarray() * share).sum("project")
     delta = xr.DataArray(
         world.discount.to_numpy(dtype=float), coords=[build.labels.indexes["year"]]
