@@ -67,9 +67,7 @@ def _coords(data: PlanData) -> dict[str, Any]:
     }
 
 
-def lag_coefficients(
-    data: PlanData, rule: Callable[[int, np.ndarray], np.ndarray]
-) -> xr.DataArray:
+def lag_coefficients(data: PlanData, rule: Callable[[int, np.ndarray], np.ndarray]) -> xr.DataArray:
     """``coef[j, ℓ] = rule(ℓ, L_j)`` for lags ℓ = 0 … len(years) − 1, as (project, lag)."""
     import xarray as xr
 
@@ -380,9 +378,7 @@ def define_limits(
     )
     if policy.euv_tools_per_year is not None and data.projects["euv_tools"].sum() > 0:
         euv = data.projects["euv_tools"].to_xarray()
-        coef = lag_coefficients(
-            data, lambda lag, lead: np.where(np.asarray(lead) == lag, 1.0, 0.0)
-        )
+        coef = lag_coefficients(data, lambda lag, lead: np.where(np.asarray(lead) == lag, 1.0, 0.0))
         add_limit(
             m,
             lagged(build, coef * euv).sum("project"),
