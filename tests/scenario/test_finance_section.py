@@ -113,3 +113,39 @@ def test_the_validate_command_exits_2(tmp_path: Path, world: dict[str, Any]) -> 
     assert run.returncode == 2
     assert "finance.equity[0].shares" in run.stderr + run.stdout
     assert "Traceback" not in run.stderr
+
+
+def test_uncertainty_correlations_must_name_continuous_inputs(
+    tmp_path: Path, world: dict[str, Any]
+) -> None:
+    world["uncertainty"] = {
+        "inputs": [
+            {
+                "id": "quake",
+                "target": "disruption",
+                "distribution": "bernoulli",
+                "annual_probability": 0.01,
+                "capacity_lost": 0.5,
+                "duration_years": 1,
+                "source": "test",
+            },
+            {
+                "id": "price",
+                "target": "wafer_price",
+                "distribution": "uniform",
+                "low": 0.9,
+                "high": 1.1,
+                "source": "test",
+            },
+        ],
+        "correlations": [
+            {"between": ["quake", "price"], "rho": 0.3},
+            {"between": ["price", "price"], "rho": 0.5},
+        ],
+    }
+    path, lines = _write(tmp_path, world)
+    issues = _issues(path)
+    event = issues["uncertainty.correlations[0].between[0]"]
+    assert "cannot be correlated" in event.message
+    assert event.line == _line(lines, "- quake", after="correlations:")
+    assert "with itself" in issues["uncertainty.correlations[1].between"].message

@@ -405,13 +405,25 @@ class _References:
                 "region, resource or country",
             )
         names = [x.get("id") for _, x in inputs]
+        events = {
+            x.get("id")
+            for _, x in inputs
+            if x.get("distribution") == "bernoulli" and isinstance(x.get("id"), str)
+        }
         for j, pair in self.section("uncertainty", "correlations"):
-            self.refs(
-                ("uncertainty", "correlations", j, "between"),
-                pair.get("between"),
-                names,
-                "uncertain input",
-            )
+            path = ("uncertainty", "correlations", j, "between")
+            self.refs(path, pair.get("between"), names, "uncertain input")
+            between = [b for b in _as_list(pair.get("between")) if isinstance(b, str)]
+            for k, name in enumerate(between):
+                if name in events:
+                    self.add(
+                        (*path, k),
+                        "a disruption event cannot be correlated: events are drawn"
+                        " independently, year by year",
+                        name,
+                    )
+            if len(between) == 2 and between[0] == between[1]:
+                self.add(path, "an input cannot be correlated with itself", between)
 
     def finance(self) -> None:
         finance = self.data.get("finance")
