@@ -19,9 +19,7 @@ from fabnet.report._format import as_float, compact, is_missing, label, number, 
 from fabnet.report._page import (
     Section,
     figure_html,
-    generated_meta,
     html_table,
-    render_page,
     write_text,
 )
 from fabnet.report.finance_figures import (
@@ -37,7 +35,7 @@ from fabnet.report.finance_figures import (
     strategy_figure,
     strategy_timeline_figure,
 )
-from fabnet.report.html import gap_sections, scenario_description
+from fabnet.report.html import gap_page
 from fabnet.report.plan_html import PLAN_UNITS, _musd, plan_sections
 
 if TYPE_CHECKING:
@@ -118,17 +116,13 @@ def render_finance_report(
     (12, 1)
     """
     plan = financials.plan
-    outlook = gap_sections(gap)
-    return render_page(
-        title=f"Network plan and its financials: {label(plan.scenario.name)}",
-        meta=generated_meta(generated, [int(year) for year in gap.years], PLAN_UNITS),
-        description=scenario_description(plan.scenario),
-        sections=[
-            *outlook[:-1],
-            *plan_sections(plan, gap),
-            *finance_sections(financials),
-            outlook[-1],
-        ],
+    return gap_page(
+        f"Network plan and its financials: {label(plan.scenario.name)}",
+        gap,
+        [*plan_sections(plan, gap), *finance_sections(financials)],
+        scenario=plan.scenario,
+        units=PLAN_UNITS,
+        generated=generated,
     )
 
 
@@ -192,16 +186,17 @@ def render_compare_report(
     >>> html.count("Plotly.newPlot("), "Financials of the <strong>own-build</strong>" in html
     (9, True)
     """
-    outlook = gap_sections(gap)
-    sections = [*outlook[:-1], *compare_sections(comparison)]
+    sections = compare_sections(comparison)
     strategy = finance_strategy(comparison)
     if strategy is not None:
         sections += finance_sections(comparison.financials[strategy], strategy=strategy)
-    return render_page(
-        title=f"Strategies compared: {label(comparison.scenario.name)}",
-        meta=generated_meta(generated, [int(year) for year in gap.years], PLAN_UNITS),
-        description=scenario_description(comparison.scenario),
-        sections=[*sections, outlook[-1]],
+    return gap_page(
+        f"Strategies compared: {label(comparison.scenario.name)}",
+        gap,
+        sections,
+        scenario=comparison.scenario,
+        units=PLAN_UNITS,
+        generated=generated,
     )
 
 

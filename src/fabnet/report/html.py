@@ -82,11 +82,29 @@ def render_gap_report(gap: GapLike, *, generated: dt.date | None = None) -> str:
     >>> html.startswith("<!DOCTYPE html>"), html.count("window.PlotlyGeoAssets =")
     (True, 1)
     """
+    return gap_page(f"Demand–supply gap: {label(gap.scenario.name)}", gap, [], generated=generated)
+
+
+def gap_page(
+    title: str,
+    gap: GapLike,
+    sections: list[tuple[Section, str]],
+    *,
+    scenario: ScenarioLike | None = None,
+    units: str = UNITS,
+    generated: dt.date | None = None,
+) -> str:
+    """One page: the gap report's sections, then ``sections``, then the assumptions (last).
+
+    Every report (gap, plan, finance, strategies, risk) is this page with its own sections;
+    ``scenario`` is described under the title (default: the gap's).
+    """
+    outlook = gap_sections(gap)
     return render_page(
-        title=f"Demand–supply gap: {label(gap.scenario.name)}",
-        meta=generated_meta(generated, [int(year) for year in gap.years], UNITS),
-        description=scenario_description(gap.scenario),
-        sections=gap_sections(gap),
+        title=title,
+        meta=generated_meta(generated, [int(year) for year in gap.years], units),
+        description=scenario_description(scenario if scenario is not None else gap.scenario),
+        sections=[*outlook[:-1], *sections, outlook[-1]],
     )
 
 

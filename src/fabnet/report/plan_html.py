@@ -15,12 +15,10 @@ from fabnet.report._format import as_float, compact, label, number
 from fabnet.report._page import (
     Section,
     figure_html,
-    generated_meta,
     html_table,
-    render_page,
     write_text,
 )
-from fabnet.report.html import UNITS, gap_sections, scenario_description
+from fabnet.report.html import UNITS, gap_page
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -77,12 +75,13 @@ def render_plan_report(plan: PlanLike, gap: GapLike, *, generated: dt.date | Non
     >>> html.count("Plotly.newPlot("), html.count("window.PlotlyGeoAssets =")
     (8, 1)
     """
-    outlook = gap_sections(gap)
-    return render_page(
-        title=f"Network plan: {label(plan.scenario.name)}",
-        meta=generated_meta(generated, [int(year) for year in gap.years], PLAN_UNITS),
-        description=scenario_description(plan.scenario),
-        sections=[*outlook[:-1], *plan_sections(plan, gap), outlook[-1]],
+    return gap_page(
+        f"Network plan: {label(plan.scenario.name)}",
+        gap,
+        plan_sections(plan, gap),
+        scenario=plan.scenario,
+        units=PLAN_UNITS,
+        generated=generated,
     )
 
 

@@ -19,13 +19,11 @@ from fabnet.report._format import as_float, compact, is_missing, label, number, 
 from fabnet.report._page import (
     Section,
     figure_html,
-    generated_meta,
     html_table,
-    render_page,
     write_text,
 )
 from fabnet.report.finance_html import _usd
-from fabnet.report.html import gap_sections, scenario_description
+from fabnet.report.html import gap_page
 from fabnet.report.plan_html import PLAN_UNITS, plan_sections
 from fabnet.report.risk_figures import (
     amount,
@@ -125,17 +123,13 @@ def render_risk_report(
     (12, True)
     """
     plan = risk.plan
-    outlook = gap_sections(gap)
-    return render_page(
-        title=f"Network plan and its risk: {label(plan.scenario.name)}",
-        meta=generated_meta(generated, [int(year) for year in gap.years], PLAN_UNITS),
-        description=scenario_description(plan.scenario),
-        sections=[
-            *outlook[:-1],
-            *plan_sections(plan, gap),
-            *risk_sections(risk, stochastic),
-            outlook[-1],
-        ],
+    return gap_page(
+        f"Network plan and its risk: {label(plan.scenario.name)}",
+        gap,
+        [*plan_sections(plan, gap), *risk_sections(risk, stochastic)],
+        scenario=plan.scenario,
+        units=PLAN_UNITS,
+        generated=generated,
     )
 
 
