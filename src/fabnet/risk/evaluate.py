@@ -81,7 +81,6 @@ class PlanArrays:
     module_wspm: np.ndarray  # (P,)
     module_capex: np.ndarray  # (P,) musd
     lead_months: np.ndarray  # (P,) permit + construction months × the partner's factor
-    leads: np.ndarray  # (P,) planned lead years
     build_project: np.ndarray  # (B,)
     build_start: np.ndarray  # (B,) index into years
     build_modules: np.ndarray  # (B,)
@@ -180,7 +179,6 @@ def plan_arrays(plan: Plan, catalog: Catalog | None = None) -> PlanArrays:
         module_wspm=module_wspm,
         module_capex=grid.module_capex,
         lead_months=lead_months.to_numpy(dtype=float),
-        leads=grid.leads,
         build_project=rows,
         build_start=starts,
         build_modules=grid.starts[rows, starts],
