@@ -4,7 +4,7 @@ The peer (``_naive_plan.py``) is the textbook formulation on the same ``PlanData
 binary build switches with big-M links to module counts, capacity and funding, state variables
 for every (project, year), no masking of impossible starts. Both are built with linopy and
 solved by ``fabnet.planning.solve.solve`` with the same HiGHS settings (1 % gap, one thread);
-both plans are read off with ``fabnet.planning.plan.extract``. First, on a small instance solved
+both plans are read off with ``fabnet.planning.result.extract``. First, on a small instance solved
 to optimality, the two objectives must agree (|Δ| / |obj| < 1e-6); then three synthetic worlds
 (``fabnet.examples.synthetic_world``, seed 0) are timed in this one process.
 
@@ -39,7 +39,7 @@ from fabnet.catalog import load_catalog
 from fabnet.examples import synthetic_world
 from fabnet.planning.data import PlanData, build_data
 from fabnet.planning.model import build_model
-from fabnet.planning.plan import extract
+from fabnet.planning.result import extract
 from fabnet.planning.solve import solve
 
 sys.path.insert(0, str(Path(__file__).parent))

@@ -10,7 +10,7 @@ the optimiser's mix on the same demand. The metric functions live in
 from __future__ import annotations
 
 from fabnet.finance.cashflows import ProjectFlows, project_flows
-from fabnet.finance.financials import Financials, financials
+from fabnet.finance.statements import Financials, financials
 from fabnet.finance.strategies import Comparison, compare
 
 __all__ = [

@@ -2,7 +2,7 @@
 the optimiser's mix, each planned on the same demand and the same existing supply.
 
 Each strategy is the planner with a different set of supply options open
-(:data:`fabnet.planning.options.STRATEGIES`); every one may buy wafers from the AI share of
+(:data:`fabnet.planning.supply_options.STRATEGIES`); every one may buy wafers from the AI share of
 existing fabs at the market price. The comparison reads, per strategy:
 
 * ``cost_npv_musd`` — the discounted cost to the horizon's start (capex − grants + opex +
@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from fabnet.catalog import Catalog
-    from fabnet.finance.financials import Financials
+    from fabnet.finance.statements import Financials
     from fabnet.planning import Plan
     from fabnet.scenario import Scenario
 
@@ -189,10 +189,10 @@ def compare(
     import pandas as pd
 
     from fabnet.catalog import load_catalog
-    from fabnet.finance.financials import financials
+    from fabnet.finance.statements import financials
     from fabnet.outlook import gap
     from fabnet.planning import plan
-    from fabnet.planning.options import STRATEGIES
+    from fabnet.planning.supply_options import STRATEGIES
     from fabnet.scenario import Scenario, load_scenario
 
     catalog = catalog or load_catalog()

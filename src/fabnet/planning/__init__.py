@@ -11,28 +11,12 @@ True
 True
 """
 
-from __future__ import annotations
-
-import time
-from collections.abc import Callable
-from dataclasses import replace
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
-
-from fabnet.catalog import Catalog, load_catalog
-from fabnet.exceptions import InfeasiblePlanError, ParameterError, SolverError
-from fabnet.planning.data import PlanData, build_data
-from fabnet.planning.diagnose import Finding, slack_findings
+from fabnet.planning.data import PlanData, SupplyOptions, build_data
+from fabnet.planning.diagnose import Finding
 from fabnet.planning.model import build_model
-from fabnet.planning.plan import Plan, extract, load_plan
+from fabnet.planning.planner import diagnose, plan
+from fabnet.planning.result import Plan, extract, load_plan
 from fabnet.planning.solve import Progress, SolveInfo, solve
-from fabnet.scenario import Scenario, load_scenario
-
-if TYPE_CHECKING:
-    import pandas as pd
-
-    from fabnet.outlook import GapResult
-    from fabnet.planning.options import Options
 
 __all__ = [
     "Finding",
@@ -40,182 +24,12 @@ __all__ = [
     "PlanData",
     "Progress",
     "SolveInfo",
+    "SupplyOptions",
     "build_data",
     "build_model",
     "diagnose",
+    "extract",
     "load_plan",
     "plan",
     "solve",
 ]
-
-
-def _with_overrides(
-    scenario: Scenario,
-    objective: str | None,
-    budget_musd: float | None,
-) -> Scenario:
-    changes: dict[str, Any] = {}
-    if objective is not None:
-        changes["objective"] = objective
-    if budget_musd is not None:
-        changes["budget_musd"] = budget_musd
-    if not changes:
-        return scenario
-    policy = type(scenario.policy).model_validate({**scenario.policy.model_dump(), **changes})
-    return scenario.model_copy(update={"policy": policy})
-
-
-def diagnose(
-    data: PlanData,
-    outlook: GapResult | None = None,
-    *,
-    relax: bool = False,
-    time_limit_s: float = 60.0,
-    threads: int = 0,
-    options: Options | None = None,
-) -> list[Finding]:
-    """Solve the elastic model and list the limits it had to break (empty: none needed)."""
-    model, parts = build_model(data, relax=relax, elastic=True, options=options)
-    info = solve(model, time_limit_s=time_limit_s, mip_gap=0.01, threads=threads)
-    if not info.has_solution:
-        return []
-    return slack_findings(data, parts.get("slacks", {}), outlook)
-
-
-def _shadow_prices(
-    data: PlanData, solved: dict[str, Any], time_limit_s: float, threads: int, options: Options
-) -> pd.Series | None:
-    """Dual of the compute balance with the module starts (and acquisitions) fixed,
-    undiscounted [USD/H100e]."""
-    model, parts = build_model(data, relax=True, options=options)
-    for name in ("build", "acquire"):
-        if name in parts:
-            fixed = solved[name].solution.fillna(0.0).round()
-            parts[name].update(lower=fixed, upper=fixed)
-    info = solve(model, time_limit_s=time_limit_s, mip_gap=0.0, threads=threads)
-    if info.status != "optimal":
-        return None
-    dual: pd.Series = model.constraints["Compute-balance"].dual.to_series()
-    return dual / data.discount  # musd per M H100e = USD per H100e, in each year's money
-
-
-def plan(
-    scenario: Scenario | str | Path,
-    *,
-    catalog: Catalog | None = None,
-    time_limit_s: float | None = None,
-    mip_gap: float | None = None,
-    threads: int | None = None,
-    objective: Literal["min_cost", "max_compute"] | None = None,
-    budget_musd: float | None = None,
-    relax: bool = False,
-    shadow_prices: bool = True,
-    on_progress: Callable[[Progress], None] | None = None,
-    outlook: GapResult | None = None,
-    strategy: str = "own-build",
-) -> Plan:
-    """Plan the network for a scenario.
-
-    Parameters
-    ----------
-    scenario : Scenario, str or Path
-        A loaded scenario, a built-in name or a scenario file.
-    catalog : Catalog, optional
-        The reference catalog (default: the packaged one).
-    time_limit_s, mip_gap, threads : optional
-        Override the scenario's ``solver`` settings.
-    objective, budget_musd : optional
-        Override ``policy.objective`` (and its budget for ``max_compute``).
-    relax : bool
-        Solve the LP relaxation (fractional modules): fast bounds, duals everywhere, and an
-        irreducible infeasible subsystem when infeasible.
-    shadow_prices : bool
-        Also compute the shadow price of compute per year (an LP with the starts fixed).
-    on_progress : callable, optional
-        Receives the incumbent, bound and gap while the MIP solves.
-    outlook : GapResult, optional
-        The scenario's demand–supply gap, if already computed (``fabnet.gap``).
-    strategy : str
-        Which supply options are open (:data:`fabnet.planning.options.STRATEGIES`):
-        ``own-build`` (new fabs; the default), ``reservation``, ``acquisition``,
-        ``design-only`` (existing supply only) or ``mix`` (all of them). Buying wafers from the
-        AI share of existing fabs is always open.
-
-    Returns
-    -------
-    Plan
-        On a time or gap limit, the incumbent, with its bound, gap and status in ``stats``.
-
-    Raises
-    ------
-    InfeasiblePlanError
-        With the limits that had to be broken, in scenario terms (CLI exit code 3).
-    SolverError
-        If the solver stopped without any solution (CLI exit code 5).
-    """
-    from fabnet.outlook import gap
-    from fabnet.planning.options import STRATEGIES
-
-    if strategy not in STRATEGIES:
-        raise ParameterError("strategy", f"one of {', '.join(STRATEGIES)}", strategy)
-    options = STRATEGIES[strategy]
-    catalog = catalog or load_catalog()
-    if not isinstance(scenario, Scenario):
-        scenario = load_scenario(scenario, catalog=catalog)
-    if outlook is None or outlook.scenario != scenario:
-        outlook = gap(scenario, catalog=catalog)  # the outlook does not depend on the objective
-    scenario = _with_overrides(scenario, objective, budget_musd)
-    solver = scenario.solver
-    if solver.name != "highs":
-        raise ParameterError(
-            "solver.name", "'highs' (the Gurobi interface is not built yet)", solver.name
-        )
-    limit = solver.time_limit_s if time_limit_s is None else time_limit_s
-    gap_target = solver.mip_gap if mip_gap is None else mip_gap
-    n_threads = solver.threads if threads is None else threads
-
-    start = time.perf_counter()
-    data = build_data(scenario, catalog, outlook, options)
-    model, parts = build_model(data, relax=relax, options=options)
-    built = time.perf_counter()
-    info = solve(
-        model, time_limit_s=limit, mip_gap=gap_target, threads=n_threads, on_progress=on_progress
-    )
-    if info.status.startswith("infeasible"):
-        findings = diagnose(
-            data, outlook, relax=relax, time_limit_s=limit, threads=n_threads, options=options
-        )
-        raise InfeasiblePlanError(findings, info.iis)
-    if not info.has_solution:
-        raise SolverError(
-            info.status,
-            f"the solver stopped ({info.status}) after"
-            f" {info.seconds:.1f} s without any plan; allow more time"
-            " (--time-limit) or a larger gap (--gap)",
-        )
-    solved = time.perf_counter()
-    shadow = (
-        _shadow_prices(data, parts, limit, n_threads, options)
-        if shadow_prices and info.integer_variables
-        else None
-    )
-    if shadow is None and info.integer_variables == 0:
-        shadow = model.constraints["Compute-balance"].dual.to_series() / data.discount
-    priced = time.perf_counter()
-    stats = {
-        "status": info.status,
-        "objective": info.objective,
-        "bound": info.bound,
-        "gap": info.gap,
-        "variables": info.variables,
-        "constraints": info.constraints,
-        "integer_variables": info.integer_variables,
-        "projects": len(data.projects),
-        "objective_sense": scenario.policy.objective,
-        "strategy": strategy,
-        "build_seconds": built - start,
-        "solve_seconds": info.seconds,
-        "shadow_price_seconds": priced - solved,
-    }
-    result = extract(data, parts, stats, shadow)
-    return replace(result, stats={**stats, "extract_seconds": time.perf_counter() - priced})

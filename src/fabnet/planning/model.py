@@ -19,14 +19,13 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from fabnet.planning.data import WAFERS_PER_KWSPM_YEAR, PlanData
+from fabnet.planning.data import WAFERS_PER_KWSPM_YEAR, PlanData, SupplyOptions
 
 if TYPE_CHECKING:
     import linopy
     import pandas as pd
     import xarray as xr
 
-    from fabnet.planning.options import Options
 
 #: USD per wafer × kwspm for a year → musd.
 _MUSD_PER_USD_KWSPM_YEAR = WAFERS_PER_KWSPM_YEAR / 1e6
@@ -441,7 +440,11 @@ def define_objective(m: linopy.Model, data: PlanData, parts: dict[str, Any]) -> 
 
 
 def build_model(
-    data: PlanData, *, relax: bool = False, elastic: bool = False, options: Options | None = None
+    data: PlanData,
+    *,
+    relax: bool = False,
+    elastic: bool = False,
+    options: SupplyOptions | None = None,
 ) -> tuple[linopy.Model, dict[str, Any]]:
     """The whole model: every ``define_*`` in turn. Returns the model and its named parts."""
     import linopy
@@ -456,21 +459,21 @@ def define_plan(
     *,
     relax: bool = False,
     elastic: bool = False,
-    options: Options | None = None,
+    options: SupplyOptions | None = None,
     availability: pd.DataFrame | None = None,
 ) -> dict[str, Any]:
     """Every ``define_*`` in turn on ``m`` (objective included); returns the named parts.
 
     ``availability`` scales new capacity per (project, year) (see :func:`capacity_expression`).
     """
-    from fabnet.planning.options import Options, define_options
+    from fabnet.planning.supply_options import define_supply_options
 
-    options = options or Options()
+    options = options or SupplyOptions()
     slacks: dict[str, linopy.Variable] | None = {} if elastic else None
     build = define_builds(m, data, relax=relax, allowed=options.builds)
     capacity = capacity_expression(data, build, availability)
     parts: dict[str, Any] = {"build": build, "capacity": capacity}
-    parts.update(define_options(m, data, options, relax=relax))
+    parts.update(define_supply_options(m, data, options, relax=relax))
     parts.update(define_production(m, data, capacity, parts["extra"]))
     parts.update(define_compute(m, data, parts["make"], slacks))
     parts["spend"] = capex_expression(data, build)

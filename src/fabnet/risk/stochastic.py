@@ -478,7 +478,7 @@ def _expected_value_plan(
     run: _Run, ev_world: PlanData
 ) -> tuple[Plan | None, SolveInfo, xr.DataArray | None]:
     """The deterministic plan of the mean world and its starts (``None`` without a solution)."""
-    from fabnet.planning.plan import extract
+    from fabnet.planning.result import extract
 
     ev = run.model([ev_world], [None], 0)
     info = run.solve(ev)

@@ -20,169 +20,30 @@ own renewal, so the buyer's cost is the price less the discounted book value kep
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from fabnet.exceptions import ParameterError
-from fabnet.planning.data import WAFERS_PER_KWSPM_YEAR, PlanData, lead_years
+from fabnet.planning.data import (
+    WAFERS_PER_KWSPM_YEAR,
+    PlanData,
+    SupplyOptionData,
+    SupplyOptions,
+)
 
 if TYPE_CHECKING:
     import linopy
     import pandas as pd
 
-    from fabnet.catalog import Catalog
-    from fabnet.outlook import GapResult
-    from fabnet.scenario import Scenario
-
-
-@dataclass(frozen=True)
-class Options:
-    """Which supply options a plan may use (buying from existing fabs is always open)."""
-
-    builds: bool = True
-    reservation: bool = False
-    acquisition: bool = False
-
 
 #: The strategies compared by ``fabnet compare``, in the order shown.
-STRATEGIES: dict[str, Options] = {
-    "own-build": Options(builds=True),
-    "reservation": Options(builds=False, reservation=True),
-    "acquisition": Options(builds=False, acquisition=True),
-    "design-only": Options(builds=False),
-    "mix": Options(builds=True, reservation=True, acquisition=True),
+STRATEGIES: dict[str, SupplyOptions] = {
+    "own-build": SupplyOptions(builds=True),
+    "reservation": SupplyOptions(builds=False, reservation=True),
+    "acquisition": SupplyOptions(builds=False, acquisition=True),
+    "design-only": SupplyOptions(builds=False),
+    "mix": SupplyOptions(builds=True, reservation=True, acquisition=True),
 }
-
-
-@dataclass(frozen=True)
-class OptionData:
-    """Reservation and acquisition inputs, in the planner's units (kwspm, musd)."""
-
-    reservable: pd.DataFrame  # index (partner, resource), columns years: most reservable, kwspm
-    order_lead: pd.Series  # partner → years from order to supply
-    fee: pd.Series  # resource → reservation fee, musd per kwspm-year
-    deals: pd.DataFrame  # index target: closing_year, price_musd, book_value_musd, q, break fee
-    acquirable: pd.DataFrame  # index (target, resource), columns years: extra access, kwspm
-
-
-def option_data(scenario: Scenario, catalog: Catalog, outlook: GapResult) -> OptionData:
-    """Assemble the inputs of the reservation and acquisition options.
-
-    Raises
-    ------
-    ParameterError
-        An acquisition without a price whose target has no book value.
-    """
-    import pandas as pd
-
-    years = scenario.years
-    strategies = scenario.finance.strategies
-    partners = {p.id: p for p in scenario.partners}
-    supply = outlook.supply.assign(
-        owned=outlook.supply["capacity_wspm"] * outlook.supply["weight"] / 1000.0
-    )
-    supply = supply.assign(non_ai=supply["owned"] * (1.0 - supply["ai_share"]))
-    grouped = supply.groupby(["operator", "resource", "year"])
-    owned = grouped["owned"].sum().unstack("year").reindex(columns=years, fill_value=0.0)
-    non_ai = grouped["non_ai"].sum().unstack("year").reindex(columns=years, fill_value=0.0)
-    owned_paths = dict(zip(owned.index, owned.fillna(0.0).to_numpy(dtype=float), strict=True))
-    non_ai_paths = dict(zip(non_ai.index, non_ai.fillna(0.0).to_numpy(dtype=float), strict=True))
-
-    chosen = strategies.reservation.partners or list(partners)
-    order_lead = {}
-    rows = {}
-    for partner_id in chosen:
-        partner = partners[partner_id]
-        region = str(catalog.get("countries", partner.country)["region"])
-        order_lead[partner_id] = lead_years(
-            catalog.number("regions", region, "permit_design_months"),
-            catalog.number("regions", region, "construction_months"),
-            partner.lead_time_factor,
-        )
-        for resource in partner.resources:
-            if (partner_id, resource) not in owned_paths:
-                continue
-            path = owned_paths[(partner_id, resource)]
-            share = strategies.reservation.max_share_of_partner_capacity
-            open_from = years[0] + order_lead[partner_id]
-            rows[(partner_id, resource)] = list(
-                np.where(np.array(years) >= open_from, share * path, 0.0)
-            )
-    reservable = pd.DataFrame.from_dict(rows, orient="index", columns=years)
-    reservable.index = (
-        pd.MultiIndex.from_tuples(list(rows), names=["partner", "resource"])
-        if rows
-        else pd.MultiIndex.from_tuples([], names=["partner", "resource"])
-    )
-    resources = sorted(set(outlook.table["resource"]))
-    fees = strategies.reservation.fee_usd_per_wspm_year
-    fee = (
-        pd.Series(
-            {
-                r: fees[r]
-                if r in fees
-                else catalog.number("resources", r, "reservation_fee_usd_per_wspm_year", 0.0)
-                for r in resources
-            },
-            dtype=float,
-        )
-        * 1000.0
-        / 1e6
-    )
-
-    deals = []
-    access = {}
-    for k, deal in enumerate(strategies.acquisitions):
-        book = partners[deal.target].book_value_musd
-        if deal.price_musd is None and book is None:
-            raise ParameterError(
-                f"finance.strategies.acquisitions[{k}].price_musd",
-                f"given, since partner {deal.target!r} has no book_value_musd",
-                None,
-            )
-        price = deal.price_musd if deal.price_musd is not None else (1 + deal.premium) * book  # type: ignore[operator]
-        closing = years[0] + math.ceil(deal.closing_months / 12.0)
-        deals.append(
-            {
-                "target": deal.target,
-                "closing_year": closing,
-                "price_musd": float(price),
-                "book_value_musd": float(book if book is not None else price),
-                "block_probability": deal.block_probability,
-                "break_fee_musd": deal.break_fee_musd,
-            }
-        )
-        for (operator, resource), path in non_ai_paths.items():
-            if operator == deal.target:
-                access[(deal.target, resource)] = list(
-                    np.where(np.array(years) >= closing, path * (1.0 - deal.block_probability), 0.0)
-                )
-    acquirable = pd.DataFrame.from_dict(access, orient="index", columns=years)
-    acquirable.index = (
-        pd.MultiIndex.from_tuples(list(access), names=["target", "resource"])
-        if access
-        else pd.MultiIndex.from_tuples([], names=["target", "resource"])
-    )
-    return OptionData(
-        reservable=reservable,
-        order_lead=pd.Series(order_lead, dtype=int),
-        fee=fee,
-        deals=pd.DataFrame(
-            deals,
-            columns=[
-                "target",
-                "closing_year",
-                "price_musd",
-                "book_value_musd",
-                "block_probability",
-                "break_fee_musd",
-            ],
-        ).set_index("target"),
-        acquirable=acquirable,
-    )
 
 
 def _supply_and_cost(
@@ -201,7 +62,7 @@ def _supply_and_cost(
     return supply, cost
 
 
-def define_reservation(m: linopy.Model, data: PlanData, od: OptionData) -> dict[str, Any]:
+def define_reservation(m: linopy.Model, data: PlanData, od: SupplyOptionData) -> dict[str, Any]:
     """Reserved capacity per (partner, resource) pair and year, its supply and its cost (the
     reserved wafers when made, the fee when ordered)."""
     import pandas as pd
@@ -231,7 +92,7 @@ def define_reservation(m: linopy.Model, data: PlanData, od: OptionData) -> dict[
 
 
 def define_acquisition(
-    m: linopy.Model, data: PlanData, od: OptionData, *, relax: bool = False
+    m: linopy.Model, data: PlanData, od: SupplyOptionData, *, relax: bool = False
 ) -> dict[str, Any]:
     """A yes/no decision per deal, the target's capacity it opens, and its expected cost."""
     import pandas as pd
@@ -272,8 +133,8 @@ def define_acquisition(
     return out
 
 
-def define_options(
-    m: linopy.Model, data: PlanData, options: Options, *, relax: bool = False
+def define_supply_options(
+    m: linopy.Model, data: PlanData, options: SupplyOptions, *, relax: bool = False
 ) -> dict[str, Any]:
     """The options ``options`` opens, merged: ``extra`` supply by (resource, year) [kwspm],
     ``yearly_cost`` [musd by year, undiscounted] and ``fixed_cost`` [musd, discounted] (each
