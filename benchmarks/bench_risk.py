@@ -24,7 +24,7 @@ import numpy as np
 
 import fabnet
 from fabnet.risk import draw
-from fabnet.risk.evaluate import PlanArrays, draws, evaluate, plan_arrays
+from fabnet.risk.evaluation import PlanArrays, draws, evaluate, plan_arrays
 
 
 def loop_evaluate(a: PlanArrays, samples: object, count: int) -> list[float]:  # noqa: PLR0915 - a plain loop, on purpose
@@ -118,7 +118,7 @@ def _peak_rss_mb(samples: int) -> float:
     code = (
         "import resource, fabnet\n"
         "from fabnet.risk import draw\n"
-        "from fabnet.risk.evaluate import evaluate, plan_arrays\n"
+        "from fabnet.risk.evaluation import evaluate, plan_arrays\n"
         "p = fabnet.plan('altman-2024', shadow_prices=False)\n"
         "a = plan_arrays(p)\n"
         f"s = draw(p.scenario.uncertainty, {samples}, seed=1, method='lhs',"

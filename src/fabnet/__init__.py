@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from fabnet.catalog import Catalog, load_catalog
     from fabnet.finance import Comparison, Financials, compare, financials
     from fabnet.outlook import GapResult, gap
-    from fabnet.planning import Plan, load_plan, plan
+    from fabnet.planning import Plan, StochasticPlan, load_plan, plan, stochastic_plan
     from fabnet.scenario import Scenario, load_scenario
 
 __all__ = [
@@ -37,6 +37,7 @@ __all__ = [
     "Plan",
     "Scenario",
     "ScenarioError",
+    "StochasticPlan",
     "__version__",
     "compare",
     "financials",
@@ -45,6 +46,7 @@ __all__ = [
     "load_plan",
     "load_scenario",
     "plan",
+    "stochastic_plan",
 ]
 
 _LAZY = {
@@ -59,6 +61,8 @@ _LAZY = {
     "Plan": "fabnet.planning",
     "load_plan": "fabnet.planning",
     "plan": "fabnet.planning",
+    "StochasticPlan": "fabnet.planning",
+    "stochastic_plan": "fabnet.planning",
     "Scenario": "fabnet.scenario",
     "load_scenario": "fabnet.scenario",
 }

@@ -24,8 +24,8 @@ if TYPE_CHECKING:
     from rich.table import Table
 
     from fabnet.catalog import Catalog
+    from fabnet.planning.stochastic import StochasticPlan
     from fabnet.risk.analysis import RiskResult
-    from fabnet.risk.stochastic import StochasticPlan
     from fabnet.scenario import Scenario
 
 DEFAULT_SCENARIO = "altman-2024"
@@ -709,7 +709,7 @@ def risk(
             console.print(table)
         two_stage = None
         if stochastic:
-            from fabnet.risk.stochastic import stochastic_plan
+            from fabnet.planning.stochastic import stochastic_plan
 
             started = time.perf_counter()
             two_stage = stochastic_plan(

@@ -17,11 +17,19 @@ from typing import Any, TypeVar, cast
 __all__ = [
     "MM2_PER_CM2",
     "MONTHS_PER_YEAR",
+    "PER_MILLION",
     "UNITS",
+    "WAFERS_PER_KWSPM_YEAR",
+    "WSPM_PER_KWSPM",
     "cm2_to_mm2",
+    "from_kwspm",
+    "from_millions",
+    "kwspm_year_musd",
     "mm2_to_cm2",
     "months_to_years",
     "musd_to_usd",
+    "to_kwspm",
+    "to_millions",
     "usd_to_musd",
     "wafers_per_year",
     "wspm_from_wafers_per_year",
@@ -32,6 +40,12 @@ T = TypeVar("T")
 MM2_PER_CM2 = 100.0
 MONTHS_PER_YEAR = 12.0
 USD_PER_MUSD = 1e6
+#: The planning model counts capacity in kwspm (1,000 wspm) and compute and units in millions,
+#: so that its coefficients stay within a few orders of magnitude.
+WSPM_PER_KWSPM = 1000.0
+PER_MILLION = 1e6
+#: Wafers a year from 1 kwspm of capacity.
+WAFERS_PER_KWSPM_YEAR = WSPM_PER_KWSPM * MONTHS_PER_YEAR
 
 #: Units allowed in packaged tables, with their meaning.
 UNITS: dict[str, str] = {
@@ -100,3 +114,33 @@ def usd_to_musd(usd: T) -> T:
     """Convert US dollars to millions of US dollars."""
     value: Any = usd
     return cast(T, value / USD_PER_MUSD)
+
+
+def to_kwspm(capacity_wspm: T) -> T:
+    """Convert a capacity from wspm to kwspm (1,000 wspm), the planning model's unit."""
+    value: Any = capacity_wspm
+    return cast(T, value / WSPM_PER_KWSPM)
+
+
+def from_kwspm(capacity_kwspm: T) -> T:
+    """Convert a capacity from kwspm to wspm."""
+    value: Any = capacity_kwspm
+    return cast(T, value * WSPM_PER_KWSPM)
+
+
+def to_millions(count: T) -> T:
+    """Count in millions (H100e or units in the planning model)."""
+    value: Any = count
+    return cast(T, value / PER_MILLION)
+
+
+def from_millions(millions: T) -> T:
+    """Convert a count in millions back to units."""
+    value: Any = millions
+    return cast(T, value * PER_MILLION)
+
+
+def kwspm_year_musd(usd_per_wafer: T) -> T:
+    """The money [musd] of a year's wafers from 1 kwspm at a price per wafer [USD]."""
+    value: Any = usd_per_wafer
+    return cast(T, value * (WAFERS_PER_KWSPM_YEAR / USD_PER_MUSD))

@@ -54,9 +54,11 @@ def test_a_regional_cap_that_cannot_be_met(make_tiny: Any) -> None:
             regional_caps={"TW": 0.0},
         )
     )
-    found = [f for f in error.findings if f.family == "Regional-cap-TW"]
+    found = [f for f in error.findings if f.family == "Regional-cap"]
     assert found
     assert "regional cap TW 2030" in found[0].message
+    assert found[0].where.startswith("TW")
+    assert found[0].unit == "wspm"
 
 
 def test_an_lp_also_gets_its_irreducible_infeasible_subsystem(make_tiny: Any) -> None:

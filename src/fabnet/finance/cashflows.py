@@ -28,33 +28,26 @@ among the investors by :func:`fabnet.finance.consortium` so that their flows sum
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import partial
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from fabnet.exceptions import ParameterError
-from fabnet.finance.schedules import (
-    Array,
-    carry_losses,
+from fabnet.finance.accounting import Array, carry_losses, loan_schedule, straight_line
+from fabnet.schedules import (
     convolve,
-    loan_schedule,
+    first_online_kernel,
+    online_kernel,
     ramp_kernel,
-    straight_line,
-    stretch_profile,
+    spend_kernel,
 )
-from fabnet.planning.data import WAFERS_PER_KWSPM_YEAR
+from fabnet.units import usd_to_musd, wafers_per_year
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-
     import pandas as pd
 
     from fabnet.catalog import Catalog
     from fabnet.planning import Plan
-
-#: Wafers a year per wspm of capacity.
-_WAFERS_PER_WSPM_YEAR = WAFERS_PER_KWSPM_YEAR / 1000.0
 
 #: Components of a project's cash flow, in the order of a waterfall (signed: + is money in).
 COMPONENTS = (
@@ -183,14 +176,10 @@ class ProjectGrid:
     def countries(self) -> list[str]:
         return [str(c) for c in self.projects["country"]]
 
-    def kernels(self, make: Callable[[int], np.ndarray]) -> np.ndarray:
-        """One kernel row per project, made from its lead time."""
-        n, n_years = self.shape
-        return np.vstack([make(int(k)) for k in self.leads]) if n else np.zeros((0, n_years))
-
-    def per_module(self, make: Callable[[int], np.ndarray], scale: np.ndarray) -> np.ndarray:
-        """``convolve(starts, kernel × scale)``: what the modules started do, year by year."""
-        return convolve(self.starts, self.kernels(make) * np.asarray(scale)[:, None])
+    def per_module(self, kernel: np.ndarray, scale: np.ndarray) -> np.ndarray:
+        """``convolve(starts, kernel × scale)`` for a ``(P, T)`` kernel of the projects' lead
+        times (:mod:`fabnet.schedules`): what the modules started do, year by year."""
+        return convolve(self.starts, kernel * np.asarray(scale)[:, None])
 
     def covered(self, countries: list[str]) -> np.ndarray:
         """Rows whose country is in ``countries``."""
@@ -242,8 +231,8 @@ def _operations(
     module_wspm = np.array(
         [catalog.number("resources", r, "module_capacity_wspm") for r in resources]
     )
-    capacity = grid.per_module(lambda k: ramp_kernel(k, policy.ramp_profile, n_years), module_wspm)
-    online = grid.per_module(lambda k: ramp_kernel(k, [1.0], n_years), grid.module_capex)
+    capacity = grid.per_module(ramp_kernel(grid.leads, policy.ramp_profile, n_years), module_wspm)
+    online = grid.per_module(online_kernel(grid.leads, n_years), grid.module_capex)
     # The plan's new-fab output of each resource, shared by capacity online.
     made = (
         plan.production.set_index(["resource", "year"])["new_wspm"]
@@ -257,7 +246,7 @@ def _operations(
         total = capacity[rows].sum(axis=0)
         output = made.loc[resource].to_numpy(dtype=float) if resource in made.index else 0.0
         use = np.divide(output, total, out=np.zeros(n_years), where=total > 1e-9)
-        wafers[rows] = capacity[rows] * np.minimum(use, 1.0) * _WAFERS_PER_WSPM_YEAR
+        wafers[rows] = wafers_per_year(capacity[rows] * np.minimum(use, 1.0))
     price = np.array(
         [
             finance.prices.get(r) or catalog.number("resources", r, "wafer_price_usd")
@@ -265,8 +254,8 @@ def _operations(
         ]
     )
     cash_cost = np.array([catalog.number("resources", r, "opex_usd_per_wafer") for r in resources])
-    revenue = wafers * price[:, None] / 1e6
-    opex = wafers * cash_cost[:, None] / 1e6 + online * policy.fixed_opex_share
+    revenue = usd_to_musd(wafers * price[:, None])
+    opex = usd_to_musd(wafers * cash_cost[:, None]) + online * policy.fixed_opex_share
     return capacity, wafers, revenue, opex
 
 
@@ -286,7 +275,8 @@ def _subsidies(
         covered = grid.covered(subsidy.countries)
         if subsidy.tax_credit_share and covered.any():
             credit = grid.per_module(
-                lambda k: np.eye(1, n_years, k)[0], grid.module_capex * subsidy.tax_credit_share
+                first_online_kernel(grid.leads, n_years),
+                grid.module_capex * subsidy.tax_credit_share,
             )
             credits[subsidy.id] = np.where(covered[:, None], credit, 0.0)
     return grants, credits
@@ -373,8 +363,7 @@ def project_flows(plan: Plan, catalog: Catalog | None = None) -> ProjectFlows:
     grid = project_grid(plan)
     n, n_years = grid.shape
     spend = grid.per_module(
-        lambda k: np.pad(stretch_profile(finance.spend_profile, k), (0, n_years))[:n_years],
-        grid.module_capex,
+        spend_kernel(grid.leads, n_years, finance.spend_profile), grid.module_capex
     )
     capacity, wafers, revenue, opex = _operations(plan, grid, catalog)
     grants, credits = _subsidies(plan, grid, spend)
@@ -386,7 +375,7 @@ def project_flows(plan: Plan, catalog: Catalog | None = None) -> ProjectFlows:
         (1.0 - finance.equipment_share, finance.building_life_years),
     ):
         depreciation += grid.per_module(
-            partial(straight_line, life, length=n_years), grid.module_capex * share
+            straight_line(life, grid.leads, n_years), grid.module_capex * share
         )
     rates = np.zeros(n)
     if finance.tax:

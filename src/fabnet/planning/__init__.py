@@ -1,5 +1,7 @@
 """The network planner: which fab modules to start where, when, with which partner, funded by
-whom — a multi-period MILP on linopy + HiGHS, as ``build_data → build_model → solve → extract``.
+whom — a multi-period MILP on linopy + HiGHS, as ``build_data → build_model → solve → extract``;
+and the two-stage stochastic plan over sampled worlds, the same model with a ``world`` dimension
+(:func:`stochastic_plan`).
 
 Examples
 --------
@@ -17,6 +19,8 @@ from fabnet.planning.model import build_model
 from fabnet.planning.planner import diagnose, plan
 from fabnet.planning.result import Plan, extract, load_plan
 from fabnet.planning.solve import Progress, SolveInfo, solve
+from fabnet.planning.stochastic import StochasticPlan, stochastic_plan
+from fabnet.planning.worlds import Worlds, perturb, stack_worlds
 
 __all__ = [
     "Finding",
@@ -24,12 +28,17 @@ __all__ = [
     "PlanData",
     "Progress",
     "SolveInfo",
+    "StochasticPlan",
     "SupplyOptions",
+    "Worlds",
     "build_data",
     "build_model",
     "diagnose",
     "extract",
     "load_plan",
+    "perturb",
     "plan",
     "solve",
+    "stack_worlds",
+    "stochastic_plan",
 ]

@@ -9,8 +9,11 @@ HiGHS's irreducible infeasible subsystem is mapped back to constraint names as w
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+
+from fabnet.units import from_kwspm
 
 if TYPE_CHECKING:
     import linopy
@@ -47,6 +50,7 @@ _UNITS = {
     "Partner-starts": "modules",
     "EUV-tools": "tools",
     "New-modules": "modules",
+    "Regional-cap": "wspm",
 }
 
 
@@ -81,10 +85,9 @@ def _message(
             " policy.max_unserved_share allows"
         )
         return text + _why_short(int(year), data, outlook) if year is not None else text
-    if family.startswith("Regional-cap-"):
-        region = family.removeprefix("Regional-cap-")
+    if family == "Regional-cap":
         return (
-            f"regional cap {region} {year}: {amount * 1000:,.0f} wspm of new capacity over"
+            f"regional cap {coords['region']} {year}: {amount:,.0f} wspm of new capacity over"
             " the share allowed"
         )
     template = _TEMPLATES.get(family)
@@ -119,14 +122,19 @@ def _why_short(year: int, data: PlanData, outlook: GapResult | None) -> str:
 
 
 def slack_findings(
-    data: PlanData, slacks: dict[str, linopy.Variable], outlook: GapResult | None = None
+    data: PlanData, slacks: Mapping[str, linopy.Variable], outlook: GapResult | None = None
 ) -> list[Finding]:
     """The slacks a solved elastic model used, as findings."""
     findings = []
     for family, slack in slacks.items():
-        values = slack.solution.to_series().dropna()
+        solution = slack.solution
+        if "world" in solution.dims and solution.sizes["world"] == 1:
+            solution = solution.sel(world=0, drop=True)
+        values = solution.to_series().dropna()
+        if family == "Regional-cap":  # the model counts kwspm; findings speak in wspm
+            values = from_kwspm(values)
         for index, amount in values[values > TOLERANCE].items():
-            names = slack.solution.dims
+            names = solution.dims
             keys = index if isinstance(index, tuple) else (index,)
             coords = dict(zip(names, keys, strict=True))
             findings.append(
@@ -134,7 +142,7 @@ def slack_findings(
                     family,
                     _where(coords),
                     float(amount),
-                    _UNITS.get(family, "wspm" if "Regional" in family else ""),
+                    _UNITS.get(family, ""),
                     _message(family, coords, float(amount), data, outlook),
                 )
             )
@@ -161,6 +169,9 @@ def iis_constraints(model: linopy.Model, highs: Any) -> list[str]:
         if not isinstance(position_of, tuple) or position_of[0] is None:
             continue
         name, coords = position_of
-        where = ", ".join(f"{v}" for v in dict(coords).values())
+        labels = dict(coords)
+        if model.constraints[name].labels.sizes.get("world") == 1:
+            labels.pop("world", None)  # one world: say where, not which world
+        where = ", ".join(f"{v}" for v in labels.values())
         out.append(f"{name}[{where}]")
     return sorted(set(out))

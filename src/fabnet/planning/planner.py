@@ -19,10 +19,12 @@ from fabnet.planning.solve import Progress, solve
 from fabnet.scenario import Scenario, load_scenario
 
 if TYPE_CHECKING:
+    import linopy
     import pandas as pd
 
     from fabnet.outlook import GapResult
     from fabnet.planning.data import SupplyOptions
+    from fabnet.planning.model import ModelParts
 
 __all__ = ["diagnose", "plan"]
 
@@ -57,12 +59,12 @@ def diagnose(
     info = solve(model, time_limit_s=time_limit_s, mip_gap=0.01, threads=threads)
     if not info.has_solution:
         return []
-    return slack_findings(data, parts.get("slacks", {}), outlook)
+    return slack_findings(data, parts.slacks, outlook)
 
 
 def _shadow_prices(
     data: PlanData,
-    solved: dict[str, Any],
+    solved: ModelParts,
     time_limit_s: float,
     threads: int,
     options: SupplyOptions,
@@ -70,15 +72,22 @@ def _shadow_prices(
     """Dual of the compute balance with the module starts (and acquisitions) fixed,
     undiscounted [USD/H100e]."""
     model, parts = build_model(data, relax=True, options=options)
-    for name in ("build", "acquire"):
-        if name in parts:
-            fixed = solved[name].solution.fillna(0.0).round()
-            parts[name].update(lower=fixed, upper=fixed)
+    pairs = ((parts.build, solved.build), (parts.supply.acquire, solved.supply.acquire))
+    for mine, theirs in pairs:
+        if mine is not None and theirs is not None:
+            fixed = theirs.solution.fillna(0.0).round()
+            mine.update(lower=fixed, upper=fixed)
     info = solve(model, time_limit_s=time_limit_s, mip_gap=0.0, threads=threads)
     if info.status != "optimal":
         return None
-    dual: pd.Series = model.constraints["Compute-balance"].dual.to_series()
-    return dual / data.discount  # musd per M H100e = USD per H100e, in each year's money
+    return _compute_dual(model, data)
+
+
+def _compute_dual(model: linopy.Model, data: PlanData) -> pd.Series:
+    """The compute balance's dual, undiscounted: musd per M H100e = USD per H100e, in each
+    year's money."""
+    dual: pd.Series = model.constraints["Compute-balance"].dual.sel(world=0, drop=True).to_series()
+    return dual / data.discount
 
 
 def plan(
@@ -182,7 +191,7 @@ def plan(
         else None
     )
     if shadow is None and info.integer_variables == 0:
-        shadow = model.constraints["Compute-balance"].dual.to_series() / data.discount
+        shadow = _compute_dual(model, data)
     priced = time.perf_counter()
     stats = {
         "status": info.status,
@@ -199,5 +208,5 @@ def plan(
         "solve_seconds": info.seconds,
         "shadow_price_seconds": priced - solved,
     }
-    result = extract(data, parts, stats, shadow)
+    result = extract(parts, stats, shadow)
     return replace(result, stats={**stats, "extract_seconds": time.perf_counter() - priced})

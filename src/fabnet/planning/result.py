@@ -10,11 +10,18 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from fabnet.exceptions import ParameterError
-from fabnet.planning.data import PlanData
+from fabnet.units import from_kwspm, from_millions
 
 if TYPE_CHECKING:
-    import pandas as pd
+    from collections.abc import Callable
 
+    import linopy
+    import pandas as pd
+    import xarray as xr
+
+    from fabnet.planning.data import PlanData
+    from fabnet.planning.model import ModelParts
+    from fabnet.planning.supply_options import SupplyParts
     from fabnet.scenario import Scenario
 
 #: Tables of a plan, in the order they are saved.
@@ -148,57 +155,58 @@ def _jsonable(value: Any) -> Any:
 
 
 def extract(
-    data: PlanData, parts: dict[str, Any], stats: dict[str, Any], shadow: pd.Series | None = None
+    parts: ModelParts,
+    stats: dict[str, Any],
+    shadow: pd.Series | None = None,
+    *,
+    world: int = 0,
 ) -> Plan:
-    """Read the plan's tables off a solved model's parts."""
+    """Read the plan's tables off a solved model's parts, in world ``world`` (the only one of a
+    deterministic plan). Builds are in the base data's terms (its lead times and planned capex);
+    what is wanted is the world's."""
     import pandas as pd
 
+    data = parts.worlds.base
+
+    def value(x: Any) -> xr.DataArray:
+        solution: xr.DataArray = x.solution.sel(world=world, drop=True)
+        return solution
+
     projects = data.projects
-    build = parts["build"].solution.to_series().dropna()
-    build = build[build > 0.5].round().astype(int).rename("modules").reset_index()
-    builds = build.merge(projects, left_on="project", right_index=True)
+    starts = value(parts.build).to_series().dropna()
+    started = starts[starts > 0.5].round().astype(int).rename("modules").reset_index()
+    builds = started.merge(projects, left_on="project", right_index=True)
     builds = builds.rename(columns={"year": "start_year"})
     builds["online_year"] = builds["start_year"] + builds["lead_years"]
     builds["capex_musd"] = builds["modules"] * builds["capex_musd"]
-    builds = builds[
-        [
-            "project",
-            "site",
-            "country",
-            "region",
-            "partner",
-            "resource",
-            "modules",
-            "start_year",
-            "online_year",
-            "capex_musd",
-            "lat",
-            "lon",
-        ]
-    ]
+    builds = builds[list(BUILD_COLUMNS)]
 
-    capacity = parts["capacity"].solution.to_series().rename("kwspm").reset_index()
-    capacity = capacity.merge(projects[["resource", "region"]], left_on="project", right_index=True)
-    capacity = capacity.groupby(["year", "resource", "region"], as_index=False)["kwspm"].sum()
-    capacity["new_wspm"] = capacity.pop("kwspm") * 1000.0
+    online = value(parts.capacity).to_series().rename("kwspm").reset_index()
+    online = online.merge(projects[["resource", "region"]], left_on="project", right_index=True)
+    capacity = online.groupby(["year", "resource", "region"], as_index=False).agg(
+        kwspm=("kwspm", "sum")
+    )
+    capacity["new_wspm"] = from_kwspm(capacity.pop("kwspm"))
     capacity = capacity[capacity["new_wspm"] > 1e-6].reset_index(drop=True)
 
+    supply = parts.supply
     sources = [
-        (parts["buy"].solution.to_series() * 1000.0).rename("existing_wspm"),
-        (parts["new_output"].solution.to_series() * 1000.0).rename("new_wspm"),
+        from_kwspm(value(parts.production.buy).to_series()).rename("existing_wspm"),
+        from_kwspm(value(parts.production.new_output).to_series()).rename("new_wspm"),
+        _by_resource(supply.reserve, supply.reservation_pairs, data, value).rename("reserved_wspm"),
+        _by_resource(supply.acquired, supply.acquisition_pairs, data, value).rename(
+            "acquired_wspm"
+        ),
     ]
-    reservations, acquisitions = _options(data, parts)
-    for name, key, level in (
-        ("reserved_wspm", "reserve", "reservation_pairs"),
-        ("acquired_wspm", "acquired", "acquisition_pairs"),
-    ):
-        sources.append(_by_resource(parts, key, level, data).rename(name))
     production = pd.concat(sources, axis=1).fillna(0.0).reset_index()
+    reservations, acquisitions = _options(data, supply, value)
 
-    accelerators = (parts["make"].solution.to_series() * 1e6).rename("units").reset_index()
+    accelerators = (
+        from_millions(value(parts.production.make).to_series()).rename("units").reset_index()
+    )
 
-    wanted = data.new_compute * 1e6
-    unserved = parts["unserved"].solution.to_series() * 1e6
+    wanted = from_millions(parts.worlds.new_compute.sel(world=world, drop=True).to_series())
+    unserved = from_millions(value(parts.compute.unserved).to_series())
     compute = pd.DataFrame(
         {"wanted_h100e": wanted, "delivered_h100e": wanted - unserved, "unserved_h100e": unserved}
     )
@@ -207,30 +215,25 @@ def extract(
     )
     compute = compute.rename_axis("year").reset_index()
 
-    money = (
+    money = parts.money
+    fund = value(money.fund)
+    grant = value(money.grant)
+    table = (
         pd.concat(
             [
-                parts["capex"].solution.to_series().rename("capex_musd"),
-                parts["grant"]
-                .solution.fillna(0)
-                .sum("programme")
-                .to_series()
-                .rename("grants_musd"),
-                parts["debt"].solution.to_series().rename("debt_musd"),
-                parts["fund"]
-                .solution.fillna(0)
-                .sum("investor")
-                .to_series()
-                .rename("investors_musd"),
+                value(money.capex).to_series().rename("capex_musd"),
+                grant.fillna(0).sum("programme").to_series().rename("grants_musd"),
+                value(money.debt).to_series().rename("debt_musd"),
+                fund.fillna(0).sum("investor").to_series().rename("investors_musd"),
             ],
             axis=1,
         )
         .fillna(0.0)
         .reset_index()
     )
-    funding = parts["fund"].solution.to_series().dropna().rename("musd").reset_index()
+    funding = fund.to_series().dropna().rename("musd").reset_index()
     funding = funding[funding["musd"] > 1e-6][["year", "investor", "country", "musd"]]
-    grants = parts["grant"].solution.to_series().dropna().rename("musd").reset_index()
+    grants = grant.to_series().dropna().rename("musd").reset_index()
     grants = grants[grants["musd"] > 1e-6][["year", "programme", "country", "musd"]]
     return Plan(
         scenario=data.scenario,
@@ -239,7 +242,7 @@ def extract(
         production=production,
         accelerators=accelerators,
         compute=compute,
-        capex=money,
+        capex=table,
         funding=funding.reset_index(drop=True),
         grants=grants.reset_index(drop=True),
         reservations=reservations,
@@ -248,35 +251,61 @@ def extract(
     )
 
 
-def _by_resource(parts: dict[str, Any], key: str, level: str, data: PlanData) -> pd.Series:
+#: Columns of :attr:`Plan.builds`.
+BUILD_COLUMNS = (
+    "project",
+    "site",
+    "country",
+    "region",
+    "partner",
+    "resource",
+    "modules",
+    "start_year",
+    "online_year",
+    "capex_musd",
+    "lat",
+    "lon",
+)
+
+
+def _by_resource(
+    variable: linopy.Variable | None,
+    pairs: pd.MultiIndex | None,
+    data: PlanData,
+    value: Callable[[Any], xr.DataArray],
+) -> pd.Series:
     """An option's (pair, year) capacity summed per (resource, year) [wspm] (0 if absent)."""
     import pandas as pd
 
     index = pd.MultiIndex.from_product([data.resources, data.years], names=["resource", "year"])
-    if key not in parts:
+    if variable is None or pairs is None:
         return pd.Series(0.0, index=index)
-    solution = parts[key].solution.to_series()
-    resources = parts[level].get_level_values("resource")
-    frame = solution.rename("kwspm").reset_index()
-    frame["resource"] = resources[frame["pair"].to_numpy()]
-    summed: pd.Series = frame.groupby(["resource", "year"])["kwspm"].sum() * 1000.0
+    frame = value(variable).to_series().rename("kwspm").reset_index()
+    frame["resource"] = pairs.get_level_values("resource")[frame["pair"].to_numpy()]
+    summed: pd.Series = from_kwspm(frame.groupby(["resource", "year"])["kwspm"].sum())
     return summed.reindex(index, fill_value=0.0)
 
 
-def _options(data: PlanData, parts: dict[str, Any]) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _options(
+    data: PlanData, supply: SupplyParts, value: Callable[[Any], xr.DataArray]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The reservations and acquisitions tables (empty where the option was closed)."""
     import pandas as pd
 
     reservations = pd.DataFrame(
         columns=["year", "partner", "resource", "reserved_wspm", "fee_musd"]
     ).astype({"year": int, "reserved_wspm": float, "fee_musd": float})
-    if "reserve" in parts:
-        pairs = parts["reservation_pairs"]
-        reserved = parts["reserve"].solution
-        fee = (reserved * parts["reservation_pay"]).sum("year").rename(pay_year="year")
+    if (
+        supply.reserve is not None
+        and supply.reservation_pairs is not None
+        and supply.reservation_pay is not None
+    ):
+        pairs = supply.reservation_pairs
+        reserved = value(supply.reserve)
+        fee = (reserved * supply.reservation_pay).sum("year").rename(pay_year="year")
         frame = pd.concat(
             [
-                (reserved.to_series() * 1000.0).rename("reserved_wspm"),
+                from_kwspm(reserved.to_series()).rename("reserved_wspm"),
                 fee.to_series().rename("fee_musd"),
             ],
             axis=1,
@@ -296,9 +325,9 @@ def _options(data: PlanData, parts: dict[str, Any]) -> tuple[pd.DataFrame, pd.Da
             "break_fee_musd",
         ]
     )
-    if "acquire" in parts and data.option_data is not None:
+    if supply.acquire is not None and data.option_data is not None:
         deals = data.option_data.deals
-        taken = parts["acquire"].solution.to_series().reindex(deals.index)
+        taken = value(supply.acquire).to_series().reindex(deals.index)
         acquisitions = deals.assign(taken=taken.round(6).to_numpy()).reset_index()[
             acquisitions.columns
         ]

@@ -1,9 +1,12 @@
-"""Solving the planning model with HiGHS, directly through highspy.
+"""Solving the planning model with HiGHS through linopy's solver interface.
 
-The model goes to HiGHS once (``linopy.Model.to_highspy``); the solve reports its incumbent,
-bound and gap through highspy's MIP callbacks (for a live display), stops at the time limit or
-the relative gap, and *always* hands back what it has: the incumbent with its bound, gap and
-status, or a clear status when there is none.
+The model goes to HiGHS once (``linopy.solvers.Solver.from_name("highs", model,
+io_api="direct")``); before it runs, the solve subscribes to highspy's MIP callbacks on the
+solver's ``solver_model`` (the incumbent, bound and gap for a live display) and sets the time
+limit, the relative gap, the threads and the seed as HiGHS options; linopy runs it (Ctrl-C
+cancels the solve) and ``Model.assign_result`` writes the values and duals back. The solve
+*always* hands back what it has: the incumbent with its bound, gap and status, or a clear status
+when there is none.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -82,19 +85,23 @@ def solve(
         Called with a :class:`Progress` whenever the incumbent or the bound improves.
     """
     import highspy
+    from linopy.solvers import Solver
 
-    with _quiet_stdout():  # HiGHS prints a banner from C++ when it starts
-        highs = model.to_highspy()
-    highs.setOptionValue("output_flag", False)
-    highs.setOptionValue("time_limit", float(time_limit_s))
-    highs.setOptionValue("mip_rel_gap", float(mip_gap))
+    options: dict[str, Any] = {
+        "output_flag": False,
+        "time_limit": float(time_limit_s),
+        "mip_rel_gap": float(mip_gap),
+    }
     if threads:
         # HiGHS sizes one global thread pool per process at its first run; a later run asking
         # for another size fails with "not set" unless the pool is reset first.
         highspy.Highs.resetGlobalScheduler(True)
-        highs.setOptionValue("threads", int(threads))
+        options["threads"] = int(threads)
     if random_seed is not None:
-        highs.setOptionValue("random_seed", int(random_seed))
+        options["random_seed"] = int(random_seed)
+    with _quiet_stdout():  # HiGHS prints a banner from C++ when it starts
+        solver = Solver.from_name("highs", model, io_api="direct", options=options)
+    highs = solver.solver_model
     start = time.perf_counter()
     if on_progress is not None:
         last: dict[str, float] = {}
@@ -116,7 +123,7 @@ def solve(
 
         highs.cbMipImprovingSolution.subscribe(report)
         highs.cbMipInterrupt.subscribe(report)
-    highs.run()
+    result = solver.solve()
     seconds = time.perf_counter() - start
     status = _status(highs, highspy)
     info = highs.getInfo()
@@ -129,10 +136,16 @@ def solve(
         status = "gap_limit"
     iis: tuple[str, ...] = ()
     if has_values:
-        _assign(model, highs, integer == 0)
-        model.objective.set_value(float(highs.getObjectiveValue()))
-        model.status = "ok"
-        model.termination_condition = "optimal" if status == "optimal" else "terminated_by_limit"
+        if not result.status.is_ok:  # an incumbent after Ctrl-C is kept like one at a limit
+            from linopy.constants import Status
+
+            result = replace(
+                result, status=Status.from_termination_condition("terminated_by_limit")
+            )
+        model.assign_result(result, solver=solver)
+        if integer:  # linopy reads duals off a MIP too; a MIP has none
+            for constraint in model.constraints.data.values():
+                constraint.dual = constraint.dual * np.nan
     elif status in FEASIBLE:
         status = "no_solution"
     elif status.startswith("infeasible") and integer == 0:
@@ -183,41 +196,3 @@ def _status(highs: Any, highspy: Any) -> str:
         highspy.HighsModelStatus.kModelEmpty: "optimal",
     }
     return names.get(code, str(highs.modelStatusToString(code)).lower().replace(" ", "_"))
-
-
-def _assign(model: linopy.Model, highs: Any, duals: bool) -> None:
-    """Write HiGHS's column values (and row duals) back into the linopy model."""
-    import xarray as xr
-
-    solution = highs.getSolution()
-    values = _by_label(
-        model.matrices.vlabels,
-        solution.col_value,
-        (v.labels for v in model.variables.data.values()),
-    )
-    for variable in model.variables.data.values():
-        labels = variable.labels.to_numpy()
-        variable.solution = xr.DataArray(
-            values[labels], coords=variable.labels.coords, dims=variable.labels.dims
-        )
-    if not duals or not len(model.matrices.clabels):
-        return
-    row = _by_label(
-        model.matrices.clabels,
-        solution.row_dual,
-        (c.labels for c in model.constraints.data.values()),
-    )
-    for constraint in model.constraints.data.values():
-        labels = constraint.labels.to_numpy()
-        constraint.dual = xr.DataArray(
-            row[labels], coords=constraint.labels.coords, dims=constraint.labels.dims
-        )
-
-
-def _by_label(active: np.ndarray, values: Any, all_labels: Any) -> np.ndarray:
-    """Solver values (one per active column/row) indexed by linopy label; the last slot (index
-    −1) and labels the solver never saw (absent, or dropped as empty) hold NaN."""
-    size = max([int(np.max(labels)) for labels in all_labels if labels.size] + [-1]) + 2
-    out = np.full(size, np.nan)
-    out[np.asarray(active, dtype=int)] = np.asarray(values, dtype=float)
-    return out

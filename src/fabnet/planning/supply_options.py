@@ -20,20 +20,20 @@ own renewal, so the buyer's cost is the price less the discounted book value kep
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from fabnet.planning.data import (
-    WAFERS_PER_KWSPM_YEAR,
-    PlanData,
-    SupplyOptionData,
-    SupplyOptions,
-)
+from fabnet.planning.data import SupplyOptions
+from fabnet.units import kwspm_year_musd
 
 if TYPE_CHECKING:
     import linopy
     import pandas as pd
+    import xarray as xr
+
+    from fabnet.planning.worlds import Worlds
 
 
 #: The strategies compared by ``fabnet compare``, in the order shown.
@@ -46,34 +46,61 @@ STRATEGIES: dict[str, SupplyOptions] = {
 }
 
 
+@dataclass(frozen=True)
+class SupplyParts:
+    """What the open options add to the model (each None when no option adds it).
+
+    ``extra`` is supply by (world, resource, year) [kwspm] for the resource balance;
+    ``yearly_cost`` [musd by (world, year), undiscounted] and ``fixed_cost`` [musd by world,
+    discounted] go into the objective; the rest are the options' variables and labels, read
+    off by :func:`fabnet.planning.result.extract`.
+    """
+
+    extra: linopy.LinearExpression | None = None
+    yearly_cost: linopy.LinearExpression | None = None
+    fixed_cost: linopy.LinearExpression | None = None
+    reserve: linopy.Variable | None = None  # (world, pair, year) kwspm
+    reservation_pairs: pd.MultiIndex | None = None  # (partner, resource) of each pair
+    reservation_pay: xr.DataArray | None = field(default=None, repr=False)
+    acquire: linopy.Variable | None = None  # (world, target) 0/1
+    acquired: linopy.Variable | None = None  # (world, pair, year) kwspm
+    acquisition_pairs: pd.MultiIndex | None = None  # (target, resource) of each pair
+
+
 def _supply_and_cost(
-    variable: linopy.Variable, pairs: pd.MultiIndex, data: PlanData
+    variable: linopy.Variable, pairs: pd.MultiIndex, w: Worlds
 ) -> tuple[linopy.LinearExpression, linopy.LinearExpression]:
-    """A (pair, year) capacity variable summed into supply by (resource, year) [kwspm], and the
-    market price of its wafers by year [musd]."""
+    """A (world, pair, year) capacity variable summed into supply by (world, resource, year)
+    [kwspm], and the market price of its wafers by (world, year) [musd]."""
     import xarray as xr
 
     pair_index = variable.labels.indexes["pair"]
     resources = pairs.get_level_values("resource")
     resource_of = xr.DataArray(resources, coords=[pair_index], name="resource")
-    supply = variable.groupby(resource_of).sum().reindex(resource=data.resources).fillna(0)
-    price = data.wafer_cost.reindex(resources).to_numpy(float) * WAFERS_PER_KWSPM_YEAR / 1e6
-    cost = (variable * xr.DataArray(price, coords=[pair_index])).sum("pair")
+    supply = variable.groupby(resource_of).sum().reindex(resource=w.base.resources).fillna(0)
+    price = kwspm_year_musd(w.wafer_cost.sel(resource=resource_of))
+    cost = (variable * price).sum("pair")
     return supply, cost
 
 
-def define_reservation(m: linopy.Model, data: PlanData, od: SupplyOptionData) -> dict[str, Any]:
+def define_reservation(m: linopy.Model, w: Worlds) -> SupplyParts:
     """Reserved capacity per (partner, resource) pair and year, its supply and its cost (the
     reserved wafers when made, the fee when ordered)."""
     import pandas as pd
     import xarray as xr
 
+    data = w.base
+    od = data.option_data
+    assert od is not None  # checked by define_supply_options
     years = pd.Index(data.years, name="year")
+    worlds = w.probability.indexes["world"]
     pairs = pd.MultiIndex.from_tuples(list(od.reservable.index), names=["partner", "resource"])
     pair_index = pd.Index(range(len(pairs)), name="pair")
     upper = xr.DataArray(od.reservable.to_numpy(float), coords=[pair_index, years])
-    reserve = m.add_variables(lower=0, upper=upper, coords=[pair_index, years], name="reserve")
-    supply, wafers = _supply_and_cost(reserve, pairs, data)
+    reserve = m.add_variables(
+        lower=0, upper=upper, coords=[worlds, pair_index, years], name="reserve"
+    )
+    supply, wafers = _supply_and_cost(reserve, pairs, w)
     fee = od.fee.reindex(pairs.get_level_values("resource")).to_numpy(float)
     lead = od.order_lead.reindex(pairs.get_level_values("partner")).to_numpy(int)
     prepaid = np.zeros((len(pairs), len(years), len(years)))  # (pair, use year, pay year)
@@ -81,29 +108,30 @@ def define_reservation(m: linopy.Model, data: PlanData, od: SupplyOptionData) ->
         prepaid[np.arange(len(pairs)), t, np.maximum(t - lead, 0)] = fee
     pay = xr.DataArray(prepaid, coords=[pair_index, years, years.rename("pay_year")])
     fees = (reserve * pay).sum(["pair", "year"]).rename(pay_year="year")
-    return {
-        "reserve": reserve,
-        "reservation_pairs": pairs,
-        "reservation_fee": fees,
-        "reservation_pay": pay,
-        "extra": supply,
-        "yearly_cost": wafers + fees,
-    }
+    return SupplyParts(
+        extra=supply,
+        yearly_cost=wafers + fees,
+        reserve=reserve,
+        reservation_pairs=pairs,
+        reservation_pay=pay,
+    )
 
 
-def define_acquisition(
-    m: linopy.Model, data: PlanData, od: SupplyOptionData, *, relax: bool = False
-) -> dict[str, Any]:
+def define_acquisition(m: linopy.Model, w: Worlds, *, relax: bool = False) -> SupplyParts:
     """A yes/no decision per deal, the target's capacity it opens, and its expected cost."""
     import pandas as pd
     import xarray as xr
 
+    data = w.base
+    od = data.option_data
+    assert od is not None  # checked by define_supply_options
     years = pd.Index(data.years, name="year")
+    worlds = w.probability.indexes["world"]
     targets = pd.Index(od.deals.index, name="target")
     acquire = (
-        m.add_variables(lower=0, upper=1, coords=[targets], name="acquire")
+        m.add_variables(lower=0, upper=1, coords=[worlds, targets], name="acquire")
         if relax
-        else m.add_variables(coords=[targets], name="acquire", binary=True)
+        else m.add_variables(coords=[worlds, targets], name="acquire", binary=True)
     )
     deals = od.deals
     delta = data.discount
@@ -113,46 +141,48 @@ def define_acquisition(
         deals["price_musd"].to_numpy() * closing
         - deals["book_value_musd"].to_numpy() * float(delta.iloc[-1])
     ) + q * deals["break_fee_musd"].to_numpy() * closing
-    out: dict[str, Any] = {
-        "acquire": acquire,
-        "fixed_cost": (acquire * xr.DataArray(cost, coords=[targets])).sum(),
-        "extra": None,
-        "yearly_cost": None,
-    }
-    if len(od.acquirable):
-        pairs = pd.MultiIndex.from_tuples(list(od.acquirable.index), names=["target", "resource"])
-        pair_index = pd.Index(range(len(pairs)), name="pair")
-        acquired = m.add_variables(lower=0, coords=[pair_index, years], name="acquired")
-        cap = xr.DataArray(od.acquirable.to_numpy(float), coords=[pair_index, years])
-        target_of = xr.DataArray(pairs.get_level_values("target"), coords=[pair_index])
-        m.add_constraints(
-            acquired - cap * acquire.sel(target=target_of) <= 0, name="Acquired-capacity"
-        )
-        out["extra"], out["yearly_cost"] = _supply_and_cost(acquired, pairs, data)
-        out.update(acquired=acquired, acquisition_pairs=pairs)
-    return out
+    fixed = (acquire * xr.DataArray(cost, coords=[targets])).sum("target")
+    if not len(od.acquirable):
+        return SupplyParts(fixed_cost=fixed, acquire=acquire)
+    pairs = pd.MultiIndex.from_tuples(list(od.acquirable.index), names=["target", "resource"])
+    pair_index = pd.Index(range(len(pairs)), name="pair")
+    acquired = m.add_variables(lower=0, coords=[worlds, pair_index, years], name="acquired")
+    cap = xr.DataArray(od.acquirable.to_numpy(float), coords=[pair_index, years])
+    target_of = xr.DataArray(pairs.get_level_values("target"), coords=[pair_index])
+    m.add_constraints(acquired - cap * acquire.sel(target=target_of) <= 0, name="Acquired-capacity")
+    extra, yearly = _supply_and_cost(acquired, pairs, w)
+    return SupplyParts(
+        extra=extra,
+        yearly_cost=yearly,
+        fixed_cost=fixed,
+        acquire=acquire,
+        acquired=acquired,
+        acquisition_pairs=pairs,
+    )
 
 
 def define_supply_options(
-    m: linopy.Model, data: PlanData, options: SupplyOptions, *, relax: bool = False
-) -> dict[str, Any]:
-    """The options ``options`` opens, merged: ``extra`` supply by (resource, year) [kwspm],
-    ``yearly_cost`` [musd by year, undiscounted] and ``fixed_cost`` [musd, discounted] (each
-    None when no option adds one), and the options' variables."""
-    out: dict[str, Any] = {"extra": None, "yearly_cost": None, "fixed_cost": None}
-    od = data.option_data
+    m: linopy.Model, w: Worlds, options: SupplyOptions, *, relax: bool = False
+) -> SupplyParts:
+    """The options ``options`` opens, merged into one :class:`SupplyParts`."""
+    from dataclasses import fields, replace
+
+    od = w.base.option_data
+    out = SupplyParts()
     if od is None:
         return out
     found = []
     if options.reservation and len(od.reservable):
-        found.append(define_reservation(m, data, od))
+        found.append(define_reservation(m, w))
     if options.acquisition and len(od.deals):
-        found.append(define_acquisition(m, data, od, relax=relax))
+        found.append(define_acquisition(m, w, relax=relax))
     for part in found:
-        for key, value in part.items():
-            if key in ("extra", "yearly_cost", "fixed_cost"):
-                if value is not None:
-                    out[key] = value if out[key] is None else out[key] + value
-            else:
-                out[key] = value
+        changes = {}
+        for f in fields(SupplyParts):
+            value, mine = getattr(part, f.name), getattr(out, f.name)
+            if value is None:
+                continue
+            summed = f.name in ("extra", "yearly_cost", "fixed_cost") and mine is not None
+            changes[f.name] = mine + value if summed else value
+        out = replace(out, **changes)
     return out

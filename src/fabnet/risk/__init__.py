@@ -4,11 +4,11 @@
 (Monte Carlo, Latin hypercube or scrambled Sobol' points, rank correlations by a Gaussian copula,
 disruption events per year) into :class:`Samples`. :mod:`fabnet.risk.measures` reduces samples of
 an output to risk measures (exceedance probability with its Wilson interval, VaR, CVaR,
-percentiles) and explains them (tornado swings, Sobol' indices). :mod:`fabnet.risk.evaluate`
+percentiles) and explains them (tornado swings, Sobol' indices). :mod:`fabnet.risk.evaluation`
 evaluates a fixed plan on the samples, vectorised and in chunks, and
-:func:`fabnet.risk.analyse` puts it all together for one plan; :func:`stochastic_plan` plans
-for the spread itself (two stages, recourse, CVaR) and reports VSS and EVPI. Every random
-function takes a ``seed``: the same seed gives the same bytes.
+:func:`fabnet.risk.analyse` puts it all together for one plan. Planning *for* the spread (two
+stages, recourse, CVaR; VSS and EVPI) is the planner's: :func:`fabnet.planning.stochastic_plan`.
+Every random function takes a ``seed``: the same seed gives the same bytes.
 
 Importing this package imports neither pandas, xarray nor scipy: each name loads its module on
 first use.
@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from fabnet.risk.analysis import RiskResult, analyse
-    from fabnet.risk.evaluate import PlanArrays, evaluate, plan_arrays
+    from fabnet.risk.evaluation import PlanArrays, evaluate, plan_arrays
     from fabnet.risk.measures import (
         conditional_value_at_risk,
         exceedance_probability,
@@ -50,8 +50,6 @@ if TYPE_CHECKING:
         marginal_ppf,
         one_at_a_time,
     )
-    from fabnet.risk.stochastic import StochasticPlan, stochastic_plan
-    from fabnet.risk.worlds import perturb
 
 __all__ = [
     "METHODS",
@@ -59,7 +57,6 @@ __all__ = [
     "PlanArrays",
     "RiskResult",
     "Samples",
-    "StochasticPlan",
     "analyse",
     "conditional_value_at_risk",
     "draw",
@@ -69,11 +66,9 @@ __all__ = [
     "marginal_ppf",
     "one_at_a_time",
     "percentiles",
-    "perturb",
     "plan_arrays",
     "probability_ci",
     "sobol_indices",
-    "stochastic_plan",
     "tornado",
     "value_at_risk",
 ]
@@ -88,10 +83,8 @@ _MODULES = {
         "marginal_ppf",
         "one_at_a_time",
     ),
-    "evaluate": ("PlanArrays", "evaluate", "plan_arrays"),
+    "evaluation": ("PlanArrays", "evaluate", "plan_arrays"),
     "analysis": ("RiskResult", "analyse"),
-    "stochastic": ("StochasticPlan", "stochastic_plan"),
-    "worlds": ("perturb",),
 }
 _LAZY = {
     name: "fabnet.risk." + next((m for m, names in _MODULES.items() if name in names), "measures")

@@ -2,7 +2,7 @@
 cost, unserved compute and investor value, fan-chart percentiles, a tornado and Sobol' indices.
 
 ``analyse(plan, samples=N, seed=S)`` draws the scenario's uncertain inputs, evaluates the plan on
-every sample (:func:`fabnet.risk.evaluate.evaluate`) and reduces the results. The same seed gives
+every sample (:func:`fabnet.risk.evaluation.evaluate`) and reduces the results. The same seed gives
 the same numbers, bit for bit.
 """
 
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
     from fabnet.catalog import Catalog
     from fabnet.planning import Plan
-    from fabnet.risk.evaluate import PlanArrays
+    from fabnet.risk.evaluation import PlanArrays
     from fabnet.risk.sampling import Samples
 
 #: Percentiles of the fan charts.
@@ -38,7 +38,7 @@ class RiskResult:
     plan : Plan
     samples : Samples
     dataset : xarray.Dataset
-        Everything per sample (:func:`fabnet.risk.evaluate.evaluate`).
+        Everything per sample (:func:`fabnet.risk.evaluation.evaluate`).
     threshold : float
         Shortfall threshold: a year is short when more than this share of its compute goes
         unserved.
@@ -165,7 +165,7 @@ def _npv_model(arrays: PlanArrays, samples: Samples, names: list[str], base: pd.
     the other inputs stay at ``base`` and every event is off."""
     import pandas as pd
 
-    from fabnet.risk.evaluate import evaluate
+    from fabnet.risk.evaluation import evaluate
 
     def model(points: np.ndarray) -> np.ndarray:
         frame = pd.DataFrame(np.atleast_2d(points).T, columns=names)
@@ -221,7 +221,7 @@ def analyse(
     >>> bool(result.by_year["p_shortfall"].between(0, 1).all())
     True
     """
-    from fabnet.risk.evaluate import DEFAULT_CHUNK, evaluate, plan_arrays
+    from fabnet.risk.evaluation import DEFAULT_CHUNK, evaluate, plan_arrays
     from fabnet.risk.measures import sobol_indices, tornado
     from fabnet.risk.sampling import draw, frozen, one_at_a_time
 

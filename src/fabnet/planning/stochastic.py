@@ -1,24 +1,13 @@
 """The two-stage stochastic plan: one deterministic equivalent over S sampled worlds.
 
 Each sample of the scenario's uncertain inputs (:func:`fabnet.risk.draw`) becomes a world of its
-own (:func:`perturb`), with the semantics of :mod:`fabnet.risk.evaluate`: every year's growth
-rate of installed compute × the demand-growth factor; each project's lead time ``⌈(lead_months +
-delay)/12⌉`` years and its capex × the overrun; wafers per unit at the yields of year ``start +
-k·(t − start)`` (D0 learning speed k); wafer prices × their factor; existing AI supply and new
-capacity less ``capacity_lost`` while a disruption lasts in the country or region it reaches.
-
-The deterministic equivalent holds one copy of the planning model per world (every ``define_*``
-of :mod:`fabnet.planning.model`, names suffixed ``[s0]``, ``[s1]``…) and:
-
-* **first stage** — module starts in the first K years (``first_stage_years``) are one decision
-  ``first-stage[j, t]`` shared by every world: ``build[s][j, t] = first-stage[j, t]`` wherever the
-  world offers that start (a start exists only where it can come online within the horizon, so a
-  world whose delays push it past the end drops it);
-* **recourse** — later starts and all operations (production, purchases, funding) per world: the
-  plan may still invest once it has learnt which world it is in;
-* **objective** — ``Σ_s p_s·cost_s + λ·CVaR_α(cost)``, ``p_s = 1/S``, with ``cost_s`` the
-  planner's discounted cost in world s and CVaR by Rockafellar and Uryasev: ``η`` free, ``u_s ≥
-  cost_s − η``, ``u_s ≥ 0``, ``CVaR = η + Σ_s p_s·u_s/(1 − α)``.
+own (:func:`~fabnet.planning.worlds.perturb`, the rules of :mod:`fabnet.schedules`, as
+:mod:`fabnet.risk.evaluation` reads them), and :func:`~fabnet.planning.model.build_model` plans
+for all of them at once with the deterministic plan's blocks over a ``world`` dimension: module
+starts in the first K years (``first_stage_years``) are one decision shared by every world;
+later starts and all operations (production, purchases, funding) are per world, so the plan may
+still invest once it has learnt which world it is in; the objective is ``Σ_s p_s·cost_s +
+λ·CVaR_α(cost)`` with ``p_s = 1/S``.
 
 Its optimum is the *recourse problem* RP. Against it: the *expected-value* plan (the deterministic
 plan of the mean world — continuous inputs at their means, no disruption), whose first-stage
@@ -41,12 +30,13 @@ import math
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from fabnet.exceptions import InfeasiblePlanError, ParameterError, SolverError
-from fabnet.risk.worlds import availability, mean_samples, perturb
+from fabnet.planning.worlds import availability, mean_samples, perturb
+from fabnet.units import from_millions
 
 if TYPE_CHECKING:
     import linopy
@@ -54,14 +44,14 @@ if TYPE_CHECKING:
     import xarray as xr
 
     from fabnet.catalog import Catalog
-    from fabnet.planning import Plan, SolveInfo
     from fabnet.planning.data import PlanData
+    from fabnet.planning.model import ModelParts
+    from fabnet.planning.result import Plan
+    from fabnet.planning.solve import SolveInfo
     from fabnet.risk.sampling import Method, Samples
     from fabnet.scenario import Scenario
 
-__all__ = ["StochasticPlan", "availability", "perturb", "stochastic_plan"]
-
-_MONTHS = 12.0
+__all__ = ["StochasticPlan", "stochastic_plan"]
 
 
 @dataclass(frozen=True)
@@ -123,139 +113,12 @@ class StochasticPlan:
         return self.rp - self.ws
 
 
-# ------------------------------------------------------------------------------- one world
-
-
-class _Suffixed:
-    """A linopy model seen by one world: what a ``define_*`` adds is named ``name + suffix``,
-    and the objective it sets is kept here (``objective``) instead of being set on the model, so
-    that the planning model's blocks build S copies of themselves unchanged."""
-
-    def __init__(self, model: linopy.Model, suffix: str) -> None:
-        self.model: Any = model
-        self.suffix = suffix
-        self.objective: Any = None
-
-    def _name(self, name: str | None) -> str | None:
-        return None if name is None else f"{name}{self.suffix}"
-
-    def add_variables(self, *args: Any, name: str | None = None, **kwargs: Any) -> Any:
-        return self.model.add_variables(*args, name=self._name(name), **kwargs)
-
-    def add_constraints(self, *args: Any, name: str | None = None, **kwargs: Any) -> Any:
-        return self.model.add_constraints(*args, name=self._name(name), **kwargs)
-
-    def add_objective(self, expr: Any, overwrite: bool = False, sense: str = "min") -> None:  # noqa: ARG002 - linopy's signature
-        if sense != "min":  # max_compute is refused before any model is built
-            raise ParameterError("policy.objective", "'min_cost' for a stochastic plan", sense)
-        self.objective = expr
-
-    def __getattr__(self, attr: str) -> Any:
-        return getattr(self.model, attr)
-
-
-@dataclass
+@dataclass(frozen=True)
 class _Equivalent:
     """The deterministic equivalent of some worlds, and the handles read after solving."""
 
     model: linopy.Model
-    parts: list[dict[str, Any]]
-    cost: linopy.Variable  # (scenario,) discounted cost of each world [musd]
-    first: linopy.Variable | None  # (project, year) shared starts
-    first_years: list[int]
-
-
-def _equivalent(
-    worlds: list[PlanData],
-    base: PlanData,
-    lost: list[pd.DataFrame | None],
-    *,
-    first_stage_years: int,
-    cvar_weight: float,
-    alpha: float,
-    relax: bool,
-) -> _Equivalent:
-    """One model copy per world, shared first-stage starts, expected cost + λ·CVaR."""
-    import linopy
-    import pandas as pd
-
-    from fabnet.planning.model import define_plan
-
-    m = linopy.Model(force_dim_names=True)
-    scenarios = pd.Index(range(len(worlds)), name="scenario")
-    cost = m.add_variables(coords=[scenarios], name="cost")
-    parts: list[dict[str, Any]] = []
-    views = []
-    for s, (world, share) in enumerate(zip(worlds, lost, strict=True)):
-        view = _Suffixed(m, f"[s{s}]")
-        found = define_plan(cast("linopy.Model", view), world, relax=relax, availability=share)
-        objective = view.objective
-        excess = _fixed_opex_excess(world, base, found["build"])
-        if excess is not None:
-            objective = objective - excess
-        view.add_constraints(cost.sel(scenario=s) - objective == 0, name="Scenario-cost")
-        parts.append(found)
-        views.append(view)
-
-    years = list(base.years)
-    first_years = [y for y in years if y < years[0] + first_stage_years]
-    first = None
-    if first_years:
-        builds = [p["build"].sel(year=first_years) for p in parts]
-        exists = [b.labels != -1 for b in builds]
-        union = exists[0]
-        for other in exists[1:]:
-            union = union | other
-        upper = builds[0].upper.where(exists[0], 0.0)
-        for b, e in zip(builds[1:], exists[1:], strict=True):
-            upper = np.maximum(upper, b.upper.where(e, 0.0))
-        first = m.add_variables(
-            lower=0,
-            upper=upper,
-            coords=[builds[0].labels.indexes["project"], builds[0].labels.indexes["year"]],
-            name="first-stage",
-            integer=not relax,
-            mask=union,
-        )
-        for view, b, e in zip(views, builds, exists, strict=True):
-            if bool(e.any()):
-                # Within the mask both starts exist; fillna only keeps linopy from asking.
-                tie = b.fillna(0) - first.fillna(0)
-                view.add_constraints(tie == 0, name="Non-anticipativity", mask=e)
-
-    p = 1.0 / len(worlds)
-    objective = p * cost.sum()
-    if cvar_weight > 0:
-        eta = m.add_variables(name="CVaR-threshold")
-        excess_cost = m.add_variables(lower=0, coords=[scenarios], name="CVaR-excess")
-        m.add_constraints(excess_cost - cost + eta >= 0, name="CVaR-definition")
-        objective = objective + cvar_weight * (eta + p / (1.0 - alpha) * excess_cost.sum())
-    m.add_objective(objective)
-    return _Equivalent(m, parts, cost, first, first_years)
-
-
-def _fixed_opex_excess(
-    world: PlanData, base: PlanData, build: linopy.Variable
-) -> linopy.LinearExpression | None:
-    """The discounted fixed opex the planner charges on a world's capex overrun [musd].
-
-    Fixed opex stays a share of the capex *planned* (as :mod:`fabnet.risk.evaluate` has it),
-    while the world's ``capex_musd`` carries the overrun; this is what to take back off.
-    """
-    import xarray as xr
-
-    from fabnet.planning.model import lag_coefficients, lagged
-
-    share = world.scenario.policy.fixed_opex_share
-    extra = world.projects["capex_musd"] - base.projects["capex_musd"]
-    if share == 0.0 or not np.any(extra.to_numpy() != 0.0):
-        return None
-    online = lag_coefficients(world, lambda lag, lead: np.where(lag >= np.asarray(lead), 1.0, 0.0))
-    yearly = lagged(build, online * extra.to_xarray() * share).sum("project")
-    delta = xr.DataArray(
-        world.discount.to_numpy(dtype=float), coords=[build.labels.indexes["year"]]
-    )
-    return (yearly * delta).sum()
+    parts: ModelParts
 
 
 # ----------------------------------------------------------------------------- the analysis
@@ -378,8 +241,8 @@ def stochastic_plan(
     rp_costs = _costs(rp)
     first_stage = _first_stage(rp, base, relax)
     builds = _builds(rp, run.worlds, samples, relax)
-    unserved = [float(p["unserved"].solution.sum()) * 1e6 for p in rp.parts]
-    modules = [float(p["build"].solution.fillna(0.0).sum()) for p in rp.parts]
+    unserved = from_millions(rp.parts.compute.unserved.solution.sum("year").to_numpy())
+    modules = rp.parts.build.solution.fillna(0.0).sum(["project", "year"]).to_numpy()
 
     mark = time.perf_counter()
     ev_world = perturb(base, mean_samples(samples, base.years), 0, outlook, catalog=catalog)
@@ -410,7 +273,7 @@ def stochastic_plan(
         "seed": seed,
         "method": method,
         "first_stage_years": first_stage_years,
-        "first_years": rp.first_years,
+        "first_years": list(rp.parts.first_years),
         "cvar_weight": cvar_weight,
         "alpha": alpha,
         "relax": relax,
@@ -458,15 +321,17 @@ class _Run:
         self, worlds: list[PlanData], lost: list[pd.DataFrame | None], first_stage_years: int
     ) -> _Equivalent:
         """The deterministic equivalent of ``worlds`` (λ·CVaR only with more than one)."""
-        return _equivalent(
-            worlds,
-            self.base,
-            lost,
+        from fabnet.planning.model import build_model
+        from fabnet.planning.worlds import stack_worlds
+
+        model, parts = build_model(
+            stack_worlds(self.base, worlds, lost),
+            relax=self.relax,
             first_stage_years=first_stage_years,
             cvar_weight=self.cvar_weight if len(worlds) > 1 else 0.0,
             alpha=self.alpha,
-            relax=self.relax,
         )
+        return _Equivalent(model, parts)
 
     def solve(self, eq: _Equivalent) -> SolveInfo:
         from fabnet.planning.solve import solve
@@ -487,9 +352,8 @@ def _expected_value_plan(
     stats = {"status": info.status, "objective": info.objective, "bound": info.bound}
     # Builds in the scenario's own terms (planned capex and lead times), as evaluate and the
     # finance read a plan; the other tables are the mean world's.
-    own = replace(ev_world, projects=run.base.projects)
-    plan = extract(own, ev.parts[0], {**stats, "gap": info.gap})
-    return plan, info, ev.parts[0]["build"].solution
+    plan = extract(ev.parts, {**stats, "gap": info.gap})
+    return plan, info, ev.parts.build.solution.sel(world=0, drop=True)
 
 
 @dataclass(frozen=True)
@@ -516,13 +380,14 @@ def _per_world(
     dropped = 0
     for world, lost in zip(run.worlds, run.lost, strict=True):
         eq = run.model([world], [lost], run.first_stage_years)
-        if eq.first is not None and ev_starts is not None:
-            upper = eq.first.upper.copy()
-            fixed, missing = _fix(ev_starts, eq.first, run.relax)
+        first = eq.parts.first_stage
+        if first is not None and ev_starts is not None:
+            upper = first.upper.copy()
+            fixed, missing = _fix(ev_starts, first, run.relax)
             dropped += missing
-            eq.first.update(lower=fixed, upper=fixed)
+            first.update(lower=fixed, upper=fixed)
             eev.append(_alone(eq, run.solve(eq)))
-            eq.first.update(lower=0.0, upper=upper)
+            first.update(lower=0.0, upper=upper)
         ws.append(_alone(eq, run.solve(eq)))
     n = len(run.worlds)
     ws_solves = _stack(ws)
@@ -566,7 +431,8 @@ def _validate(scenarios: int, first_stage_years: int, cvar_weight: float, alpha:
 
 
 def _costs(eq: _Equivalent) -> np.ndarray:
-    return np.asarray(eq.cost.solution.to_numpy(), dtype=float)
+    """Each world's discounted cost in the solution [musd]."""
+    return np.asarray(eq.parts.cost.solution.to_numpy(), dtype=float)
 
 
 def _cvar(costs: np.ndarray, alpha: float) -> float:
@@ -599,9 +465,10 @@ def _first_stage(rp: _Equivalent, base: PlanData, relax: bool) -> pd.DataFrame:
     import pandas as pd
 
     columns = ["project", "site", "partner", "resource", "country", "start_year", "modules"]
-    if rp.first is None:
+    first = rp.parts.first_stage
+    if first is None:
         return pd.DataFrame(columns=columns)
-    starts = _positive(rp.first.solution.to_series().dropna(), relax)
+    starts = _positive(first.solution.to_series().dropna(), relax)
     table = starts.merge(base.projects, left_on="project", right_index=True)
     table = table.rename(columns={"year": "start_year"})
     return table[columns].reset_index(drop=True)
@@ -612,12 +479,13 @@ def _builds(rp: _Equivalent, worlds: list[PlanData], samples: Samples, relax: bo
 
     labels = samples.values.index  # noqa: PD011 - a DataFrame
     tables = []
-    for s, (world, found) in enumerate(zip(worlds, rp.parts, strict=True)):
-        starts = _positive(found["build"].solution.to_series().dropna(), relax)
+    build = rp.parts.build.solution
+    for s, world in enumerate(worlds):
+        starts = _positive(build.sel(world=s, drop=True).to_series().dropna(), relax)
         table = starts.merge(world.projects, left_on="project", right_index=True)
         table = table.rename(columns={"year": "start_year"})
         table["online_year"] = table["start_year"] + table["lead_years"]
-        table["first_stage"] = table["start_year"].isin(rp.first_years)
+        table["first_stage"] = table["start_year"].isin(rp.parts.first_years)
         table.insert(0, "scenario", labels[s])
         tables.append(table)
     columns = [

@@ -7,9 +7,9 @@ For each sample and year (money in musd, compute in H100e, capacity in wspm):
   grows by ``1 + (m − 1)·f`` where the scenario has ``m``, and new compute wanted is the growth
   plus the retirements (scaled with the installed base); f multiplies over several inputs;
 * **builds**: every module of the plan starts when planned; its lead time grows by the
-  ``construction_delay_months`` of its region or country (``⌈(months + delay)/12⌉`` years), so it
-  comes online (and ramps up) later; its capex × the ``capex_overrun`` factor is spent evenly over
-  the longer lead time;
+  ``construction_delay_months`` of its region or country (:func:`fabnet.schedules.lead_years`),
+  so it comes online (and ramps up) later; its capex × the ``capex_overrun`` factor is spent by
+  the spend profile over the longer lead time;
 * **disruption events**: from a year an event starts, for ``duration_years``, the region's (or
   country's) existing AI supply and new capacity lose ``capacity_lost``;
 * **yields**: a ``d0_learning_speed`` k warps defect-density learning in time — the wafers a
@@ -25,13 +25,15 @@ For each sample and year (money in musd, compute in H100e, capacity in wspm):
   equity shares, the change in its projects' equity flows (capex overrun and timing, revenue and
   cash cost of the wafers made, tax on the change at the country's rate).
 
-The rule is deterministic and per sample, so results do not depend on the chunk size.
+Lead times, ramp-up, spend, residual value, rescaled demand, warped learning and disruptions
+follow :mod:`fabnet.schedules`, as the planner and the finance do. The rule is deterministic and
+per sample, so results do not depend on the chunk size.
 """
 
 from __future__ import annotations
 
-import math
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from itertools import pairwise
 from typing import TYPE_CHECKING, Any
@@ -39,6 +41,26 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from fabnet.exceptions import ParameterError
+from fabnet.schedules import (
+    convolve,
+    event_availability,
+    lead_years,
+    learning_warp,
+    online_kernel,
+    ramp_kernel,
+    reaches,
+    rescaled_new_compute,
+    residual_share,
+    spend_kernel,
+)
+from fabnet.units import (
+    MONTHS_PER_YEAR,
+    USD_PER_MUSD,
+    from_kwspm,
+    from_millions,
+    to_millions,
+    usd_to_musd,
+)
 
 if TYPE_CHECKING:
     import xarray as xr
@@ -50,8 +72,6 @@ if TYPE_CHECKING:
 
 #: Samples evaluated at once (memory grows linearly with it; results do not depend on it).
 DEFAULT_CHUNK = 2048
-#: Wafers a year per wspm.
-_MONTHS = 12.0
 
 
 @dataclass(frozen=True)
@@ -165,7 +185,7 @@ def plan_arrays(plan: Plan, catalog: Catalog | None = None) -> PlanArrays:
         countries=countries,
         regions=regions,
         investors=investors,
-        wanted=data.new_compute.to_numpy(dtype=float) * 1e6,
+        wanted=from_millions(data.new_compute.to_numpy(dtype=float)),
         installed=outlook.compute["installed_h100e"].reindex(scenario.years).to_numpy(float),
         retired=outlook.compute["retired_h100e"].reindex(scenario.years).to_numpy(float),
         need_table=need_table,
@@ -188,12 +208,13 @@ def plan_arrays(plan: Plan, catalog: Catalog | None = None) -> PlanArrays:
             module_wspm,
             policy.ramp_profile,
             policy.asset_life_years,
+            spend_profile=scenario.finance.spend_profile,
         ),
         resource_slices=_slices(project_resource, len(resources)),
         ramp=np.asarray(policy.ramp_profile, dtype=float),
         discount=data.discount.to_numpy(dtype=float),
         fixed_costs=fixed_costs,
-        penalty_musd=policy.unserved_penalty_usd_per_h100e / 1e6,
+        penalty_musd=usd_to_musd(policy.unserved_penalty_usd_per_h100e),
         fixed_opex_share=policy.fixed_opex_share,
         asset_life_years=policy.asset_life_years,
         tax_rate=np.array(
@@ -231,8 +252,10 @@ def _need_table(plan: Plan, data: PlanData) -> np.ndarray:
     weights = (compute / total.where(total > 0)).fillna(data.mix).to_numpy(dtype=float)  # (K, T)
     per_h100e = weights / data.products["h100e"].to_numpy(dtype=float)[:, None]  # units per H100e
     full = pd.MultiIndex.from_product([data.products.index, resources])
-    need = data.need.reindex(index=full, columns=scenario.years, fill_value=0.0).to_numpy(float)
-    need = need.reshape(len(data.products), len(resources), n_years) * 1000.0 / 1e6  # wspm/H100e
+    table_2d = data.need.reindex(index=full, columns=scenario.years, fill_value=0.0)
+    # kwspm per M units a year → wspm per unit a year
+    per_unit = to_millions(from_kwspm(table_2d.to_numpy(float)))
+    need = per_unit.reshape(len(data.products), len(resources), n_years)
     # need_table[r, t, τ] = Σ_k w_k(t) · need_k,r(τ): mix of year t, yields of year τ.
     table: np.ndarray = np.einsum("kt,krs->rts", per_h100e, need)
     return table
@@ -287,14 +310,6 @@ class Draws:
         )
 
 
-def reaches(applies_to: list[str], names: list[set[str]]) -> np.ndarray:
-    """Which of the entities (each named by its region, country or resource) an input reaches."""
-    if not applies_to:
-        return np.ones(len(names), dtype=bool)
-    wanted = set(applies_to)
-    return np.array([bool(wanted & n) for n in names], dtype=bool)
-
-
 def draws(a: PlanArrays, samples: Samples, rows: slice | None = None) -> Draws:
     """Map the samples' inputs (by target and scope) onto the evaluation's arrays."""
     from fabnet.scenario._uncertainty import Event
@@ -333,39 +348,11 @@ def draws(a: PlanArrays, samples: Samples, rows: slice | None = None) -> Draws:
     return out
 
 
-def event_availability(
-    onsets: np.ndarray, lost: float, duration: float, reach: np.ndarray
-) -> np.ndarray:
-    """Availability factor (n, C, T) of one event kind: 1 − lost while an event lasts."""
-    span = max(1, math.ceil(duration))
-    active = np.zeros(onsets.shape, dtype=bool)
-    for k in range(span):
-        active[:, k:] |= onsets[:, : onsets.shape[1] - k]
-    factor = np.where(active, 1.0 - lost, 1.0)  # (n, T)
-    return np.where(reach[None, :, None], factor[:, None, :], 1.0)
-
-
-def _new_compute(a: PlanArrays, factor: np.ndarray) -> np.ndarray:
-    """New compute per sample and year when every year's growth rate is scaled by ``factor``:
-    growth + retirements (in proportion to the installed base) [H100e]."""
-    base = a.installed
-    multiplier = np.ones_like(base)
-    multiplier[1:] = np.divide(base[1:], base[:-1], out=np.ones(len(base) - 1), where=base[:-1] > 0)
-    growth = 1.0 + (multiplier[None, :] - 1.0) * factor[:, None]
-    growth[:, 0] = 1.0
-    installed = base[0] * np.cumprod(growth, axis=1)
-    new = np.empty_like(installed)
-    new[:, 0] = a.wanted[0]
-    previous = installed[:, :-1]
-    scale = np.divide(previous, base[None, :-1], out=np.ones_like(previous), where=base[:-1] > 0)
-    new[:, 1:] = installed[:, 1:] - previous + a.retired[None, 1:] * scale
-    return np.asarray(np.maximum(new, 0.0), dtype=float)
-
-
 def _demand_ratio(a: PlanArrays, factor: np.ndarray) -> np.ndarray:
-    """New compute wanted relative to the scenario's, per sample and year (1 when f = 1)."""
-    neutral = _new_compute(a, np.ones(1))[0]
-    sampled = _new_compute(a, factor)
+    """New compute wanted relative to the scenario's, per sample and year (1 when f = 1):
+    :func:`fabnet.schedules.rescaled_new_compute`."""
+    neutral = rescaled_new_compute(a.installed, a.retired, float(a.wanted[0]), [1.0])[0]
+    sampled = rescaled_new_compute(a.installed, a.retired, float(a.wanted[0]), factor)
     ratio: np.ndarray = np.divide(
         sampled, neutral[None, :], out=np.ones_like(sampled), where=neutral > 0
     )
@@ -378,11 +365,8 @@ def _chunk(a: PlanArrays, d: Draws) -> dict[str, np.ndarray]:
     steps = np.arange(n_years)
     wanted = a.wanted[None, :] * _demand_ratio(a, d.growth)
 
-    # Wafers per H100e with yields of the warped year τ = k·t (in steps from the start).
-    tau = np.clip(d.speed[:, :, None] * steps[None, None, :], 0, n_years - 1)
-    low = np.floor(tau).astype(int)
-    high = np.minimum(low + 1, n_years - 1)
-    frac = tau - low
+    # Wafers per H100e with yields of the warped year (fabnet.schedules.learning_warp).
+    low, high, frac = learning_warp(d.speed, n_years)
     # Flat positions in need_table[r, t, τ]: one np.take each instead of 3-D fancy indexing.
     base = (np.arange(len(a.resources))[:, None] * n_years + steps[None, :]) * n_years
     table = a.need_table.ravel()
@@ -414,12 +398,8 @@ def _chunk(a: PlanArrays, d: Draws) -> dict[str, np.ndarray]:
 
     # Costs [musd].
     wafer_cost = (
-        (from_new * a.cash_cost[None, :, None] + bought * (a.price * d.price)[:, :, None]).sum(
-            axis=1
-        )
-        * _MONTHS
-        / 1e6
-    )
+        from_new * a.cash_cost[None, :, None] + bought * (a.price * d.price)[:, :, None]
+    ).sum(axis=1) * (MONTHS_PER_YEAR / USD_PER_MUSD)
     fixed_opex = a.fixed_opex_share * np.einsum("npt,p->nt", online, a.module_capex)
     cost = (
         spend.sum(axis=1)
@@ -437,7 +417,7 @@ def _chunk(a: PlanArrays, d: Draws) -> dict[str, np.ndarray]:
     counts = [part.stop - part.start for part in a.resource_slices]  # projects by resource
     margin = np.repeat(a.price[None, :] * d.price - a.cash_cost[None, :], counts, axis=1)
     operating = capacity * np.repeat(use, counts, axis=1)
-    operating *= (margin * (_MONTHS / 1e6))[:, :, None]
+    operating *= (margin * (MONTHS_PER_YEAR / USD_PER_MUSD))[:, :, None]
     operating -= online * (a.fixed_opex_share * a.module_capex)[None, :, None]
     return {
         "wanted": wanted,
@@ -455,35 +435,38 @@ def _lead_tables(
     starts: np.ndarray,
     module_capex: np.ndarray,
     module_wspm: np.ndarray,
-    ramp_profile: list[float],
+    ramp_profile: Sequence[float],
     asset_life_years: float,
+    *,
+    spend_profile: Sequence[float] | None = None,
 ) -> dict[str, np.ndarray]:
     """What each project's modules do in each year for every whole lead time L = 0 … 2T
-    (only L ≥ 1 is used): capacity online [wspm], modules online, capex spent [musd, before any
-    overrun], all (project, L, year); and the terminal value (project, L) [musd].
+    (only L ≥ 1 is used), by the kernels of :mod:`fabnet.schedules`: capacity online [wspm],
+    modules online, capex spent [musd, before any overrun], all (project, L, year); and the
+    terminal value (project, L) [musd].
 
     A sample's delays only change lead times, so the evaluation gathers from these tables
     instead of walking the builds.
     """
     n_projects, n_years = starts.shape
     lengths = np.arange(2 * n_years + 1)
-    steps = np.arange(n_years)
-    ramp = np.append(np.asarray(ramp_profile, dtype=float), 1.0)
     capacity = np.zeros((n_projects, len(lengths), n_years))
     online = np.zeros_like(capacity)
     spend = np.zeros_like(capacity)
     residual = np.zeros((n_projects, len(lengths)))
-    for p, start in zip(*np.nonzero(starts), strict=True):
-        modules = starts[p, start]
-        since = steps[None, :] - start - lengths[:, None]  # (L, T)
-        share = np.where(since < 0, 0.0, ramp[np.clip(since, 0, len(ramp) - 1)])
-        capacity[p] += modules * module_wspm[p] * share
-        online[p] += modules * (since >= 0)
-        building = (steps[None, :] >= start) & (steps[None, :] < start + lengths[:, None])
-        spend[p] += modules * module_capex[p] * building / np.maximum(lengths, 1)[:, None]
-        end = start + lengths
-        left = np.clip(1.0 - (n_years - end) / asset_life_years, 0.0, None)
-        residual[p] += modules * module_capex[p] * left * (end < n_years)
+    steps = np.arange(n_years)
+    for k, lead in enumerate(lengths):
+        leads = np.full(n_projects, lead)
+        capacity[:, k] = convolve(
+            starts, ramp_kernel(leads, ramp_profile, n_years) * module_wspm[:, None]
+        )
+        online[:, k] = convolve(starts, online_kernel(leads, n_years))
+        spend[:, k] = convolve(
+            starts,
+            spend_kernel(np.maximum(leads, 1), n_years, spend_profile) * module_capex[:, None],
+        )
+        held = residual_share(steps[None, :], leads[:, None], n_years, asset_life_years)
+        residual[:, k] = (starts * held).sum(axis=1) * module_capex
     return {"capacity": capacity, "online": online, "spend": spend, "residual": residual}
 
 
@@ -498,7 +481,7 @@ def _builds(a: PlanArrays, d: Draws) -> tuple[np.ndarray, np.ndarray, np.ndarray
     and per sample and project the terminal (residual book) value [musd]."""
     tables = a.by_lead
     n_projects, n_leads, n_years = tables["capacity"].shape
-    leads = np.ceil((a.lead_months[None, :] + d.delay_months) / _MONTHS).astype(int)
+    leads = lead_years(a.lead_months[None, :], d.delay_months)
     # Row (project, lead) of the flattened tables: np.take copies whole rows, fast.
     flat = np.arange(n_projects)[None, :] * n_leads + np.clip(leads, 1, n_leads - 1)
     shape = (*flat.shape, n_years)

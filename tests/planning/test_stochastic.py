@@ -23,9 +23,10 @@ from fabnet.exceptions import ParameterError
 from fabnet.outlook import gap
 from fabnet.planning import build_data, plan
 from fabnet.planning.data import WAFERS_PER_KWSPM_YEAR
+from fabnet.planning.stochastic import StochasticPlan, stochastic_plan
+from fabnet.planning.worlds import availability, perturb
 from fabnet.risk import draw
-from fabnet.risk.evaluate import evaluate
-from fabnet.risk.stochastic import StochasticPlan, availability, perturb, stochastic_plan
+from fabnet.risk.evaluation import evaluate
 from fabnet.scenario import Scenario, Uncertainty
 
 

@@ -1,13 +1,14 @@
-"""Pure schedule arithmetic behind the cash flows: spreading, ramping, depreciating and
-amortising, each vectorised over projects as ``(project, year)`` arrays.
+"""The accounting behind the cash flows: depreciation, loan service and tax with losses carried
+forward, each vectorised over projects as ``(project, year)`` arrays.
 
-A *kernel* ``k[p, ℓ]`` says what one unit started in year ``s`` does ``ℓ = t − s`` years later;
-:func:`convolve` applies it to the units started per year. Money is in USD million (musd);
-years are whole periods, flows at the end of each period (the convention of
-:mod:`fabnet.finance.metrics`).
+The schedules every model shares (lead times, ramp, capex spend, residual value) are in
+:mod:`fabnet.schedules`. Money is in USD million (musd); years are whole periods, flows at the
+end of each period (the convention of :mod:`fabnet.finance.metrics`).
 """
 
 from __future__ import annotations
+
+import math
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -17,81 +18,18 @@ from fabnet.exceptions import ParameterError
 Array = NDArray[np.float64]
 
 
-def convolve(starts: ArrayLike, kernel: ArrayLike) -> Array:
-    """``out[p, t] = Σ_s starts[p, s] · kernel[p, t − s]`` (nothing before a start).
-
-    Parameters
-    ----------
-    starts : array_like, shape (P, T)
-        Units started per project and year.
-    kernel : array_like, shape (P, L) or (L,)
-        Effect of one unit ``ℓ`` years after its start (a 1-D kernel applies to every project).
-
-    Examples
-    --------
-    >>> convolve([[1.0, 0.0, 2.0]], [0.5, 0.5]).tolist()
-    [[0.5, 0.5, 1.0]]
-    """
-    units = np.atleast_2d(np.asarray(starts, dtype=float))
-    k = np.asarray(kernel, dtype=float)
-    k = np.broadcast_to(k, (units.shape[0], k.shape[-1])) if k.ndim == 1 else k
-    n_years = units.shape[1]
-    out = np.zeros_like(units)
-    for lag in range(min(k.shape[1], n_years)):
-        out[:, lag:] += units[:, : n_years - lag] * k[:, lag, None]
-    return out
-
-
-def stretch_profile(profile: ArrayLike | None, years: int) -> Array:
-    """A spend profile (shares of capex over the lead time) stretched onto ``years`` whole years.
-
-    The cumulative profile is read as a piecewise-linear curve over the lead time and sampled
-    at each year's end, so the shares always sum to 1; ``None`` spends evenly.
-
-    Examples
-    --------
-    >>> stretch_profile([0.2, 0.5, 0.3], 3).round(12).tolist()
-    [0.2, 0.5, 0.3]
-    >>> stretch_profile([0.5, 0.5], 4).round(12).tolist()
-    [0.25, 0.25, 0.25, 0.25]
-    >>> stretch_profile(None, 2).tolist()
-    [0.5, 0.5]
-    """
-    if years < 1:
-        raise ParameterError("years", ">= 1", years)
-    if profile is None:
-        return np.full(years, 1.0 / years)
-    shares = np.asarray(profile, dtype=float)
-    cumulative = np.concatenate([[0.0], np.cumsum(shares) / shares.sum()])
-    knots = np.linspace(0.0, 1.0, len(shares) + 1)
-    at = np.interp(np.linspace(0.0, 1.0, years + 1), knots, cumulative)
-    return np.diff(at)
-
-
-def ramp_kernel(lead_years: int, ramp: ArrayLike, length: int) -> Array:
-    """Share of a module's capacity ``ℓ`` years after its start: 0 during the lead time, then the
-    ramp profile, then 1.
-
-    >>> ramp_kernel(2, [0.25, 0.6], 6).tolist()
-    [0.0, 0.0, 0.25, 0.6, 1.0, 1.0]
-    """
-    shares = np.asarray(ramp, dtype=float)
-    since = np.arange(length) - lead_years
-    out = np.where(since >= len(shares), 1.0, 0.0)
-    inside = (since >= 0) & (since < len(shares))
-    out[inside] = shares[since[inside]]
-    return out
-
-
-def straight_line(life_years: int, offset: int, length: int) -> Array:
+def straight_line(life_years: int, offset: ArrayLike, length: int) -> Array:
     """Depreciation of one unit of cost placed in service ``offset`` years after its start:
-    ``1 / life`` a year for ``life`` years.
+    ``1 / life`` a year for ``life`` years; vectorised over ``offset`` (shape
+    ``(*offset.shape, length)``).
 
     >>> straight_line(4, 1, 7).tolist()
     [0.0, 0.25, 0.25, 0.25, 0.25, 0.0, 0.0]
     """
     lags = np.arange(length)
-    return np.where((lags >= offset) & (lags < offset + life_years), 1.0 / life_years, 0.0)
+    start = np.asarray(offset)[..., None]
+    out: Array = np.where((lags >= start) & (lags < start + life_years), 1.0 / life_years, 0.0)
+    return out
 
 
 def loan_schedule(rate: float, tenor_years: int, grace_years: int, length: int) -> Array:
@@ -124,8 +62,9 @@ def loan_schedule(rate: float, tenor_years: int, grace_years: int, length: int) 
     if not 0 <= grace_years < tenor_years:
         raise ParameterError("grace_years", f"in [0, tenor_years = {tenor_years})", grace_years)
     n = tenor_years - grace_years
-    # Below ~1e-12 the annuity formula loses every digit to rounding: repay evenly.
-    payment = 1.0 / n if rate < 1e-12 else rate / (1.0 - (1.0 + rate) ** -n)
+    # 1 − (1 + r)^−n as −expm1(−n·log1p(r)): exact to the last digits even for a rate of
+    # 1e-12, where the plain formula cancels away every digit.
+    payment = 1.0 / n if rate == 0.0 else rate / -math.expm1(-n * math.log1p(rate))
     interest = np.zeros(length)
     principal = np.zeros(length)
     balance = np.zeros(length)

@@ -1,4 +1,4 @@
-"""Schedule arithmetic: convolutions, spend profiles, loans and tax losses."""
+"""Accounting: loans and tax losses."""
 
 from __future__ import annotations
 
@@ -6,41 +6,11 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from hypothesis.extra.numpy import arrays
 
 from fabnet.exceptions import ParameterError
-from fabnet.finance.schedules import (
-    carry_losses,
-    convolve,
-    loan_schedule,
-    stretch_profile,
-)
+from fabnet.finance.accounting import carry_losses, loan_schedule
 
 finite = st.floats(min_value=-1e3, max_value=1e3, allow_nan=False)
-
-
-@given(arrays(float, (3, 6), elements=finite), arrays(float, (3, 4), elements=finite))
-def test_convolve_matches_the_sum_over_starts(starts: np.ndarray, kernel: np.ndarray) -> None:
-    expected = np.zeros_like(starts)
-    for p in range(3):
-        for s in range(6):
-            for lag in range(4):
-                if s + lag < 6:
-                    expected[p, s + lag] += starts[p, s] * kernel[p, lag]
-    np.testing.assert_allclose(convolve(starts, kernel), expected, atol=1e-6)
-
-
-@given(st.lists(st.floats(0.01, 1.0), min_size=1, max_size=6), st.integers(1, 8))
-def test_a_stretched_profile_spends_everything(profile: list[float], years: int) -> None:
-    shares = stretch_profile(profile, years)
-    assert len(shares) == years
-    assert shares.sum() == pytest.approx(1.0)
-    assert (shares >= -1e-12).all()
-
-
-def test_stretch_needs_a_year() -> None:
-    with pytest.raises(ParameterError, match="years"):
-        stretch_profile(None, 0)
 
 
 @settings(max_examples=50)

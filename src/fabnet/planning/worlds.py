@@ -1,36 +1,43 @@
-"""One sampled world as planning data: the scenario's uncertain inputs applied to a
-:class:`~fabnet.planning.data.PlanData`, with the semantics of :mod:`fabnet.risk.evaluate`.
+"""The worlds a plan is made for: one sampled world as planning data (:func:`perturb`), and
+several stacked along a ``world`` dimension for the planning model (:func:`stack_worlds`).
 
-Every year's growth rate of installed compute × the demand-growth factor; each project's lead
-time ``⌈(lead_months + delay)/12⌉`` years and its capex × the overrun; wafers per unit at the
-yields of year ``start + k·(t − start)`` (D0 learning speed k); wafer prices × their factor;
-existing AI supply and new capacity less ``capacity_lost`` while a disruption lasts in the
-country or region it reaches. The stochastic plan (:mod:`fabnet.risk.stochastic`) builds one
-planning model per world.
+A world applies the scenario's uncertain inputs with the rules of :mod:`fabnet.schedules` (the
+same the risk evaluation uses): every year's growth rate of installed compute × the
+demand-growth factor; each project's lead time from its ``lead_months`` plus the delay, and its
+capex × the overrun; wafers per unit at the warped yields of the D0 learning speed; wafer prices
+× their factor; existing AI supply and new capacity less ``capacity_lost`` while a disruption
+lasts in the country or region it reaches. The deterministic plan is the one-world case.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
 from fabnet.exceptions import ParameterError
-from fabnet.risk.evaluate import event_availability, reaches
+from fabnet.schedules import (
+    event_availability,
+    lead_years,
+    learning_warp,
+    reaches,
+    rescaled_new_compute,
+)
+from fabnet.units import to_kwspm
 
 if TYPE_CHECKING:
     import pandas as pd
+    import xarray as xr
 
     from fabnet.catalog import Catalog
     from fabnet.outlook import GapResult
     from fabnet.planning.data import PlanData
     from fabnet.risk.sampling import Samples
 
-__all__ = ["availability", "mean_samples", "perturb"]
-
-_MONTHS = 12.0
+__all__ = ["Worlds", "availability", "mean_samples", "one_world", "perturb", "stack_worlds"]
 
 
 def perturb(
@@ -43,8 +50,9 @@ def perturb(
 ) -> PlanData:
     """The world of sample ``index``: a copy of ``data`` with that sample's inputs applied.
 
-    As :mod:`fabnet.risk.evaluate` reads them: ``new_compute`` as if the ``demand_growth``
-    factor f (the product of those inputs) scaled every year's growth rate of installed compute
+    As :mod:`fabnet.risk.evaluation` reads them (the rules of :mod:`fabnet.schedules`):
+    ``new_compute`` as if the ``demand_growth`` factor f (the product of those inputs) scaled
+    every year's growth rate of installed compute
     (``1 + (m − 1)·f`` for the scenario's ``m``; new compute is growth plus retirements, scaled
     with the installed base); each project's ``lead_years`` from its ``lead_months`` plus the
     ``construction_delay_months`` that reach its country or region, and its ``capex_musd`` × the
@@ -53,8 +61,8 @@ def perturb(
     named); ``wafer_cost`` × the ``wafer_price`` factors; ``existing`` AI supply less what
     disruption events take from the countries and regions they reach. New capacity lost to
     events is not in a :class:`PlanData`: see :func:`availability`. Fixed opex stays a share of
-    the capex planned, before any overrun, as in :mod:`fabnet.risk.evaluate`; the stochastic
-    model corrects its objective for that (the planner charges it on ``capex_musd``).
+    the capex planned, before any overrun (the model charges it on the base data's capex), as in
+    :mod:`fabnet.risk.evaluation`.
 
     Parameters
     ----------
@@ -110,8 +118,7 @@ def perturb(
     if growth != 1.0:
         changes["new_compute"] = data.new_compute * _demand_ratio(data, outlook, growth)
     if np.any(delay != 0.0) or np.any(overrun != 1.0):
-        months = projects["lead_months"].to_numpy(dtype=float)
-        leads = np.maximum(1, np.ceil((months + delay) / _MONTHS)).astype(int)
+        leads = lead_years(projects["lead_months"].to_numpy(dtype=float), delay)
         changes["projects"] = projects.assign(
             lead_years=np.where(delay != 0.0, leads, projects["lead_years"].to_numpy(dtype=int)),
             capex_musd=projects["capex_musd"].to_numpy(dtype=float) * overrun,
@@ -163,46 +170,24 @@ def _logic(resources: list[str], catalog: Catalog | None) -> np.ndarray:
 
 
 def _demand_ratio(data: PlanData, outlook: GapResult, factor: float) -> np.ndarray:
-    """New compute wanted relative to the scenario's, by year, when a factor f scales every
-    year's growth rate: installed compute grows by ``1 + (m − 1)·f`` where the scenario has
-    ``m``, and new compute is that growth plus the retirements, scaled with the installed base
-    (as :mod:`fabnet.risk.evaluate` has it)."""
+    """New compute wanted relative to the scenario's, by year, when a factor scales every
+    year's growth rate (:func:`fabnet.schedules.rescaled_new_compute`)."""
     compute = outlook.compute.reindex(data.years)
-    base = compute["installed_h100e"].to_numpy(dtype=float)
+    installed = compute["installed_h100e"].to_numpy(dtype=float)
     retired = compute["retired_h100e"].fillna(0.0).to_numpy(dtype=float)
-    first = float(data.new_compute.iloc[0]) * 1e6
-
-    def new_compute(f: float) -> np.ndarray:
-        multiplier = np.ones_like(base)
-        multiplier[1:] = np.divide(
-            base[1:], base[:-1], out=np.ones(len(base) - 1), where=base[:-1] > 0
-        )
-        growth = 1.0 + (multiplier - 1.0) * f
-        growth[0] = 1.0
-        installed = base[0] * np.cumprod(growth)
-        previous = installed[:-1]
-        scale = np.divide(previous, base[:-1], out=np.ones_like(previous), where=base[:-1] > 0)
-        new: np.ndarray = np.concatenate([[first], installed[1:] - previous + retired[1:] * scale])
-        new[new < 0.0] = 0.0
-        return new
-
-    neutral, sampled = new_compute(1.0), new_compute(factor)
+    first = float(compute["new_h100e"].iloc[0])
+    neutral, sampled = rescaled_new_compute(installed, retired, first, [1.0, factor])
     ratio: np.ndarray = np.divide(sampled, neutral, out=np.ones_like(sampled), where=neutral > 0)
     return ratio
 
 
 def _warp(data: PlanData, speed: dict[str, float]) -> pd.DataFrame:
-    """``need`` with the yields of year ``start + k·(t − start)``, linearly interpolated."""
+    """``need`` with the yields of the warped year (:func:`fabnet.schedules.learning_warp`)."""
     import pandas as pd
 
     table = data.need.to_numpy(dtype=float)
-    n_years = table.shape[1]
-    steps = np.arange(n_years)
     k = np.array([speed.get(r, 1.0) for r in data.need.index.get_level_values("resource")])
-    tau = np.clip(k[:, None] * steps[None, :], 0, n_years - 1)
-    low = np.floor(tau).astype(int)
-    high = np.minimum(low + 1, n_years - 1)
-    frac = tau - low
+    low, high, frac = learning_warp(k, table.shape[1])
     rows = np.arange(len(table))[:, None]
     warped = (1.0 - frac) * table[rows, low] + frac * table[rows, high]
     return pd.DataFrame(warped, index=data.need.index, columns=data.need.columns)
@@ -250,7 +235,7 @@ def _existing(
         .reindex(index=data.resources, columns=data.years)
         .fillna(0.0)
     )
-    kwspm: pd.DataFrame = table / 1000.0
+    kwspm: pd.DataFrame = to_kwspm(table)
     return kwspm
 
 
@@ -287,3 +272,118 @@ def mean_samples(samples: Samples, years: list[int]) -> Samples:
 
 
 # ---------------------------------------------------------------- the deterministic equivalent
+
+
+@dataclass(frozen=True)
+class Worlds:
+    """What varies between the worlds one planning model is made for, stacked along a
+    ``world`` dimension; everything else is the ``base`` data's. The deterministic plan is the
+    one-world case (:func:`one_world`).
+
+    Attributes
+    ----------
+    base : PlanData
+        The scenario's own data: projects, sites, products, investors, subsidies, policy.
+    probability : DataArray (world,)
+        Each world's probability [fraction]; they sum to 1.
+    lead : DataArray (world, project)
+        Lead time of each project's modules [whole years].
+    capex : DataArray (world, project)
+        Capex per module, with any overrun [musd].
+    new_compute : DataArray (world, year)
+        New compute wanted [M H100e].
+    need : DataArray (world, product, resource, year)
+        Wafers a product needs [kwspm per M units a year].
+    existing : DataArray (world, resource, year)
+        AI supply of existing fabs [kwspm].
+    wafer_cost : DataArray (world, resource)
+        Price of a wafer bought from existing supply [USD].
+    availability : DataArray (world, project, year) or None
+        Share of new capacity not lost to disruptions (None: nothing is lost anywhere).
+    """
+
+    base: PlanData
+    probability: xr.DataArray
+    lead: xr.DataArray
+    capex: xr.DataArray
+    new_compute: xr.DataArray
+    need: xr.DataArray
+    existing: xr.DataArray
+    wafer_cost: xr.DataArray
+    availability: xr.DataArray | None = None
+
+    @property
+    def size(self) -> int:
+        """The number of worlds."""
+        return int(self.probability.sizes["world"])
+
+
+def one_world(data: PlanData) -> Worlds:
+    """The deterministic plan's single world: ``data`` itself."""
+    return stack_worlds(data, [data])
+
+
+def stack_worlds(
+    base: PlanData,
+    worlds: Sequence[PlanData],
+    lost: Sequence[pd.DataFrame | None] | None = None,
+) -> Worlds:
+    """Stack worlds (each from :func:`perturb` of ``base``, or ``base`` itself) along ``world``,
+    each of probability ``1/len(worlds)``; ``lost`` holds each world's :func:`availability`."""
+    import pandas as pd
+    import xarray as xr
+
+    index = pd.Index(range(len(worlds)), name="world")
+    projects = pd.Index(base.projects.index, name="project")
+    years = pd.Index(base.years, name="year")
+    resources = pd.Index(base.resources, name="resource")
+    products = pd.Index(base.products.index, name="product")
+    full = pd.MultiIndex.from_product([products, resources], names=["product", "resource"])
+
+    def stacked(values: list[np.ndarray], *coords: pd.Index) -> xr.DataArray:
+        return xr.DataArray(np.stack(values), coords=[index, *coords])
+
+    need = [
+        w.need.reindex(index=full, columns=base.years, fill_value=0.0)
+        .to_numpy(dtype=float)
+        .reshape(len(products), len(resources), len(years))
+        for w in worlds
+    ]
+    shares = list(lost) if lost is not None else [None] * len(worlds)
+    availability = None
+    if any(share is not None for share in shares):
+        availability = stacked(
+            [
+                np.ones((len(projects), len(years)))
+                if share is None
+                else share.reindex(index=projects, columns=base.years, fill_value=1.0).to_numpy(
+                    dtype=float
+                )
+                for share in shares
+            ],
+            projects,
+            years,
+        )
+    return Worlds(
+        base=base,
+        probability=xr.DataArray(np.full(len(worlds), 1.0 / len(worlds)), coords=[index]),
+        lead=stacked([w.projects["lead_years"].to_numpy(dtype=int) for w in worlds], projects),
+        capex=stacked([w.projects["capex_musd"].to_numpy(dtype=float) for w in worlds], projects),
+        new_compute=stacked([w.new_compute.to_numpy(dtype=float) for w in worlds], years),
+        need=stacked(need, products, resources, years),
+        existing=stacked(
+            [
+                w.existing.reindex(
+                    index=base.resources, columns=base.years, fill_value=0.0
+                ).to_numpy(dtype=float)
+                for w in worlds
+            ],
+            resources,
+            years,
+        ),
+        wafer_cost=stacked(
+            [w.wafer_cost.reindex(base.resources).to_numpy(dtype=float) for w in worlds],
+            resources,
+        ),
+        availability=availability,
+    )

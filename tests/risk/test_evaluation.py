@@ -14,7 +14,7 @@ from fabnet.examples import TINY_OLD_FAB, tiny_world
 from fabnet.exceptions import ParameterError
 from fabnet.risk import draw
 from fabnet.risk.analysis import analyse
-from fabnet.risk.evaluate import Draws, _chunk, evaluate, plan_arrays
+from fabnet.risk.evaluation import Draws, _chunk, evaluate, plan_arrays
 from fabnet.risk.measures import probability_ci
 
 
