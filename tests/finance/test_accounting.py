@@ -44,3 +44,12 @@ def test_losses_are_carried_forward_by_hand() -> None:
     np.testing.assert_allclose(tax, [[0.0, 0.0, 0.0, 1.0, 1.5]])
     alone = carry_losses([[-10.0, 8.0]], [0.5], carry_forward=False)
     np.testing.assert_allclose(alone, [[0.0, 4.0]])
+
+
+@pytest.mark.parametrize("rate", [1.18e-12, 1e-15, 5e-324, 1e-9])
+def test_a_loan_at_a_vanishing_rate_repays_exactly(rate: float) -> None:
+    # Hypothesis found 1 − (1 + r)^−n losing every digit at r = 1.18e-12 (principal 1.0000585).
+    for tenor in range(1, 21):
+        for grace in range(tenor):
+            _, principal, _ = loan_schedule(rate, tenor, grace, tenor + 2)
+            assert principal.sum() == pytest.approx(1.0, abs=1e-12)

@@ -146,5 +146,10 @@ def test_any_input_gives_a_located_scenario_error_or_a_scenario(content: str | b
     _check(content)
 
 
-def test_the_unmutated_base_loads() -> None:
-    _check(BASE_TEXT)
+def test_the_unmutated_base_loads(tmp_path: Path) -> None:
+    """The fuzz test's starting point is itself a valid scenario (no error, located or not)."""
+    path = tmp_path / "base.yaml"
+    path.write_text(BASE_TEXT, encoding="utf-8")
+    scenario = load_scenario(path)
+    assert isinstance(scenario, Scenario)
+    assert scenario.name == BASE["name"]
