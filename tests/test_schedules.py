@@ -125,7 +125,7 @@ def test_learning_warp_reads_the_right_years() -> None:
 
 
 def test_events_by_hand() -> None:
-    reach = reaches(["TW"], [{"TW", "TW"}, {"US", "US"}])
+    reach = reaches(["TW"], [{"TW", "Asia"}, {"US", "Americas"}])
     assert reach.tolist() == [True, False]
     assert reaches([], [{"A"}, {"B"}]).tolist() == [True, True]
     kept = event_availability([[False, True, False, False]], 0.5, 1.5, reach)
