@@ -70,6 +70,7 @@ UNITS: dict[str, str] = {
     "H100e": "H100-equivalents of dense BF16 throughput",
     "MW": "megawatts",
     "ML_per_day": "megalitres of water per day",
+    "ha": "hectares of land",
     "deg": "degrees of latitude or longitude (WGS 84)",
 }
 

@@ -52,11 +52,13 @@ def test_service_life_below_a_year_is_refused() -> None:
 def test_flows_conserve_the_stock(life: float, growth: float) -> None:
     stock = {2000 + i: 100.0 * growth**i for i in range(12)}
     flows = compute_flows(stock, life)
+    previous = stock[2000]
     for year in range(2001, 2012):
         installed, retired, new = flows[year]
         assert new >= 0.0
-        if new > 0.0:
-            assert installed == pytest.approx(stock[year - 1] + new - retired)
+        assert installed == pytest.approx(previous + new - retired)  # what is there is what came
+        assert installed >= stock[year] - 1e-9 * stock[year]  # never below the path wanted
+        previous = installed
 
 
 def test_gb200_is_its_parts() -> None:

@@ -56,6 +56,12 @@ class GapResult:
         EUV scanners needed per (year, logic resource).
     assumptions : DataFrame
         Every figure used: ``item, value, unit, source, date, kind``.
+    products : DataFrame
+        Index ``product``: every product the mix uses (the generic successors of
+        ``demand.successors`` included): vendor, launch_year, h100e_per_unit, generated (bool).
+    mix : DataFrame
+        Index ``product``, columns years: share of each year's new compute [fraction]
+        (:func:`fabnet.outlook.roadmap.product_mix`).
     """
 
     scenario: Scenario
@@ -66,6 +72,8 @@ class GapResult:
     compute: pd.DataFrame = field(repr=False)
     euv: pd.DataFrame = field(repr=False)
     assumptions: pd.DataFrame = field(repr=False)
+    products: pd.DataFrame = field(repr=False)
+    mix: pd.DataFrame = field(repr=False)
 
     @property
     def binding(self) -> pd.Series:
@@ -271,12 +279,31 @@ def gap(scenario: Scenario | str | Path, *, catalog: Catalog | None = None) -> G
     >>> bool((result.compute["deliverable_h100e"] <= result.compute["new_h100e"] + 1e-6).all())
     True
     """
+    import pandas as pd
+
+    from fabnet.outlook.roadmap import product_mix
+
     catalog = catalog or load_catalog()
     if not isinstance(scenario, Scenario):
         scenario = load_scenario(scenario, catalog=catalog)
     compute, items = demand_frames(scenario, catalog)
     supply = supply_frame(scenario, catalog)
     table, compute = balance(items, supply, compute, catalog)
+    products, mix = product_mix(scenario)
+    listed = set(scenario.demand.mix)
+    product_table = pd.DataFrame(
+        [
+            {
+                "product": pid,
+                "vendor": products[pid].vendor,
+                "launch_year": products[pid].launch_year,
+                "h100e_per_unit": products[pid].h100e_per_unit,
+                "generated": pid not in listed,
+            }
+            for pid in mix.index
+        ],
+        columns=["product", "vendor", "launch_year", "h100e_per_unit", "generated"],
+    ).set_index("product")
     return GapResult(
         scenario=scenario,
         years=scenario.years,
@@ -286,4 +313,6 @@ def gap(scenario: Scenario | str | Path, *, catalog: Catalog | None = None) -> G
         compute=compute,
         euv=euv_frame(items, catalog),
         assumptions=_assumptions(scenario, catalog),
+        products=product_table,
+        mix=mix,
     )

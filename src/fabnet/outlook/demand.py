@@ -21,6 +21,7 @@ between the two neighbouring years).
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -62,10 +63,30 @@ class Item:
     area_mm2: float | None
 
 
-def compute_flows(
-    installed_h100e: dict[int, float], service_life_years: float
-) -> dict[int, tuple[float, float, float]]:
-    """Installed, retired and new compute per year by a vintage model.
+@dataclass(frozen=True)
+class Flows:
+    """One year of the installed base [H100e]: stock at the year's end, retired and new during
+    it, the new compute the growth path wanted (before any cap), and the fleet's power [MW]
+    (NaN without an efficiency path)."""
+
+    installed: float
+    retired: float
+    new: float
+    wanted: float
+    power_mw: float
+
+
+def vintage_flows(
+    installed_h100e: dict[int, float],
+    service_life_years: float,
+    *,
+    h100e_per_mw: Callable[[int], float] | None = None,
+    power_limit_mw: Callable[[int], float] | None = None,
+    new_limit_h100e: Callable[[int], float] | None = None,
+    capped_from: int | None = None,
+) -> dict[int, Flows]:
+    """Installed, retired and new compute per year by a vintage model, optionally capped by the
+    power (and money) the world can put into AI compute.
 
     Parameters
     ----------
@@ -74,23 +95,27 @@ def compute_flows(
     service_life_years : float
         Service life [years], ≥ 1. Compute installed in year τ retires in τ + L; a fractional L
         splits the retirement between τ + ⌊L⌋ and τ + ⌊L⌋ + 1.
+    h100e_per_mw : callable, optional
+        Compute per MW of facility power of a year's new deployments [H100e/MW]; a vintage keeps
+        its figure (and its power) until it retires.
+    power_limit_mw, new_limit_h100e : callable, optional
+        The fleet's power at a year's end may not exceed ``power_limit_mw(year)`` [MW], and a
+        year's new compute may not exceed ``new_limit_h100e(year)`` [H100e] (from year
+        ``capped_from`` on): new compute is the lesser of what the path wants and what they
+        allow.
 
     Returns
     -------
     dict
-        ``{year: (installed, retired, new)}`` [H100e]. New compute is never negative: when the
-        stock wanted falls faster than retirements, nothing new is built.
+        ``{year: Flows}``. New compute is never negative: when the stock wanted falls faster than
+        retirements, nothing new is built and the stock falls by what retires.
 
     Notes
     -----
     Before the first year the stock is taken as steady: installed evenly over the previous ``L``
-    years, so the first years retire ``S(t₀)/L``.
-
-    Examples
-    --------
-    >>> flows = compute_flows({2020: 100.0, 2021: 200.0, 2022: 200.0}, 2.0)
-    >>> flows[2021]
-    (200.0, 50.0, 150.0)
+    years, so the first years retire ``S(t₀)/L``. The stock is what was installed less what
+    retired: ``S(t) = S(t−1) − R(t) + N(t)`` with ``N(t) = max(0, S*(t) − S(t−1) + R(t))`` for
+    the path ``S*``, capped.
     """
     if service_life_years < 1.0:
         raise ParameterError("service_life_years", ">= 1", service_life_years)
@@ -98,19 +123,51 @@ def compute_flows(
     whole = math.floor(service_life_years)
     frac = service_life_years - whole
     first = installed_h100e[years[0]]
+
+    def efficiency(year: int) -> float:
+        return math.nan if h100e_per_mw is None else h100e_per_mw(year)
+
     added: dict[int, float] = {years[0] - k: first / service_life_years for k in range(whole + 2)}
-    out: dict[int, tuple[float, float, float]] = {}
-    previous = first
+    powered = {year: value / efficiency(years[0]) for year, value in added.items()}
+    out: dict[int, Flows] = {}
+    stock = first
+    power = sum(powered[years[0] - k] for k in range(whole)) + frac * powered[years[0] - whole]
     for year in years[1:]:
-        retired = (1.0 - frac) * added.get(year - whole, 0.0) + frac * added.get(
-            year - whole - 1, 0.0
-        )
-        stock = installed_h100e[year]
-        new = max(0.0, stock - previous + retired)
+
+        def leaving(table: dict[int, float], at: int = year) -> float:
+            return (1.0 - frac) * table.get(at - whole, 0.0) + frac * table.get(at - whole - 1, 0.0)
+
+        retired, retired_mw = leaving(added), leaving(powered)
+        wanted = max(0.0, installed_h100e[year] - stock + retired)
+        new = wanted
+        if capped_from is not None and year >= capped_from:
+            if power_limit_mw is not None:
+                room = max(0.0, power_limit_mw(year) - (power - retired_mw))
+                new = min(new, room * efficiency(year))
+            if new_limit_h100e is not None:
+                new = min(new, max(0.0, new_limit_h100e(year)))
         added[year] = new
-        out[year] = (stock, retired, new)
-        previous = stock
+        powered[year] = new / efficiency(year)
+        stock = stock - retired + new
+        power = power - retired_mw + powered[year]
+        out[year] = Flows(stock, retired, new, wanted, power)
     return out
+
+
+def compute_flows(
+    installed_h100e: dict[int, float], service_life_years: float
+) -> dict[int, tuple[float, float, float]]:
+    """Installed, retired and new compute per year by a vintage model, uncapped
+    (:func:`vintage_flows`): ``{year: (installed, retired, new)}`` [H100e].
+
+    Examples
+    --------
+    >>> flows = compute_flows({2020: 100.0, 2021: 200.0, 2022: 200.0}, 2.0)
+    >>> flows[2021]
+    (200.0, 50.0, 150.0)
+    """
+    flows = vintage_flows(installed_h100e, service_life_years)
+    return {y: (f.installed, f.retired, f.new) for y, f in flows.items()}
 
 
 def bill_of_materials(
@@ -188,40 +245,97 @@ def good_per_wafer(
     raise AssertionError(f"unknown item kind {kind!r}")  # pragma: no cover
 
 
+def compute_frame(scenario: Scenario) -> pd.DataFrame:
+    """The installed base per year, capped by ``demand.limits`` where they say so.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by ``year``: ``installed_h100e``, ``retired_h100e``, ``new_h100e`` (what is
+        wanted within the limits that cap), ``path_new_h100e`` (what the growth path alone
+        wants); with limits, ``power_gw`` (the fleet's facility power at the year's end) and
+        ``power_limit_gw``, ``spend_busd`` (new compute × its all-in cost) and
+        ``spend_limit_busd`` (NaN where not given).
+    """
+    import pandas as pd
+
+    years = scenario.years
+    start = years[0]
+    demand = scenario.demand
+    limits = demand.limits
+    path = demand.installed.path(list(range(start - _WARM_UP_YEARS, years[-1] + 1)))
+    per_mw = _path(limits.h100e_per_mw, geometric=True) if limits else None
+    power = _path(limits.power_gw) if limits else None
+    spend = _path(limits.spend_busd) if limits else None
+    cost = _path(limits.usd_per_h100e, geometric=True) if limits else None
+    caps = set(limits.cap) if limits else set()
+    flows = vintage_flows(
+        path,
+        demand.service_life_years,
+        h100e_per_mw=per_mw,
+        power_limit_mw=(lambda y: power(y) * 1000.0) if power and "power" in caps else None,
+        new_limit_h100e=(
+            (lambda y: spend(y) * 1e9 / cost(y)) if spend and cost and "spend" in caps else None
+        ),
+        capped_from=start,
+    )
+    frame = pd.DataFrame(
+        [
+            (f.installed, f.retired, f.new, f.wanted, f.power_mw / 1000.0)
+            for f in (flows[y] for y in years)
+        ],
+        index=pd.Index(years, name="year"),
+        columns=["installed_h100e", "retired_h100e", "new_h100e", "path_new_h100e", "power_gw"],
+    )
+    if limits is None:
+        return frame.drop(columns="power_gw")
+    frame["power_limit_gw"] = [power(y) if power else np.nan for y in years]
+    frame["spend_busd"] = frame["new_h100e"] * [cost(y) / 1e9 for y in years] if cost else np.nan
+    frame["spend_limit_busd"] = [spend(y) if spend else np.nan for y in years]
+    return frame
+
+
+def _path(
+    values: dict[int, float] | None, *, geometric: bool = False
+) -> Callable[[int], float] | None:
+    """A ``{year: value}`` path as a function of the year: linear (or log-linear) between the
+    given years, held flat outside them; None for None."""
+    if values is None:
+        return None
+    if geometric and all(v > 0 for v in values.values()):
+        logs = {y: math.log(v) for y, v in values.items()}
+        return lambda year: math.exp(interpolate(logs, year))
+    table = dict(values)
+    return lambda year: interpolate(table, year)
+
+
 def demand_frames(scenario: Scenario, catalog: Catalog) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Demand as two tidy frames.
 
     Returns
     -------
     compute : DataFrame
-        Indexed by ``year``: ``installed_h100e``, ``retired_h100e``, ``new_h100e``.
+        Indexed by ``year``: see :func:`compute_frame`.
     items : DataFrame
         One row per (year, product, resource, item, area_mm2): ``units`` of the product made
         that year, ``good_needed`` items, ``good_per_wafer``, ``wafers_per_year`` and ``wspm``.
     """
     import pandas as pd
 
+    from fabnet.outlook.roadmap import product_mix
+
     years = scenario.years
-    start = years[0]
-    path = scenario.demand.installed.path(list(range(start - _WARM_UP_YEARS, years[-1] + 1)))
-    flows = compute_flows(path, scenario.demand.service_life_years)
-    compute = pd.DataFrame(
-        [flows[y] for y in years],
-        index=pd.Index(years, name="year"),
-        columns=["installed_h100e", "retired_h100e", "new_h100e"],
-    )
-    products = {p.id: p for p in scenario.products}
+    compute = compute_frame(scenario)
+    products, mix = product_mix(scenario)
     memory = [
         r for r in catalog.ids("resources") if catalog.get("resources", r)["category"] == "memory"
     ]
     new = compute["new_h100e"].to_numpy()
     rows: list[dict[str, object]] = []
     per_wafer_cache: dict[tuple[str, str, float | None], npt.NDArray[np.float64]] = {}
-    for product_id, shares in scenario.demand.mix.items():
+    for product_id, share in zip(mix.index, mix.to_numpy(dtype=float), strict=True):
         product = products[product_id]
         assert product.h100e_per_unit is not None  # accelerators carry it (validated)
-        # Clipped: interpolating between shares can leave -1e-17 where a share reaches 0.
-        share = np.clip([interpolate(shares, y) for y in years], 0.0, 1.0)
         units = new * share / product.h100e_per_unit
         if not units.any():
             continue

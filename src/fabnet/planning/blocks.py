@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from fabnet.planning.data import PlanData
+from fabnet.planning.data import SITE_LIMITS, PlanData
 from fabnet.schedules import first_online_kernel, ramp_kernel, spend_kernel
 
 if TYPE_CHECKING:
@@ -136,15 +136,16 @@ def define_builds(
     lead = w.lead.to_numpy()[:, :, None]
     mask = (years[None, None, :] >= earliest) & (years[None, None, :] + lead <= years[-1])
     mask = mask & allowed
-    # The tightest count each start can reach: the site's modules, the partner's starts a year,
-    # and the modules the site's power can feed.
+    # The tightest count each start can reach: the partner's starts a year, the site's modules,
+    # and the modules its power, water and land can hold.
     projects = data.projects
-    upper = data.sites["max_modules"].reindex(projects["site"]).to_numpy(dtype=float)
     starts = {p.id: p.max_starts_per_year for p in data.scenario.partners}
-    upper = np.minimum(upper, projects["partner"].map(starts).to_numpy(dtype=float))
-    power = data.sites["power_mw"].reindex(projects["site"]).to_numpy(dtype=float)
-    by_power = np.floor(power / projects["power_mw"].to_numpy(dtype=float) + 1e-9)
-    upper = np.where(np.isnan(by_power), upper, np.minimum(upper, by_power))
+    upper = projects["partner"].map(starts).to_numpy(dtype=float)
+    for limit, per_module in _site_uses(data):
+        room = data.sites[limit].reindex(projects["site"]).to_numpy(dtype=float)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            fits = np.floor(room / per_module + 1e-9)
+        upper = np.where(np.isnan(fits), upper, np.minimum(upper, fits))
     dims = [c["world"], c["project"], c["year"]]
     return m.add_variables(
         lower=0,
@@ -369,18 +370,19 @@ def define_limits(
     site_of = data.projects["site"].to_xarray()
     starts = build.fillna(0)
     sites = data.sites.loc[sorted(set(data.projects["site"]))]
-    per_site = starts.sum("year").groupby(site_of).sum()
-    add_limit(m, per_site, sites["max_modules"].to_xarray(), "Site-modules", slacks)
-    powered = sites["power_mw"].dropna()
-    if len(powered):
-        power = (
-            (starts * data.projects["power_mw"].to_xarray())
-            .sum("year")
+    modules = starts.sum("year")
+    for limit, per_module in _site_uses(data):
+        room = sites[limit].dropna()
+        if not len(room):
+            continue
+        used = (
+            (modules * xr.DataArray(per_module, coords=[modules.indexes["project"]]))
             .groupby(site_of)
             .sum()
-            .sel(site=list(powered.index))
         )
-        add_limit(m, power, powered.to_xarray(), "Site-power", slacks)
+        add_limit(
+            m, used.sel(site=list(room.index)), room.to_xarray(), SITE_FAMILIES[limit], slacks
+        )
     partner_of = data.projects["partner"].to_xarray()
     limits = {p.id: p.max_starts_per_year for p in data.scenario.partners}
     partners = sorted(set(data.projects["partner"]))
@@ -401,6 +403,29 @@ def define_limits(
     define_regional_caps(m, w, new_capacity, slacks)
     if policy.max_new_modules_per_year is not None:
         add_limit(m, starts.sum("project"), policy.max_new_modules_per_year, "New-modules", slacks)
+
+
+#: The limit family of each site limit (:data:`fabnet.planning.data.SITE_LIMITS`).
+SITE_FAMILIES = {
+    "max_modules": "Site-modules",
+    "power_mw": "Site-power",
+    "water_ml_per_day": "Site-water",
+    "land_ha": "Site-land",
+}
+
+
+def _site_uses(data: PlanData) -> list[tuple[str, np.ndarray]]:
+    """Each site limit with what one module of each project uses of it (1 for the count)."""
+    projects = data.projects
+    return [
+        (
+            limit,
+            np.ones(len(projects))
+            if limit == "max_modules"
+            else projects[limit].to_numpy(dtype=float),
+        )
+        for limit in SITE_LIMITS
+    ]
 
 
 def define_regional_caps(

@@ -21,15 +21,26 @@ import numpy as np
 
 from fabnet.catalog import Catalog
 from fabnet.exceptions import ParameterError
-from fabnet.scenario import Scenario, interpolate
+from fabnet.scenario import Scenario
+from fabnet.schedules import lead_years
+from fabnet.units import (
+    WAFERS_PER_KWSPM_YEAR,
+    from_kwspm,
+    from_millions,
+    months_to_years,
+    to_kwspm,
+    to_millions,
+    usd_to_musd,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
 
     from fabnet.outlook import GapResult
 
-#: Wafers per year per kwspm of capacity.
-WAFERS_PER_KWSPM_YEAR = 12_000.0
+#: What a site may limit (NaN: no limit): its modules of any kind, and the power, water and land
+#: its new modules may use; the last three are per module in ``projects`` (by resource).
+SITE_LIMITS = ("max_modules", "power_mw", "water_ml_per_day", "land_ha")
 
 
 @dataclass(frozen=True)
@@ -71,15 +82,6 @@ class PlanData:
         return sorted(set(self.projects["country"]))
 
 
-def lead_years(permit_months: float, construction_months: float, factor: float) -> int:
-    """Whole years from a module's start to its first output.
-
-    >>> lead_years(17, 24, 1.0), lead_years(9.5, 13, 1.0), lead_years(9.5, 13, 1.5)
-    (4, 2, 3)
-    """
-    return max(1, math.ceil((permit_months + construction_months) * factor / 12.0))
-
-
 def build_data(
     scenario: Scenario, catalog: Catalog, outlook: GapResult, options: SupplyOptions | None = None
 ) -> PlanData:
@@ -100,13 +102,18 @@ def build_data(
             for resource in partner.resources:
                 if resource not in resources:
                     continue
-                module = catalog.number("resources", resource, "module_capacity_wspm") / 1000.0
+                module = to_kwspm(catalog.number("resources", resource, "module_capacity_wspm"))
                 capex = (
                     catalog.number("resources", resource, "capex_musd_per_kwspm")
                     * module
                     * catalog.number("regions", region, "capex_factor")
                 )
                 euv = catalog.number("resources", resource, "euv_tools_per_kwspm", 0.0)
+                # A packaging line is built faster than a fab (resources lead_time_factor).
+                factor = partner.lead_time_factor * catalog.number(
+                    "resources", resource, "lead_time_factor", 1.0
+                )
+                months = (permit + construction) * factor
                 rows.append(
                     {
                         "project": f"{site.id}/{partner_id}/{resource}",
@@ -116,10 +123,14 @@ def build_data(
                         "country": site.country,
                         "region": region,
                         "module_kwspm": module,
-                        "lead_years": lead_years(permit, construction, partner.lead_time_factor),
-                        "lead_months": (permit + construction) * partner.lead_time_factor,
+                        "lead_years": int(lead_years(months)),
+                        "lead_months": months,
                         "capex_musd": capex,
                         "power_mw": catalog.number("resources", resource, "module_power_mw"),
+                        "water_ml_per_day": catalog.number(
+                            "resources", resource, "module_water_ml_per_day", 0.0
+                        ),
+                        "land_ha": catalog.number("resources", resource, "module_land_ha", 0.0),
                         "euv_tools": euv * module,
                         "earliest_year": _earliest(
                             scenario, site.id, site.country, partner_id, resource
@@ -143,6 +154,8 @@ def build_data(
                 "lead_months",
                 "capex_musd",
                 "power_mw",
+                "water_ml_per_day",
+                "land_ha",
                 "euv_tools",
                 "earliest_year",
                 "lat",
@@ -151,20 +164,13 @@ def build_data(
         ).rename_axis("project")
     )
 
-    mix_products = [p for p in scenario.demand.mix if p in {q.id for q in scenario.products}]
-    h100e = {p.id: float(p.h100e_per_unit or 0.0) for p in scenario.products}
+    # The outlook's products and mix: the scenario's and the generic successors of its roadmap.
+    mix = outlook.mix.reindex(columns=years).fillna(0.0).clip(0, 1).round(12)
     products = pd.DataFrame(
-        {"h100e": [h100e[p] for p in mix_products]}, index=pd.Index(mix_products, name="product")
+        {"h100e": outlook.products["h100e_per_unit"].reindex(mix.index).astype(float)},
+        index=pd.Index(mix.index, name="product"),
     )
-    mix = (
-        pd.DataFrame(
-            [[interpolate(scenario.demand.mix[p], y) for y in years] for p in mix_products],
-            index=products.index,
-            columns=years,
-        )
-        .clip(0, 1)
-        .round(12)
-    )
+    mix_products = list(mix.index)
     # Requirement per unit from the outlook's bill of materials: wafers per unit and year.
     demand = outlook.demand
     per_unit = demand.assign(
@@ -179,19 +185,18 @@ def build_data(
         .reindex(columns=years)
     )
     need = need.replace(0.0, np.nan).ffill(axis=1).bfill(axis=1).fillna(0.0)
-    need = need * 1e6 / WAFERS_PER_KWSPM_YEAR  # kwspm per million units a year
+    need = from_millions(need) / WAFERS_PER_KWSPM_YEAR  # kwspm per million units a year
     missing = [p for p in mix_products if p not in need.index.get_level_values("product")]
     if missing:  # products with no output over the whole horizon still need a row
         products = products.drop(index=missing)
         mix = mix.drop(index=missing)
 
-    existing = (
+    existing = to_kwspm(
         outlook.supply.groupby(["resource", "year"])["ai_capacity_wspm"]
         .sum()
         .unstack("year")
         .reindex(index=resources, columns=years)
         .fillna(0.0)
-        / 1000.0
     )
     wafer_cost = pd.Series(
         {r: catalog.number("resources", r, "wafer_price_usd") for r in resources}, dtype=float
@@ -229,16 +234,18 @@ def build_data(
         [
             {
                 "site": s.id,
-                "max_modules": s.max_modules,
-                "power_mw": np.nan if s.power_mw is None else s.power_mw,
+                **{
+                    limit: np.nan if getattr(s, limit) is None else float(getattr(s, limit))
+                    for limit in SITE_LIMITS
+                },
             }
             for s in scenario.sites
         ],
-        columns=["site", "max_modules", "power_mw"],
+        columns=["site", *SITE_LIMITS],
     ).set_index("site")
     rate = scenario.policy.discount_rate
     discount = pd.Series({y: (1.0 + rate) ** -(y - years[0]) for y in years})
-    new_compute = outlook.compute["new_h100e"].reindex(years).fillna(0.0) / 1e6
+    new_compute = to_millions(outlook.compute["new_h100e"].reindex(years).fillna(0.0))
     return PlanData(
         scenario=scenario,
         years=years,
@@ -304,7 +311,7 @@ def supply_option_data(
     strategies = scenario.finance.strategies
     partners = {p.id: p for p in scenario.partners}
     supply = outlook.supply.assign(
-        owned=outlook.supply["capacity_wspm"] * outlook.supply["weight"] / 1000.0
+        owned=to_kwspm(outlook.supply["capacity_wspm"] * outlook.supply["weight"])
     )
     supply = supply.assign(non_ai=supply["owned"] * (1.0 - supply["ai_share"]))
     grouped = supply.groupby(["operator", "resource", "year"])
@@ -319,11 +326,10 @@ def supply_option_data(
     for partner_id in chosen:
         partner = partners[partner_id]
         region = str(catalog.get("countries", partner.country)["region"])
-        order_lead[partner_id] = lead_years(
-            catalog.number("regions", region, "permit_design_months"),
-            catalog.number("regions", region, "construction_months"),
-            partner.lead_time_factor,
+        months = catalog.number("regions", region, "permit_design_months") + catalog.number(
+            "regions", region, "construction_months"
         )
+        order_lead[partner_id] = int(lead_years(months * partner.lead_time_factor))
         for resource in partner.resources:
             if (partner_id, resource) not in owned_paths:
                 continue
@@ -341,18 +347,18 @@ def supply_option_data(
     )
     resources = sorted(set(outlook.table["resource"]))
     fees = strategies.reservation.fee_usd_per_wspm_year
-    fee = (
-        pd.Series(
-            {
-                r: fees[r]
-                if r in fees
-                else catalog.number("resources", r, "reservation_fee_usd_per_wspm_year", 0.0)
-                for r in resources
-            },
-            dtype=float,
+    fee = usd_to_musd(  # USD per wspm-year → musd per kwspm-year
+        from_kwspm(
+            pd.Series(
+                {
+                    r: fees[r]
+                    if r in fees
+                    else catalog.number("resources", r, "reservation_fee_usd_per_wspm_year", 0.0)
+                    for r in resources
+                },
+                dtype=float,
+            )
         )
-        * 1000.0
-        / 1e6
     )
 
     deals = []
@@ -366,7 +372,7 @@ def supply_option_data(
                 None,
             )
         price = deal.price_musd if deal.price_musd is not None else (1 + deal.premium) * book  # type: ignore[operator]
-        closing = years[0] + math.ceil(deal.closing_months / 12.0)
+        closing = years[0] + math.ceil(months_to_years(deal.closing_months))
         deals.append(
             {
                 "target": deal.target,

@@ -58,8 +58,8 @@ class SiteLike(Protocol):
         """Partner ids allowed to build there."""
 
     @property
-    def max_modules(self) -> int:
-        """New fab modules the site can hold."""
+    def max_modules(self) -> int | None:
+        """New modules the site can hold (None: no bare count)."""
 
 
 class ScenarioLike(Protocol):

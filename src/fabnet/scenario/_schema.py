@@ -76,7 +76,8 @@ class Horizon(_Model):
 
 
 class InstalledCompute(_Model):
-    """Installed AI compute wanted, in H100e: a base and growth rates, or an explicit table.
+    """Installed AI compute wanted, in H100e: a base and growth rates, an explicit table, or a
+    table (the record) followed by growth rates.
 
     ``growth`` maps a year to the annual growth multiplier of installed compute from that year on
     (2.3 means ×2.3 per year) until the next given year.
@@ -90,22 +91,34 @@ class InstalledCompute(_Model):
     table: dict[Year, NonNegativeFloat] | None = Field(
         None,
         description="Installed compute by year [H100e]; a mapping, or a CSV/Parquet path with"
-        " columns year, installed_h100e.",
+        " columns year, installed_h100e. With growth, growth continues it after its last year.",
     )
 
     @model_validator(mode="after")
     def _one_form(self) -> InstalledCompute:
-        growth_form = (self.base_year, self.base_h100e, self.growth)
         if self.table is not None:
-            if any(v is not None for v in growth_form):
-                raise ValueError("give either table or base_year/base_h100e/growth, not both")
+            if self.base_year is not None or self.base_h100e is not None:
+                raise ValueError("give either table (and growth) or base_year/base_h100e/growth")
             if not self.table:
                 raise ValueError("table must have at least one year")
-        elif any(v is None for v in growth_form):
+            if self.growth is not None:
+                last = max(self.table)
+                if not self.growth:
+                    raise ValueError("growth must have at least one year")
+                if min(self.growth) > last:
+                    raise ValueError(
+                        f"growth after a table must start no later than its last year {last}"
+                        f" (first growth year {min(self.growth)})"
+                    )
+                if self.table[last] <= 0.0:
+                    raise ValueError(f"growth cannot continue a table that ends at 0 ({last})")
+            return self
+        growth_form = (self.base_year, self.base_h100e, self.growth)
+        if any(v is None for v in growth_form):
             raise ValueError("give base_year, base_h100e and growth (or a table)")
-        elif not self.growth:
+        if not self.growth:
             raise ValueError("growth must have at least one year")
-        elif not min(self.growth) <= self.base_year:  # type: ignore[operator]
+        if not min(self.growth) <= self.base_year:  # type: ignore[operator]
             raise ValueError(
                 f"growth must start no later than base_year {self.base_year} (first growth year"
                 f" {min(self.growth)})"
@@ -118,27 +131,118 @@ class InstalledCompute(_Model):
         Growth form: ``S(base_year) = base_h100e`` and ``S(t+1) = S(t)·g(t)``, where ``g(t)`` is
         the multiplier of the latest growth year ≤ t (backwards by division). Table form:
         geometric interpolation between given years (constant growth rate in between), held flat
-        outside them.
+        before the first; after the last, held flat, or grown by ``growth`` when it is given.
         """
         if self.table is not None:
-            return {year: _geometric(self.table, year) for year in years}
+            last = max(self.table)
+            if self.growth is None:
+                return {year: _geometric(self.table, year) for year in years}
+            grown = _grow(self.growth, last, self.table[last], [y for y in years if y > last])
+            return {y: grown[y] if y > last else _geometric(self.table, y) for y in years}
         growth, base_year, base = self.growth, self.base_year, self.base_h100e
         if growth is None or base_year is None or base is None:  # pragma: no cover - validated
             raise AssertionError("growth form without its fields")
-        starts = sorted(growth)
+        return _grow(growth, base_year, base, years)
 
-        def rate(year: int) -> float:
-            return growth[max((s for s in starts if s <= year), default=starts[0])]
 
-        out = {}
-        for year in years:
-            value = base
-            for t in range(base_year, year):
-                value *= rate(t)
-            for t in range(year, base_year):
-                value /= rate(t)
-            out[year] = value
-        return out
+def _grow(
+    growth: dict[int, float], base_year: int, base: float, years: list[int]
+) -> dict[int, float]:
+    """``S(base_year) = base`` and ``S(t+1) = S(t)·g(t)`` (backwards by division) in ``years``."""
+    starts = sorted(growth)
+
+    def rate(year: int) -> float:
+        return growth[max((s for s in starts if s <= year), default=starts[0])]
+
+    out = {}
+    for year in years:
+        value = base
+        for t in range(base_year, year):
+            value *= rate(t)
+        for t in range(year, base_year):
+            value /= rate(t)
+        out[year] = value
+    return out
+
+
+class Successors(_Model):
+    """Generic parts that follow a vendor's last named part (``after``) by stated per-generation
+    trends: a new generation every ``cadence_years`` from ``first_year``, each taking over the
+    vendor's share of new compute within ``ramp_years``.
+
+    Generation k (k = 1, 2, …) is ``after`` with compute ``× h100e_growth^k``, logic dies
+    ``× logic_area_growth^k`` (more dies of the same size), HBM stacks ``× hbm_stacks_growth^k``
+    and package area ``× interposer_growth^k`` (at most ``max_interposer_reticles``), on the k-th
+    of ``nodes`` and ``hbm_generations`` (the last repeats).
+    """
+
+    after: Id = Field(description="The vendor's last named part; its vendor's share is taken over.")
+    first_year: Year = Field(description="Launch year of the first generic generation.")
+    cadence_years: Annotated[int, Field(ge=1, le=5)] = Field(
+        2, description="Years between generations."
+    )
+    ramp_years: Annotated[int, Field(ge=1, le=5)] = Field(
+        2, description="Years a generation takes to carry all of the vendor's share."
+    )
+    h100e_growth: Annotated[float, Field(gt=0.5, le=10.0)] = Field(
+        description="Compute per unit, multiplier per generation [H100e]."
+    )
+    logic_area_growth: Annotated[float, Field(gt=0.5, le=4.0)] = Field(
+        1.0, description="Logic area per unit, multiplier per generation (more dies)."
+    )
+    hbm_stacks_growth: Annotated[float, Field(gt=0.5, le=4.0)] = Field(
+        1.0, description="HBM stacks per unit, multiplier per generation."
+    )
+    interposer_growth: Annotated[float, Field(gt=0.5, le=4.0)] = Field(
+        1.0, description="Package (interposer) area, multiplier per generation."
+    )
+    max_interposer_reticles: Annotated[float, Field(gt=0.0, le=40.0)] | None = Field(
+        None, description="Largest package, in reticles of 26 × 33 mm (858 mm²)."
+    )
+    nodes: list[Id] = Field(
+        default_factory=list, description="Logic node of each generation (the last repeats)."
+    )
+    hbm_generations: list[Id] = Field(
+        default_factory=list, description="HBM generation of each generation (the last repeats)."
+    )
+    source: str = Field(min_length=1, description="Where the trends come from, or 'estimate: …'.")
+
+
+class DemandLimits(_Model):
+    """What the world can put into AI compute each year: power and money, reported beside the
+    demand path in the gap and, where ``cap`` names them, capping it (new compute is the lesser
+    of the growth path and what the limits allow)."""
+
+    power_gw: dict[Year, NonNegativeFloat] | None = Field(
+        None, description="Facility power available to AI compute at each year's end [GW]."
+    )
+    h100e_per_mw: dict[Year, PositiveFloat] | None = Field(
+        None,
+        description="Compute of one year's new deployments per MW of facility power [H100e/MW];"
+        " an accelerator keeps its vintage's figure through its life.",
+    )
+    spend_busd: dict[Year, NonNegativeFloat] | None = Field(
+        None, description="Money available for new AI compute each year [USD billion]."
+    )
+    usd_per_h100e: dict[Year, PositiveFloat] | None = Field(
+        None, description="All-in cost of one H100e of new compute in each year [USD]."
+    )
+    cap: list[Literal["power", "spend"]] = Field(
+        default_factory=list, description="The limits that cap demand (none: only reported)."
+    )
+    source: str | None = Field(None, description="Where the limits come from.")
+
+    @model_validator(mode="after")
+    def _pairs(self) -> DemandLimits:
+        if (self.power_gw is None) != (self.h100e_per_mw is None):
+            raise ValueError("give power_gw and h100e_per_mw together")
+        if (self.spend_busd is None) != (self.usd_per_h100e is None):
+            raise ValueError("give spend_busd and usd_per_h100e together")
+        if "power" in self.cap and self.power_gw is None:
+            raise ValueError("cap names power but power_gw is not given")
+        if "spend" in self.cap and self.spend_busd is None:
+            raise ValueError("cap names spend but spend_busd is not given")
+        return self
 
 
 class Demand(_Model):
@@ -159,6 +263,14 @@ class Demand(_Model):
     )
     mix_flexibility: Share = Field(
         0.0, description="How far the planner may move each product's share (±, absolute)."
+    )
+    successors: list[Successors] = Field(
+        default_factory=list,
+        description="Generic parts after each vendor's last named part (the roadmap beyond the"
+        " mix's products).",
+    )
+    limits: DemandLimits | None = Field(
+        None, description="Power and money for AI compute, reported and optionally capping demand."
     )
     yield_model: Literal[
         "poisson", "murphy", "rectangular", "moore", "seeds", "negative_binomial"
@@ -331,9 +443,18 @@ class Site(_Entity):
     name: str
     country: Id
     partners: list[Id] = Field(description="Partners allowed to build here.")
-    max_modules: NonNegativeInt = Field(description="New fab modules the site can hold.")
-    power_mw: NonNegativeFloat | None = Field(None, description="Power available [MW].")
-    water_ml_per_day: NonNegativeFloat | None = Field(None, description="Water [ML/day].")
+    max_modules: NonNegativeInt | None = Field(
+        None, description="New modules the site can hold, of any kind (none: no bare count)."
+    )
+    power_mw: NonNegativeFloat | None = Field(
+        None, description="Power available to new modules [MW]."
+    )
+    water_ml_per_day: NonNegativeFloat | None = Field(
+        None, description="Water available to new modules [ML/day]."
+    )
+    land_ha: NonNegativeFloat | None = Field(
+        None, description="Land available to new modules [ha]."
+    )
     lat: Latitude
     lon: Longitude
 
