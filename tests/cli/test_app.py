@@ -1,0 +1,108 @@
+"""The app: its commands, help, version, usage errors and the exit code of every error."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from typer.testing import Result
+
+from fabnet.exceptions import (
+    CatalogError,
+    InfeasiblePlanError,
+    ParameterError,
+    ScenarioError,
+    ScenarioIssue,
+    SolverError,
+)
+
+Fabnet = Callable[..., Result]
+
+#: Every command, in the order ``fabnet --help`` lists it.
+COMMANDS = ("validate", "gap", "plan", "finance", "compare", "risk", "schema", "catalog")
+
+#: An error raised while a command runs, and the exit code it maps to (README, "Exit codes").
+ERRORS = [
+    (RuntimeError("boom"), 1),
+    (ScenarioError([ScenarioIssue("x.yaml", 3, "sites[0]", "unknown site", "'nowhere'")]), 2),
+    (ParameterError("--samples", ">= 1", 0), 2),
+    (InfeasiblePlanError(["more modules at us-az-phoenix"]), 3),
+    (CatalogError(["fabs.csv:2: source: missing"]), 4),
+    (SolverError("time limit", "no solution within the time limit"), 5),
+    (KeyboardInterrupt(), 130),
+]
+
+
+def test_help_lists_every_command_in_order(fabnet: Fabnet) -> None:
+    result = fabnet("--help")
+    assert result.exit_code == 0
+    rows = [line.split()[1] for line in result.stdout.splitlines() if line.startswith("│ ")]
+    assert [name for name in rows if name in COMMANDS] == list(COMMANDS)
+
+
+def test_no_arguments_shows_the_help(fabnet: Fabnet) -> None:
+    result = fabnet()
+    assert "Usage: fabnet" in result.stdout
+    assert "validate" in result.stdout
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_has_help_with_examples(fabnet: Fabnet, command: str) -> None:
+    result = fabnet(command, "--help")
+    assert result.exit_code == 0
+    assert "Examples" in result.stdout
+    assert f"fabnet {command}" in result.stdout
+    assert fabnet(command, "-h").stdout == result.stdout
+
+
+def test_version(fabnet: Fabnet) -> None:
+    from fabnet import __version__
+
+    result = fabnet("--version")
+    assert (result.exit_code, result.stdout.strip()) == (0, f"fabnet {__version__}")
+
+
+def test_usage_errors_exit_2(fabnet: Fabnet) -> None:
+    assert fabnet("validate", "--nope").exit_code == 2
+    assert fabnet("frobnicate").exit_code == 2
+    assert fabnet("plan", "--time-limit", "0").exit_code == 2  # below its minimum
+
+
+@pytest.mark.parametrize(("error", "code"), ERRORS, ids=lambda e: type(e).__name__)
+@pytest.mark.parametrize("command", ["validate", "gap", "plan", "compare"])
+def test_every_error_has_its_exit_code(
+    fabnet: Fabnet, monkeypatch: pytest.MonkeyPatch, command: str, error: BaseException, code: int
+) -> None:
+    def fail(*args: object, **kwargs: object) -> None:
+        raise error
+
+    monkeypatch.setattr("fabnet.scenario.load_scenario", fail)
+    result = fabnet(command)
+    assert result.exit_code == code
+    assert result.stdout == ""
+    assert "Traceback" not in result.stderr
+    if code == 1:
+        assert "internal error: RuntimeError: boom" in result.stderr
+        assert "FABNET_DEBUG=1" in result.stderr
+    elif code == 130:
+        assert result.stderr.strip() == "interrupted"
+    elif isinstance(error, ScenarioError):
+        assert result.stderr.splitlines() == [
+            "error: 1 problem in the scenario",
+            "x.yaml:3: sites[0]: unknown site (got 'nowhere')",
+        ]
+    else:
+        assert result.stderr.startswith(f"error: {error}")
+
+
+def test_fabnet_debug_lets_an_internal_error_through(
+    fabnet: Fabnet, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def fail(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr("fabnet.scenario.load_scenario", fail)
+    with pytest.raises(RuntimeError, match="boom"):
+        fabnet("validate", env={"FABNET_DEBUG": "1"})
+    # Bad input stays a message with its exit code, even with FABNET_DEBUG.
+    assert fabnet("plan", "--objective", "x", env={"FABNET_DEBUG": "1"}).exit_code == 2
