@@ -258,9 +258,9 @@ def gap(
             paths = result.to_csv(csv)
             out.print(f"wrote {len(paths)} tables to {csv}")
         if report is not None:
-            from fabnet.report import write_gap_report
+            from fabnet.report import write_report
 
-            write_gap_report(result, report)
+            write_report(result, report)
             out.print(f"wrote {report}")
 
 
@@ -380,9 +380,9 @@ def plan(
             result.save(out)
             out_console.print(f"saved the plan to {out}")
         if report is not None:
-            from fabnet.report import write_plan_report
+            from fabnet.report import write_report
 
-            write_plan_report(result, outlook, report)
+            write_report(result, report, outlook=outlook)
             out_console.print(f"wrote {report}")
 
 
@@ -497,9 +497,9 @@ def finance(
             money.save(out)
             console.print(f"wrote the cash-flow tables to {out}")
         if report is not None:
-            from fabnet.report import write_finance_report
+            from fabnet.report import write_report
 
-            write_finance_report(money, compute_gap(result.scenario, catalog=catalog), report)
+            write_report(money, report, outlook=compute_gap(result.scenario, catalog=catalog))
             console.print(f"wrote {report}")
 
 
@@ -595,9 +595,9 @@ def compare(
             result.save(out)
             console.print(f"wrote the comparison to {out}")
         if report is not None:
-            from fabnet.report import write_compare_report
+            from fabnet.report import write_report
 
-            write_compare_report(result, compute_gap(loaded, catalog=catalog), report)
+            write_report(result, report, outlook=compute_gap(loaded, catalog=catalog))
             console.print(f"wrote {report}")
 
 
@@ -730,12 +730,12 @@ def risk(
             console.print(f"wrote the risk tables to {out}")
         if report is not None:
             from fabnet.outlook import gap as compute_gap
-            from fabnet.report import write_risk_report
+            from fabnet.report import write_report
 
-            write_risk_report(
+            write_report(
                 analysis,
-                compute_gap(result.scenario, catalog=catalog),
                 report,
+                outlook=compute_gap(result.scenario, catalog=catalog),
                 stochastic=two_stage,
             )
             console.print(f"wrote {report}")

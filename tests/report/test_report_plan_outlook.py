@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from fabnet.report import plan_figures, render_plan_report
-from fabnet.report.html import SECTIONS
+from fabnet.report import plan_figures, render_report
+from fabnet.report.gap_html import SECTIONS
 from fabnet.report.plan_html import PLAN_SECTIONS
 from fabnet.scenario import Scenario
 
@@ -32,7 +32,7 @@ def plan(altman: Scenario) -> Any:
 
 @pytest.fixture(scope="module")
 def html(plan: Any, gap: Any) -> str:
-    return render_plan_report(plan, gap, generated=dt.date(2026, 1, 2))
+    return render_report(plan, outlook=gap, generated=dt.date(2026, 1, 2))
 
 
 def test_report_of_the_altman_2024_plan(plan: Any, html: str) -> None:
