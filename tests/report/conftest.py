@@ -1,4 +1,4 @@
-"""The report tests' results: small hand-made ones in the real result classes.
+"""The report tests' results: small hand-made ones in the real result classes, and real ones.
 
 The hand-made results are the real classes (:class:`fabnet.outlook.GapResult`,
 :class:`fabnet.planning.Plan`, :class:`fabnet.finance.Financials`,
@@ -19,12 +19,16 @@ above :data:`FLOWS` and :data:`STRATEGIES`. The plan's risk (:func:`make_risk`) 
 stochastic plan of four worlds (:func:`make_stochastic`) are listed above :data:`FAN` and
 :data:`WORLDS`.
 
+The real results (the ``tiny`` fixture) are those of a tiny world
+(:func:`fabnet.examples.tiny_world`), solved once per test session.
 """
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import math
+from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
@@ -754,3 +758,87 @@ def make_stochastic(scenario: Scenario) -> StochasticPlan:
 def small_stochastic(altman: Scenario) -> StochasticPlan:
     """A stochastic plan of four worlds around the built-in scenario."""
     return make_stochastic(altman)
+
+
+# ---------------------------------------------------------------------------------------------
+# Real results of a tiny world (fabnet.examples.tiny_world), 2025–2032: one product, an old fab
+# of 10,000 wspm of N5 (half of it for AI), a TW and a JP site; new compute only in 2030, which
+# one new module serves. Two uncertain inputs and a disruption event in TW. Solved once per
+# session (a few seconds, mostly the strategies and the stochastic plan).
+# ---------------------------------------------------------------------------------------------
+
+#: Installed compute of the tiny world [H100e by year]: new compute only in 2030.
+TINY_INSTALLED = {2025: 1.0, 2029: 1.0, 2030: 1.0e8, 2032: 1.0e8}
+
+#: Its uncertain inputs.
+TINY_UNCERTAINTY: list[dict[str, Any]] = [
+    {"id": "growth", "target": "demand_growth", "distribution": "lognormal", "median": 1.0,
+     "sigma": 0.2},
+    {"id": "overrun", "target": "capex_overrun", "distribution": "triangular", "low": 1.0,
+     "mode": 1.1, "high": 1.5},
+    {"id": "quake", "target": "disruption", "applies_to": ["TW"], "distribution": "bernoulli",
+     "annual_probability": 0.1, "capacity_lost": 0.5, "duration_years": 1},
+]  # fmt: skip
+
+
+def tiny_scenario() -> Scenario:
+    """The tiny world as a scenario."""
+    from fabnet.examples import TINY_JP_SITE, TINY_OLD_FAB, tiny_world
+
+    world = tiny_world(TINY_INSTALLED)
+    world["description"] = "A tiny world: one chip, one old fab, two sites."
+    world["supply"] = {"fabs": [], "add": [copy.deepcopy(TINY_OLD_FAB)], "ai_share": {"N5": 0.5}}
+    world["sites"].append(copy.deepcopy(TINY_JP_SITE))
+    world["uncertainty"] = {"inputs": [{"source": "test"} | x for x in TINY_UNCERTAINTY]}
+    return load_scenario(world)
+
+
+@pytest.fixture(scope="session")
+def tiny() -> SimpleNamespace:
+    """Every result of the tiny world: ``gap``, ``plan``, ``financials``, ``comparison`` (own-build,
+    reservation, design-only), ``risk`` (64 samples, Sobol' indices) and ``stochastic`` (two
+    worlds)."""
+    import fabnet
+    from fabnet.risk import analyse, stochastic_plan
+
+    scenario = tiny_scenario()
+    plan = fabnet.plan(scenario)
+    return SimpleNamespace(
+        scenario=scenario,
+        gap=fabnet.gap(scenario),
+        plan=plan,
+        financials=fabnet.financials(plan),
+        comparison=fabnet.compare(scenario, strategies=["own-build", "reservation", "design-only"]),
+        risk=analyse(plan, samples=64, seed=1, sobol_samples=16),
+        stochastic=stochastic_plan(scenario, scenarios=2, seed=1),
+    )
+
+
+@pytest.fixture(scope="session")
+def tiny_reports(tiny: SimpleNamespace, tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """The report of each result of the tiny world (``gap``, ``plan``, ``financials``,
+    ``comparison``, ``risk``), written by :func:`fabnet.report.write_report` and read back; the
+    risk's with the stochastic plan."""
+    import datetime as dt
+
+    from fabnet.report import write_report
+
+    folder = tmp_path_factory.mktemp("tiny-reports")
+    day = dt.date(2026, 1, 2)
+    paths = {
+        "gap": write_report(tiny.gap, folder / "gap.html", generated=day),
+        "plan": write_report(tiny.plan, folder / "plan.html", outlook=tiny.gap, generated=day),
+        "financials": write_report(
+            tiny.financials, folder / "money.html", outlook=tiny.gap, generated=day
+        ),
+        # Without an outlook: the report computes the gap of the scenario itself.
+        "comparison": write_report(tiny.comparison, folder / "compare.html", generated=day),
+        "risk": write_report(
+            tiny.risk,
+            folder / "risk.html",
+            outlook=tiny.gap,
+            stochastic=tiny.stochastic,
+            generated=day,
+        ),
+    }
+    return {kind: path.read_text(encoding="utf-8") for kind, path in paths.items()}

@@ -1,7 +1,8 @@
 """The HTML reports: self-contained, offline, complete, escaped.
 
 The checks that a page loads nothing and inlines plotly.js and the basemap once run on the gap
-report and on the plan report (the ``page`` fixture); the rest are about the gap report.
+report, the plan report and every kind of report of real results (the ``page`` fixture); the
+rest are about the gap report.
 """
 
 from __future__ import annotations
@@ -67,8 +68,17 @@ def _parse(html: str) -> _Tags:
     return parser
 
 
-#: Figures drawn by each report.
-FIGURES = {"gap": 3, "plan": 8}
+#: Figures drawn by each report: of the small gap and plan, and of every real result of the tiny
+#: world (conftest.py).
+FIGURES = {
+    "gap": 3,
+    "plan": 8,
+    "tiny-gap": 3,
+    "tiny-plan": 8,
+    "tiny-financials": 12,
+    "tiny-comparison": 9,
+    "tiny-risk": 14,
+}
 
 
 @pytest.fixture(scope="module")
@@ -77,11 +87,19 @@ def html(small_gap: Any) -> str:
 
 
 @pytest.fixture(scope="module", params=sorted(FIGURES))
-def page(request: pytest.FixtureRequest, html: str, small_gap: Any, small_plan: Any) -> str:
-    """The gap report, then the plan report; ``request.param`` names it."""
+def page(
+    request: pytest.FixtureRequest,
+    html: str,
+    small_gap: Any,
+    small_plan: Any,
+    tiny_reports: dict[str, str],
+) -> str:
+    """The gap report, the plan report, and each real report; ``request.param`` names it."""
     if request.param == "gap":
         return html
-    return render_report(small_plan, outlook=small_gap, generated=DAY)
+    if request.param == "plan":
+        return render_report(small_plan, outlook=small_gap, generated=DAY)
+    return tiny_reports[request.param.removeprefix("tiny-")]
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,6 @@ import dataclasses
 import datetime as dt
 import math
 import re
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -19,7 +18,7 @@ from markupsafe import escape
 
 import fabnet
 from fabnet.exceptions import ParameterError
-from fabnet.report import render_report, risk_figures, stochastic_figures, write_report
+from fabnet.report import render_report, risk_figures, stochastic_figures
 from fabnet.report._palette import SERIES_COLORS
 from fabnet.report.gap_html import SECTIONS
 from fabnet.report.plan_html import PLAN_SECTIONS
@@ -564,39 +563,3 @@ def test_same_input_same_bytes(
     assert render_report(small_risk, outlook=small_gap, generated=DAY) == risk_html
     again = render_report(small_risk, outlook=small_gap, stochastic=small_stochastic, generated=DAY)
     assert again == stochastic_html
-
-
-# --- the real thing --------------------------------------------------------------------------
-
-
-def test_report_of_a_real_risk_analysis(tmp_path: Path) -> None:
-    from fabnet.outlook import gap
-    from fabnet.risk.analysis import analyse
-
-    plan = fabnet.plan("altman-2024", shadow_prices=False)
-    risk = analyse(plan, samples=2000, seed=1, sobol_samples=256)
-
-    path = write_report(risk, tmp_path / "risk.html", outlook=gap("altman-2024"), generated=DAY)
-
-    page = path.read_text(encoding="utf-8")
-    assert page.count("Plotly.newPlot(") == GAP_FIGURES + PLAN_FIGURES + RISK_FIGURES
-    assert _section_ids(page)[-len(RISK_SECTIONS) - 1 :] == [
-        *(s.id for s in RISK_SECTIONS),
-        "assumptions",
-    ]
-    key = _section(page, "risk-key-figures")
-    assert "<dt>Samples</dt><dd>2,000</dd>" in key
-    assert "<dt>Sampling</dt><dd>Latin hypercube, seed 1</dd>" in key
-    assert "<dt>P(shortfall) in 2030</dt>" in key
-    assert "<dt>P(shortfall) in 2040</dt>" in key
-    measures = _section(page, "risk-measures")
-    assert measures.count("<tr>") == 1 + len(risk.measures)
-    # The fans follow the analysis and the tornado puts its biggest swing on top.
-    fan = risk_figures.fan_chart_figure(risk)
-    median = next(t for t in fan.data if t.name == "Delivered: median")
-    assert list(median.y) == list(risk.by_year["delivered_p50_h100e"])
-    tornado = risk_figures.tornado_figure(risk)
-    biggest = risk.tornado.sort_values("swing", ascending=False)["input"].iloc[0]
-    assert tornado.data[0].y[0].startswith(f"{biggest}: ")
-    assert ">nan<" not in page.lower()
-    assert ">None<" not in page
