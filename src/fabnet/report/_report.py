@@ -118,6 +118,13 @@ def write_report(
     The folder is created where missing; an existing file is replaced at once, never left half
     written (the page goes to a temporary file beside it first).
 
+    Parameters
+    ----------
+    result, outlook, stochastic, generated
+        As for :func:`render_report`.
+    path : str or Path
+        The HTML file to write.
+
     Returns
     -------
     Path
