@@ -1,35 +1,46 @@
-"""A small, hand-made gap result and plan for the report tests.
+"""The report tests' results: small hand-made ones in the real result classes, and real ones.
 
-:class:`FakeGap` has exactly the attributes of :class:`fabnet.outlook.GapResult` that the report
-reads; its frames are small enough to count the traces of every figure by hand:
+The hand-made results are the real classes (:class:`fabnet.outlook.GapResult`,
+:class:`fabnet.planning.Plan`, :class:`fabnet.finance.Financials`,
+:class:`fabnet.finance.Comparison`, :class:`fabnet.risk.RiskResult`,
+:class:`fabnet.risk.StochasticPlan`) holding tables made by hand, small enough to count the traces
+of every figure and to work out every number shown; a renamed or added field of a result breaks
+them at once. The gap result (:func:`make_gap`):
 
 * resources N7, N5, N3, N2, A16, HBM, COWOS (table); years 2024–2026;
 * supply by (resource, region): N5 TW+US, N3 US+JP, HBM KR, COWOS TW — 6 areas;
 * located fabs by resource: N5 (2), N3 (1: the US one has no coordinates), HBM (2), COWOS (1);
   statuses among them: operating, building, announced.
 
-:class:`FakePlan` has the attributes of :class:`fabnet.planning.Plan`, around the same scenario
-and years; its contents are listed above :data:`BUILDS`. :class:`FakeFinancials` (the attributes
-of :class:`fabnet.finance.Financials`) is the money of two of its projects and
-:class:`FakeComparison` (of :class:`fabnet.finance.Comparison`) four strategies compared; their
-contents are listed above :data:`FLOWS` and :data:`STRATEGIES`. :class:`FakeRisk` (of
-:class:`fabnet.risk.analysis.RiskResult`) is the plan's risk and :class:`FakeStochastic` (of
-:class:`fabnet.risk.stochastic.StochasticPlan`) a stochastic plan of four worlds; their contents
-are listed above :data:`FAN` and :data:`WORLDS`.
+The plan (:func:`make_plan`) is around the same scenario and years; its contents are listed above
+:data:`BUILDS`. Its financials (:func:`make_financials`) are the money of two of its projects and
+the comparison (:func:`make_comparison`) four strategies compared; their contents are listed
+above :data:`FLOWS` and :data:`STRATEGIES`. The plan's risk (:func:`make_risk`) and a
+stochastic plan of four worlds (:func:`make_stochastic`) are listed above :data:`FAN` and
+:data:`WORLDS`.
+
+The real results (the ``tiny`` fixture) are those of a tiny world
+(:func:`fabnet.examples.tiny_world`), solved once per test session.
 """
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import math
-from dataclasses import dataclass, field
+from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
 import pandas as pd
 import pytest
+import xarray as xr
 
-from fabnet.scenario import Scenario, load_scenario
+from fabnet.finance import Comparison, Financials
+from fabnet.outlook import GapResult
+from fabnet.planning import Plan
+from fabnet.risk import RiskResult, Samples, StochasticPlan
+from fabnet.scenario import Scenario, Uncertainty, load_scenario
 
 YEARS = [2024, 2025, 2026]
 RESOURCES = ["N7", "N5", "N3", "N2", "A16", "HBM", "COWOS"]
@@ -72,22 +83,7 @@ LOCATED_RESOURCES = 4
 LOCATED_STATUSES = 3
 
 
-@dataclass(frozen=True)
-class FakeGap:
-    """The attributes of :class:`fabnet.outlook.GapResult` the report reads."""
-
-    scenario: Any
-    years: list[int]
-    table: pd.DataFrame = field(repr=False)
-    supply: pd.DataFrame = field(repr=False)
-    demand: pd.DataFrame = field(repr=False)
-    compute: pd.DataFrame = field(repr=False)
-    binding: pd.Series = field(repr=False)
-    euv: pd.DataFrame = field(repr=False)
-    assumptions: pd.DataFrame = field(repr=False)
-
-
-def make_gap(scenario: Scenario | Any) -> FakeGap:
+def make_gap(scenario: Scenario) -> GapResult:
     """A small gap result around ``scenario``."""
     supply = pd.DataFrame(
         [
@@ -154,14 +150,13 @@ def make_gap(scenario: Scenario | Any) -> FakeGap:
         ],
         columns=["item", "value", "unit", "source", "date", "kind"],
     )  # fmt: skip
-    return FakeGap(
+    return GapResult(
         scenario=scenario,
         years=list(YEARS),
         table=table,
         supply=supply,
         demand=demand,
         compute=compute,
-        binding=compute["binding"],
         euv=euv,
         assumptions=assumptions,
     )
@@ -174,13 +169,13 @@ def altman() -> Scenario:
 
 
 @pytest.fixture(scope="session")
-def fake_gap(altman: Scenario) -> FakeGap:
+def small_gap(altman: Scenario) -> GapResult:
     """The small gap result around the built-in scenario."""
     return make_gap(altman)
 
 
 @pytest.fixture(scope="session")
-def make_fake_gap() -> Any:
+def make_small_gap() -> Any:
     """:func:`make_gap`, for tests that need the small result around another scenario."""
     return make_gap
 
@@ -238,28 +233,17 @@ FUNDING = [
     (2025, "softbank", "JP", 600.0),
 ]
 
+#: The columns of a plan's acquisitions (none in this plan).
+ACQUISITION_COLUMNS = ["target", "taken", "closing_year", "price_musd", "book_value_musd",
+                       "block_probability", "break_fee_musd"]  # fmt: skip
+
 #: Expected counts for this plan.
 PLAN_RESOURCES = ["N3", "COWOS"]
 NEW_AREAS = 5
 MAPPED_SITES = {"N3": 2, "COWOS": 2}  # (resource, site) pairs with coordinates
 
 
-@dataclass(frozen=True)
-class FakePlan:
-    """The attributes of :class:`fabnet.planning.Plan` (the report reads all but two)."""
-
-    scenario: Any
-    builds: pd.DataFrame = field(repr=False)
-    capacity: pd.DataFrame = field(repr=False)
-    production: pd.DataFrame = field(repr=False)
-    accelerators: pd.DataFrame = field(repr=False)
-    compute: pd.DataFrame = field(repr=False)
-    capex: pd.DataFrame = field(repr=False)
-    funding: pd.DataFrame = field(repr=False)
-    stats: dict[str, Any] = field(default_factory=dict)
-
-
-def make_plan(scenario: Scenario | Any) -> FakePlan:
+def make_plan(scenario: Scenario) -> Plan:
     """A small plan around ``scenario``."""
     builds = pd.DataFrame(
         BUILDS,
@@ -303,7 +287,7 @@ def make_plan(scenario: Scenario | Any) -> FakePlan:
         "shadow_price_seconds": 0.25,
         "extract_seconds": 0.01,
     }
-    return FakePlan(
+    return Plan(
         scenario=scenario,
         builds=builds,
         capacity=capacity,
@@ -312,20 +296,19 @@ def make_plan(scenario: Scenario | Any) -> FakePlan:
         compute=compute,
         capex=capex,
         funding=funding,
+        grants=pd.DataFrame(columns=["year", "programme", "country", "musd"]),
+        reservations=pd.DataFrame(
+            columns=["year", "partner", "resource", "reserved_wspm", "fee_musd"]
+        ),
+        acquisitions=pd.DataFrame(columns=ACQUISITION_COLUMNS),
         stats=stats,
     )
 
 
 @pytest.fixture(scope="session")
-def fake_plan(altman: Scenario) -> FakePlan:
+def small_plan(altman: Scenario) -> Plan:
     """The small plan around the built-in scenario."""
     return make_plan(altman)
-
-
-@pytest.fixture(scope="session")
-def make_fake_plan() -> Any:
-    """:func:`make_plan`, for tests that need the small plan around another scenario."""
-    return make_plan
 
 
 # ---------------------------------------------------------------------------------------------
@@ -396,25 +379,6 @@ FINANCE_ASSUMPTIONS: dict[str, Any] = {
 }
 
 
-@dataclass(frozen=True)
-class FakeFinancials:
-    """The attributes of :class:`fabnet.finance.Financials`."""
-
-    plan: Any
-    cash_flows: pd.DataFrame = field(repr=False)
-    investor_flows: pd.DataFrame = field(repr=False)
-    shares: pd.DataFrame = field(repr=False)
-    capital_calls: pd.DataFrame = field(repr=False)
-    projects: pd.DataFrame = field(repr=False)
-    investors: pd.DataFrame = field(repr=False)
-    assumptions: dict[str, Any] = field(default_factory=dict)
-
-    def by_year(self) -> pd.DataFrame:
-        """Every component summed over projects, per year [musd]."""
-        numeric = self.cash_flows.drop(columns=["capacity_wspm", "wafers"])
-        return numeric.groupby(level="year").sum()
-
-
 def _cash_flows(flows: dict[str, list[list[float]]]) -> pd.DataFrame:
     """The long (project, year) table of :data:`FLOWS` with the three cash flows."""
     index = pd.MultiIndex.from_tuples(
@@ -441,7 +405,7 @@ def _cash_flows(flows: dict[str, list[list[float]]]) -> pd.DataFrame:
     )
 
 
-def make_financials(plan: FakePlan) -> FakeFinancials:
+def make_financials(plan: Plan) -> Financials:
     """The money of two projects of ``plan`` (see above :data:`FLOWS`)."""
     cash_flows = _cash_flows(FLOWS)
     shares = pd.DataFrame(SHARES, columns=["investor", "project", "share"])
@@ -489,7 +453,7 @@ def make_financials(plan: FakePlan) -> FakeFinancials:
         columns=["investor", "called_musd", "returned_musd", "npv_at_hurdle_musd", "irr",
                  "irr_note", "moic", "payback_years", "hurdle_rate", "hurdle_met"],
     ).set_index("investor")  # fmt: skip
-    return FakeFinancials(
+    return Financials(
         plan=plan,
         cash_flows=cash_flows,
         investor_flows=investor_flows,
@@ -501,14 +465,14 @@ def make_financials(plan: FakePlan) -> FakeFinancials:
     )
 
 
-def make_empty_financials(plan: FakePlan) -> FakeFinancials:
+def make_empty_financials(plan: Plan) -> Financials:
     """The money of a plan that starts no module: no project, no flow, no call."""
     full = make_financials(plan)
     investors = full.investors.assign(
         called_musd=0.0, returned_musd=math.nan, npv_at_hurdle_musd=math.nan, irr=math.nan,
         irr_note=math.nan, moic=math.nan, payback_years=math.nan, hurdle_met=math.nan,
     )  # fmt: skip
-    return FakeFinancials(
+    return Financials(
         plan=dataclasses.replace(plan, builds=plan.builds.iloc[0:0]),
         cash_flows=full.cash_flows.iloc[0:0],
         investor_flows=full.investor_flows.iloc[0:0],
@@ -522,15 +486,15 @@ def make_empty_financials(plan: FakePlan) -> FakeFinancials:
 
 
 @pytest.fixture(scope="session")
-def fake_financials(fake_plan: FakePlan) -> FakeFinancials:
+def small_financials(small_plan: Plan) -> Financials:
     """The money of two projects of the small plan."""
-    return make_financials(fake_plan)
+    return make_financials(small_plan)
 
 
 @pytest.fixture(scope="session")
-def empty_financials(fake_plan: FakePlan) -> FakeFinancials:
+def empty_financials(small_plan: Plan) -> Financials:
     """The money of the small plan without its builds: nothing."""
-    return make_empty_financials(fake_plan)
+    return make_empty_financials(small_plan)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -566,19 +530,7 @@ STRATEGY_YEARS: dict[str, list[tuple[float, float, float, float]]] = {
 }
 
 
-@dataclass(frozen=True)
-class FakeComparison:
-    """The attributes of :class:`fabnet.finance.Comparison`."""
-
-    scenario: Any
-    plans: dict[str, Any] = field(repr=False)
-    financials: dict[str, Any] = field(repr=False)
-    table: pd.DataFrame = field(repr=False)
-    investors: pd.DataFrame = field(repr=False)
-    by_year: pd.DataFrame = field(repr=False)
-
-
-def make_comparison(financials: FakeFinancials) -> FakeComparison:
+def make_comparison(financials: Financials) -> Comparison:
     """Four strategies; own-build's money is ``financials`` (see above :data:`STRATEGIES`)."""
     # Built as the real one is: a frame of dicts, transposed (object columns).
     table = pd.DataFrame(
@@ -599,7 +551,7 @@ def make_comparison(financials: FakeFinancials) -> FakeComparison:
         columns=["strategy", "year", "delivered_h100e", "unserved_h100e", "new_supply_wspm",
                  "capital_need_musd"],
     )  # fmt: skip
-    return FakeComparison(
+    return Comparison(
         scenario=financials.plan.scenario,
         plans=dict.fromkeys(STRATEGIES, financials.plan),
         financials={"own-build": financials},
@@ -610,9 +562,9 @@ def make_comparison(financials: FakeFinancials) -> FakeComparison:
 
 
 @pytest.fixture(scope="session")
-def fake_comparison(fake_financials: FakeFinancials) -> FakeComparison:
+def small_comparison(small_financials: Financials) -> Comparison:
     """Four strategies compared around the small plan and its money."""
-    return make_comparison(fake_financials)
+    return make_comparison(small_financials)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -678,35 +630,39 @@ SOBOL: list[tuple[str, float, float]] = [
 ]
 
 
-@dataclass(frozen=True)
-class FakeSamples:
-    """The attributes of :class:`fabnet.risk.Samples` the report reads."""
-
-    values: pd.DataFrame = field(repr=False)
-    events: dict[str, Any] = field(repr=False)
-    method: str
-    seed: int | None
-
-
-@dataclass(frozen=True)
-class FakeRisk:
-    """The attributes of :class:`fabnet.risk.analysis.RiskResult` the report reads."""
-
-    plan: Any
-    samples: FakeSamples = field(repr=False)
-    threshold: float
-    alpha: float
-    by_year: pd.DataFrame = field(repr=False)
-    measures: pd.DataFrame = field(repr=False)
-    tornado: pd.DataFrame = field(repr=False)
-    sobol: pd.DataFrame | None = field(default=None, repr=False)
+#: The declaration that :data:`RISK_INPUTS` and the event ``tw-quake`` were drawn from.
+UNCERTAINTY = Uncertainty.model_validate(
+    {
+        "inputs": [
+            {"id": "demand-growth", "target": "demand_growth", "distribution": "lognormal",
+             "median": 1.0, "sigma": 0.2, "source": "test"},
+            {"id": "delay-us", "target": "construction_delay_months", "applies_to": ["US"],
+             "distribution": "triangular", "low": 0, "mode": 6, "high": 24, "source": "test"},
+            {"id": "capex-overrun", "target": "capex_overrun", "distribution": "lognormal",
+             "median": 1.1, "sigma": 0.2, "source": "test"},
+            {"id": "tw-quake", "target": "disruption", "applies_to": ["TW"],
+             "distribution": "bernoulli", "annual_probability": 0.02, "capacity_lost": 0.3,
+             "duration_years": 1, "source": "test"},
+        ]
+    }
+)  # fmt: skip
 
 
-def make_risk(plan: FakePlan) -> FakeRisk:
+def make_samples(count: int) -> Samples:
+    """``count`` samples of :data:`UNCERTAINTY` (evenly spread, no event), over the years."""
+    draws = np.linspace(0.0, 1.0, count)
+    return Samples(
+        values=pd.DataFrame(dict.fromkeys(RISK_INPUTS, draws)).rename_axis("sample"),
+        events={"tw-quake": np.zeros((count, len(YEARS)), dtype=bool)},
+        uncertainty=UNCERTAINTY,
+        method="lhs",
+        seed=7,
+        years=tuple(YEARS),
+    )
+
+
+def make_risk(plan: Plan) -> RiskResult:
     """The risk of ``plan`` (see above :data:`FAN`)."""
-    draws = np.linspace(0.0, 1.0, RISK_SAMPLES)
-    values = pd.DataFrame(dict.fromkeys(RISK_INPUTS, draws)).rename_axis("sample")
-    events = {"tw-quake": np.zeros((RISK_SAMPLES, len(YEARS)), dtype=bool)}
     by_year = pd.DataFrame(
         SHORTFALL,
         columns=["p_shortfall", "p_shortfall_low", "p_shortfall_high",
@@ -725,9 +681,10 @@ def make_risk(plan: FakePlan) -> FakeRisk:
     )
     tornado.attrs["output_base"] = TORNADO_BASE
     sobol = pd.DataFrame(SOBOL, columns=["input", "first_order", "total"])
-    return FakeRisk(
+    return RiskResult(
         plan=plan,
-        samples=FakeSamples(values=values, events=events, method="lhs", seed=7),
+        samples=make_samples(RISK_SAMPLES),
+        dataset=xr.Dataset(),  # the samples' own results: the report does not read them
         threshold=0.05,
         alpha=0.9,
         by_year=by_year,
@@ -738,9 +695,9 @@ def make_risk(plan: FakePlan) -> FakeRisk:
 
 
 @pytest.fixture(scope="session")
-def fake_risk(fake_plan: FakePlan) -> FakeRisk:
+def small_risk(small_plan: Plan) -> RiskResult:
     """The risk of the small plan."""
-    return make_risk(fake_plan)
+    return make_risk(small_plan)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -764,32 +721,8 @@ WORLDS: list[tuple[float, float, int, float, float]] = [
 ]
 
 
-@dataclass(frozen=True)
-class FakeStochastic:
-    """The attributes of :class:`fabnet.risk.stochastic.StochasticPlan` the report reads."""
-
-    first_stage: pd.DataFrame = field(repr=False)
-    by_scenario: pd.DataFrame = field(repr=False)
-    expected_cost_musd: float
-    cvar_musd: float
-    rp: float
-    eev: float
-    ws: float
-    stats: dict[str, Any] = field(default_factory=dict, repr=False)
-
-    @property
-    def vss(self) -> float:
-        """``EEV − RP`` [musd]."""
-        return self.eev - self.rp
-
-    @property
-    def evpi(self) -> float:
-        """``RP − WS`` [musd]."""
-        return self.rp - self.ws
-
-
-def make_stochastic() -> FakeStochastic:
-    """A stochastic plan of four worlds (see above :data:`WORLDS`)."""
+def make_stochastic(scenario: Scenario) -> StochasticPlan:
+    """A stochastic plan of four worlds for ``scenario`` (see above :data:`WORLDS`)."""
     first_stage = pd.DataFrame(
         FIRST_STAGE,
         columns=["project", "site", "partner", "resource", "country", "start_year", "modules"],
@@ -799,14 +732,19 @@ def make_stochastic() -> FakeStochastic:
         columns=["cost_musd", "unserved_h100e", "modules", "eev_cost_musd", "ws_cost_musd"],
         index=pd.Index(range(len(WORLDS)), name="scenario"),
     )
-    return FakeStochastic(
+    builds = first_stage.assign(online_year=first_stage["start_year"] + 2, first_stage=True)
+    return StochasticPlan(
+        scenario=scenario,
         first_stage=first_stage,
+        builds=pd.concat([builds.assign(scenario=world) for world in by_scenario.index]),
         by_scenario=by_scenario,
         expected_cost_musd=58250.0,
         cvar_musd=90000.0,
         rp=60000.0,
         eev=64000.0,
         ws=55000.0,
+        samples=make_samples(len(WORLDS)),
+        ev_plan=None,
         stats={
             "scenarios": len(WORLDS),
             "alpha": 0.9,
@@ -817,6 +755,90 @@ def make_stochastic() -> FakeStochastic:
 
 
 @pytest.fixture(scope="session")
-def fake_stochastic() -> FakeStochastic:
-    """A stochastic plan of four worlds."""
-    return make_stochastic()
+def small_stochastic(altman: Scenario) -> StochasticPlan:
+    """A stochastic plan of four worlds around the built-in scenario."""
+    return make_stochastic(altman)
+
+
+# ---------------------------------------------------------------------------------------------
+# Real results of a tiny world (fabnet.examples.tiny_world), 2025–2032: one product, an old fab
+# of 10,000 wspm of N5 (half of it for AI), a TW and a JP site; new compute only in 2030, which
+# one new module serves. Two uncertain inputs and a disruption event in TW. Solved once per
+# session (a few seconds, mostly the strategies and the stochastic plan).
+# ---------------------------------------------------------------------------------------------
+
+#: Installed compute of the tiny world [H100e by year]: new compute only in 2030.
+TINY_INSTALLED = {2025: 1.0, 2029: 1.0, 2030: 1.0e8, 2032: 1.0e8}
+
+#: Its uncertain inputs.
+TINY_UNCERTAINTY: list[dict[str, Any]] = [
+    {"id": "growth", "target": "demand_growth", "distribution": "lognormal", "median": 1.0,
+     "sigma": 0.2},
+    {"id": "overrun", "target": "capex_overrun", "distribution": "triangular", "low": 1.0,
+     "mode": 1.1, "high": 1.5},
+    {"id": "quake", "target": "disruption", "applies_to": ["TW"], "distribution": "bernoulli",
+     "annual_probability": 0.1, "capacity_lost": 0.5, "duration_years": 1},
+]  # fmt: skip
+
+
+def tiny_scenario() -> Scenario:
+    """The tiny world as a scenario."""
+    from fabnet.examples import TINY_JP_SITE, TINY_OLD_FAB, tiny_world
+
+    world = tiny_world(TINY_INSTALLED)
+    world["description"] = "A tiny world: one chip, one old fab, two sites."
+    world["supply"] = {"fabs": [], "add": [copy.deepcopy(TINY_OLD_FAB)], "ai_share": {"N5": 0.5}}
+    world["sites"].append(copy.deepcopy(TINY_JP_SITE))
+    world["uncertainty"] = {"inputs": [{"source": "test"} | x for x in TINY_UNCERTAINTY]}
+    return load_scenario(world)
+
+
+@pytest.fixture(scope="session")
+def tiny() -> SimpleNamespace:
+    """Every result of the tiny world: ``gap``, ``plan``, ``financials``, ``comparison`` (own-build,
+    reservation, design-only), ``risk`` (64 samples, Sobol' indices) and ``stochastic`` (two
+    worlds)."""
+    import fabnet
+    from fabnet.risk import analyse, stochastic_plan
+
+    scenario = tiny_scenario()
+    plan = fabnet.plan(scenario)
+    return SimpleNamespace(
+        scenario=scenario,
+        gap=fabnet.gap(scenario),
+        plan=plan,
+        financials=fabnet.financials(plan),
+        comparison=fabnet.compare(scenario, strategies=["own-build", "reservation", "design-only"]),
+        risk=analyse(plan, samples=64, seed=1, sobol_samples=16),
+        stochastic=stochastic_plan(scenario, scenarios=2, seed=1),
+    )
+
+
+@pytest.fixture(scope="session")
+def tiny_reports(tiny: SimpleNamespace, tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """The report of each result of the tiny world (``gap``, ``plan``, ``financials``,
+    ``comparison``, ``risk``), written by :func:`fabnet.report.write_report` and read back; the
+    risk's with the stochastic plan."""
+    import datetime as dt
+
+    from fabnet.report import write_report
+
+    folder = tmp_path_factory.mktemp("tiny-reports")
+    day = dt.date(2026, 1, 2)
+    paths = {
+        "gap": write_report(tiny.gap, folder / "gap.html", generated=day),
+        "plan": write_report(tiny.plan, folder / "plan.html", outlook=tiny.gap, generated=day),
+        "financials": write_report(
+            tiny.financials, folder / "money.html", outlook=tiny.gap, generated=day
+        ),
+        # Without an outlook: the report computes the gap of the scenario itself.
+        "comparison": write_report(tiny.comparison, folder / "compare.html", generated=day),
+        "risk": write_report(
+            tiny.risk,
+            folder / "risk.html",
+            outlook=tiny.gap,
+            stochastic=tiny.stochastic,
+            generated=day,
+        ),
+    }
+    return {kind: path.read_text(encoding="utf-8") for kind, path in paths.items()}

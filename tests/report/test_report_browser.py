@@ -17,12 +17,7 @@ from typing import Any
 
 import pytest
 
-from fabnet.report import (
-    write_compare_report,
-    write_gap_report,
-    write_plan_report,
-    write_risk_report,
-)
+from fabnet.report import write_report
 
 pytestmark = pytest.mark.browser
 
@@ -78,35 +73,37 @@ def _layer_path(dom: str, name: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def report(tmp_path_factory: pytest.TempPathFactory, fake_gap: Any) -> Path:
+def report(tmp_path_factory: pytest.TempPathFactory, small_gap: Any) -> Path:
     folder = tmp_path_factory.mktemp("browser")
-    return write_gap_report(fake_gap, folder / "report.html", generated=dt.date(2026, 1, 2))
+    return write_report(small_gap, folder / "report.html", generated=dt.date(2026, 1, 2))
 
 
 @pytest.fixture(scope="module")
-def plan_report(tmp_path_factory: pytest.TempPathFactory, fake_plan: Any, fake_gap: Any) -> Path:
+def plan_report(tmp_path_factory: pytest.TempPathFactory, small_plan: Any, small_gap: Any) -> Path:
     folder = tmp_path_factory.mktemp("browser-plan")
     day = dt.date(2026, 1, 2)
-    return write_plan_report(fake_plan, fake_gap, folder / "plan.html", generated=day)
+    return write_report(small_plan, folder / "plan.html", outlook=small_gap, generated=day)
 
 
 @pytest.fixture(scope="module")
 def compare_report(
-    tmp_path_factory: pytest.TempPathFactory, fake_comparison: Any, fake_gap: Any
+    tmp_path_factory: pytest.TempPathFactory, small_comparison: Any, small_gap: Any
 ) -> Path:
     folder = tmp_path_factory.mktemp("browser-compare")
     day = dt.date(2026, 1, 2)
-    return write_compare_report(fake_comparison, fake_gap, folder / "compare.html", generated=day)
+    return write_report(small_comparison, folder / "compare.html", outlook=small_gap, generated=day)
 
 
 @pytest.fixture(scope="module")
 def risk_report(
-    tmp_path_factory: pytest.TempPathFactory, fake_risk: Any, fake_stochastic: Any, fake_gap: Any
+    tmp_path_factory: pytest.TempPathFactory, small_risk: Any, small_stochastic: Any, small_gap: Any
 ) -> Path:
     folder = tmp_path_factory.mktemp("browser-risk")
     day = dt.date(2026, 1, 2)
     path = folder / "risk.html"
-    return write_risk_report(fake_risk, fake_gap, path, stochastic=fake_stochastic, generated=day)
+    return write_report(
+        small_risk, path, outlook=small_gap, stochastic=small_stochastic, generated=day
+    )
 
 
 def test_offline_report_draws_plots_and_map(report: Path, tmp_path: Path) -> None:
@@ -144,7 +141,7 @@ def test_without_inlined_basemap_the_map_is_blank(report: Path, tmp_path: Path) 
 
 
 def test_offline_plan_report_draws_every_plot_and_both_maps(
-    plan_report: Path, tmp_path: Path, fake_plan: Any
+    plan_report: Path, tmp_path: Path, small_plan: Any
 ) -> None:
     dom = _dump_dom(plan_report, tmp_path / "profile")
 
@@ -159,10 +156,10 @@ def test_offline_plan_report_draws_every_plot_and_both_maps(
         assert len(_layer_path(figure, "land")) > 10_000, div
     # The new modules (4 located site–resource pairs) and the unused candidate sites.
     used = {"tw-chiayi", "us-az-phoenix", "jp-kumamoto"}
-    unused = len([site for site in fake_plan.scenario.sites if site.id not in used])
+    unused = len([site for site in small_plan.scenario.sites if site.id not in used])
     assert _figure(dom, "fig-plan-map").count('class="point"') == 4 + unused
     # The Gantt chart drew a bar per build and phase (one of them of zero length).
-    assert _figure(dom, "fig-plan-gantt").count('class="point"') == 2 * len(fake_plan.builds)
+    assert _figure(dom, "fig-plan-gantt").count('class="point"') == 2 * len(small_plan.builds)
 
 
 def test_offline_compare_report_draws_every_plot(compare_report: Path, tmp_path: Path) -> None:

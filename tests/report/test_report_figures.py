@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from fabnet.report import figures
+from fabnet.report import gap_figures
 from fabnet.report._palette import REGION_COLORS, RESOURCE_COLORS, RESOURCE_ORDER
 
 # Trace counts of the small gap result: see tests/report/conftest.py.
@@ -19,20 +19,22 @@ LOCATED_RESOURCES = 4
 LOCATED_STATUSES = 3
 
 
-def test_importing_the_report_imports_no_plotly() -> None:
+def test_importing_the_report_imports_no_plotly_pandas_or_jinja2() -> None:
+    # Every module of the package, as `fabnet --help` and a report-free run would import them.
     code = (
-        "import sys, fabnet.report, fabnet.report.figures, fabnet.report.html, "
-        "fabnet.report.plan_figures, fabnet.report.plan_html; "
-        "print(sorted(m for m in sys.modules if m.split('.')[0] in {'plotly', 'pandas'}))"
-    )
+        "import importlib, pkgutil, sys, fabnet.report as r; "
+        "[importlib.import_module(f'fabnet.report.{m.name}') "
+        " for m in pkgutil.iter_modules(r.__path__)]; "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in HEAVY))"
+    ).replace("HEAVY", repr({"plotly", "pandas", "jinja2", "markupsafe"}))
     out = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout
     assert out.strip() == "[]"
 
 
-def test_supply_demand_has_one_panel_per_resource(fake_gap: Any) -> None:
-    figure = figures.supply_demand_figure(fake_gap)
+def test_supply_demand_has_one_panel_per_resource(small_gap: Any) -> None:
+    figure = gap_figures.supply_demand_figure(small_gap)
 
     assert len(figure.data) == SUPPLY_AREAS + RESOURCES
     titles = [a.text for a in figure.layout.annotations]
@@ -44,8 +46,8 @@ def test_supply_demand_has_one_panel_per_resource(fake_gap: Any) -> None:
     assert len(x_axes) == 8  # a 2 × 4 grid, the last cell empty
 
 
-def test_supply_demand_stacks_supply_by_region_under_the_demand_line(fake_gap: Any) -> None:
-    figure = figures.supply_demand_figure(fake_gap)
+def test_supply_demand_stacks_supply_by_region_under_the_demand_line(small_gap: Any) -> None:
+    figure = gap_figures.supply_demand_figure(small_gap)
     demand = [t for t in figure.data if t.name == "Demand"]
     areas = [t for t in figure.data if t.name != "Demand"]
 
@@ -56,18 +58,18 @@ def test_supply_demand_stacks_supply_by_region_under_the_demand_line(fake_gap: A
     assert sum(bool(t.showlegend) for t in areas) == 4  # one legend entry per region
     # Each panel's stacked areas add up to the table's supply.
     n5 = [t for t in areas if t.stackgroup == "supply:N5"]
-    supply = fake_gap.table.query("resource == 'N5'")["supply_wspm"].to_numpy()
+    supply = small_gap.table.query("resource == 'N5'")["supply_wspm"].to_numpy()
     assert sum(t.y for t in n5) == pytest.approx(supply)
     n5_demand = next(t for t in demand if t.xaxis == n5[0].xaxis)
     assert list(n5_demand.y) == pytest.approx([5e3, 8e3, 70e3])
 
 
-def test_shortfall_figure(fake_gap: Any) -> None:
-    figure = figures.shortfall_figure(fake_gap)
+def test_shortfall_figure(small_gap: Any) -> None:
+    figure = gap_figures.shortfall_figure(small_gap)
 
     assert [t.type for t in figure.data] == ["bar", "scatter", "scatter"]
     bar, wanted, deliverable = figure.data
-    compute = fake_gap.compute
+    compute = small_gap.compute
     assert list(bar.y) == pytest.approx(compute["shortfall_h100e"].tolist())
     assert list(wanted.y) == pytest.approx(compute["new_h100e"].tolist())
     assert list(deliverable.y) == pytest.approx(compute["deliverable_h100e"].tolist())
@@ -76,8 +78,8 @@ def test_shortfall_figure(fake_gap: Any) -> None:
     assert "[H100e]" in figure.layout.title.text
 
 
-def test_fab_map_uses_the_vendored_110m_world(fake_gap: Any) -> None:
-    figure = figures.fab_map_figure(fake_gap)
+def test_fab_map_uses_the_vendored_110m_world(small_gap: Any) -> None:
+    figure = gap_figures.fab_map_figure(small_gap)
     geo = figure.layout.geo
 
     assert geo.projection.type == "natural earth"
@@ -87,8 +89,8 @@ def test_fab_map_uses_the_vendored_110m_world(fake_gap: Any) -> None:
     assert geo.showland
 
 
-def test_fab_map_traces(fake_gap: Any) -> None:
-    figure = figures.fab_map_figure(fake_gap)
+def test_fab_map_traces(small_gap: Any) -> None:
+    figure = gap_figures.fab_map_figure(small_gap)
     data = list(figure.data)
 
     assert all(t.type == "scattergeo" for t in data)
@@ -104,20 +106,20 @@ def test_fab_map_traces(fake_gap: Any) -> None:
     sites = data[-1]
     assert sites.name == "Candidate sites"
     assert sites.marker.symbol == "star"
-    assert len(sites.lat) == len(fake_gap.scenario.sites)
+    assert len(sites.lat) == len(small_gap.scenario.sites)
 
 
-def test_figure_text_from_data_is_escaped(fake_gap: Any) -> None:
+def test_figure_text_from_data_is_escaped(small_gap: Any) -> None:
     evil = "<script>alert(1)</script> & <b>bold</b>"
-    supply = fake_gap.supply.copy()
+    supply = small_gap.supply.copy()
     supply.loc[supply["fab"] == "tw-n5", ["name", "operator", "region"]] = evil
-    site = fake_gap.scenario.sites[0].model_copy(update={"name": evil})
-    scenario = fake_gap.scenario.model_copy(update={"sites": [site]})
-    gap = dataclasses.replace(fake_gap, supply=supply, scenario=scenario)
+    site = small_gap.scenario.sites[0].model_copy(update={"name": evil})
+    scenario = small_gap.scenario.model_copy(update={"sites": [site]})
+    gap = dataclasses.replace(small_gap, supply=supply, scenario=scenario)
 
     texts = [
         text
-        for figure in (figures.fab_map_figure(gap), figures.supply_demand_figure(gap))
+        for figure in (gap_figures.fab_map_figure(gap), gap_figures.supply_demand_figure(gap))
         for trace in figure.data
         for text in [trace.name or "", *(trace.hovertext or [])]
     ]

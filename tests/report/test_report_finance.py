@@ -11,8 +11,6 @@ import dataclasses
 import datetime as dt
 import math
 import re
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -20,18 +18,12 @@ import pytest
 
 import fabnet
 from fabnet.exceptions import ParameterError
-from fabnet.report import (
-    finance_figures,
-    render_compare_report,
-    render_finance_report,
-    render_plan_report,
-    write_compare_report,
-    write_finance_report,
-)
-from fabnet.report.finance_figures import STRATEGY_COLORS, STRATEGY_DASHES
-from fabnet.report.finance_html import COMPARE_SECTIONS, FINANCE_SECTIONS
-from fabnet.report.html import SECTIONS
+from fabnet.report import finance_figures, render_report, strategy_figures, write_report
+from fabnet.report.finance_html import FINANCE_SECTIONS
+from fabnet.report.gap_html import SECTIONS
 from fabnet.report.plan_html import PLAN_SECTIONS
+from fabnet.report.strategy_figures import STRATEGY_COLORS, STRATEGY_DASHES
+from fabnet.report.strategy_html import COMPARE_SECTIONS
 
 DAY = dt.date(2026, 1, 2)
 
@@ -111,19 +103,8 @@ def _hostile(financials: Any, comparison: Any) -> tuple[Any, Any]:
 # --- figures ---------------------------------------------------------------------------------
 
 
-def test_importing_the_finance_modules_imports_no_plotly() -> None:
-    code = (
-        "import sys, fabnet.report.finance_figures, fabnet.report.finance_html; "
-        "print(sorted(m for m in sys.modules if m.split('.')[0] in {'plotly', 'pandas'}))"
-    )
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    ).stdout
-    assert out.strip() == "[]"
-
-
-def test_waterfall_sums_the_network_over_the_horizon(fake_financials: Any) -> None:
-    figure = finance_figures.cash_flow_waterfall_figure(fake_financials)
+def test_waterfall_sums_the_network_over_the_horizon(small_financials: Any) -> None:
+    figure = finance_figures.cash_flow_waterfall_figure(small_financials)
     (trace,) = figure.data
 
     assert trace.type == "waterfall"
@@ -141,20 +122,20 @@ def test_waterfall_sums_the_network_over_the_horizon(fake_financials: Any) -> No
     assert "Cash flow of the network, 2024–2026 [musd, undiscounted]" in figure.layout.title.text
 
 
-def test_waterfall_of_one_project(fake_financials: Any) -> None:
-    figure = finance_figures.cash_flow_waterfall_figure(fake_financials, "us-az-phoenix/tsmc/N3")
+def test_waterfall_of_one_project(small_financials: Any) -> None:
+    figure = finance_figures.cash_flow_waterfall_figure(small_financials, "us-az-phoenix/tsmc/N3")
 
     assert list(figure.data[0].y) == [
         -15000.0, 3000.0, 0.0, 0.0, 0.0, 0.0, 13500.0, 1500.0, 3000.0, -350.0, -3000.0, 1150.0,
     ]  # fmt: skip
     assert figure.layout.title.text.startswith("Cash flow of us-az-phoenix/tsmc/N3, 2024–2026")
     with pytest.raises(ParameterError, match="project"):
-        finance_figures.cash_flow_waterfall_figure(fake_financials, "nowhere/acme/N2")
+        finance_figures.cash_flow_waterfall_figure(small_financials, "nowhere/acme/N2")
 
 
-def test_a_menu_shows_each_projects_waterfall(fake_financials: Any) -> None:
-    figure = finance_figures.project_waterfalls_figure(fake_financials)
-    projects = [str(p) for p in fake_financials.projects.index]
+def test_a_menu_shows_each_projects_waterfall(small_financials: Any) -> None:
+    figure = finance_figures.project_waterfalls_figure(small_financials)
+    projects = [str(p) for p in small_financials.projects.index]
 
     assert len(figure.data) == len(projects) + 1
     assert [trace.visible for trace in figure.data] == [None] + [False] * len(projects)
@@ -162,15 +143,17 @@ def test_a_menu_shows_each_projects_waterfall(fake_financials: Any) -> None:
     assert [button.label for button in menu.buttons] == ["the network", *projects]
     phoenix = projects.index("us-az-phoenix/tsmc/N3") + 1
     assert list(figure.data[phoenix].y) == list(
-        finance_figures.cash_flow_waterfall_figure(fake_financials, projects[phoenix - 1]).data[0].y
+        finance_figures.cash_flow_waterfall_figure(small_financials, projects[phoenix - 1])
+        .data[0]
+        .y
     )
     visible, layout = menu.buttons[phoenix].args
     assert visible["visible"] == [k == phoenix for k in range(len(projects) + 1)]
     assert layout["title.text"].startswith("Cash flow of us-az-phoenix/tsmc/N3")
 
 
-def test_cash_flow_by_year(fake_financials: Any) -> None:
-    figure = finance_figures.cash_flow_by_year_figure(fake_financials)
+def test_cash_flow_by_year(small_financials: Any) -> None:
+    figure = finance_figures.cash_flow_by_year_figure(small_financials)
     names = [t.name for t in figure.data]
 
     assert names == [
@@ -198,8 +181,8 @@ def test_cash_flow_by_year(fake_financials: Any) -> None:
     assert [sum(t.y[i] for t in figure.data[:10]) for i in range(3)] == list(equity.y)
 
 
-def test_investor_returns(fake_financials: Any) -> None:
-    figure = finance_figures.investor_returns_figure(fake_financials)
+def test_investor_returns(small_financials: Any) -> None:
+    figure = finance_figures.investor_returns_figure(small_financials)
     met, missed, hurdle = figure.data
 
     assert [t.name for t in figure.data] == ["Hurdle met", "Hurdle missed", "Hurdle rate"]
@@ -222,12 +205,12 @@ def test_investor_returns(fake_financials: Any) -> None:
     assert "NPV at the hurdle rate: −420 musd" in missed.hovertext[0]
 
 
-def test_investor_without_an_irr_gets_a_labelled_empty_bar(fake_financials: Any) -> None:
-    investors = fake_financials.investors.copy()
+def test_investor_without_an_irr_gets_a_labelled_empty_bar(small_financials: Any) -> None:
+    investors = small_financials.investors.copy()
     investors.loc["openai", ["irr", "irr_note", "payback_years"]] = [
         math.nan, "several roots: 5%, 40%", math.nan,
     ]  # fmt: skip
-    money = dataclasses.replace(fake_financials, investors=investors)
+    money = dataclasses.replace(small_financials, investors=investors)
 
     met = finance_figures.investor_returns_figure(money).data[0]
 
@@ -236,8 +219,8 @@ def test_investor_without_an_irr_gets_a_labelled_empty_bar(fake_financials: Any)
     assert "payback never" in met.hovertext[0]
 
 
-def test_capital_calls(fake_financials: Any) -> None:
-    figure = finance_figures.capital_calls_figure(fake_financials)
+def test_capital_calls(small_financials: Any) -> None:
+    figure = finance_figures.capital_calls_figure(small_financials)
 
     assert [t.name for t in figure.data] == ["microsoft", "openai", "Total called"]  # largest first
     microsoft, openai, total = figure.data
@@ -249,10 +232,10 @@ def test_capital_calls(fake_financials: Any) -> None:
     assert microsoft.marker.color != openai.marker.color
 
 
-def test_capital_calls_span_the_years_with_calls(fake_financials: Any) -> None:
-    calls = fake_financials.capital_calls.copy()
+def test_capital_calls_span_the_years_with_calls(small_financials: Any) -> None:
+    calls = small_financials.capital_calls.copy()
     calls[[2024, 2026]] = 0.0
-    money = dataclasses.replace(fake_financials, capital_calls=calls)
+    money = dataclasses.replace(small_financials, capital_calls=calls)
 
     figure = finance_figures.capital_calls_figure(money)
 
@@ -260,8 +243,8 @@ def test_capital_calls_span_the_years_with_calls(fake_financials: Any) -> None:
     assert list(figure.data[-1].y) == [3500.0]
 
 
-def test_strategy_figure(fake_comparison: Any) -> None:
-    figure = finance_figures.strategy_figure(fake_comparison)
+def test_strategy_figure(small_comparison: Any) -> None:
+    figure = strategy_figures.strategy_figure(small_comparison)
     strategies = ["own-build", "reservation", "acquisition", "design-only"]
 
     assert [t.name for t in figure.data] == [
@@ -288,9 +271,9 @@ def test_strategy_figure(fake_comparison: Any) -> None:
     assert "Compute delivered by 2025 (hatched) and by 2026 [H100e]" in titles
 
 
-def test_strategy_figure_without_a_milestone(fake_comparison: Any) -> None:
-    table = fake_comparison.table.drop(columns="delivered_by_2025_h100e")
-    figure = finance_figures.strategy_figure(dataclasses.replace(fake_comparison, table=table))
+def test_strategy_figure_without_a_milestone(small_comparison: Any) -> None:
+    table = small_comparison.table.drop(columns="delivered_by_2025_h100e")
+    figure = strategy_figures.strategy_figure(dataclasses.replace(small_comparison, table=table))
 
     assert [t.name for t in figure.data] == [
         "Cost (NPV)",
@@ -300,8 +283,8 @@ def test_strategy_figure_without_a_milestone(fake_comparison: Any) -> None:
     ]
 
 
-def test_strategy_timeline(fake_comparison: Any) -> None:
-    figure = finance_figures.strategy_timeline_figure(fake_comparison)
+def test_strategy_timeline(small_comparison: Any) -> None:
+    figure = strategy_figures.strategy_timeline_figure(small_comparison)
     strategies = ["own-build", "reservation", "acquisition", "design-only"]
 
     assert [t.name for t in figure.data] == strategies * 2
@@ -318,8 +301,8 @@ def test_strategy_timeline(fake_comparison: Any) -> None:
         assert trace.legendgroup == f"strategy:{trace.name}"
 
 
-def test_figure_text_from_data_is_escaped(fake_financials: Any, fake_comparison: Any) -> None:
-    money, compared = _hostile(fake_financials, fake_comparison)
+def test_figure_text_from_data_is_escaped(small_financials: Any, small_comparison: Any) -> None:
+    money, compared = _hostile(small_financials, small_comparison)
     scenario = money.plan.scenario.model_copy(update={"name": f"n{EVIL}"})
     compared = dataclasses.replace(compared, scenario=scenario)
 
@@ -327,8 +310,8 @@ def test_figure_text_from_data_is_escaped(fake_financials: Any, fake_comparison:
         finance_figures.cash_flow_waterfall_figure(money, f"p{EVIL}"),
         finance_figures.investor_returns_figure(money),
         finance_figures.capital_calls_figure(money),
-        finance_figures.strategy_figure(compared),
-        finance_figures.strategy_timeline_figure(compared),
+        strategy_figures.strategy_figure(compared),
+        strategy_figures.strategy_timeline_figure(compared),
     ]
     joined = "\n".join(_texts(figure) for figure in figures)
 
@@ -358,30 +341,30 @@ def test_figures_of_nothing_still_draw(empty_financials: Any) -> None:
 
 
 @pytest.fixture(scope="module")
-def finance_html(fake_financials: Any, fake_gap: Any) -> str:
-    return render_finance_report(fake_financials, fake_gap, generated=DAY)
+def finance_html(small_financials: Any, small_gap: Any) -> str:
+    return render_report(small_financials, outlook=small_gap, generated=DAY)
 
 
 @pytest.fixture(scope="module")
-def compare_html(fake_comparison: Any, fake_gap: Any) -> str:
-    return render_compare_report(fake_comparison, fake_gap, generated=DAY)
+def compare_html(small_comparison: Any, small_gap: Any) -> str:
+    return render_report(small_comparison, outlook=small_gap, generated=DAY)
 
 
 def test_finance_report_is_the_plan_report_then_the_money(
-    finance_html: str, fake_financials: Any, fake_gap: Any
+    finance_html: str, small_financials: Any, small_gap: Any
 ) -> None:
     expected = [s.id for s in (*SECTIONS[:-1], *PLAN_SECTIONS, *FINANCE_SECTIONS, SECTIONS[-1])]
     assert _section_ids(finance_html) == expected
     for section in (*SECTIONS, *PLAN_SECTIONS, *FINANCE_SECTIONS):
         assert f"<li><a href='#{section.id}'>{section.title}</a></li>" in finance_html
-    plan_page = render_plan_report(fake_financials.plan, fake_gap, generated=DAY)
+    plan_page = render_report(small_financials.plan, outlook=small_gap, generated=DAY)
     for section in (*SECTIONS, *PLAN_SECTIONS):
         assert _section(finance_html, section.id) == _section(plan_page, section.id)
     assert finance_html.count("Plotly.newPlot(") == GAP_FIGURES + PLAN_FIGURES + FINANCE_FIGURES
     for div in ("fig-finance-waterfall", "fig-finance-by-year", "fig-finance-investors",
                 "fig-finance-calls"):  # fmt: skip
         assert finance_html.count(f'id="{div}"') == 1, div
-    name = fake_financials.plan.scenario.name
+    name = small_financials.plan.scenario.name
     assert f"<h1>Network plan and its financials: {name}</h1>" in finance_html
     assert f"fabnet {fabnet.__version__} · generated 2026-01-02 · years 2024–2026" in finance_html
 
@@ -433,12 +416,12 @@ def test_finance_investors_table(finance_html: str) -> None:
     assert "<td class='num called'>10,100</td>" in rows[3]
 
 
-def test_finance_irr_note_where_the_irr_is_undefined(fake_financials: Any, fake_gap: Any) -> None:
-    investors = fake_financials.investors.copy()
+def test_finance_irr_note_where_the_irr_is_undefined(small_financials: Any, small_gap: Any) -> None:
+    investors = small_financials.investors.copy()
     investors.loc["microsoft", ["irr", "irr_note"]] = [math.nan, "no sign change: every flow ≤ 0"]
-    money = dataclasses.replace(fake_financials, investors=investors)
+    money = dataclasses.replace(small_financials, investors=investors)
 
-    page = render_finance_report(money, fake_gap, generated=DAY)
+    page = render_report(money, outlook=small_gap, generated=DAY)
 
     table = _section(page, "finance-investors")
     assert "<td class='num irr'>no sign change: every flow ≤ 0</td>" in table
@@ -473,8 +456,8 @@ def test_finance_projects_table(finance_html: str) -> None:
     assert "<td class='num npv'>−345</td>" in total
 
 
-def test_finance_report_of_a_plan_without_builds(empty_financials: Any, fake_gap: Any) -> None:
-    page = render_finance_report(empty_financials, fake_gap, generated=DAY)
+def test_finance_report_of_a_plan_without_builds(empty_financials: Any, small_gap: Any) -> None:
+    page = render_report(empty_financials, outlook=small_gap, generated=DAY)
 
     assert _section_ids(page)[-len(FINANCE_SECTIONS) - 1 : -1] == [s.id for s in FINANCE_SECTIONS]
     note = "The plan starts no module: it has no cash flows, capital calls or returns."
@@ -497,42 +480,28 @@ def test_pages_load_nothing_and_inline_plotlyjs_once(finance_html: str, compare_
 
 
 def test_same_input_same_bytes(
-    fake_financials: Any, fake_comparison: Any, fake_gap: Any, finance_html: str, compare_html: str
+    small_financials: Any,
+    small_comparison: Any,
+    small_gap: Any,
+    finance_html: str,
+    compare_html: str,
 ) -> None:
-    assert render_finance_report(fake_financials, fake_gap, generated=DAY) == finance_html
-    assert render_compare_report(fake_comparison, fake_gap, generated=DAY) == compare_html
-
-
-def test_write_finance_report(
-    fake_financials: Any, fake_gap: Any, tmp_path: Path, finance_html: str
-) -> None:
-    path = write_finance_report(fake_financials, fake_gap, tmp_path / "a" / "m.html", generated=DAY)
-
-    assert path == tmp_path / "a" / "m.html"
-    assert path.read_text(encoding="utf-8") == finance_html
-
-
-def test_write_compare_report(
-    fake_comparison: Any, fake_gap: Any, tmp_path: Path, compare_html: str
-) -> None:
-    path = write_compare_report(fake_comparison, fake_gap, tmp_path / "c.html", generated=DAY)
-
-    assert path == tmp_path / "c.html"
-    assert path.read_text(encoding="utf-8") == compare_html
+    assert render_report(small_financials, outlook=small_gap, generated=DAY) == finance_html
+    assert render_report(small_comparison, outlook=small_gap, generated=DAY) == compare_html
 
 
 # --- the strategies report -------------------------------------------------------------------
 
 
 def test_compare_report_is_the_gap_the_strategies_then_own_builds_money(
-    compare_html: str, fake_comparison: Any
+    compare_html: str, small_comparison: Any
 ) -> None:
     expected = [s.id for s in (*SECTIONS[:-1], *COMPARE_SECTIONS, *FINANCE_SECTIONS, SECTIONS[-1])]
     assert _section_ids(compare_html) == expected
     assert compare_html.count("Plotly.newPlot(") == GAP_FIGURES + COMPARE_FIGURES + FINANCE_FIGURES
     for div in ("fig-compare-strategies", "fig-compare-timeline"):
         assert compare_html.count(f'id="{div}"') == 1, div
-    name = fake_comparison.scenario.name
+    name = small_comparison.scenario.name
     assert f"<title>Strategies compared: {name} · fabnet</title>" in compare_html
     key = _section(compare_html, "finance-key-figures")
     assert "<p>Financials of the <strong>own-build</strong> strategy's plan.</p>" in key
@@ -574,23 +543,23 @@ def test_compare_investor_irr_table(compare_html: str) -> None:
 
 
 def test_compare_report_falls_back_to_the_mix(
-    fake_comparison: Any, fake_financials: Any, fake_gap: Any
+    small_comparison: Any, small_financials: Any, small_gap: Any
 ) -> None:
-    comparison = dataclasses.replace(fake_comparison, financials={"mix": fake_financials})
+    comparison = dataclasses.replace(small_comparison, financials={"mix": small_financials})
 
-    page = render_compare_report(comparison, fake_gap, generated=DAY)
+    page = render_report(comparison, outlook=small_gap, generated=DAY)
 
     assert "Financials of the <strong>mix</strong> strategy's plan." in page
 
 
-def test_compare_report_without_financials(fake_comparison: Any, fake_gap: Any) -> None:
+def test_compare_report_without_financials(small_comparison: Any, small_gap: Any) -> None:
     comparison = dataclasses.replace(
-        fake_comparison,
+        small_comparison,
         financials={},
-        investors=fake_comparison.investors.assign(**{"own-build": math.nan}),
+        investors=small_comparison.investors.assign(**{"own-build": math.nan}),
     )
 
-    page = render_compare_report(comparison, fake_gap, generated=DAY)
+    page = render_report(comparison, outlook=small_gap, generated=DAY)
 
     assert _section_ids(page) == [s.id for s in (*SECTIONS[:-1], *COMPARE_SECTIONS, SECTIONS[-1])]
     assert "No strategy builds new fabs: there are no returns." in page
@@ -598,19 +567,19 @@ def test_compare_report_without_financials(fake_comparison: Any, fake_gap: Any) 
 
 
 def test_report_strings_are_escaped(
-    fake_financials: Any, fake_comparison: Any, make_fake_gap: Any, compare_html: str
+    small_financials: Any, small_comparison: Any, make_small_gap: Any, compare_html: str
 ) -> None:
-    money, compared = _hostile(fake_financials, fake_comparison)
+    money, compared = _hostile(small_financials, small_comparison)
     scenario = money.plan.scenario.model_copy(
         update={"name": f"n{EVIL}", "description": f"d{EVIL}"}
     )
-    gap = make_fake_gap(scenario)
+    gap = make_small_gap(scenario)
     compared = dataclasses.replace(compared, scenario=scenario)
     money = dataclasses.replace(money, plan=dataclasses.replace(money.plan, scenario=scenario))
 
     pages = [
-        render_finance_report(money, gap, generated=DAY),
-        render_compare_report(compared, gap, generated=DAY),
+        render_report(money, outlook=gap, generated=DAY),
+        render_report(compared, outlook=gap, generated=DAY),
     ]
 
     for page in pages:
@@ -636,8 +605,8 @@ def test_reports_of_the_built_in_scenario(tmp_path: Path) -> None:
     money = fabnet.financials(fabnet.plan("altman-2024", shadow_prices=False))
     comparison = fabnet.compare("altman-2024")
 
-    finance = write_finance_report(money, outlook, tmp_path / "money.html", generated=DAY)
-    compare = write_compare_report(comparison, outlook, tmp_path / "compare.html", generated=DAY)
+    finance = write_report(money, tmp_path / "money.html", outlook=outlook, generated=DAY)
+    compare = write_report(comparison, tmp_path / "compare.html", outlook=outlook, generated=DAY)
 
     page = finance.read_text(encoding="utf-8")
     assert page.count("Plotly.newPlot(") == GAP_FIGURES + PLAN_FIGURES + FINANCE_FIGURES

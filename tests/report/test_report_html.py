@@ -1,7 +1,8 @@
 """The HTML reports: self-contained, offline, complete, escaped.
 
 The checks that a page loads nothing and inlines plotly.js and the basemap once run on the gap
-report and on the plan report (the ``page`` fixture); the rest are about the gap report.
+report, the plan report and every kind of report of real results (the ``page`` fixture); the
+rest are about the gap report.
 """
 
 from __future__ import annotations
@@ -16,9 +17,9 @@ from typing import Any
 import pytest
 
 import fabnet
-from fabnet.report import render_gap_report, render_plan_report, write_gap_report
+from fabnet.report import render_report, write_report
 from fabnet.report._assets import TOPOJSON_NAME, script_safe
-from fabnet.report.html import SECTIONS
+from fabnet.report.gap_html import SECTIONS
 
 DAY = dt.date(2026, 1, 2)
 
@@ -67,21 +68,38 @@ def _parse(html: str) -> _Tags:
     return parser
 
 
-#: Figures drawn by each report.
-FIGURES = {"gap": 3, "plan": 8}
+#: Figures drawn by each report: of the small gap and plan, and of every real result of the tiny
+#: world (conftest.py).
+FIGURES = {
+    "gap": 3,
+    "plan": 8,
+    "tiny-gap": 3,
+    "tiny-plan": 8,
+    "tiny-financials": 12,
+    "tiny-comparison": 9,
+    "tiny-risk": 14,
+}
 
 
 @pytest.fixture(scope="module")
-def html(fake_gap: Any) -> str:
-    return render_gap_report(fake_gap, generated=DAY)
+def html(small_gap: Any) -> str:
+    return render_report(small_gap, generated=DAY)
 
 
 @pytest.fixture(scope="module", params=sorted(FIGURES))
-def page(request: pytest.FixtureRequest, html: str, fake_gap: Any, fake_plan: Any) -> str:
-    """The gap report, then the plan report; ``request.param`` names it."""
+def page(
+    request: pytest.FixtureRequest,
+    html: str,
+    small_gap: Any,
+    small_plan: Any,
+    tiny_reports: dict[str, str],
+) -> str:
+    """The gap report, the plan report, and each real report; ``request.param`` names it."""
     if request.param == "gap":
         return html
-    return render_plan_report(fake_plan, fake_gap, generated=DAY)
+    if request.param == "plan":
+        return render_report(small_plan, outlook=small_gap, generated=DAY)
+    return tiny_reports[request.param.removeprefix("tiny-")]
 
 
 @pytest.fixture(scope="module")
@@ -121,8 +139,8 @@ def test_every_section_is_there(html: str) -> None:
     assert {"fig-supply-demand", "fig-shortfall", "fig-fab-map"} <= div_ids
 
 
-def test_title_names_scenario_version_and_date(html: str, fake_gap: Any) -> None:
-    name = fake_gap.scenario.name
+def test_title_names_scenario_version_and_date(html: str, small_gap: Any) -> None:
+    name = small_gap.scenario.name
     assert f"<title>Demand–supply gap: {name} · fabnet</title>" in html
     assert f"<h1>Demand–supply gap: {name}</h1>" in html
     assert f"fabnet {fabnet.__version__} · generated 2026-01-02" in html
@@ -153,7 +171,7 @@ def test_euv_table(html: str) -> None:
     assert "<td class='num total'>2.9</td>" in euv  # 2025: 2.5 + 0.4
 
 
-def test_assumption_sources_are_listed_and_linked(html: str, fake_gap: Any) -> None:
+def test_assumption_sources_are_listed_and_linked(html: str, small_gap: Any) -> None:
     part = html[html.index("<section id='assumptions'>") :]
     assert "4 figures (1 scenario, 1 press, 1 analyst, 1 official)" in part
     assert (
@@ -162,7 +180,7 @@ def test_assumption_sources_are_listed_and_linked(html: str, fake_gap: Any) -> N
     assert '<a href="https://example.com/n5-cost" rel="noopener noreferrer">' in part
     assert "&lt;script&gt;x&lt;/script&gt;" in part
     assert "Hennessy &amp; Patterson, 5th ed., p. 29" in part
-    assert f"scenario {fake_gap.scenario.name}" in part
+    assert f"scenario {small_gap.scenario.name}" in part
     assert "<td class='num value'>4,000,000</td>" in part
 
 
@@ -185,57 +203,59 @@ def test_no_element_loads_anything(page: str) -> None:
     assert all(len(text) > 0 for text in parsed.scripts)
 
 
-def test_data_strings_are_escaped(make_fake_gap: Any, altman: Any, html: str) -> None:
+def test_data_strings_are_escaped(make_small_gap: Any, altman: Any, html: str) -> None:
     evil = "<script>alert('x')</script>"
     site = altman.sites[0].model_copy(update={"name": f"Site {evil}"})
     scenario = altman.model_copy(
         update={"name": f"evil{evil}", "description": f"About {evil} & more", "sites": [site]}
     )
-    gap = make_fake_gap(scenario)
+    gap = make_small_gap(scenario)
     assumptions = gap.assumptions.copy()
     assumptions.loc[0, "item"] = f"item {evil}"
     gap = dataclasses.replace(gap, assumptions=assumptions)
 
-    page = render_gap_report(gap, generated=DAY)
+    page = render_report(gap, generated=DAY)
 
     assert "<script>alert" not in page
     assert "alert('x')</script>" not in page
     # As many script elements as in the clean report: none came from data.
     assert page.count("<script") == html.count("<script")
     assert len(_parse(page).scripts) == len(_parse(html).scripts)
-    assert (
-        "<h1>Demand–supply gap: evil&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;</h1>" in page
-    )
-    assert "About &lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; &amp; more" in page
+    # The title and the description are escaped by the page template, the rest by fabnet.
+    assert "<h1>Demand–supply gap: evil&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;</h1>" in page
+    assert "About &lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; more" in page
     assert "item &lt;script&gt;" in page
 
 
-def test_same_input_same_bytes(fake_gap: Any, html: str) -> None:
-    assert render_gap_report(fake_gap, generated=DAY) == html
+def test_same_input_same_bytes(small_gap: Any, html: str) -> None:
+    assert render_report(small_gap, generated=DAY) == html
 
 
-def test_write_gap_report(fake_gap: Any, tmp_path: Path, html: str) -> None:
-    path = write_gap_report(fake_gap, tmp_path / "out" / "report.html", generated=DAY)
+def test_write_report(small_gap: Any, tmp_path: Path, html: str) -> None:
+    path = write_report(small_gap, tmp_path / "out" / "report.html", generated=DAY)
 
     assert path == tmp_path / "out" / "report.html"
     assert path.read_text(encoding="utf-8") == html
+    # An existing file is replaced whole, and no temporary file is left beside it.
+    path.write_text("old", encoding="utf-8")
+    assert write_report(small_gap, str(path), generated=DAY).read_text(encoding="utf-8") == html
+    assert [p.name for p in path.parent.iterdir()] == ["report.html"]
 
 
-def test_degenerate_result_still_renders(fake_gap: Any) -> None:
+def test_degenerate_result_still_renders(small_gap: Any) -> None:
     # No located fab, no site, no binding resource, no EUV tool, no assumption.
-    supply = fake_gap.supply.assign(lat=float("nan"), lon=float("nan"))
-    compute = fake_gap.compute.assign(binding=float("nan"), shortfall_h100e=0.0)
+    supply = small_gap.supply.assign(lat=float("nan"), lon=float("nan"))
+    compute = small_gap.compute.assign(binding=float("nan"), shortfall_h100e=0.0)
     gap = dataclasses.replace(
-        fake_gap,
-        scenario=fake_gap.scenario.model_copy(update={"sites": [], "description": None}),
+        small_gap,
+        scenario=small_gap.scenario.model_copy(update={"sites": [], "description": None}),
         supply=supply,
         compute=compute,
-        binding=compute["binding"],
-        euv=fake_gap.euv.iloc[0:0],
-        assumptions=fake_gap.assumptions.iloc[0:0],
+        euv=small_gap.euv.iloc[0:0],
+        assumptions=small_gap.assumptions.iloc[0:0],
     )
 
-    page = render_gap_report(gap, generated=DAY)
+    page = render_report(gap, generated=DAY)
 
     assert "No EUV scanners needed." in page
     assert "0 figures. Sources" in page

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from fabnet.report import figures, render_gap_report
-from fabnet.report.html import SECTIONS
+from fabnet.report import gap_figures, render_report
+from fabnet.report.gap_html import SECTIONS
 from fabnet.scenario import Scenario
 
 
@@ -21,7 +21,7 @@ def result(altman: Scenario) -> Any:
 
 @pytest.fixture(scope="module")
 def html(result: Any) -> str:
-    return render_gap_report(result, generated=dt.date(2026, 1, 2))
+    return render_report(result, generated=dt.date(2026, 1, 2))
 
 
 def test_report_of_altman_2024(result: Any, html: str) -> None:
@@ -43,12 +43,12 @@ def test_report_of_altman_2024(result: Any, html: str) -> None:
 
 def test_figures_of_altman_2024(result: Any) -> None:
     resources = result.table["resource"].nunique()
-    supply_demand = figures.supply_demand_figure(result)
+    supply_demand = gap_figures.supply_demand_figure(result)
     assert sum(t.name == "Demand" for t in supply_demand.data) == resources
     assert len(supply_demand.layout.annotations) == resources
-    shortfall = figures.shortfall_figure(result)
+    shortfall = gap_figures.shortfall_figure(result)
     assert list(shortfall.data[0].y) == pytest.approx(result.compute["shortfall_h100e"].tolist())
-    fab_map = figures.fab_map_figure(result)
+    fab_map = gap_figures.fab_map_figure(result)
     sites = fab_map.data[-1]
     assert len(sites.lat) == len(result.scenario.sites)
     located = result.supply.dropna(subset=["lat", "lon"])["fab"].nunique()

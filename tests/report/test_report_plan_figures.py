@@ -17,8 +17,8 @@ RESOURCES = 7  # panels of the gap table
 NEW_AREAS = 5  # new capacity: COWOS TW+JP+EU, N3 TW+US
 
 
-def test_gantt_has_a_construction_and_an_operating_trace_per_resource(fake_plan: Any) -> None:
-    figure = plan_figures.build_gantt_figure(fake_plan)
+def test_gantt_has_a_construction_and_an_operating_trace_per_resource(small_plan: Any) -> None:
+    figure = plan_figures.build_gantt_figure(small_plan)
 
     assert [t.name for t in figure.data] == [
         "N3 · construction",
@@ -35,8 +35,8 @@ def test_gantt_has_a_construction_and_an_operating_trace_per_resource(fake_plan:
     assert all(t.marker.pattern.shape == "/" for t in construction)  # hatched, not only colour
 
 
-def test_gantt_rows_are_sorted_by_region_then_site(fake_plan: Any) -> None:
-    figure = plan_figures.build_gantt_figure(fake_plan)
+def test_gantt_rows_are_sorted_by_region_then_site(small_plan: Any) -> None:
+    figure = plan_figures.build_gantt_figure(small_plan)
 
     assert list(figure.layout.yaxis.categoryarray) == [
         "EU · xx-nowhere · acme · COWOS · 2025",
@@ -51,8 +51,8 @@ def test_gantt_rows_are_sorted_by_region_then_site(fake_plan: Any) -> None:
     assert [shape.y0 for shape in figure.layout.shapes] == [0.5, 1.5, 3.5]
 
 
-def test_gantt_bars_run_from_start_to_online_to_the_horizon(fake_plan: Any) -> None:
-    figure = plan_figures.build_gantt_figure(fake_plan)
+def test_gantt_bars_run_from_start_to_online_to_the_horizon(small_plan: Any) -> None:
+    figure = plan_figures.build_gantt_figure(small_plan)
     n3_build, n3_run = figure.data[0], figure.data[1]
 
     # N3 rows in order: tw-chiayi/tsmc 2024→2026, phoenix/consortium 2025→2026,
@@ -72,9 +72,9 @@ def test_gantt_bars_run_from_start_to_online_to_the_horizon(fake_plan: Any) -> N
 
 
 def test_capacity_demand_stacks_new_capacity_on_existing_supply(
-    fake_plan: Any, fake_gap: Any
+    small_plan: Any, small_gap: Any
 ) -> None:
-    figure = plan_figures.capacity_demand_figure(fake_plan, fake_gap)
+    figure = plan_figures.capacity_demand_figure(small_plan, small_gap)
     data = list(figure.data)
 
     assert len(data) == 2 * RESOURCES + NEW_AREAS
@@ -90,15 +90,15 @@ def test_capacity_demand_stacks_new_capacity_on_existing_supply(
     # In the COWOS panel: existing supply, then the new capacity, in one stack.
     cowos = [t for t in data if t.stackgroup == "supply:COWOS"]
     assert [t.name for t in cowos] == ["Existing AI supply", "New: TW", "New: JP", "New: EU"]
-    supply = fake_gap.table.query("resource == 'COWOS'")["supply_wspm"].to_numpy()
+    supply = small_gap.table.query("resource == 'COWOS'")["supply_wspm"].to_numpy()
     assert list(cowos[0].y) == pytest.approx(supply)
     assert list(cowos[1].y) == pytest.approx([0.0, 10e3, 10e3])
     cowos_demand = next(t for t in demand if t.xaxis == cowos[0].xaxis)
     assert list(cowos_demand.y) == pytest.approx([20e3, 30e3, 40e3])
 
 
-def test_money_figure(fake_plan: Any) -> None:
-    figure = plan_figures.money_figure(fake_plan)
+def test_money_figure(small_plan: Any) -> None:
+    figure = plan_figures.money_figure(small_plan)
     names = [t.name for t in figure.data]
 
     assert names == [
@@ -127,8 +127,8 @@ def test_money_figure(fake_plan: Any) -> None:
     assert len(set(colors)) == len(colors)
 
 
-def test_compute_outcome_figure(fake_plan: Any) -> None:
-    figure = plan_figures.compute_outcome_figure(fake_plan)
+def test_compute_outcome_figure(small_plan: Any) -> None:
+    figure = plan_figures.compute_outcome_figure(small_plan)
     delivered, unserved, wanted, price = figure.data
 
     assert [t.name for t in figure.data] == ["Delivered", "Unserved", "Wanted", "Shadow price"]
@@ -142,15 +142,15 @@ def test_compute_outcome_figure(fake_plan: Any) -> None:
     assert "not computed" not in figure.layout.title.text
 
 
-def test_compute_outcome_without_shadow_prices_says_so(fake_plan: Any) -> None:
-    compute = fake_plan.compute.assign(shadow_price_usd_per_h100e=float("nan"))
-    figure = plan_figures.compute_outcome_figure(dataclasses.replace(fake_plan, compute=compute))
+def test_compute_outcome_without_shadow_prices_says_so(small_plan: Any) -> None:
+    compute = small_plan.compute.assign(shadow_price_usd_per_h100e=float("nan"))
+    figure = plan_figures.compute_outcome_figure(dataclasses.replace(small_plan, compute=compute))
 
     assert "not computed" in figure.layout.title.text
 
 
-def test_new_fabs_map_uses_the_vendored_110m_world(fake_plan: Any) -> None:
-    geo = plan_figures.new_fabs_map_figure(fake_plan).layout.geo
+def test_new_fabs_map_uses_the_vendored_110m_world(small_plan: Any) -> None:
+    geo = plan_figures.new_fabs_map_figure(small_plan).layout.geo
 
     assert geo.projection.type == "natural earth"
     assert geo.resolution == 110
@@ -159,8 +159,8 @@ def test_new_fabs_map_uses_the_vendored_110m_world(fake_plan: Any) -> None:
     assert geo.showland
 
 
-def test_new_fabs_map_traces(fake_plan: Any) -> None:
-    figure = plan_figures.new_fabs_map_figure(fake_plan)
+def test_new_fabs_map_traces(small_plan: Any) -> None:
+    figure = plan_figures.new_fabs_map_figure(small_plan)
     data = list(figure.data)
 
     assert all(t.type == "scattergeo" for t in data)
@@ -178,21 +178,21 @@ def test_new_fabs_map_traces(fake_plan: Any) -> None:
     assert "consortium: 1 module, start 2025 → online 2026, 5,000 musd" in hover
     assert "tsmc: 3 modules, start 2024 → online 2027, 15,000 musd" in hover
     used = {"tw-chiayi", "us-az-phoenix", "jp-kumamoto"}
-    assert len(unused.lat) == len([s for s in fake_plan.scenario.sites if s.id not in used])
+    assert len(unused.lat) == len([s for s in small_plan.scenario.sites if s.id not in used])
     assert unused.marker.symbol == "star-open"
     title = figure.layout.title.text
     assert "9 modules at 4 sites" in title
     assert "1 build without coordinates not shown" in title
 
 
-def test_plan_figure_text_from_data_is_escaped(fake_plan: Any) -> None:
+def test_plan_figure_text_from_data_is_escaped(small_plan: Any) -> None:
     evil = "<script>alert(1)</script> & <b>bold</b>"
-    builds = fake_plan.builds.copy()
+    builds = small_plan.builds.copy()
     builds.loc[0, ["partner", "region"]] = evil
-    site = fake_plan.scenario.sites[0].model_copy(update={"name": evil, "id": "us-az-phoenix"})
-    scenario = fake_plan.scenario.model_copy(update={"sites": [site]})
-    funding = fake_plan.funding.assign(investor=evil)
-    plan = dataclasses.replace(fake_plan, builds=builds, scenario=scenario, funding=funding)
+    site = small_plan.scenario.sites[0].model_copy(update={"name": evil, "id": "us-az-phoenix"})
+    scenario = small_plan.scenario.model_copy(update={"sites": [site]})
+    funding = small_plan.funding.assign(investor=evil)
+    plan = dataclasses.replace(small_plan, builds=builds, scenario=scenario, funding=funding)
 
     figures = [
         plan_figures.build_gantt_figure(plan),
@@ -213,14 +213,14 @@ def test_plan_figure_text_from_data_is_escaped(fake_plan: Any) -> None:
     assert "<b>" in joined  # the figures' own markup stays
 
 
-def test_empty_plan_still_draws(fake_plan: Any, fake_gap: Any) -> None:
+def test_empty_plan_still_draws(small_plan: Any, small_gap: Any) -> None:
     plan = dataclasses.replace(
-        fake_plan,
-        builds=fake_plan.builds.iloc[0:0],
-        capacity=fake_plan.capacity.iloc[0:0],
-        capex=fake_plan.capex.assign(capex_musd=0.0, grants_musd=0.0, debt_musd=0.0,
+        small_plan,
+        builds=small_plan.builds.iloc[0:0],
+        capacity=small_plan.capacity.iloc[0:0],
+        capex=small_plan.capex.assign(capex_musd=0.0, grants_musd=0.0, debt_musd=0.0,
                                      investors_musd=0.0),
-        funding=fake_plan.funding.iloc[0:0],
+        funding=small_plan.funding.iloc[0:0],
     )  # fmt: skip
 
     gantt = plan_figures.build_gantt_figure(plan)
@@ -231,5 +231,5 @@ def test_empty_plan_still_draws(fake_plan: Any, fake_gap: Any) -> None:
     fabs = plan_figures.new_fabs_map_figure(plan)
     assert [t.name for t in fabs.data] == ["Unused candidate sites"]
     assert len(fabs.data[0].lat) == len(plan.scenario.sites)
-    capacity = plan_figures.capacity_demand_figure(plan, fake_gap)
+    capacity = plan_figures.capacity_demand_figure(plan, small_gap)
     assert len(capacity.data) == 2 * RESOURCES

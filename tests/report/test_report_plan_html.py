@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 import fabnet
-from fabnet.report import render_gap_report, render_plan_report, write_plan_report
-from fabnet.report.html import SECTIONS
+from fabnet.report import render_report
+from fabnet.report.gap_html import SECTIONS
 from fabnet.report.plan_html import PLAN_SECTIONS
 
 DAY = dt.date(2026, 1, 2)
@@ -34,8 +33,8 @@ FIGURE_DIVS = [
 
 
 @pytest.fixture(scope="module")
-def html(fake_plan: Any, fake_gap: Any) -> str:
-    return render_plan_report(fake_plan, fake_gap, generated=DAY)
+def html(small_plan: Any, small_gap: Any) -> str:
+    return render_report(small_plan, outlook=small_gap, generated=DAY)
 
 
 def _section(html: str, section_id: str) -> str:
@@ -58,14 +57,14 @@ def test_every_figure_is_drawn_once(html: str) -> None:
     assert html.count("Plotly.newPlot(") == len(FIGURE_DIVS)
 
 
-def test_it_contains_the_gap_report(html: str, fake_gap: Any) -> None:
-    gap_page = render_gap_report(fake_gap, generated=DAY)
+def test_it_contains_the_gap_report(html: str, small_gap: Any) -> None:
+    gap_page = render_report(small_gap, generated=DAY)
     for section in SECTIONS:
         assert _section(html, section.id) == _section(gap_page, section.id)
 
 
-def test_title_names_scenario_version_date_and_units(html: str, fake_plan: Any) -> None:
-    name = fake_plan.scenario.name
+def test_title_names_scenario_version_date_and_units(html: str, small_plan: Any) -> None:
+    name = small_plan.scenario.name
     assert f"<title>Network plan: {name} · fabnet</title>" in html
     assert f"<h1>Network plan: {name}</h1>" in html
     assert f"fabnet {fabnet.__version__} · generated 2026-01-02 · years 2024–2026" in html
@@ -116,54 +115,48 @@ def test_funding_table(html: str) -> None:
 
 
 def test_data_strings_are_escaped(
-    html: str, fake_plan: Any, fake_gap: Any, make_fake_gap: Any
+    html: str, small_plan: Any, small_gap: Any, make_small_gap: Any
 ) -> None:
     evil = "<script>alert('x')</script>"
-    site = fake_plan.scenario.sites[0].model_copy(update={"name": f"Site {evil}"})
-    scenario = fake_plan.scenario.model_copy(
+    site = small_plan.scenario.sites[0].model_copy(update={"name": f"Site {evil}"})
+    scenario = small_plan.scenario.model_copy(
         update={"name": f"evil{evil}", "description": f"About {evil}", "sites": [site]}
     )
-    builds = fake_plan.builds.assign(partner=f"p{evil}")
-    funding = fake_plan.funding.assign(investor=f"i{evil}", country=f"c{evil}")
-    stats = {**fake_plan.stats, "status": f"s{evil}", "objective_sense": f"o{evil}"}
+    builds = small_plan.builds.assign(partner=f"p{evil}")
+    funding = small_plan.funding.assign(investor=f"i{evil}", country=f"c{evil}")
+    stats = {**small_plan.stats, "status": f"s{evil}", "objective_sense": f"o{evil}"}
     plan = dataclasses.replace(
-        fake_plan, scenario=scenario, builds=builds, funding=funding, stats=stats
+        small_plan, scenario=scenario, builds=builds, funding=funding, stats=stats
     )
 
-    page = render_plan_report(plan, make_fake_gap(scenario), generated=DAY)
+    page = render_report(plan, outlook=make_small_gap(scenario), generated=DAY)
 
     assert "<script>alert" not in page
     assert "alert('x')</script>" not in page
     assert page.count("<script") == html.count("<script")  # none came from data
     escaped = "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;"
-    assert f"<h1>Network plan: evil{escaped}</h1>" in page
+    # The title is escaped by the page template (&#39;), the rest by fabnet (&#x27;).
+    assert "<h1>Network plan: evil&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;</h1>" in page
     for text in (f"p{escaped}", f"i{escaped}", f"c{escaped}", f"s{escaped}", f"o{escaped}"):
         assert text in page, text
 
 
-def test_same_input_same_bytes(fake_plan: Any, fake_gap: Any, html: str) -> None:
-    assert render_plan_report(fake_plan, fake_gap, generated=DAY) == html
+def test_same_input_same_bytes(small_plan: Any, small_gap: Any, html: str) -> None:
+    assert render_report(small_plan, outlook=small_gap, generated=DAY) == html
 
 
-def test_write_plan_report(fake_plan: Any, fake_gap: Any, tmp_path: Path, html: str) -> None:
-    path = write_plan_report(fake_plan, fake_gap, tmp_path / "out" / "plan.html", generated=DAY)
-
-    assert path == tmp_path / "out" / "plan.html"
-    assert path.read_text(encoding="utf-8") == html
-
-
-def test_a_plan_without_builds_still_renders(fake_plan: Any, fake_gap: Any) -> None:
+def test_a_plan_without_builds_still_renders(small_plan: Any, small_gap: Any) -> None:
     plan = dataclasses.replace(
-        fake_plan,
-        builds=fake_plan.builds.iloc[0:0],
-        capacity=fake_plan.capacity.iloc[0:0],
-        capex=fake_plan.capex.iloc[0:0],
-        funding=fake_plan.funding.iloc[0:0],
-        compute=fake_plan.compute.assign(shadow_price_usd_per_h100e=float("nan")),
+        small_plan,
+        builds=small_plan.builds.iloc[0:0],
+        capacity=small_plan.capacity.iloc[0:0],
+        capex=small_plan.capex.iloc[0:0],
+        funding=small_plan.funding.iloc[0:0],
+        compute=small_plan.compute.assign(shadow_price_usd_per_h100e=float("nan")),
         stats={"status": "optimal"},
     )
 
-    page = render_plan_report(plan, fake_gap, generated=DAY)
+    page = render_report(plan, outlook=small_gap, generated=DAY)
 
     assert "<p class='note'>The plan starts no module.</p>" in page
     assert "<p class='note'>No investor funding.</p>" in page

@@ -10,26 +10,20 @@ import dataclasses
 import datetime as dt
 import math
 import re
-import subprocess
-import sys
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import pytest
+from markupsafe import escape
 
 import fabnet
 from fabnet.exceptions import ParameterError
-from fabnet.report import (
-    render_plan_report,
-    render_risk_report,
-    risk_figures,
-    write_risk_report,
-)
+from fabnet.report import render_report, risk_figures, stochastic_figures
 from fabnet.report._palette import SERIES_COLORS
-from fabnet.report.html import SECTIONS
+from fabnet.report.gap_html import SECTIONS
 from fabnet.report.plan_html import PLAN_SECTIONS
-from fabnet.report.risk_html import RISK_SECTIONS, STOCHASTIC_SECTIONS
+from fabnet.report.risk_html import RISK_SECTIONS
+from fabnet.report.stochastic_html import STOCHASTIC_SECTIONS
 
 DAY = dt.date(2026, 1, 2)
 YEARS = [2024, 2025, 2026]
@@ -89,19 +83,8 @@ def _hostile(risk: Any, stochastic: Any) -> tuple[Any, Any]:
 # --- figures ---------------------------------------------------------------------------------
 
 
-def test_importing_the_risk_modules_imports_no_plotly() -> None:
-    code = (
-        "import sys, fabnet.report.risk_figures, fabnet.report.risk_html; "
-        "print(sorted(m for m in sys.modules if m.split('.')[0] in {'plotly', 'pandas'}))"
-    )
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    ).stdout
-    assert out.strip() == "[]"
-
-
-def test_fan_chart_bands_median_and_the_plan(fake_risk: Any) -> None:
-    figure = risk_figures.fan_chart_figure(fake_risk)
+def test_fan_chart_bands_median_and_the_plan(small_risk: Any) -> None:
+    figure = risk_figures.fan_chart_figure(small_risk)
     traces = {t.name: t for t in figure.data}
 
     names = [
@@ -141,10 +124,12 @@ def test_fan_chart_bands_median_and_the_plan(fake_risk: Any) -> None:
     assert figure.layout.title.text.startswith("Compute across 200 samples")
 
 
-def test_fan_chart_plan_line_follows_the_years(fake_risk: Any) -> None:
+def test_fan_chart_plan_line_follows_the_years(small_risk: Any) -> None:
     # The plan misses a year and lists the others out of order: NaN there, no shift.
-    compute = fake_risk.plan.compute.iloc[[2, 0]]
-    risk = dataclasses.replace(fake_risk, plan=dataclasses.replace(fake_risk.plan, compute=compute))
+    compute = small_risk.plan.compute.iloc[[2, 0]]
+    risk = dataclasses.replace(
+        small_risk, plan=dataclasses.replace(small_risk.plan, compute=compute)
+    )
 
     figure = risk_figures.fan_chart_figure(risk)
 
@@ -154,8 +139,8 @@ def test_fan_chart_plan_line_follows_the_years(fake_risk: Any) -> None:
     assert delivered.y[2] == 9e6
 
 
-def test_shortfall_probability(fake_risk: Any) -> None:
-    figure = risk_figures.shortfall_probability_figure(fake_risk)
+def test_shortfall_probability(small_risk: Any) -> None:
+    figure = risk_figures.shortfall_probability_figure(small_risk)
     (bars,) = figure.data
 
     assert bars.type == "bar"
@@ -174,16 +159,16 @@ def test_shortfall_probability(fake_risk: Any) -> None:
     assert tuple(figure.layout.yaxis.range) == (0.0, 1.0)
 
 
-def test_shortfall_threshold_in_the_title(fake_risk: Any) -> None:
-    risk = dataclasses.replace(fake_risk, threshold=0.025)
+def test_shortfall_threshold_in_the_title(small_risk: Any) -> None:
+    risk = dataclasses.replace(small_risk, threshold=0.025)
 
     title = risk_figures.shortfall_probability_figure(risk).layout.title.text
 
     assert "more than 2.5% of the compute wanted" in title
 
 
-def test_tornado_biggest_swing_on_top(fake_risk: Any) -> None:
-    figure = risk_figures.tornado_figure(fake_risk)
+def test_tornado_biggest_swing_on_top(small_risk: Any) -> None:
+    figure = risk_figures.tornado_figure(small_risk)
     high, low = figure.data
     rows = [
         "demand-growth: 0.8 → 1.25",
@@ -212,19 +197,19 @@ def test_tornado_biggest_swing_on_top(fake_risk: Any) -> None:
     assert low.hovertext[0].endswith("(−8,000 musd against the base)")
 
 
-def test_tornado_without_its_base(fake_risk: Any) -> None:
-    tornado = fake_risk.tornado.copy()
+def test_tornado_without_its_base(small_risk: Any) -> None:
+    tornado = small_risk.tornado.copy()
     tornado.attrs = {}
 
-    figure = risk_figures.tornado_figure(dataclasses.replace(fake_risk, tornado=tornado))
+    figure = risk_figures.tornado_figure(dataclasses.replace(small_risk, tornado=tornado))
 
     assert list(figure.data[0].base) == [0.0] * 3
     assert list(figure.data[0].x) == [70000.0, 52500.0, 47000.0]
     assert "unknown: bars from zero" in figure.layout.title.text
 
 
-def test_sobol_indices_largest_total_first(fake_risk: Any) -> None:
-    figure = risk_figures.sobol_figure(fake_risk)
+def test_sobol_indices_largest_total_first(small_risk: Any) -> None:
+    figure = risk_figures.sobol_figure(small_risk)
     first, total = figure.data
 
     assert [t.name for t in figure.data] == ["First order", "Total"]
@@ -239,13 +224,13 @@ def test_sobol_indices_largest_total_first(fake_risk: Any) -> None:
     assert first.marker.color != total.marker.color
 
 
-def test_sobol_figure_needs_sobol_indices(fake_risk: Any) -> None:
+def test_sobol_figure_needs_sobol_indices(small_risk: Any) -> None:
     with pytest.raises(ParameterError, match="sobol"):
-        risk_figures.sobol_figure(dataclasses.replace(fake_risk, sobol=None))
+        risk_figures.sobol_figure(dataclasses.replace(small_risk, sobol=None))
 
 
-def test_investor_values(fake_risk: Any) -> None:
-    figure = risk_figures.investor_value_figure(fake_risk)
+def test_investor_values(small_risk: Any) -> None:
+    figure = risk_figures.investor_value_figure(small_risk)
     traces = {t.name: t for t in figure.data}
     investors = ["microsoft", "openai", "softbank"]  # by median, the highest first
 
@@ -278,8 +263,8 @@ def test_investor_values(fake_risk: Any) -> None:
     assert "the mean NPV of the worst 10% of the samples" in figure.layout.title.text
 
 
-def test_stochastic_figure(fake_stochastic: Any) -> None:
-    figure = risk_figures.stochastic_figure(fake_stochastic)
+def test_stochastic_figure(small_stochastic: Any) -> None:
+    figure = stochastic_figures.stochastic_figure(small_stochastic)
     traces = {t.name: t for t in figure.data}
     worlds = ["0", "1", "2", "3"]
 
@@ -312,13 +297,13 @@ def test_stochastic_figure(fake_stochastic: Any) -> None:
     )
 
 
-def test_stochastic_figure_with_an_eev_that_is_not_finite(fake_stochastic: Any) -> None:
-    by_scenario = fake_stochastic.by_scenario.drop(columns=["eev_cost_musd", "ws_cost_musd"])
+def test_stochastic_figure_with_an_eev_that_is_not_finite(small_stochastic: Any) -> None:
+    by_scenario = small_stochastic.by_scenario.drop(columns=["eev_cost_musd", "ws_cost_musd"])
     stochastic = dataclasses.replace(
-        fake_stochastic, eev=math.inf, ws=math.nan, by_scenario=by_scenario
+        small_stochastic, eev=math.inf, ws=math.nan, by_scenario=by_scenario
     )
 
-    figure = risk_figures.stochastic_figure(stochastic)
+    figure = stochastic_figures.stochastic_figure(stochastic)
 
     assert [t.name for t in figure.data][1:3] == ["Expected cost", "CVaR of cost"]
     objective = figure.data[-1]
@@ -329,14 +314,14 @@ def test_stochastic_figure_with_an_eev_that_is_not_finite(fake_stochastic: Any) 
     assert "VSS = EEV − RP = ∞ musd; EVPI = RP − WS = — musd" in figure.layout.title.text
 
 
-def test_figure_text_from_data_is_escaped(fake_risk: Any, fake_stochastic: Any) -> None:
-    risk, stochastic = _hostile(fake_risk, fake_stochastic)
+def test_figure_text_from_data_is_escaped(small_risk: Any, small_stochastic: Any) -> None:
+    risk, stochastic = _hostile(small_risk, small_stochastic)
 
     figures = [
         risk_figures.tornado_figure(risk),
         risk_figures.sobol_figure(risk),
         risk_figures.investor_value_figure(risk),
-        risk_figures.stochastic_figure(stochastic),
+        stochastic_figures.stochastic_figure(stochastic),
     ]
     joined = "\n".join(_texts(figure) for figure in figures)
 
@@ -346,10 +331,10 @@ def test_figure_text_from_data_is_escaped(fake_risk: Any, fake_stochastic: Any) 
     assert "<b>" in joined  # the figures' own markup stays
 
 
-def test_figures_of_nothing_still_draw(fake_risk: Any) -> None:
-    tornado = fake_risk.tornado.iloc[0:0]
-    measures = fake_risk.measures[fake_risk.measures["kind"] == "cost"]
-    risk = dataclasses.replace(fake_risk, tornado=tornado, measures=measures)
+def test_figures_of_nothing_still_draw(small_risk: Any) -> None:
+    tornado = small_risk.tornado.iloc[0:0]
+    measures = small_risk.measures[small_risk.measures["kind"] == "cost"]
+    risk = dataclasses.replace(small_risk, tornado=tornado, measures=measures)
 
     figure = risk_figures.tornado_figure(risk)
     assert [len(t.y) for t in figure.data] == [0, 0]
@@ -365,23 +350,23 @@ def test_figures_of_nothing_still_draw(fake_risk: Any) -> None:
 
 
 @pytest.fixture(scope="module")
-def risk_html(fake_risk: Any, fake_gap: Any) -> str:
-    return render_risk_report(fake_risk, fake_gap, generated=DAY)
+def risk_html(small_risk: Any, small_gap: Any) -> str:
+    return render_report(small_risk, outlook=small_gap, generated=DAY)
 
 
 @pytest.fixture(scope="module")
-def stochastic_html(fake_risk: Any, fake_stochastic: Any, fake_gap: Any) -> str:
-    return render_risk_report(fake_risk, fake_gap, stochastic=fake_stochastic, generated=DAY)
+def stochastic_html(small_risk: Any, small_stochastic: Any, small_gap: Any) -> str:
+    return render_report(small_risk, outlook=small_gap, stochastic=small_stochastic, generated=DAY)
 
 
 def test_risk_report_is_the_plan_report_then_the_risk(
-    risk_html: str, fake_risk: Any, fake_gap: Any
+    risk_html: str, small_risk: Any, small_gap: Any
 ) -> None:
     expected = [s.id for s in (*SECTIONS[:-1], *PLAN_SECTIONS, *RISK_SECTIONS, SECTIONS[-1])]
     assert _section_ids(risk_html) == expected
     for section in RISK_SECTIONS:
-        assert f"<li><a href='#{section.id}'>{section.title}</a></li>" in risk_html
-    plan_page = render_plan_report(fake_risk.plan, fake_gap, generated=DAY)
+        assert f"<li><a href='#{section.id}'>{escape(section.title)}</a></li>" in risk_html
+    plan_page = render_report(small_risk.plan, outlook=small_gap, generated=DAY)
     for section in (*SECTIONS, *PLAN_SECTIONS):
         assert _section(risk_html, section.id) == _section(plan_page, section.id)
     assert risk_html.count("Plotly.newPlot(") == GAP_FIGURES + PLAN_FIGURES + RISK_FIGURES
@@ -389,7 +374,7 @@ def test_risk_report_is_the_plan_report_then_the_risk(
                 "fig-risk-investors"):  # fmt: skip
         assert risk_html.count(f'id="{div}"') == 1, div
     assert "stochastic" not in risk_html.lower()
-    name = fake_risk.plan.scenario.name
+    name = small_risk.plan.scenario.name
     assert f"<h1>Network plan and its risk: {name}</h1>" in risk_html
     assert f"fabnet {fabnet.__version__} · generated 2026-01-02 · years 2024–2026" in risk_html
 
@@ -430,11 +415,11 @@ def test_risk_key_figures(risk_html: str) -> None:
     ) in key
 
 
-def test_risk_key_figures_name_2030_and_the_last_year(fake_risk: Any, fake_gap: Any) -> None:
-    by_year = fake_risk.by_year.set_axis(pd.Index([2029, 2030, 2031], name="year"), axis=0)
-    risk = dataclasses.replace(fake_risk, by_year=by_year)
+def test_risk_key_figures_name_2030_and_the_last_year(small_risk: Any, small_gap: Any) -> None:
+    by_year = small_risk.by_year.set_axis(pd.Index([2029, 2030, 2031], name="year"), axis=0)
+    risk = dataclasses.replace(small_risk, by_year=by_year)
 
-    key = _section(render_risk_report(risk, fake_gap, generated=DAY), "risk-key-figures")
+    key = _section(render_report(risk, outlook=small_gap, generated=DAY), "risk-key-figures")
 
     assert "<dt>P(shortfall) in 2030</dt><dd>25% (20–31%)</dd>" in key
     assert "<dt>P(shortfall) in 2031</dt><dd>60% (53–67%)</dd>" in key
@@ -483,8 +468,10 @@ def test_risk_tornado_and_sobol_sections(risk_html: str) -> None:
     assert "<td class='num first'>−0.004</td><td class='num total'>0.100</td>" in rows[1]
 
 
-def test_risk_report_without_sobol(fake_risk: Any, fake_gap: Any) -> None:
-    page = render_risk_report(dataclasses.replace(fake_risk, sobol=None), fake_gap, generated=DAY)
+def test_risk_report_without_sobol(small_risk: Any, small_gap: Any) -> None:
+    page = render_report(
+        dataclasses.replace(small_risk, sobol=None), outlook=small_gap, generated=DAY
+    )
 
     sobol = _section(page, "risk-sobol")
     assert "Sobol' indices were not computed for this analysis" in sobol
@@ -519,11 +506,11 @@ def test_stochastic_value_table(stochastic_html: str) -> None:
 
 
 def test_stochastic_value_table_with_an_eev_that_is_not_finite(
-    fake_risk: Any, fake_stochastic: Any, fake_gap: Any
+    small_risk: Any, small_stochastic: Any, small_gap: Any
 ) -> None:
-    stochastic = dataclasses.replace(fake_stochastic, eev=math.inf)
+    stochastic = dataclasses.replace(small_stochastic, eev=math.inf)
 
-    page = render_risk_report(fake_risk, fake_gap, stochastic=stochastic, generated=DAY)
+    page = render_report(small_risk, outlook=small_gap, stochastic=stochastic, generated=DAY)
 
     section = _section(page, "stochastic-value")
     assert "<td class='measure'>EEV</td><td class='num value'>∞</td>" in section
@@ -543,11 +530,11 @@ def test_stochastic_first_stage_table(stochastic_html: str) -> None:
 
 
 def test_report_strings_are_escaped(
-    fake_risk: Any, fake_stochastic: Any, fake_gap: Any, stochastic_html: str
+    small_risk: Any, small_stochastic: Any, small_gap: Any, stochastic_html: str
 ) -> None:
-    risk, stochastic = _hostile(fake_risk, fake_stochastic)
+    risk, stochastic = _hostile(small_risk, small_stochastic)
 
-    page = render_risk_report(risk, fake_gap, stochastic=stochastic, generated=DAY)
+    page = render_report(risk, outlook=small_gap, stochastic=stochastic, generated=DAY)
 
     assert "<script>alert" not in page
     assert "alert('x')</script>" not in page
@@ -571,55 +558,8 @@ def test_pages_load_nothing_and_inline_plotlyjs_once(stochastic_html: str) -> No
 
 
 def test_same_input_same_bytes(
-    fake_risk: Any, fake_stochastic: Any, fake_gap: Any, risk_html: str, stochastic_html: str
+    small_risk: Any, small_stochastic: Any, small_gap: Any, risk_html: str, stochastic_html: str
 ) -> None:
-    assert render_risk_report(fake_risk, fake_gap, generated=DAY) == risk_html
-    again = render_risk_report(fake_risk, fake_gap, stochastic=fake_stochastic, generated=DAY)
+    assert render_report(small_risk, outlook=small_gap, generated=DAY) == risk_html
+    again = render_report(small_risk, outlook=small_gap, stochastic=small_stochastic, generated=DAY)
     assert again == stochastic_html
-
-
-def test_write_risk_report(
-    fake_risk: Any, fake_stochastic: Any, fake_gap: Any, tmp_path: Path, stochastic_html: str
-) -> None:
-    path = write_risk_report(
-        fake_risk, fake_gap, tmp_path / "a" / "r.html", stochastic=fake_stochastic, generated=DAY
-    )
-
-    assert path == tmp_path / "a" / "r.html"
-    assert path.read_text(encoding="utf-8") == stochastic_html
-
-
-# --- the real thing --------------------------------------------------------------------------
-
-
-def test_report_of_a_real_risk_analysis(tmp_path: Path) -> None:
-    from fabnet.outlook import gap
-    from fabnet.risk.analysis import analyse
-
-    plan = fabnet.plan("altman-2024", shadow_prices=False)
-    risk = analyse(plan, samples=2000, seed=1, sobol_samples=256)
-
-    path = write_risk_report(risk, gap("altman-2024"), tmp_path / "risk.html", generated=DAY)
-
-    page = path.read_text(encoding="utf-8")
-    assert page.count("Plotly.newPlot(") == GAP_FIGURES + PLAN_FIGURES + RISK_FIGURES
-    assert _section_ids(page)[-len(RISK_SECTIONS) - 1 :] == [
-        *(s.id for s in RISK_SECTIONS),
-        "assumptions",
-    ]
-    key = _section(page, "risk-key-figures")
-    assert "<dt>Samples</dt><dd>2,000</dd>" in key
-    assert "<dt>Sampling</dt><dd>Latin hypercube, seed 1</dd>" in key
-    assert "<dt>P(shortfall) in 2030</dt>" in key
-    assert "<dt>P(shortfall) in 2040</dt>" in key
-    measures = _section(page, "risk-measures")
-    assert measures.count("<tr>") == 1 + len(risk.measures)
-    # The fans follow the analysis and the tornado puts its biggest swing on top.
-    fan = risk_figures.fan_chart_figure(risk)
-    median = next(t for t in fan.data if t.name == "Delivered: median")
-    assert list(median.y) == list(risk.by_year["delivered_p50_h100e"])
-    tornado = risk_figures.tornado_figure(risk)
-    biggest = risk.tornado.sort_values("swing", ascending=False)["input"].iloc[0]
-    assert tornado.data[0].y[0].startswith(f"{biggest}: ")
-    assert ">nan<" not in page.lower()
-    assert ">None<" not in page

@@ -99,9 +99,9 @@ def finance(
         money.save(out)
         out_console.print(f"wrote the cash-flow tables to {out}")
     if report is not None:
-        from fabnet.report import write_finance_report
+        from fabnet.report import write_report
 
-        write_finance_report(money, compute_gap(result.scenario, catalog=catalog), report)
+        write_report(money, report, outlook=compute_gap(result.scenario, catalog=catalog))
         out_console.print(f"wrote {report}")
 
 
@@ -193,7 +193,7 @@ def compare(
         result.save(out)
         out_console.print(f"wrote the comparison to {out}")
     if report is not None:
-        from fabnet.report import write_compare_report
+        from fabnet.report import write_report
 
-        write_compare_report(result, compute_gap(loaded, catalog=catalog), report)
+        write_report(result, report, outlook=compute_gap(loaded, catalog=catalog))
         out_console.print(f"wrote {report}")

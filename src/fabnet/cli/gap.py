@@ -71,7 +71,7 @@ def gap(
         paths = result.to_csv(csv)
         out.print(f"wrote {len(paths)} tables to {csv}")
     if report is not None:
-        from fabnet.report import write_gap_report
+        from fabnet.report import write_report
 
-        write_gap_report(result, report)
+        write_report(result, report)
         out.print(f"wrote {report}")

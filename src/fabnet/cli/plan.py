@@ -106,7 +106,7 @@ def plan(
         result.save(out)
         out_console.print(f"saved the plan to {out}")
     if report is not None:
-        from fabnet.report import write_plan_report
+        from fabnet.report import write_report
 
-        write_plan_report(result, outlook, report)
+        write_report(result, report, outlook=outlook)
         out_console.print(f"wrote {report}")

@@ -25,8 +25,8 @@ from fabnet.cli._shared import console, load_or_plan
 if TYPE_CHECKING:
     from rich.table import Table
 
-    from fabnet.risk.analysis import RiskResult
     from fabnet.planning.stochastic import StochasticPlan
+    from fabnet.risk.analysis import RiskResult
 
 __all__ = ["EXAMPLES", "risk"]
 
@@ -133,12 +133,12 @@ def risk(
         out_console.print(f"wrote the risk tables to {out}")
     if report is not None:
         from fabnet.outlook import gap as compute_gap
-        from fabnet.report import write_risk_report
+        from fabnet.report import write_report
 
-        write_risk_report(
+        write_report(
             analysis,
-            compute_gap(result.scenario, catalog=catalog),
             report,
+            outlook=compute_gap(result.scenario, catalog=catalog),
             stochastic=two_stage,
         )
         out_console.print(f"wrote {report}")

@@ -1,54 +1,45 @@
-"""The HTML reports: the demand–supply gap, a network plan with its gap, a plan's financials,
-the strategies compared, and a plan's risk (with a stochastic plan), each one self-contained file
-that works offline.
+"""The HTML reports: one self-contained file that works offline, for any result of fabnet.
 
-:func:`render_gap_report`, :func:`render_plan_report`, :func:`render_finance_report`,
-:func:`render_compare_report` and :func:`render_risk_report` return the document as text;
-:func:`write_gap_report`, :func:`write_plan_report`, :func:`write_finance_report`,
-:func:`write_compare_report` and :func:`write_risk_report` write it. The figures are in
-:mod:`fabnet.report.figures` (the gap), :mod:`fabnet.report.plan_figures` (the plan),
-:mod:`fabnet.report.finance_figures` (the money and the strategies) and
-:mod:`fabnet.report.risk_figures` (the risk and the stochastic plan), and all but the gap's are
-re-exported here. Importing this package imports neither plotly nor pandas and reads no file; the
-basemap and plotly.js are read when a report is rendered.
+:func:`write_report` writes the report of a demand–supply gap (``GapResult``), a network plan
+(``Plan``), a plan's financials (``Financials``), the strategies compared (``Comparison``) or a
+plan's risk (``RiskResult``, with a ``StochasticPlan`` if you have one); :func:`render_report`
+returns it as text. Every report starts with the outlook of its scenario (the gap), shows the
+result's own sections and ends with the assumptions and their sources; each page is one Jinja2
+template (``templates/page.html.j2``) with plotly.js and the world basemap inlined once.
+
+The figures are in :mod:`fabnet.report.gap_figures`, :mod:`~fabnet.report.plan_figures`,
+:mod:`~fabnet.report.finance_figures`, :mod:`~fabnet.report.strategy_figures`,
+:mod:`~fabnet.report.risk_figures` and :mod:`~fabnet.report.stochastic_figures`, and are
+re-exported here. Importing this package imports neither plotly, pandas nor Jinja2 and reads no
+file; the template, the basemap and plotly.js are read when a report is rendered.
 
 Examples
 --------
 >>> from fabnet.outlook import gap
->>> from fabnet.report import write_gap_report
->>> path = write_gap_report(gap("altman-2024"), "altman-2024-gap.html")  # doctest: +SKIP
+>>> from fabnet.report import write_report
+>>> outlook = gap("altman-2024")
+>>> path = write_report(outlook, "altman-2024-gap.html")  # doctest: +SKIP
 >>> from fabnet.planning import plan
->>> from fabnet.report import write_plan_report
 >>> result = plan("altman-2024")  # doctest: +SKIP
->>> path = write_plan_report(result, gap("altman-2024"), "plan.html")  # doctest: +SKIP
+>>> path = write_report(result, "plan.html", outlook=outlook)  # doctest: +SKIP
 >>> from fabnet.finance import compare, financials
->>> from fabnet.report import write_compare_report, write_finance_report
->>> money = financials(result)  # doctest: +SKIP
->>> path = write_finance_report(money, gap("altman-2024"), "money.html")  # doctest: +SKIP
->>> strategies = compare("altman-2024")  # doctest: +SKIP
->>> path = write_compare_report(strategies, gap("altman-2024"), "compare.html")  # doctest: +SKIP
->>> from fabnet.risk.analysis import analyse
->>> from fabnet.report import write_risk_report
+>>> path = write_report(financials(result), "money.html", outlook=outlook)  # doctest: +SKIP
+>>> path = write_report(compare("altman-2024"), "compare.html")  # doctest: +SKIP
+>>> from fabnet.risk import analyse, stochastic_plan
 >>> risk = analyse(result, samples=2000, seed=1)  # doctest: +SKIP
->>> path = write_risk_report(risk, gap("altman-2024"), "risk.html")  # doctest: +SKIP
+>>> two_stage = stochastic_plan("altman-2024", scenarios=8)  # doctest: +SKIP
+>>> path = write_report(risk, "risk.html", stochastic=two_stage)  # doctest: +SKIP
 """
 
+from fabnet.report._report import render_report, write_report
 from fabnet.report.finance_figures import (
     capital_calls_figure,
     cash_flow_by_year_figure,
     cash_flow_waterfall_figure,
     investor_returns_figure,
     project_waterfalls_figure,
-    strategy_figure,
-    strategy_timeline_figure,
 )
-from fabnet.report.finance_html import (
-    render_compare_report,
-    render_finance_report,
-    write_compare_report,
-    write_finance_report,
-)
-from fabnet.report.html import render_gap_report, write_gap_report
+from fabnet.report.gap_figures import fab_map_figure, shortfall_figure, supply_demand_figure
 from fabnet.report.plan_figures import (
     build_gantt_figure,
     capacity_demand_figure,
@@ -56,16 +47,15 @@ from fabnet.report.plan_figures import (
     money_figure,
     new_fabs_map_figure,
 )
-from fabnet.report.plan_html import render_plan_report, write_plan_report
 from fabnet.report.risk_figures import (
     fan_chart_figure,
     investor_value_figure,
     shortfall_probability_figure,
     sobol_figure,
-    stochastic_figure,
     tornado_figure,
 )
-from fabnet.report.risk_html import render_risk_report, write_risk_report
+from fabnet.report.stochastic_figures import stochastic_figure
+from fabnet.report.strategy_figures import strategy_figure, strategy_timeline_figure
 
 __all__ = [
     "build_gantt_figure",
@@ -74,26 +64,21 @@ __all__ = [
     "cash_flow_by_year_figure",
     "cash_flow_waterfall_figure",
     "compute_outcome_figure",
+    "fab_map_figure",
     "fan_chart_figure",
     "investor_returns_figure",
     "investor_value_figure",
     "money_figure",
     "new_fabs_map_figure",
     "project_waterfalls_figure",
-    "render_compare_report",
-    "render_finance_report",
-    "render_gap_report",
-    "render_plan_report",
-    "render_risk_report",
+    "render_report",
+    "shortfall_figure",
     "shortfall_probability_figure",
     "sobol_figure",
     "stochastic_figure",
     "strategy_figure",
     "strategy_timeline_figure",
+    "supply_demand_figure",
     "tornado_figure",
-    "write_compare_report",
-    "write_finance_report",
-    "write_gap_report",
-    "write_plan_report",
-    "write_risk_report",
+    "write_report",
 ]

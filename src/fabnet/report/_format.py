@@ -1,5 +1,9 @@
-"""Text formatting shared by the figures and the HTML: numbers, missing values, escaped labels
-and links to sources. Every function returns HTML-safe text."""
+"""Text formatting shared by the figures and the sections: numbers, percentages, money, IRRs,
+escaped labels and links to sources. Every function returns HTML-safe text.
+
+What is missing (None, NaN, pandas' NA/NaT: :func:`is_missing`) shows as an em dash, "—",
+wherever a function does not say otherwise; never as zero.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,23 @@ import math
 import re
 from html import escape
 
-__all__ = ["as_float", "compact", "is_missing", "label", "linkify", "number", "percent", "signed"]
+__all__ = [
+    "amount",
+    "as_float",
+    "blank_zero",
+    "compact",
+    "irr",
+    "is_missing",
+    "label",
+    "linkify",
+    "number",
+    "ordinal",
+    "percent",
+    "rounded",
+    "share",
+    "signed",
+    "usd",
+]
 
 #: An http(s) URL inside free text; trailing punctuation is trimmed off by :func:`linkify`.
 _URL = re.compile(r"https?://[^\s<>\"'`]+")
@@ -85,6 +105,55 @@ def percent(value: object) -> str:
     return label(value) if fraction is None else f"{fraction:.0%}".replace("-", "−")
 
 
+def share(value: object) -> str:
+    """A fraction as a percentage with up to three significant digits; an em dash when missing.
+
+    Examples
+    --------
+    >>> share(0.05), share(0.025), share(0.95), share(None)
+    ('5%', '2.5%', '95%', '—')
+    """
+    fraction = as_float(value)
+    return label(value) if fraction is None else f"{fraction * 100:.3g}%".replace("-", "−")
+
+
+def irr(value: object, note: object = None) -> str:
+    """An IRR as a whole percentage; where there is none, why (``note``), else an em dash.
+
+    Examples
+    --------
+    >>> irr(0.183), irr(float("nan"), "several roots: 5%, 40%"), irr(None, "")
+    ('18%', 'several roots: 5%, 40%', '—')
+    """
+    if as_float(value) is not None:
+        return percent(value)
+    return "—" if is_missing(note) or not str(note) else label(note)
+
+
+def ordinal(n: int) -> str:
+    """``1st``, ``2nd``, ``5th``, ``11th``, ``23rd``…
+
+    Examples
+    --------
+    >>> [ordinal(n) for n in (1, 2, 3, 5, 11, 12, 22, 95)]
+    ['1st', '2nd', '3rd', '5th', '11th', '12th', '22nd', '95th']
+    """
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def rounded(value: object, digits: int) -> str:
+    """A number with ``digits`` decimals and no sign on a rounded zero; an em dash when missing.
+
+    Examples
+    --------
+    >>> rounded(-0.004, 2), rounded(-0.004, 3), rounded(1.0302, 2), rounded(None, 2)
+    ('0.00', '−0.004', '1.03', '—')
+    """
+    numeric = as_float(value)
+    return "—" if numeric is None else number(round(numeric, digits) + 0.0, digits)
+
+
 def signed(value: object) -> str:
     """A whole number with an explicit sign (``+`` for a shortfall, ``−`` for a surplus).
 
@@ -117,6 +186,41 @@ def compact(value: object) -> str:
         if abs(numeric) >= scale:
             return f"{numeric / scale:.3g}{suffix}".replace("-", "−")
     return f"{numeric:.3g}".replace("-", "−")
+
+
+def amount(value: object, unit: str) -> str:
+    """A value in its unit: H100e in k/M/B (:func:`compact`), anything else a whole number.
+
+    Examples
+    --------
+    >>> amount(4.7e6, "H100e"), amount(52000.0, "musd")
+    ('4.7 M', '52,000')
+    """
+    return compact(value) if unit == "H100e" else number(value)
+
+
+def usd(musd: object) -> str:
+    """An amount of musd in US dollars, in k/M/B/T; an em dash when missing.
+
+    Examples
+    --------
+    >>> usd(16800.0), usd(-345.25), usd(-0.0), usd(float("nan"))
+    ('16.8 B USD', '−345 M USD', '0 USD', '—')
+    """
+    amount = as_float(musd)
+    return "—" if amount is None else f"{compact(amount * 1e6 + 0.0)} USD"  # + 0.0: no −0
+
+
+def blank_zero(value: object) -> str:
+    """A whole number, or nothing where it rounds to zero (an empty cell of a table).
+
+    Examples
+    --------
+    >>> blank_zero(1500.4), blank_zero(0.3), blank_zero(None)
+    ('1,500', '', '—')
+    """
+    amount = as_float(value)
+    return "" if amount is not None and round(amount) == 0 else number(value)
 
 
 def _trim(url: str) -> str:

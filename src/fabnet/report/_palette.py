@@ -30,6 +30,7 @@ __all__ = [
     "color_of",
     "cycle_colors",
     "ordered",
+    "rgba",
 ]
 
 #: Resources in process order: logic nodes from oldest to newest, then memory and packaging.
@@ -85,6 +86,18 @@ def color_of(key: str, palette: dict[str, str]) -> str:
     '#BBBBBB'
     """
     return palette.get(key, OTHER_COLOR)
+
+
+def rgba(color: str, opacity: float) -> str:
+    """A ``#RRGGBB`` colour with an opacity, as CSS ``rgba()``.
+
+    Examples
+    --------
+    >>> rgba("#0072B2", 0.25)
+    'rgba(0, 114, 178, 0.25)'
+    """
+    red, green, blue = (int(color[i : i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({red}, {green}, {blue}, {opacity:g})"
 
 
 def ordered(keys: Iterable[str], order: Iterable[str] = RESOURCE_ORDER) -> list[str]:

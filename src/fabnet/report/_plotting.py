@@ -1,5 +1,6 @@
-"""Plotting pieces the gap figures and the plan figures share: the lazy plotly import, the common
-layout, the world basemap settings, legend swatches and marker sizes.
+"""Plotting pieces the figures of every report share: the lazy plotly import, the common layout,
+the world basemap settings, legend swatches, marker sizes, stacked areas and bars, hover
+templates, and the note on a figure with nothing to draw.
 
 Nothing here reads data or a file; plotly is imported when :func:`plotly_modules` is called.
 """
@@ -19,13 +20,17 @@ if TYPE_CHECKING:
 
 __all__ = [
     "FACET_COLUMNS",
+    "HOVERTEXT",
     "MARKER_PX",
+    "MUSD_HOVER",
     "Panels",
     "base_layout",
     "demand_trace",
     "geo_layout",
     "legend_entry",
     "marker_sizes",
+    "musd_bars",
+    "note",
     "plotly_modules",
     "region_areas",
     "resource_panels",
@@ -37,6 +42,12 @@ FACET_COLUMNS = 4
 
 #: Marker diameter of the smallest and the largest point on a map [px].
 MARKER_PX = (5.0, 34.0)
+
+#: Hover of a bar or marker in musd.
+MUSD_HOVER = "%{fullData.name}: %{y:,.0f} musd<extra>%{x}</extra>"
+
+#: Hover of a trace that carries its own hover text.
+HOVERTEXT = "%{hovertext}<extra></extra>"
 
 
 def plotly_modules() -> tuple[Any, Any]:
@@ -299,3 +310,25 @@ def region_areas(
         )
         in_legend.add(region)
     return traces
+
+
+def musd_bars(years: list[int], values: pd.Series[Any], name: str, group: str, color: str) -> Any:
+    """Bars [musd] of ``values`` per year (missing years: zero), to stack, in the legend group
+    titled ``group``; ``name`` is escaped HTML."""
+    go, _ = plotly_modules()
+    return go.Bar(
+        x=years,
+        y=values.reindex(years, fill_value=0.0).to_numpy(dtype=float),
+        name=name,
+        legendgroup=group.lower(),
+        legendgrouptitle={"text": group},
+        marker={"color": color},
+        hovertemplate=MUSD_HOVER,
+    )
+
+
+def note(figure: Any, text: str) -> None:
+    """Write ``text`` in the middle of ``figure``: what an empty figure says instead."""
+    figure.add_annotation(
+        text=text, xref="paper", yref="paper", x=0.5, y=0.5, showarrow=False, font={"size": 15}
+    )

@@ -1,50 +1,45 @@
-"""Figures of a plan's financials and of the strategies compared: the cash-flow waterfall, the
-cash flow by year, the investors' returns against their hurdle rates, the capital calls, and the
-strategies side by side and over time.
+"""Figures of a plan's financials: the cash-flow waterfall, the cash flow by year, the
+investors' returns against their hurdle rates, and the capital calls.
 
-The financial figures take the financials of a plan (:class:`fabnet.finance.Financials` or
-anything with the same attributes, see :class:`~fabnet.report._types.FinancialsLike`), the
-strategy figures a comparison (:class:`fabnet.finance.Comparison`, see
-:class:`~fabnet.report._types.ComparisonLike`). Each returns a new
-:class:`plotly.graph_objects.Figure`; none reads a file or changes global state, and plotly is
-imported when a function runs. Money is in musd (million US dollars) of the plan's constant
+Each function takes the financials of a plan (:class:`fabnet.finance.Financials`) and returns a
+new :class:`plotly.graph_objects.Figure`; none reads a file or changes global state, and plotly
+is imported when a function runs. Money is in musd (million US dollars) of the plan's constant
 money, undiscounted unless a title says otherwise; text from data is HTML-escaped, as in
-:mod:`fabnet.report.figures`.
+:mod:`fabnet.report.gap_figures`.
 """
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING, Any
 
 from fabnet.exceptions import ParameterError
-from fabnet.report._format import as_float, compact, is_missing, label, number, percent
-from fabnet.report._palette import (
-    REGION_COLORS,
-    SERIES_COLORS,
-    SOURCE_COLORS,
-    color_of,
-    cycle_colors,
+from fabnet.report._format import as_float, is_missing, label, number, percent
+from fabnet.report._frames import column, years_of
+from fabnet.report._palette import REGION_COLORS, SERIES_COLORS, SOURCE_COLORS, cycle_colors
+from fabnet.report._plotting import (
+    HOVERTEXT,
+    MUSD_HOVER,
+    base_layout,
+    musd_bars,
+    note,
+    plotly_modules,
 )
-from fabnet.report._plotting import base_layout, plotly_modules
-from fabnet.report.plan_figures import MUSD_HOVER, _bars, _note
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Sequence
-
     import pandas as pd
     import plotly.graph_objects as go  # type: ignore[import-untyped]
 
-    from fabnet.report._types import ComparisonLike, FinancialsLike
+    from fabnet.finance import Financials
 
 __all__ = [
+    "called_investors",
+    "capital_calls_by_year",
     "capital_calls_figure",
     "cash_flow_by_year_figure",
     "cash_flow_waterfall_figure",
     "investor_returns_figure",
     "project_waterfalls_figure",
-    "strategy_figure",
-    "strategy_timeline_figure",
+    "waterfall_steps",
 ]
 
 #: The components of the project cash flow in waterfall order: (name, column) [musd, signed].
@@ -86,34 +81,12 @@ MONEY_IN, MONEY_OUT, MONEY_TOTAL = "#009E73", "#D55E00", "#0072B2"
 #: The equity cash flow's lines (Okabe–Ito reddish purple); the project's is black.
 EQUITY_COLOR = "#CC79A7"
 
-#: Colour and line dash per strategy (Okabe–Ito); dashes tell apart lines that coincide.
-STRATEGY_COLORS: dict[str, str] = {
-    "own-build": "#0072B2",  # blue
-    "reservation": "#E69F00",  # orange
-    "acquisition": "#CC79A7",  # reddish purple
-    "design-only": "#56B4E9",  # sky blue
-    "mix": "#009E73",  # bluish green
-}
-STRATEGY_DASHES: dict[str, str] = {
-    "own-build": "solid",
-    "reservation": "dash",
-    "acquisition": "dot",
-    "design-only": "dashdot",
-    "mix": "longdash",
-}
-
-#: The comparison's column of compute delivered by a milestone year.
-_MILESTONE = re.compile(r"^delivered_by_(\d{4})_h100e$")
-
 #: What each total of the waterfall adds up (a second line of its hover text).
 _TOTAL_NOTES = {
     "Project cash flow": "<br>to all capital providers: the sum of the bars before it",
     "Equity cash flow": "<br>to the investors: project cash flow + debt drawn − interest − "
     "principal",
 }
-
-#: Hover of a bar that carries its own hover text.
-_HOVERTEXT = "%{hovertext}<extra></extra>"
 
 
 def waterfall_steps(totals: pd.Series[Any]) -> list[tuple[str, str, float]]:
@@ -133,7 +106,7 @@ def waterfall_steps(totals: pd.Series[Any]) -> list[tuple[str, str, float]]:
     """
     steps: list[tuple[str, str, float]] = []
     running = 0.0
-    for parts, total, column in (
+    for parts, total, key in (
         (PROJECT_COMPONENTS, "Project cash flow", "project_cash_flow_musd"),
         (FINANCING_COMPONENTS, "Equity cash flow", "equity_cash_flow_musd"),
     ):
@@ -141,17 +114,17 @@ def waterfall_steps(totals: pd.Series[Any]) -> list[tuple[str, str, float]]:
             value = (as_float(totals.get(part)) or 0.0) + 0.0  # no −0
             steps.append((name, "relative", value))
             running += value
-        known = as_float(totals.get(column))
+        known = as_float(totals.get(key))
         steps.append((total, "total", (running if known is None else known) + 0.0))
     return steps
 
 
-def cash_flow_waterfall_figure(financials: FinancialsLike, project: str | None = None) -> go.Figure:
+def cash_flow_waterfall_figure(financials: Financials, project: str | None = None) -> go.Figure:
     """The cash flow of the network, or of one project, summed over the horizon, as a waterfall.
 
     Parameters
     ----------
-    financials : FinancialsLike
+    financials : Financials
         The financials of a plan; reads ``cash_flows`` (per project and year).
     project : str, optional
         One project (an index value of ``financials.projects``); default: every project.
@@ -201,7 +174,7 @@ def cash_flow_waterfall_figure(financials: FinancialsLike, project: str | None =
             text=[number(value) for *_, value in steps],
             textposition="outside",
             hovertext=hover,
-            hovertemplate=_HOVERTEXT,
+            hovertemplate=HOVERTEXT,
             increasing={"marker": {"color": MONEY_IN}},
             decreasing={"marker": {"color": MONEY_OUT}},
             totals={"marker": {"color": MONEY_TOTAL}},
@@ -209,7 +182,9 @@ def cash_flow_waterfall_figure(financials: FinancialsLike, project: str | None =
             showlegend=False,
         )
     )
-    years = flow_years(financials)
+    years = years_of(
+        financials.cash_flows.index.get_level_values("year"), financials.plan.scenario.years
+    )
     span = f", {years[0]}–{years[-1]}" if years else ""
     figure.update_layout(
         **base_layout(
@@ -222,16 +197,16 @@ def cash_flow_waterfall_figure(financials: FinancialsLike, project: str | None =
         yaxis={"title": {"text": "musd"}, "tickformat": ",.0f", "zeroline": True},
     )
     if flows.empty:
-        _note(figure, "No cash flows: the plan starts no module.")
+        note(figure, "No cash flows: the plan starts no module.")
     return figure
 
 
-def project_waterfalls_figure(financials: FinancialsLike) -> go.Figure:
+def project_waterfalls_figure(financials: Financials) -> go.Figure:
     """The network's cash-flow waterfall with a menu that shows any one project's instead.
 
     Parameters
     ----------
-    financials : FinancialsLike
+    financials : Financials
         The financials of a plan.
 
     Returns
@@ -284,13 +259,13 @@ def project_waterfalls_figure(financials: FinancialsLike) -> go.Figure:
     return figure
 
 
-def cash_flow_by_year_figure(financials: FinancialsLike) -> go.Figure:
+def cash_flow_by_year_figure(financials: Financials) -> go.Figure:
     """The network's cash flow per year: its components, the project and equity cash flows, and
     the cumulative equity cash flow.
 
     Parameters
     ----------
-    financials : FinancialsLike
+    financials : Financials
         The financials of a plan; reads ``by_year()`` (every component summed per year).
 
     Returns
@@ -311,7 +286,7 @@ def cash_flow_by_year_figure(financials: FinancialsLike) -> go.Figure:
     """
     go, make_subplots = plotly_modules()
     yearly = financials.by_year().sort_index()
-    years = [int(year) for year in yearly.index] or _plan_years(financials)
+    years = years_of(yearly.index, financials.plan.scenario.years)
     yearly = yearly.reindex(years, fill_value=0.0)
     figure = make_subplots(
         rows=2,
@@ -325,28 +300,28 @@ def cash_flow_by_year_figure(financials: FinancialsLike) -> go.Figure:
         ],
     )
     for group, parts in (("Project", PROJECT_COMPONENTS), ("Financing", FINANCING_COMPONENTS)):
-        for name, column in parts:
+        for name, key in parts:
             figure.add_trace(
                 go.Bar(
                     x=years,
-                    y=_column(yearly, column),
+                    y=column(yearly, key),
                     name=name,
                     legendgroup=group.lower(),
                     legendgrouptitle={"text": group},
-                    marker={"color": COMPONENT_COLORS[column]},
+                    marker={"color": COMPONENT_COLORS[key]},
                     hovertemplate=MUSD_HOVER,
                 ),
                 row=1,
                 col=1,
             )
-    for name, column, color, dash in (
+    for name, key, color, dash in (
         ("Project cash flow", "project_cash_flow_musd", SERIES_COLORS["demand"], "solid"),
         ("Equity cash flow", "equity_cash_flow_musd", EQUITY_COLOR, "dash"),
     ):
         figure.add_trace(
             go.Scatter(
                 x=years,
-                y=_column(yearly, column),
+                y=column(yearly, key),
                 name=name,
                 legendgroup="flows",
                 legendgrouptitle={"text": "Cash flow"},
@@ -360,7 +335,7 @@ def cash_flow_by_year_figure(financials: FinancialsLike) -> go.Figure:
     figure.add_trace(
         go.Scatter(
             x=years,
-            y=_column(yearly, "equity_cash_flow_musd").cumsum(),
+            y=column(yearly, "equity_cash_flow_musd").cumsum(),
             name="Cumulative equity cash flow",
             legendgroup="flows",
             mode="lines+markers",
@@ -383,16 +358,16 @@ def cash_flow_by_year_figure(financials: FinancialsLike) -> go.Figure:
     figure.update_yaxes(tickformat=",.0f", zeroline=True, zerolinecolor="#888888")
     figure.update_xaxes(dtick=1 if len(years) <= 12 else 2, showticklabels=True)
     if not (yearly.abs() > 1e-9).to_numpy().any():
-        _note(figure, "No cash flows: the plan starts no module.")
+        note(figure, "No cash flows: the plan starts no module.")
     return figure
 
 
-def investor_returns_figure(financials: FinancialsLike) -> go.Figure:
+def investor_returns_figure(financials: Financials) -> go.Figure:
     """Each investor's IRR against its hurdle rate, met or missed.
 
     Parameters
     ----------
-    financials : FinancialsLike
+    financials : Financials
         The financials of a plan; reads ``investors`` (per investor: capital called and
         returned, NPV at the hurdle rate, IRR and why there is none, MOIC, payback, the hurdle
         rate and whether it is met).
@@ -437,7 +412,7 @@ def investor_returns_figure(financials: FinancialsLike) -> go.Figure:
                 text=["no IRR" if value is None else percent(value) for value in irr],
                 textposition="outside",
                 hovertext=[_investor_hover(who, row, status) for who, row in rows.iterrows()],
-                hovertemplate=_HOVERTEXT,
+                hovertemplate=HOVERTEXT,
             )
         )
     figure.add_trace(
@@ -469,16 +444,16 @@ def investor_returns_figure(financials: FinancialsLike) -> go.Figure:
         yaxis={"title": {"text": "IRR"}, "tickformat": ".0%", "rangemode": "tozero"},
     )
     if not names:
-        _note(figure, "No investor is called on for capital.")
+        note(figure, "No investor is called on for capital.")
     return figure
 
 
-def capital_calls_figure(financials: FinancialsLike) -> go.Figure:
+def capital_calls_figure(financials: Financials) -> go.Figure:
     """Capital called per year, stacked by investor.
 
     Parameters
     ----------
-    financials : FinancialsLike
+    financials : Financials
         The financials of a plan; reads ``capital_calls`` (per investor and year [musd]).
 
     Returns
@@ -502,7 +477,7 @@ def capital_calls_figure(financials: FinancialsLike) -> go.Figure:
     figure = go.Figure()
     for position, investor in enumerate(str(investor) for investor in calls.index):
         figure.add_trace(
-            _bars(years, calls.iloc[position], label(investor), "Investor", colors[investor])
+            musd_bars(years, calls.iloc[position], label(investor), "Investor", colors[investor])
         )
     figure.add_trace(
         go.Scatter(
@@ -528,180 +503,11 @@ def capital_calls_figure(financials: FinancialsLike) -> go.Figure:
         xaxis={"dtick": 1 if len(years) <= 12 else 2},
     )
     if not (per_year.abs() > 1e-9).any():
-        _note(figure, "No capital called: the plan starts no module.")
+        note(figure, "No capital called: the plan starts no module.")
     return figure
 
 
-def strategy_figure(comparison: ComparisonLike) -> go.Figure:
-    """The strategies side by side: cost, compute delivered, compute unserved, peak capital.
-
-    Parameters
-    ----------
-    comparison : ComparisonLike
-        The strategies compared; reads ``table`` (one row per strategy) and ``by_year`` (the
-        years).
-
-    Returns
-    -------
-    plotly.graph_objects.Figure
-        Four panels of bars, one bar per strategy in the table's order and colour
-        (:data:`STRATEGY_COLORS`), each labelled with its value: the cost, discounted to the
-        horizon's start [musd]; the compute delivered by the milestone year (hatched, where the
-        table has it) and by the horizon's end [H100e]; the compute unserved [H100e]; the peak
-        capital need of one year [musd]. Five bar traces (four without a milestone).
-
-    Examples
-    --------
-    >>> import fabnet
-    >>> result = fabnet.compare("altman-2024", strategies=["own-build", "design-only"])
-    >>> [trace.name for trace in strategy_figure(result).data]  # doctest: +NORMALIZE_WHITESPACE
-    ['Cost (NPV)', 'Delivered by 2030', 'Delivered by 2040', 'Unserved',
-     'Peak capital need']
-    """
-    go, make_subplots = plotly_modules()
-    table = comparison.table
-    strategies = [str(strategy) for strategy in table.index]
-    names = [label(strategy) for strategy in strategies]
-    colors = [color_of(strategy, STRATEGY_COLORS) for strategy in strategies]
-    milestone = milestone_year(table.columns)
-    years = comparison_years(comparison)
-    horizon = f"by {years[-1]}" if years else "to the horizon's end"
-    by_milestone = f" by {milestone} (hatched) and" if milestone else ""
-    delivered = f"Compute delivered{by_milestone} {horizon}"
-    figure = make_subplots(
-        rows=2,
-        cols=2,
-        subplot_titles=[
-            "Cost, NPV [musd]",
-            f"{delivered} [H100e]",
-            "Compute unserved [H100e]",
-            "Peak capital need in one year [musd]",
-        ],
-        horizontal_spacing=0.1,
-        vertical_spacing=0.2,
-    )
-    bars: list[tuple[str, str, str, dict[str, int], bool]] = [
-        ("Cost (NPV)", "cost_npv_musd", "musd", {"row": 1, "col": 1}, False),
-    ]
-    if milestone:
-        column = f"delivered_by_{milestone}_h100e"
-        bars.append((f"Delivered by {milestone}", column, "H100e", {"row": 1, "col": 2}, True))
-    bars += [
-        (f"Delivered {horizon}", "delivered_h100e", "H100e", {"row": 1, "col": 2}, False),
-        ("Unserved", "unserved_h100e", "H100e", {"row": 2, "col": 1}, False),
-        ("Peak capital need", "peak_capital_musd", "musd", {"row": 2, "col": 2}, False),
-    ]
-    for name, column, unit, place, hatched in bars:
-        values = [as_float(value) for value in _values(table, column)]
-        shown = [_amount(value, unit) for value in values]
-        pattern = {"pattern": {"shape": "/", "fgcolor": "#FFFFFF", "solidity": 0.3}}
-        figure.add_trace(
-            go.Bar(
-                x=names,
-                y=[float("nan") if value is None else value for value in values],
-                name=name,
-                marker={"color": colors, **(pattern if hatched else {})},
-                text=shown,
-                textposition="outside",
-                cliponaxis=False,
-                hovertext=[
-                    f"<b>{strategy}</b><br>{name}: {text} {unit}"
-                    for strategy, text in zip(names, shown, strict=True)
-                ],
-                hovertemplate=_HOVERTEXT,
-                showlegend=False,
-            ),
-            **place,
-        )
-    layout = base_layout(
-        f"The strategies compared: {label(comparison.scenario.name)}"
-        "<br><sup>each strategy planned on the same demand and existing supply</sup>"
-    )
-    layout["margin"]["t"] = 110
-    figure.update_layout(**layout, height=680, barmode="group", hovermode="closest")
-    figure.update_yaxes(rangemode="tozero", tickformat="~s")
-    figure.update_xaxes(type="category", categoryorder="array", categoryarray=names)
-    if not names:
-        _note(figure, "No strategy was compared.")
-    return figure
-
-
-def strategy_timeline_figure(comparison: ComparisonLike) -> go.Figure:
-    """Compute delivered and capital needed per year, one line per strategy.
-
-    Parameters
-    ----------
-    comparison : ComparisonLike
-        The strategies compared; reads ``by_year`` (per strategy and year: delivered compute,
-        capital need) and ``table`` (the order of the strategies).
-
-    Returns
-    -------
-    plotly.graph_objects.Figure
-        Two panels sharing the year axis, one line per strategy in each, in the strategy's
-        colour and dash (:data:`STRATEGY_COLORS`, :data:`STRATEGY_DASHES`): top, the new compute
-        delivered [H100e]; bottom, the capital needed (capex − grants + reservation fees +
-        acquisition prices) [musd, undiscounted]. A strategy has one legend entry for both.
-
-    Examples
-    --------
-    >>> import fabnet
-    >>> result = fabnet.compare("altman-2024", strategies=["own-build", "design-only"])
-    >>> [trace.name for trace in strategy_timeline_figure(result).data]
-    ['own-build', 'design-only', 'own-build', 'design-only']
-    """
-    go, make_subplots = plotly_modules()
-    by_year = comparison.by_year
-    strategies = _strategies(comparison)
-    years = comparison_years(comparison)
-    figure = make_subplots(
-        rows=2,
-        cols=1,
-        shared_xaxes=True,
-        row_heights=[0.55, 0.45],
-        vertical_spacing=0.13,
-        subplot_titles=[
-            "New compute delivered per year [H100e]",
-            "Capital needed per year [musd, undiscounted]",
-        ],
-    )
-    for row, column, hover in (
-        (1, "delivered_h100e", "%{fullData.name}: %{y:,.3s} H100e<extra>%{x}</extra>"),
-        (2, "capital_need_musd", MUSD_HOVER),
-    ):
-        for strategy in strategies:
-            part = by_year[by_year["strategy"].astype(str) == strategy].groupby("year")[column]
-            figure.add_trace(
-                go.Scatter(
-                    x=years,
-                    y=part.sum().reindex(years).to_numpy(dtype=float),
-                    name=label(strategy),
-                    legendgroup=f"strategy:{label(strategy)}",
-                    showlegend=row == 1,
-                    mode="lines+markers",
-                    line={
-                        "color": color_of(strategy, STRATEGY_COLORS),
-                        "dash": STRATEGY_DASHES.get(strategy, "solid"),
-                        "width": 2.5,
-                    },
-                    marker={"size": 5},
-                    hovertemplate=hover,
-                ),
-                row=row,
-                col=1,
-            )
-    layout = base_layout("The strategies over time")
-    layout["margin"]["t"] = 90
-    figure.update_layout(**layout, height=620, hovermode="x unified")
-    figure.update_yaxes(rangemode="tozero", tickformat="~s", row=1, col=1)
-    figure.update_yaxes(rangemode="tozero", tickformat=",.0f", row=2, col=1)
-    figure.update_xaxes(dtick=1 if len(years) <= 12 else 2, showticklabels=True)
-    if not strategies:
-        _note(figure, "No strategy was compared.")
-    return figure
-
-
-def capital_calls_by_year(financials: FinancialsLike) -> tuple[list[int], pd.DataFrame]:
+def capital_calls_by_year(financials: Financials) -> tuple[list[int], pd.DataFrame]:
     """The years from the first to the last with a capital call (every year of the calls, else
     of the plan, when there is none) and the calls [musd] in them: one row per investor, the
     largest total first, one column per year."""
@@ -711,7 +517,7 @@ def capital_calls_by_year(financials: FinancialsLike) -> tuple[list[int], pd.Dat
     per_year = calls.sum(axis=0).to_numpy(dtype=float)
     called = [year for year, value in zip(columns, per_year, strict=True) if abs(value) > 1e-9]
     years = list(range(min(called), max(called) + 1)) if called else columns
-    years = years or _plan_years(financials)
+    years = years_of(years, financials.plan.scenario.years)
     order = calls.sum(axis=1).sort_values(ascending=False, kind="stable").index
     return years, calls.reindex(index=order, columns=years, fill_value=0.0)
 
@@ -722,27 +528,6 @@ def called_investors(investors: pd.DataFrame) -> pd.DataFrame:
     return investors.iloc[[index for index, c in enumerate(called) if c]]
 
 
-def flow_years(financials: FinancialsLike) -> list[int]:
-    """The years of ``financials.cash_flows``, else those of the plan's scenario."""
-    flows = financials.cash_flows
-    years = sorted({int(year) for year in flows.index.get_level_values("year")})
-    return years or _plan_years(financials)
-
-
-def _plan_years(financials: FinancialsLike) -> list[int]:
-    """The years of the plan's scenario."""
-    return [int(year) for year in financials.plan.scenario.years]
-
-
-def _column(frame: pd.DataFrame, column: str) -> Any:
-    """``frame[column]`` as floats, zeros where the column is missing."""
-    import numpy as np
-
-    if column not in frame.columns:
-        return np.zeros(len(frame))
-    return frame[column].to_numpy(dtype=float)
-
-
 def _met(value: object) -> bool:
     """Whether a ``hurdle_met`` value says met (missing: not met)."""
     return not is_missing(value) and bool(value)
@@ -751,8 +536,8 @@ def _met(value: object) -> bool:
 def _investor_hover(investor: object, row: pd.Series[Any], status: str) -> str:
     """Hover text of one investor's bar (escaped)."""
     irr = as_float(row.get("irr"))
-    note = row.get("irr_note")
-    why = f": {label(note)}" if not is_missing(note) and str(note) else ""
+    reason = row.get("irr_note")
+    why = f": {label(reason)}" if not is_missing(reason) and str(reason) else ""
     returns = f"IRR {percent(irr)}" if irr is not None else f"no IRR{why}"
     payback = as_float(row.get("payback_years"))
     return "<br>".join(
@@ -766,41 +551,3 @@ def _investor_hover(investor: object, row: pd.Series[Any], status: str) -> str:
             f"{number(row.get('returned_musd'))} musd",
         ]
     )
-
-
-def milestone_year(columns: Iterable[object]) -> int | None:
-    """The year of a ``delivered_by_<year>_h100e`` column among ``columns``, if any.
-
-    Examples
-    --------
-    >>> milestone_year(["cost_npv_musd", "delivered_by_2030_h100e"]), milestone_year([])
-    (2030, None)
-    """
-    for column in columns:
-        match = _MILESTONE.match(str(column))
-        if match:
-            return int(match.group(1))
-    return None
-
-
-def _values(table: pd.DataFrame, column: str) -> Sequence[object]:
-    """``table[column]`` as a list, missing values where the column is missing."""
-    return list(table[column]) if column in table.columns else [None] * len(table)
-
-
-def _amount(value: float | None, unit: str) -> str:
-    """A bar label: whole musd, or H100e in k/M/B."""
-    return number(value) if unit == "musd" else compact(value)
-
-
-def comparison_years(comparison: ComparisonLike) -> list[int]:
-    """The years of ``comparison.by_year``, else those of the scenario."""
-    years = sorted({int(year) for year in comparison.by_year["year"]})
-    return years or [int(year) for year in comparison.scenario.years]
-
-
-def _strategies(comparison: ComparisonLike) -> list[str]:
-    """The table's strategies in order, then any others of ``by_year``."""
-    strategies = [str(strategy) for strategy in comparison.table.index]
-    extra = sorted({str(s) for s in comparison.by_year["strategy"]} - set(strategies))
-    return strategies + extra

@@ -1,62 +1,44 @@
-"""The finance report and the strategies report, each one offline HTML file.
+"""The financials' sections: key figures, the cash-flow waterfall and the cash flow by year,
+the investors' returns against their hurdle rates, the capital calls and the projects.
 
-The finance report is the plan report (:mod:`fabnet.report.plan_html`) with the plan's money
-after it: key figures, the cash-flow waterfall and the cash flow by year, the investors' returns
-against their hurdle rates, the capital calls and the projects. The strategies report is the gap
-report with the strategies compared, then the money of the strategy that builds (own-build, else
-the mix). Both are pages of :func:`fabnet.report._page.render_page` (the basemap and plotly.js
-inlined once, nothing loaded from the network); every string that comes from data is
-HTML-escaped.
+In a report they come after the plan's sections (a plan's financials) or the strategies' (the
+money of the strategy that builds; :mod:`fabnet.report._report`). Every string that comes from
+data is HTML-escaped.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from fabnet.report._format import as_float, compact, is_missing, label, number, percent
-from fabnet.report._page import (
-    Section,
-    figure_html,
-    html_table,
-    write_text,
+from fabnet.report._format import (
+    as_float,
+    blank_zero,
+    irr,
+    is_missing,
+    label,
+    number,
+    percent,
+    usd,
 )
+from fabnet.report._frames import site_names, years_of
+from fabnet.report._page import Block, Cards, Section, Text, figure, table
 from fabnet.report.finance_figures import (
     called_investors,
     capital_calls_by_year,
     capital_calls_figure,
     cash_flow_by_year_figure,
-    comparison_years,
-    flow_years,
     investor_returns_figure,
-    milestone_year,
     project_waterfalls_figure,
-    strategy_figure,
-    strategy_timeline_figure,
 )
-from fabnet.report.html import gap_page
-from fabnet.report.plan_html import PLAN_UNITS, _musd, plan_sections
+from fabnet.report.plan_html import PLACE_COLUMNS, place_cells
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
     import pandas as pd
 
-    from fabnet.report._types import ComparisonLike, FinancialsLike, GapLike
+    from fabnet.finance import Financials
 
-__all__ = [
-    "COMPARE_SECTIONS",
-    "FINANCE_SECTIONS",
-    "FINANCE_STRATEGIES",
-    "compare_sections",
-    "finance_sections",
-    "finance_strategy",
-    "render_compare_report",
-    "render_finance_report",
-    "write_compare_report",
-    "write_finance_report",
-]
+__all__ = ["FINANCE_SECTIONS", "finance_sections"]
 
 #: The financials' sections, in order.
 FINANCE_SECTIONS: tuple[Section, ...] = (
@@ -68,244 +50,66 @@ FINANCE_SECTIONS: tuple[Section, ...] = (
     Section("finance-projects", "Finance: projects"),
 )
 
-#: The comparison's sections, in order.
-COMPARE_SECTIONS: tuple[Section, ...] = (
-    Section("compare-table", "Strategies compared"),
-    Section("compare-figures", "Strategies: cost, compute and capital"),
-    Section("compare-timeline", "Strategies: compute and capital need per year"),
-    Section("compare-investors", "Strategies: investor IRR"),
-)
-
-#: The strategies whose financials the strategies report shows, the first one there is.
-FINANCE_STRATEGIES: tuple[str, ...] = ("own-build", "mix")
-
 #: What the finance sections say when the plan builds nothing.
 _NO_MODULE = "The plan starts no module: it has no cash flows, capital calls or returns."
 
 
-def render_finance_report(
-    financials: FinancialsLike, gap: GapLike, *, generated: dt.date | None = None
-) -> str:
-    """The report of a plan's financials, its plan and the gap of its scenario, as one page.
-
-    Parameters
-    ----------
-    financials : FinancialsLike
-        A :class:`fabnet.finance.Financials`, or any object with its attributes
-        (:class:`~fabnet.report._types.FinancialsLike`); its ``plan`` is shown too.
-    gap : GapLike
-        The :class:`fabnet.outlook.GapResult` of the same scenario.
-    generated : datetime.date, optional
-        Date shown as the generation date (default: today). Fix it for byte-identical output.
-
-    Returns
-    -------
-    str
-        The HTML document: the sections of the plan report
-        (:func:`~fabnet.report.plan_html.render_plan_report`) without the assumptions, then the
-        financials' (:data:`FINANCE_SECTIONS`: key figures, the waterfall, the cash flow by
-        year, the investors' returns, the capital calls, the projects), then the assumptions.
-
-    Examples
-    --------
-    >>> import fabnet
-    >>> from fabnet.outlook import gap
-    >>> money = fabnet.financials(fabnet.plan("altman-2024", shadow_prices=False))
-    >>> html = render_finance_report(money, gap("altman-2024"))
-    >>> html.count("Plotly.newPlot("), html.count("window.PlotlyGeoAssets =")
-    (12, 1)
-    """
-    plan = financials.plan
-    return gap_page(
-        f"Network plan and its financials: {label(plan.scenario.name)}",
-        gap,
-        [*plan_sections(plan, gap), *finance_sections(financials)],
-        scenario=plan.scenario,
-        units=PLAN_UNITS,
-        generated=generated,
-    )
-
-
-def write_finance_report(
-    financials: FinancialsLike,
-    gap: GapLike,
-    path: str | Path,
-    *,
-    generated: dt.date | None = None,
-) -> Path:
-    """Write the report of ``financials`` and ``gap`` to ``path`` (UTF-8), creating its folder.
-
-    Parameters
-    ----------
-    financials : FinancialsLike
-        A :class:`fabnet.finance.Financials` or an object with its attributes.
-    gap : GapLike
-        The :class:`fabnet.outlook.GapResult` of the same scenario.
-    path : str or Path
-        The HTML file to write; an existing file is replaced.
-    generated : datetime.date, optional
-        Date shown as the generation date (default: today).
-
-    Returns
-    -------
-    Path
-        ``path``.
-    """
-    return write_text(render_finance_report(financials, gap, generated=generated), path)
-
-
-def render_compare_report(
-    comparison: ComparisonLike, gap: GapLike, *, generated: dt.date | None = None
-) -> str:
-    """The report of the strategies compared and the gap of their scenario, as one page.
-
-    Parameters
-    ----------
-    comparison : ComparisonLike
-        A :class:`fabnet.finance.Comparison`, or any object with its attributes
-        (:class:`~fabnet.report._types.ComparisonLike`).
-    gap : GapLike
-        The :class:`fabnet.outlook.GapResult` of the same scenario.
-    generated : datetime.date, optional
-        Date shown as the generation date (default: today). Fix it for byte-identical output.
-
-    Returns
-    -------
-    str
-        The HTML document: the sections of the gap report without the assumptions, the
-        comparison's (:data:`COMPARE_SECTIONS`), the financials' (:data:`FINANCE_SECTIONS`) of
-        the first strategy of :data:`FINANCE_STRATEGIES` that has financials (none where no
-        strategy builds), then the assumptions.
-
-    Examples
-    --------
-    >>> import fabnet
-    >>> from fabnet.outlook import gap
-    >>> result = fabnet.compare("altman-2024", strategies=["own-build", "design-only"])
-    >>> html = render_compare_report(result, gap("altman-2024"))
-    >>> html.count("Plotly.newPlot("), "Financials of the <strong>own-build</strong>" in html
-    (9, True)
-    """
-    sections = compare_sections(comparison)
-    strategy = finance_strategy(comparison)
-    if strategy is not None:
-        sections += finance_sections(comparison.financials[strategy], strategy=strategy)
-    return gap_page(
-        f"Strategies compared: {label(comparison.scenario.name)}",
-        gap,
-        sections,
-        scenario=comparison.scenario,
-        units=PLAN_UNITS,
-        generated=generated,
-    )
-
-
-def write_compare_report(
-    comparison: ComparisonLike,
-    gap: GapLike,
-    path: str | Path,
-    *,
-    generated: dt.date | None = None,
-) -> Path:
-    """Write the report of ``comparison`` and ``gap`` to ``path`` (UTF-8), creating its folder.
-
-    Parameters
-    ----------
-    comparison : ComparisonLike
-        A :class:`fabnet.finance.Comparison` or an object with its attributes.
-    gap : GapLike
-        The :class:`fabnet.outlook.GapResult` of the same scenario.
-    path : str or Path
-        The HTML file to write; an existing file is replaced.
-    generated : datetime.date, optional
-        Date shown as the generation date (default: today).
-
-    Returns
-    -------
-    Path
-        ``path``.
-    """
-    return write_text(render_compare_report(comparison, gap, generated=generated), path)
-
-
-def finance_strategy(comparison: ComparisonLike) -> str | None:
-    """The strategy whose financials the strategies report shows: the first of
-    :data:`FINANCE_STRATEGIES` with financials, or None."""
-    return next((s for s in FINANCE_STRATEGIES if s in comparison.financials), None)
-
-
-def finance_sections(
-    financials: FinancialsLike, *, strategy: str | None = None
-) -> list[tuple[Section, str]]:
-    """The financials' sections (:data:`FINANCE_SECTIONS`) with their bodies (HTML).
+def finance_sections(financials: Financials, *, strategy: str | None = None) -> list[Section]:
+    """The financials' sections (:data:`FINANCE_SECTIONS`) with their blocks.
 
     A plan that starts no module has no cash flows: each section then says so. ``strategy``
     names the strategy whose plan it is, in the key figures (escaped).
     """
-    intro = (
-        f"<p>Financials of the <strong>{label(strategy)}</strong> strategy's plan.</p>\n"
-        if strategy is not None
-        else ""
-    )
+    intro: list[Block] = []
+    if strategy is not None:
+        intro.append(
+            Text(f"Financials of the <strong>{label(strategy)}</strong> strategy's plan.", False)
+        )
+    assumptions = _assumptions(financials.assumptions)
     if financials.cash_flows.empty:
-        none = f"<p class='note'>{_NO_MODULE}</p>"
+        none: list[Block] = [Text(_NO_MODULE)]
         body = {section.id: none for section in FINANCE_SECTIONS}
-        body["finance-key-figures"] = intro + none + _assumptions(financials.assumptions)
-        return [(section, body[section.id]) for section in FINANCE_SECTIONS]
+        body["finance-key-figures"] = [*intro, *none, *assumptions]
+        return [section.holding(body[section.id]) for section in FINANCE_SECTIONS]
+    years = years_of(
+        financials.cash_flows.index.get_level_values("year"), financials.plan.scenario.years
+    )
     body = {
-        "finance-key-figures": intro + _key_figures(financials),
-        "finance-waterfall": (
-            "<p class='note'>Every project's cash flow summed over the horizon, undiscounted. "
-            "The project cash flow goes to all who fund the projects; the equity cash flow is "
-            "what is left for the investors after the lenders (debt drawn − interest − "
-            "principal). Depreciation is not cash: it only lowers the tax. The menu shows any "
-            "one project's waterfall instead.</p>"
-            + figure_html(project_waterfalls_figure(financials), "fig-finance-waterfall")
-        ),
-        "finance-by-year": (
-            "<p class='note'>Money in (revenue, grants, tax credits, debt drawn, terminal value "
-            "at the horizon's end) stacks up, money out (capex, opex, tax, interest, principal) "
-            "down; the lines are their sums without and with the debt.</p>"
-            + figure_html(cash_flow_by_year_figure(financials), "fig-finance-by-year")
-        ),
-        "finance-investors": (
-            figure_html(investor_returns_figure(financials), "fig-finance-investors")
-            + _investors_table(financials)
-        ),
-        "finance-calls": (
-            figure_html(capital_calls_figure(financials), "fig-finance-calls")
-            + _calls_table(financials)
-        ),
-        "finance-projects": _projects_table(financials),
+        "finance-key-figures": [*intro, *_key_figures(financials, years), *assumptions],
+        "finance-waterfall": [
+            Text(
+                "Every project's cash flow summed over the horizon, undiscounted. The project "
+                "cash flow goes to all who fund the projects; the equity cash flow is what is "
+                "left for the investors after the lenders (debt drawn − interest − principal). "
+                "Depreciation is not cash: it only lowers the tax. The menu shows any one "
+                "project's waterfall instead."
+            ),
+            figure(project_waterfalls_figure(financials), "fig-finance-waterfall"),
+        ],
+        "finance-by-year": [
+            Text(
+                "Money in (revenue, grants, tax credits, debt drawn, terminal value at the "
+                "horizon's end) stacks up, money out (capex, opex, tax, interest, principal) "
+                "down; the lines are their sums without and with the debt."
+            ),
+            figure(cash_flow_by_year_figure(financials), "fig-finance-by-year"),
+        ],
+        "finance-investors": [
+            figure(investor_returns_figure(financials), "fig-finance-investors"),
+            _investors_table(financials, years),
+        ],
+        "finance-calls": [
+            figure(capital_calls_figure(financials), "fig-finance-calls"),
+            _calls_table(financials),
+        ],
+        "finance-projects": [_projects_table(financials, years)],
     }
-    return [(section, body[section.id]) for section in FINANCE_SECTIONS]
+    return [section.holding(body[section.id]) for section in FINANCE_SECTIONS]
 
 
-def compare_sections(comparison: ComparisonLike) -> list[tuple[Section, str]]:
-    """The comparison's sections (:data:`COMPARE_SECTIONS`) with their bodies (HTML)."""
-    body = {
-        "compare-table": _strategies_table(comparison),
-        "compare-figures": figure_html(strategy_figure(comparison), "fig-compare-strategies"),
-        "compare-timeline": (
-            "<p class='note'>The new compute each strategy delivers per year, and the capital it "
-            "needs: capex − grants + reservation fees + acquisition prices (in full, at "
-            "closing).</p>"
-            + figure_html(strategy_timeline_figure(comparison), "fig-compare-timeline")
-        ),
-        "compare-investors": _irr_table(comparison),
-    }
-    return [(section, body[section.id]) for section in COMPARE_SECTIONS]
-
-
-def _usd(musd: float) -> str:
-    """An amount of musd in US dollars, in k/M/B/T."""
-    return f"{compact(musd * 1e6 + 0.0)} USD"  # + 0.0: no −0
-
-
-def _key_figures(financials: FinancialsLike) -> str:
-    """Headline numbers of the financials and the assumptions behind them."""
+def _key_figures(financials: Financials, years: list[int]) -> list[Block]:
+    """Headline numbers of the financials over ``years``."""
     totals = financials.by_year().sum()
-    years = flow_years(financials)
     span = f" {years[0]}–{years[-1]}" if years else ""
     rate = as_float(financials.assumptions.get("discount_rate"))
     at = f" at {percent(rate)}" if rate is not None else ""
@@ -315,35 +119,33 @@ def _key_figures(financials: FinancialsLike) -> str:
     projects = financials.projects
     npv = projects["npv_musd"].sum() if "npv_musd" in projects.columns else None
     cards = [
-        ("Capex", _usd(-float(totals.get("capex_musd", 0.0)))),
+        ("Capex", usd(-float(totals.get("capex_musd", 0.0)))),
         (
             "Grants and tax credits",
-            _usd(
-                float(totals.get("grants_musd", 0.0)) + float(totals.get("tax_credits_musd", 0.0))
-            ),
+            usd(float(totals.get("grants_musd", 0.0)) + float(totals.get("tax_credits_musd", 0.0))),
         ),
-        ("Debt drawn", _usd(float(totals.get("debt_drawn_musd", 0.0)))),
-        ("Equity called", _usd(float(financials.capital_calls.to_numpy().sum()))),
-        (f"Revenue{span}", _usd(float(totals.get("revenue_musd", 0.0)))),
-        (f"Project cash flow{span}", _usd(float(totals.get("project_cash_flow_musd", 0.0)))),
-        (f"Equity cash flow{span}", _usd(float(totals.get("equity_cash_flow_musd", 0.0)))),
-        (f"NPV of the projects{at}", "—" if npv is None else _usd(float(npv))),
+        ("Debt drawn", usd(float(totals.get("debt_drawn_musd", 0.0)))),
+        ("Equity called", usd(float(financials.capital_calls.to_numpy().sum()))),
+        (f"Revenue{span}", usd(float(totals.get("revenue_musd", 0.0)))),
+        (f"Project cash flow{span}", usd(float(totals.get("project_cash_flow_musd", 0.0)))),
+        (f"Equity cash flow{span}", usd(float(totals.get("equity_cash_flow_musd", 0.0)))),
+        (f"NPV of the projects{at}", "—" if npv is None else usd(float(npv))),
         ("Investors meeting their hurdle", f"{met} of {len(called)}"),
     ]
-    dl = "".join(f"<div><dt>{term}</dt><dd>{value}</dd></div>" for term, value in cards)
     first = f" to {years[0]}" if years else ""
-    return (
-        f"<dl class='keys'>{dl}</dl>\n"
-        f"<p class='note'>{len(projects)} projects. Cash flows are undiscounted sums; the NPV "
-        f"is discounted{first} (flows at each year's end).</p>\n"
-        + _assumptions(financials.assumptions)
-    )
+    return [
+        Cards(tuple(cards)),
+        Text(
+            f"{len(projects)} projects. Cash flows are undiscounted sums; the NPV is "
+            f"discounted{first} (flows at each year's end)."
+        ),
+    ]
 
 
-def _assumptions(assumptions: Mapping[str, Any]) -> str:
+def _assumptions(assumptions: Mapping[str, Any]) -> list[Block]:
     """The financial assumptions as one escaped line, or nothing."""
     parts = [f"{_name(key)}: {_setting(key, value)}" for key, value in assumptions.items()]
-    return f"<p class='note'>Assumptions: {'; '.join(parts)}.</p>" if parts else ""
+    return [Text(f"Assumptions: {'; '.join(parts)}.")] if parts else []
 
 
 def _setting(key: object, value: object) -> str:
@@ -362,23 +164,16 @@ def _name(key: object) -> str:
     return label(str(key).replace("_", " "))
 
 
-def _irr(value: object, note: object = None) -> str:
-    """An IRR as a percentage; where there is none, why (escaped), else an em dash."""
-    if as_float(value) is not None:
-        return percent(value)
-    return "—" if is_missing(note) or not str(note) else label(note)
-
-
 def _years_after(value: object) -> str:
     """A payback [years] with one decimal; "never" when missing."""
     return "never" if as_float(value) is None else number(value, 1)
 
 
-def _investors_table(financials: FinancialsLike) -> str:
+def _investors_table(financials: Financials, years: list[int]) -> Block:
     """Per investor: capital called and returned, NPV at the hurdle, IRR, hurdle met, MOIC."""
     investors = financials.investors
     if investors.empty:
-        return "<p class='note'>No investors.</p>"
+        return Text("No investors.")
     headers = [
         ("Investor", False),
         ("Called [musd]", True),
@@ -400,7 +195,7 @@ def _investors_table(financials: FinancialsLike) -> str:
             number(row["called_musd"]),
             number(row["returned_musd"]),
             number(row["npv_at_hurdle_musd"]),
-            _irr(row["irr"], row["irr_note"]),
+            irr(row["irr"], row["irr_note"]),
             percent(row["hurdle_rate"]),
             ("met" if met else "<strong>missed</strong>") if called else "no call",
             "—" if moic is None else f"{number(moic, 2)}×",
@@ -409,7 +204,6 @@ def _investors_table(financials: FinancialsLike) -> str:
         rows.append((cells, ""))
     sums = [number(investors[column].sum()) for column in ("called_musd", "returned_musd")]
     rows.append((["Total", *sums, "", "", "", "", "", ""], "total"))
-    years = flow_years(financials)
     start = f"{years[0]}" if years else "the horizon's start"
     caption = (
         "Per investor, over all its projects: capital called and cash returned [musd, "
@@ -418,24 +212,24 @@ def _investors_table(financials: FinancialsLike) -> str:
         "the NPV at the hurdle rate is not negative); MOIC: cash returned ÷ cash put in; "
         f"payback in years from {start}."
     )
-    return html_table(headers, [rows], caption, title="Investor returns")
+    return table(headers, [rows], caption, title="Investor returns")
 
 
-def _calls_table(financials: FinancialsLike) -> str:
+def _calls_table(financials: Financials) -> Block:
     """Capital called per investor (rows) and year (columns), with totals."""
     years, calls = capital_calls_by_year(financials)
     if not (calls.abs() > 1e-9).to_numpy().any():
-        return "<p class='note'>No capital called.</p>"
+        return Text("No capital called.")
     wide = calls.assign(_total=calls.sum(axis=1))
     headers = [("Investor", False), *((str(year), True) for year in years), ("Total [musd]", True)]
     rows = [
-        ([label(investor), *(_musd(row[year]) for year in years), number(row["_total"])], "")
+        ([label(investor), *(blank_zero(row[year]) for year in years), number(row["_total"])], "")
         for investor, row in wide.iterrows()
     ]
     total = ["Total", *(number(wide[year].sum()) for year in years)]
     rows.append(([*total, number(wide["_total"].sum())], "total"))
     caption = "Capital called per year [musd], largest investor first; blank: none."
-    return html_table(headers, [rows], caption, title="Capital calls")
+    return table(headers, [rows], caption, title="Capital calls")
 
 
 #: Columns of the projects table: (header, column, numeric); money in musd.
@@ -450,22 +244,17 @@ _PROJECT_MONEY: tuple[tuple[str, str], ...] = (
 )
 
 
-def _projects_table(financials: FinancialsLike) -> str:
+def _projects_table(financials: Financials, years: list[int]) -> Block:
     """One row per project, banded by region, with the total."""
     projects = financials.projects
     if projects.empty:
-        return f"<p class='note'>{_NO_MODULE}</p>"
-    names = {str(site.id): str(site.name) for site in financials.plan.scenario.sites}
+        return Text(_NO_MODULE)
+    names = site_names(financials.plan.scenario)
     holders = _holders(financials.shares)
     frame = projects.rename_axis("project").reset_index()
     frame = frame.sort_values(["region", "site", "partner", "resource"], kind="stable")
     headers = [
-        ("Region", False),
-        ("Site", False),
-        ("Country", False),
-        ("Partner", False),
-        ("Resource", False),
-        ("Modules", True),
+        *PLACE_COLUMNS,
         *((header, True) for header, _ in _PROJECT_MONEY),
         ("IRR", True),
         ("Payback [years]", True),
@@ -479,16 +268,11 @@ def _projects_table(financials: FinancialsLike) -> str:
         for row in rows.to_dict("records"):
             moic = as_float(row.get("equity_moic"))
             cells = [
-                label(row["region"]),
-                label(names.get(str(row["site"]), row["site"])),
-                label(row["country"]),
-                label(row["partner"]),
-                label(row["resource"]),
-                number(row["modules"]),
+                *place_cells(row, names),
                 *(number(row.get(column)) for _, column in _PROJECT_MONEY),
-                _irr(row.get("irr"), row.get("irr_note")),
+                irr(row.get("irr"), row.get("irr_note")),
                 _years_after(row.get("payback_years")),
-                _irr(row.get("equity_irr")),
+                irr(row.get("equity_irr")),
                 "—" if moic is None else f"{number(moic, 2)}×",
                 holders.get(str(row["project"]), "—"),
             ]
@@ -497,7 +281,6 @@ def _projects_table(financials: FinancialsLike) -> str:
     sums = [number(frame[c].sum()) if c in frame.columns else "" for _, c in _PROJECT_MONEY]
     total = ["Total", "", "", "", "", number(frame["modules"].sum()), *sums, "", "", "", "", ""]
     groups.append([(total, "total")])
-    years = flow_years(financials)
     start = f"{years[0]}" if years else "the horizon's start"
     rate = as_float(financials.assumptions.get("discount_rate"))
     at = f" at {percent(rate)}" if rate is not None else ""
@@ -507,7 +290,7 @@ def _projects_table(financials: FinancialsLike) -> str:
         "the IRR of the project's cash flow, or why there is none, and of its equity; payback "
         f"in years from {start}; the investors by their share of the project's equity."
     )
-    return html_table(headers, groups, caption, title="Projects", scroll=True)
+    return table(headers, groups, caption, title="Projects", scroll=True)
 
 
 def _holders(shares: pd.DataFrame) -> dict[str, str]:
@@ -519,86 +302,3 @@ def _holders(shares: pd.DataFrame) -> dict[str, str]:
         )
         for project, part in ordered.groupby("project", sort=False)
     }
-
-
-def _strategies_table(comparison: ComparisonLike) -> str:
-    """One row per strategy: cost, compute, time to new supply, capital, what it does."""
-    table = comparison.table
-    if table.empty:
-        return "<p class='note'>No strategy was compared.</p>"
-    years = comparison_years(comparison)
-    span = f" {years[0]}–{years[-1]}" if years else ""
-    milestone = milestone_year(table.columns)
-    columns: list[tuple[str, str, Any, bool]] = [
-        ("Status", "status", label, False),
-        ("Cost NPV [musd]", "cost_npv_musd", number, True),
-        ("Objective [musd]", "objective_musd", number, True),
-    ]
-    if milestone is not None:
-        by = f"delivered_by_{milestone}_h100e"
-        columns.append((f"Delivered by {milestone} [H100e]", by, compact, True))
-    columns += [
-        (f"Delivered{span} [H100e]", "delivered_h100e", compact, True),
-        (f"Unserved{span} [H100e]", "unserved_h100e", compact, True),
-        ("First new supply", "first_new_supply_year", _year, True),
-        ("Peak capital [musd]", "peak_capital_musd", number, True),
-        ("Modules", "modules", number, True),
-        ("Reserved [wspm·years]", "reserved_wspm_years", number, True),
-        ("Acquired", "acquired", _text, False),
-        ("Block probability", "block_probability", percent, True),
-    ]
-    headers = [("Strategy", False), *((head, numeric) for head, *_, numeric in columns)]
-    rows = []
-    for strategy, row in table.iterrows():
-        acquired = not is_missing(row.get("acquired")) and str(row.get("acquired"))
-        cells = [label(strategy)]
-        for _, column, show, _ in columns:
-            value = row.get(column)
-            cells.append("—" if column == "block_probability" and not acquired else show(value))
-        rows.append((cells, ""))
-    start = f"{years[0]}" if years else "the horizon's start"
-    caption = (
-        "Each strategy planned on the same demand and existing supply. Cost NPV: the cost "
-        f"discounted to {start} (capex − grants + opex + wafers bought + reservation fees + the "
-        "acquisition's expected net cost − the terminal value of new fabs), without the penalty "
-        "on unserved compute; objective: the planner's objective, with it. Compute: new "
-        "compute summed over the years [H100e]. First new supply: the first year the "
-        "strategy's own new supply (new fabs, reserved capacity, an acquired chipmaker's fabs) "
-        "makes wafers. Peak capital: the largest year of capex − grants + reservation fees + "
-        "acquisition prices [musd, undiscounted]. Reserved: capacity reserved, summed over the "
-        "years. Block probability: the chance that the acquisition is blocked."
-    )
-    return html_table(headers, [rows], caption, title="Strategies compared", scroll=True)
-
-
-def _year(value: object) -> str:
-    """A year, or "none"."""
-    year = as_float(value)
-    return "none" if year is None else str(int(year))
-
-
-def _text(value: object) -> str:
-    """Escaped text; an em dash when missing or empty."""
-    return "—" if is_missing(value) or not str(value) else label(value)
-
-
-def _irr_table(comparison: ComparisonLike) -> str:
-    """IRR per investor (rows) and strategy (columns)."""
-    investors = comparison.investors
-    notes = []
-    if not comparison.financials:
-        notes.append("<p class='note'>No strategy builds new fabs: there are no returns.</p>")
-    if investors.empty:
-        return "".join(notes) or "<p class='note'>No investors.</p>"
-    strategies = [str(strategy) for strategy in investors.columns]
-    headers = [("Investor", False), *((label(s), True) for s in strategies)]
-    rows = [
-        ([label(investor), *(_irr(value) for value in row)], "")
-        for investor, row in investors.iterrows()
-    ]
-    caption = (
-        "IRR of each investor's cash flow over the projects of a strategy; — where it has "
-        "none (the strategy builds nothing, the investor funds none of its projects, or its "
-        "cash flow has no single IRR)."
-    )
-    return "".join(notes) + html_table(headers, [rows], caption, title="Investor IRR by strategy")

@@ -1,11 +1,10 @@
 """Figures of a network plan: fab builds over time, new capacity against demand, the money, the
 map of new modules, and the compute delivered with its shadow price.
 
-Each function takes a plan (:class:`fabnet.planning.Plan` or anything with the same attributes,
-see :class:`~fabnet.report._types.PlanLike`) and returns a new
+Each function takes a plan (:class:`fabnet.planning.Plan`) and returns a new
 :class:`plotly.graph_objects.Figure`; none reads a file or changes global state, and plotly is
 imported when a function runs. Text from data is HTML-escaped, as in
-:mod:`fabnet.report.figures`.
+:mod:`fabnet.report.gap_figures`.
 """
 
 from __future__ import annotations
@@ -13,6 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from fabnet.report._format import label, number
+from fabnet.report._frames import site_names, years_of
 from fabnet.report._palette import (
     RESOURCE_COLORS,
     SERIES_COLORS,
@@ -23,10 +23,13 @@ from fabnet.report._palette import (
     ordered,
 )
 from fabnet.report._plotting import (
+    MUSD_HOVER,
     base_layout,
     demand_trace,
     geo_layout,
     marker_sizes,
+    musd_bars,
+    note,
     plotly_modules,
     region_areas,
     resource_panels,
@@ -37,7 +40,8 @@ if TYPE_CHECKING:
     import pandas as pd
     import plotly.graph_objects as go  # type: ignore[import-untyped]
 
-    from fabnet.report._types import GapLike, PlanLike
+    from fabnet.outlook import GapResult
+    from fabnet.planning import Plan
 
 __all__ = [
     "build_gantt_figure",
@@ -54,25 +58,16 @@ SOURCES: tuple[tuple[str, str], ...] = (
     ("debt", "debt_musd"),
 )
 
-#: Hover of a bar or marker in musd.
-MUSD_HOVER = "%{fullData.name}: %{y:,.0f} musd<extra>%{x}</extra>"
-
 #: Height of one Gantt row [px].
 GANTT_ROW_PX = 22
 
 
-def plan_years(plan: PlanLike) -> list[int]:
-    """The modelled years of ``plan``: those of ``plan.compute``, else the scenario's."""
-    years = sorted({int(year) for year in plan.compute["year"]})
-    return years or [int(year) for year in plan.scenario.years]
-
-
-def build_gantt_figure(plan: PlanLike) -> go.Figure:
+def build_gantt_figure(plan: Plan) -> go.Figure:
     """Fab builds over time: construction, then operation to the end of the horizon.
 
     Parameters
     ----------
-    plan : PlanLike
+    plan : Plan
         A plan; reads ``builds`` (one row per project and start year), ``scenario.sites`` (site
         names) and ``compute`` (the years).
 
@@ -94,10 +89,10 @@ def build_gantt_figure(plan: PlanLike) -> go.Figure:
     ['COWOS · construction', 'COWOS · operating']
     """
     go, _ = plotly_modules()
-    years = plan_years(plan)
+    years = years_of(plan.compute["year"], plan.scenario.years)
     end = years[-1] + 1  # the end of the last modelled year
     builds = _sorted_builds(plan)
-    names = _site_names(plan)
+    names = site_names(plan.scenario)
     rows = [
         f"{label(b.region)} · {label(b.site)} · {label(b.partner)} · {label(b.resource)}"
         f" · {label(b.start_year)}"
@@ -183,28 +178,28 @@ def build_gantt_figure(plan: PlanLike) -> go.Figure:
         },
     )
     if not rows:
-        _note(figure, "No modules started.")
+        note(figure, "No modules started.")
     return figure
 
 
-def capacity_demand_figure(plan: PlanLike, gap: GapLike) -> go.Figure:
+def capacity_demand_figure(plan: Plan, gap: GapResult) -> go.Figure:
     """Existing AI supply plus the plan's new capacity by region against demand, per resource.
 
     Parameters
     ----------
-    plan : PlanLike
+    plan : Plan
         A plan; reads ``capacity`` (new capacity ``new_wspm`` per year, resource and region).
-    gap : GapLike
+    gap : GapResult
         The gap result of the same scenario; reads ``table`` (``supply_wspm`` and
         ``demand_wspm`` per year and resource) and ``years``.
 
     Returns
     -------
     plotly.graph_objects.Figure
-        One panel per resource, as in :func:`fabnet.report.figures.supply_demand_figure`. In each
-        panel, stacked areas [wspm]: the existing AI supply (grey), then the new capacity of each
-        region that builds the resource (region colours, "New: <region>"); then the demand line
-        [wspm].
+        One panel per resource, as in
+        :func:`fabnet.report.gap_figures.supply_demand_figure`. In each panel, stacked areas
+        [wspm]: the existing AI supply (grey), then the new capacity of each region that builds
+        the resource (region colours, "New: <region>"); then the demand line [wspm].
 
     Examples
     --------
@@ -244,12 +239,12 @@ def capacity_demand_figure(plan: PlanLike, gap: GapLike) -> go.Figure:
     )
 
 
-def money_figure(plan: PlanLike) -> go.Figure:
+def money_figure(plan: Plan) -> go.Figure:
     """Capex per year by source of money, and investor funding per year by investor.
 
     Parameters
     ----------
-    plan : PlanLike
+    plan : Plan
         A plan; reads ``capex`` (per year and country: ``capex_musd``, ``investors_musd``,
         ``grants_musd``, ``debt_musd``) and ``funding`` (``musd`` per year, investor, country).
 
@@ -278,7 +273,7 @@ def money_figure(plan: PlanLike) -> go.Figure:
         horizontal_spacing=0.08,
     )
     for name, column in SOURCES:
-        bars = _bars(years, capex[column], name, "Source", SOURCE_COLORS[name])
+        bars = musd_bars(years, capex[column], name, "Source", SOURCE_COLORS[name])
         figure.add_trace(bars, row=1, col=1)
     figure.add_trace(
         go.Scatter(
@@ -297,7 +292,9 @@ def money_figure(plan: PlanLike) -> go.Figure:
     investors = [str(investor) for investor in totals.index]
     colors = cycle_colors(investors)
     for investor in investors:
-        bars = _bars(years, funding.loc[investor], label(investor), "Investor", colors[investor])
+        bars = musd_bars(
+            years, funding.loc[investor], label(investor), "Investor", colors[investor]
+        )
         figure.add_trace(bars, row=1, col=2)
     figure.update_layout(
         **base_layout("Capex and its funding per year [musd, million US dollars]"),
@@ -309,16 +306,16 @@ def money_figure(plan: PlanLike) -> go.Figure:
     figure.update_yaxes(rangemode="tozero", tickformat=",.0f")
     figure.update_xaxes(dtick=1 if len(years) <= 12 else 2)
     if not len(capex) or not (capex["capex_musd"] > 0).any():
-        _note(figure, "No capex: the plan starts no module.")
+        note(figure, "No capex: the plan starts no module.")
     return figure
 
 
-def compute_outcome_figure(plan: PlanLike) -> go.Figure:
+def compute_outcome_figure(plan: Plan) -> go.Figure:
     """Compute delivered and unserved per year, and the shadow price of compute.
 
     Parameters
     ----------
-    plan : PlanLike
+    plan : Plan
         A plan; reads ``compute`` (per year: ``wanted_h100e``, ``delivered_h100e``,
         ``unserved_h100e`` and ``shadow_price_usd_per_h100e``).
 
@@ -391,9 +388,9 @@ def compute_outcome_figure(plan: PlanLike) -> go.Figure:
         col=1,
     )
     computed = int((~compute["shadow_price_usd_per_h100e"].isna()).sum())
-    note = "" if computed else " (not computed for this plan)"
+    absent = "" if computed else " (not computed for this plan)"
     height = 600
-    layout = base_layout(f"Compute outcome of the plan and its shadow price{note}")
+    layout = base_layout(f"Compute outcome of the plan and its shadow price{absent}")
     layout["margin"]["t"] = 110
     figure.update_layout(
         **layout,
@@ -417,12 +414,12 @@ def compute_outcome_figure(plan: PlanLike) -> go.Figure:
     return figure
 
 
-def new_fabs_map_figure(plan: PlanLike) -> go.Figure:
+def new_fabs_map_figure(plan: Plan) -> go.Figure:
     """World map of the new fab modules: one marker per site and resource, sized by modules.
 
     Parameters
     ----------
-    plan : PlanLike
+    plan : Plan
         A plan; reads ``builds`` (with ``lat``/``lon``, which may be NaN) and
         ``scenario.sites`` (names, and the candidate sites left unused).
 
@@ -430,12 +427,12 @@ def new_fabs_map_figure(plan: PlanLike) -> go.Figure:
     -------
     plotly.graph_objects.Figure
         A ``scattergeo`` figure on the world basemap of
-        :func:`fabnet.report.figures.fab_map_figure` (natural earth, resolution 110, the inlined
-        ``world_110m`` topojson). One trace per resource with new modules: a circle per site
-        in the resource's colour, marker area proportional to the modules at the site, hover
-        with the site, every build's partner, modules, start and online years and capex; then
-        the candidate sites without new modules as small open stars. Builds without coordinates
-        are counted in the subtitle.
+        :func:`fabnet.report.gap_figures.fab_map_figure` (natural earth, resolution 110, the
+        inlined ``world_110m`` topojson). One trace per resource with new modules: a circle per
+        site in the resource's colour, marker area proportional to the modules at the site,
+        hover with the site, every build's partner, modules, start and online years and capex;
+        then the candidate sites without new modules as small open stars. Builds without
+        coordinates are counted in the subtitle.
 
     Examples
     --------
@@ -446,7 +443,7 @@ def new_fabs_map_figure(plan: PlanLike) -> go.Figure:
     """
     go, _ = plotly_modules()
     builds = _sorted_builds(plan)
-    names = _site_names(plan)
+    names = site_names(plan.scenario)
     located = builds.dropna(subset=["lat", "lon"])
     groups = [
         (resource, site, part)
@@ -495,15 +492,15 @@ def new_fabs_map_figure(plan: PlanLike) -> go.Figure:
         )
     )  # fmt: skip
     modules = int(builds["modules"].sum())
-    note = (
+    subtitle = (
         f"{modules} module{'s' if modules != 1 else ''} at {builds['site'].nunique()} "
         "sites; marker area ∝ modules at the site"
     )
     missing = len(builds) - len(located)
     if missing:
-        note += f"; {missing} build{'s' if missing != 1 else ''} without coordinates not shown"
+        subtitle += f"; {missing} build{'s' if missing != 1 else ''} without coordinates not shown"
     figure.update_layout(
-        **base_layout(f"New fab modules of the plan<br><sup>{note}</sup>"),
+        **base_layout(f"New fab modules of the plan<br><sup>{subtitle}</sup>"),
         height=560,
         geo=geo_layout(),
         showlegend=True,  # also when one resource is all there is
@@ -512,15 +509,10 @@ def new_fabs_map_figure(plan: PlanLike) -> go.Figure:
     return figure
 
 
-def _sorted_builds(plan: PlanLike) -> pd.DataFrame:
+def _sorted_builds(plan: Plan) -> pd.DataFrame:
     """``plan.builds`` sorted by region, site, partner, start year and resource."""
     keys = ["region", "site", "partner", "start_year", "resource"]
     return plan.builds.sort_values(keys, kind="stable").reset_index(drop=True)
-
-
-def _site_names(plan: PlanLike) -> dict[str, str]:
-    """Site id → display name, from the scenario."""
-    return {str(site.id): str(site.name) for site in plan.scenario.sites}
 
 
 def _modules(count: object) -> str:
@@ -566,24 +558,3 @@ def _money_years(capex: pd.DataFrame, funding: pd.Series[Any]) -> list[int]:
     if not spent:
         return [int(year) for year in capex.index]
     return list(range(int(min(spent)), int(max(spent)) + 1))
-
-
-def _bars(years: list[int], values: pd.Series[Any], name: str, group: str, color: str) -> Any:
-    """Stacked bars [musd] of ``values`` per year, in the legend group titled ``group``."""
-    go, _ = plotly_modules()
-    return go.Bar(
-        x=years,
-        y=values.reindex(years, fill_value=0.0).to_numpy(dtype=float),
-        name=name,
-        legendgroup=group.lower(),
-        legendgrouptitle={"text": group},
-        marker={"color": color},
-        hovertemplate=MUSD_HOVER,
-    )
-
-
-def _note(figure: Any, text: str) -> None:
-    """Write ``text`` in the middle of an empty ``figure``."""
-    figure.add_annotation(
-        text=text, xref="paper", yref="paper", x=0.5, y=0.5, showarrow=False, font={"size": 15}
-    )

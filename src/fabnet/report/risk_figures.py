@@ -1,39 +1,38 @@
-"""Figures of a plan's risk and of a stochastic plan: fan charts of the compute delivered and
-unserved, the probability of a shortfall per year, the tornado and the Sobol' indices of the
-cost, the investors' values, and the stochastic plan's worlds with its RP, EEV and WS.
+"""Figures of a plan's risk: fan charts of the compute delivered and unserved, the probability
+of a shortfall per year, the tornado and the Sobol' indices of the cost, and the investors'
+values.
 
-The risk figures take a risk analysis (:class:`fabnet.risk.analysis.RiskResult` or anything with
-the same attributes, see :class:`~fabnet.report._types.RiskLike`), the last one a stochastic plan
-(:class:`fabnet.risk.stochastic.StochasticPlan`, see
-:class:`~fabnet.report._types.StochasticLike`). Each returns a new
+Each function takes a risk analysis (:class:`fabnet.risk.RiskResult`) and returns a new
 :class:`plotly.graph_objects.Figure`; none reads a file or changes global state, and plotly is
 imported when a function runs. Money is in musd (million US dollars), compute in H100e; text from
-data is HTML-escaped, as in :mod:`fabnet.report.figures`.
+data is HTML-escaped, as in :mod:`fabnet.report.gap_figures`.
 """
 
 from __future__ import annotations
 
-import math
 from typing import TYPE_CHECKING, Any
 
 from fabnet.exceptions import ParameterError
-from fabnet.report._format import as_float, compact, label, number, signed
-from fabnet.report._palette import SERIES_COLORS, SOURCE_COLORS
-from fabnet.report._plotting import base_layout, plotly_modules
-from fabnet.report.plan_figures import _note
+from fabnet.report._format import as_float, label, number, ordinal, rounded, share, signed
+from fabnet.report._frames import column, years_of
+from fabnet.report._palette import SERIES_COLORS, rgba
+from fabnet.report._plotting import HOVERTEXT, base_layout, note, plotly_modules
 
 if TYPE_CHECKING:
     import pandas as pd
     import plotly.graph_objects as go  # type: ignore[import-untyped]
 
-    from fabnet.report._types import RiskLike, StochasticLike
+    from fabnet.risk import RiskResult
 
 __all__ = [
     "fan_chart_figure",
+    "investor_of",
     "investor_value_figure",
+    "investor_values",
+    "output_name",
+    "sample_count",
     "shortfall_probability_figure",
     "sobol_figure",
-    "stochastic_figure",
     "tornado_figure",
 ]
 
@@ -52,55 +51,16 @@ FIRST_ORDER_COLOR, TOTAL_COLOR = SERIES_COLORS["delivered"], SERIES_COLORS["unse
 #: Investor values: percentiles and mean (blue) and the CVaR (vermillion; Okabe–Ito).
 VALUE_COLOR, CVAR_COLOR = SERIES_COLORS["delivered"], SERIES_COLORS["unserved"]
 
-#: The stochastic plan (blue), the expected-value plan (orange) and wait-and-see (bluish green).
-STOCHASTIC_COLORS: dict[str, str] = {
-    "RP": SERIES_COLORS["delivered"],
-    "EEV": SOURCE_COLORS["debt"],
-    "WS": SOURCE_COLORS["grants"],
-}
-
 #: Height of one tornado row [px].
 TORNADO_ROW_PX = 34
 
 #: Hover of a point in H100e with its own name.
 _H100E_HOVER = "{name}: %{{y:,.3s}} H100e<extra>%{{x}}</extra>"
 
-#: Hover of a bar that carries its own hover text.
-_HOVERTEXT = "%{hovertext}<extra></extra>"
 
-
-def risk_years(risk: RiskLike) -> list[int]:
-    """The years of ``risk.by_year``, sorted."""
-    return sorted(int(year) for year in risk.by_year.index)
-
-
-def sample_count(risk: RiskLike) -> int:
+def sample_count(risk: RiskResult) -> int:
     """The number of samples of ``risk``."""
     return len(risk.samples.values)
-
-
-def share(value: object) -> str:
-    """A fraction as a percentage with up to three significant digits; an em dash when missing.
-
-    Examples
-    --------
-    >>> share(0.05), share(0.025), share(0.95), share(None)
-    ('5%', '2.5%', '95%', '—')
-    """
-    fraction = as_float(value)
-    return label(value) if fraction is None else f"{fraction * 100:.3g}%".replace("-", "−")
-
-
-def ordinal(n: int) -> str:
-    """``1st``, ``2nd``, ``5th``, ``11th``, ``23rd``…
-
-    Examples
-    --------
-    >>> [ordinal(n) for n in (1, 2, 3, 5, 11, 12, 22, 95)]
-    ['1st', '2nd', '3rd', '5th', '11th', '12th', '22nd', '95th']
-    """
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"
 
 
 def investor_of(output: object) -> str | None:
@@ -139,17 +99,12 @@ def output_name(output: object) -> tuple[str, str]:
     return label(text), unit
 
 
-def amount(value: object, unit: str) -> str:
-    """A value in its unit: whole musd with thousands separators, H100e in k/M/B."""
-    return compact(value) if unit == "H100e" else number(value)
-
-
-def fan_chart_figure(risk: RiskLike) -> go.Figure:
+def fan_chart_figure(risk: RiskResult) -> go.Figure:
     """Compute delivered and unserved per year across the samples, as percentile fans.
 
     Parameters
     ----------
-    risk : RiskLike
+    risk : RiskResult
         The risk of a plan; reads ``by_year`` (the 5th, 25th, 50th, 75th and 95th percentiles of
         delivered and unserved compute and the expected unserved compute, per year),
         ``plan.compute`` (the plan's own delivered and unserved compute) and ``samples``.
@@ -174,7 +129,7 @@ def fan_chart_figure(risk: RiskLike) -> go.Figure:
     """
     go, make_subplots = plotly_modules()
     table = risk.by_year.sort_index()
-    years = risk_years(risk)
+    years = years_of(risk.by_year.index)
     plan = _plan_compute(risk, years)
     figure = make_subplots(
         rows=2,
@@ -190,12 +145,12 @@ def fan_chart_figure(risk: RiskLike) -> go.Figure:
             group = f"{what}:{low}-{high}"
             for percentile, trace_name, fill in (
                 (low, f"{name}: {ordinal(low)} percentile", None),
-                (high, f"{name}: {low}–{high} %", _rgba(color, opacity)),
+                (high, f"{name}: {low}–{high} %", rgba(color, opacity)),
             ):
                 figure.add_trace(
                     go.Scatter(
                         x=years,
-                        y=_column(table, f"{what}_p{percentile}_h100e"),
+                        y=column(table, f"{what}_p{percentile}_h100e"),
                         name=trace_name,
                         legendgroup=group,
                         showlegend=fill is not None,
@@ -213,7 +168,7 @@ def fan_chart_figure(risk: RiskLike) -> go.Figure:
         figure.add_trace(
             go.Scatter(
                 x=years,
-                y=_column(table, f"{what}_p50_h100e"),
+                y=column(table, f"{what}_p50_h100e"),
                 name=f"{name}: median",
                 legendgroup=f"{what}:median",
                 mode="lines",
@@ -239,7 +194,7 @@ def fan_chart_figure(risk: RiskLike) -> go.Figure:
     figure.add_trace(
         go.Scatter(
             x=years,
-            y=_column(table, "expected_unserved_h100e"),
+            y=column(table, "expected_unserved_h100e"),
             name="Unserved: mean",
             legendgroup="unserved:mean",
             mode="lines",
@@ -258,16 +213,16 @@ def fan_chart_figure(risk: RiskLike) -> go.Figure:
     figure.update_yaxes(rangemode="tozero", tickformat="~s")
     figure.update_xaxes(dtick=1 if len(years) <= 12 else 2, showticklabels=True)
     if not years:
-        _note(figure, "No years to show.")
+        note(figure, "No years to show.")
     return figure
 
 
-def shortfall_probability_figure(risk: RiskLike) -> go.Figure:
+def shortfall_probability_figure(risk: RiskResult) -> go.Figure:
     """The probability of a shortfall above the threshold per year, with its Wilson interval.
 
     Parameters
     ----------
-    risk : RiskLike
+    risk : RiskResult
         The risk of a plan; reads ``by_year`` (``p_shortfall``, ``p_shortfall_low`` and
         ``p_shortfall_high`` per year), ``threshold`` and ``samples``.
 
@@ -288,10 +243,10 @@ def shortfall_probability_figure(risk: RiskLike) -> go.Figure:
     """
     go, _ = plotly_modules()
     table = risk.by_year.sort_index()
-    years = risk_years(risk)
-    p = _column(table, "p_shortfall")
-    low = _column(table, "p_shortfall_low")
-    high = _column(table, "p_shortfall_high")
+    years = years_of(risk.by_year.index)
+    p = column(table, "p_shortfall")
+    low = column(table, "p_shortfall_low")
+    high = column(table, "p_shortfall_high")
     figure = go.Figure(
         go.Bar(
             x=years,
@@ -312,7 +267,7 @@ def shortfall_probability_figure(risk: RiskLike) -> go.Figure:
                 f"{_probability(b)}–{_probability(c)}"
                 for year, a, b, c in zip(years, p, low, high, strict=True)
             ],
-            hovertemplate=_HOVERTEXT,
+            hovertemplate=HOVERTEXT,
             showlegend=False,
         )
     )
@@ -331,12 +286,12 @@ def shortfall_probability_figure(risk: RiskLike) -> go.Figure:
     return figure
 
 
-def tornado_figure(risk: RiskLike) -> go.Figure:
+def tornado_figure(risk: RiskResult) -> go.Figure:
     """The NPV of cost with each input alone at its low and at its high value, as a tornado.
 
     Parameters
     ----------
-    risk : RiskLike
+    risk : RiskResult
         The risk of a plan; reads ``tornado`` (per input: ``low_value``, ``high_value``,
         ``output_low``, ``output_high``, ``swing``; ``attrs["output_base"]``, the NPV of cost
         with every input at its base value).
@@ -367,11 +322,11 @@ def tornado_figure(risk: RiskLike) -> go.Figure:
         for row in table.itertuples(index=False)
     ]
     figure = go.Figure()
-    for which, column, value, color, width in (
+    for which, key, value, color, width in (
         ("high", "output_high", "high_value", HIGH_COLOR, 0.7),
         ("low", "output_low", "low_value", LOW_COLOR, 0.4),
     ):
-        outputs = table[column].to_numpy(dtype=float)
+        outputs = table[key].to_numpy(dtype=float)
         figure.add_trace(
             go.Bar(
                 orientation="h",
@@ -388,17 +343,17 @@ def tornado_figure(risk: RiskLike) -> go.Figure:
                     f"({signed(out - base)} musd against the base)"
                     for row, out in zip(table.itertuples(index=False), outputs, strict=True)
                 ],
-                hovertemplate=_HOVERTEXT,
+                hovertemplate=HOVERTEXT,
             )
         )
-    note = (
+    subtitle = (
         f"line: every input at its base value, {number(base)} musd"
         if known is not None
         else "the NPV at the base values is unknown: bars from zero"
     )
     layout = base_layout(
         "What moves the NPV of cost: each input alone from its low to its high value [musd]"
-        f"<br><sup>{note}</sup>"
+        f"<br><sup>{subtitle}</sup>"
     )
     layout["margin"]["l"] = 20
     figure.update_layout(
@@ -429,16 +384,16 @@ def tornado_figure(risk: RiskLike) -> go.Figure:
         },
     )
     if not rows:
-        _note(figure, "No input to swing.")
+        note(figure, "No input to swing.")
     return figure
 
 
-def sobol_figure(risk: RiskLike) -> go.Figure:
+def sobol_figure(risk: RiskResult) -> go.Figure:
     """First-order and total Sobol' indices of the NPV of cost per input.
 
     Parameters
     ----------
-    risk : RiskLike
+    risk : RiskResult
         The risk of a plan; reads ``sobol`` (per input: ``first_order`` and ``total``).
 
     Returns
@@ -468,18 +423,18 @@ def sobol_figure(risk: RiskLike) -> go.Figure:
     table = risk.sobol.sort_values("total", ascending=False, kind="stable")
     inputs = [label(name) for name in table["input"]]
     figure = go.Figure()
-    for name, column, color in (
+    for name, key, color in (
         ("First order", "first_order", FIRST_ORDER_COLOR),
         ("Total", "total", TOTAL_COLOR),
     ):
-        values = table[column].to_numpy(dtype=float)
+        values = table[key].to_numpy(dtype=float)
         figure.add_trace(
             go.Bar(
                 x=inputs,
                 y=values,
                 name=name,
                 marker={"color": color},
-                text=[_index(value) for value in values],
+                text=[rounded(value, 2) for value in values],
                 textposition="outside",
                 cliponaxis=False,
                 hovertemplate=f"{name}: %{{y:.3f}}<extra>%{{x}}</extra>",
@@ -498,16 +453,16 @@ def sobol_figure(risk: RiskLike) -> go.Figure:
         yaxis={"title": {"text": "index"}, "tickformat": ".1f"},
     )
     if not inputs:
-        _note(figure, "No input was analysed.")
+        note(figure, "No input was analysed.")
     return figure
 
 
-def investor_value_figure(risk: RiskLike) -> go.Figure:
+def investor_value_figure(risk: RiskResult) -> go.Figure:
     """Each investor's NPV across the samples: percentiles, mean and CVaR.
 
     Parameters
     ----------
-    risk : RiskLike
+    risk : RiskResult
         The risk of a plan; reads ``measures`` (the rows of kind ``"value"``,
         ``npv_<investor>_musd``: mean, p5, p50, p95, cvar) and ``alpha``.
 
@@ -561,11 +516,11 @@ def investor_value_figure(risk: RiskLike) -> go.Figure:
         ("Mean", "mean", {"symbol": "diamond-open", "size": 11, "color": VALUE_COLOR}),
         (f"CVaR {share(risk.alpha)}", "cvar", {"symbol": "x", "size": 11, "color": CVAR_COLOR}),
     ]
-    for name, column, marker in markers:
+    for name, key, marker in markers:
         figure.add_trace(
             go.Scatter(
                 x=names,
-                y=table[column].to_numpy(dtype=float),
+                y=table[key].to_numpy(dtype=float),
                 name=name,
                 mode="markers",
                 marker={**marker, "line": {"width": 2, "color": marker["color"]}},
@@ -587,151 +542,7 @@ def investor_value_figure(risk: RiskLike) -> go.Figure:
                "zerolinecolor": "#888888"},
     )  # fmt: skip
     if not names:
-        _note(figure, "No investor: the plan calls on no investor's money.")
-    return figure
-
-
-def stochastic_figure(stochastic: StochasticLike) -> go.Figure:
-    """The stochastic plan's cost and unserved compute in each world, and RP, EEV and WS.
-
-    Parameters
-    ----------
-    stochastic : StochasticLike
-        A stochastic plan; reads ``by_scenario`` (per world ``cost_musd``,
-        ``unserved_h100e``, ``modules``, and where present ``eev_cost_musd`` and
-        ``ws_cost_musd``), ``expected_cost_musd``, ``cvar_musd``, ``rp``, ``eev``, ``ws``,
-        ``vss`` and ``evpi``.
-
-    Returns
-    -------
-    plotly.graph_objects.Figure
-        Three panels. Left [musd]: the stochastic plan's cost per world (blue bars), the
-        expected-value plan's (orange open diamonds) and the wait-and-see cost (green open
-        circles) where ``by_scenario`` has them, and the expected cost (dashed black) and the
-        CVaR of the cost (dotted vermillion) as lines across the worlds. Middle [H100e]: the
-        compute unserved per world (vermillion bars). Right [musd]: the objectives RP, EEV and
-        WS as bars labelled with their values (a value that is not finite has no bar; its label
-        says ∞ or —). VSS and EVPI are in the title.
-    """
-    go, make_subplots = plotly_modules()
-    by = stochastic.by_scenario
-    worlds = [label(world) for world in by.index]
-    count = len(worlds)
-    figure = make_subplots(
-        rows=1,
-        cols=3,
-        column_widths=[0.45, 0.3, 0.25],
-        horizontal_spacing=0.07,
-        subplot_titles=[
-            "Cost per world [musd]",
-            "Unserved compute per world [H100e]",
-            "RP, EEV and WS [musd]",
-        ],
-    )
-    hover = [
-        f"<b>world {world}</b><br>cost {number(row['cost_musd'])} musd · unserved "
-        f"{compact(row['unserved_h100e'])} H100e · {number(row.get('modules'))} modules"
-        for world, (_, row) in zip(worlds, by.iterrows(), strict=True)
-    ]
-    figure.add_trace(
-        go.Bar(
-            x=worlds,
-            y=_finite(by["cost_musd"]),
-            name="Stochastic plan: cost",
-            legendgroup="rp",
-            marker={"color": STOCHASTIC_COLORS["RP"]},
-            hovertext=hover,
-            hovertemplate=_HOVERTEXT,
-        ),
-        row=1,
-        col=1,
-    )
-    for name, column, key, symbol in (
-        ("Expected-value plan: cost", "eev_cost_musd", "EEV", "diamond-open"),
-        ("Wait-and-see: cost", "ws_cost_musd", "WS", "circle-open"),
-    ):
-        if column not in by.columns:
-            continue
-        figure.add_trace(
-            go.Scatter(
-                x=worlds,
-                y=_finite(by[column]),
-                name=name,
-                legendgroup=key.lower(),
-                mode="markers",
-                marker={"symbol": symbol, "size": 11, "color": STOCHASTIC_COLORS[key],
-                        "line": {"width": 2, "color": STOCHASTIC_COLORS[key]}},
-                hovertemplate=f"{name}: %{{y:,.0f}} musd<extra>world %{{x}}</extra>",
-            ),
-            row=1,
-            col=1,
-        )  # fmt: skip
-    for name, value, color, dash in (
-        ("Expected cost", stochastic.expected_cost_musd, PLAN_COLOR, "dash"),
-        ("CVaR of cost", stochastic.cvar_musd, SERIES_COLORS["unserved"], "dot"),
-    ):
-        figure.add_trace(
-            go.Scatter(
-                x=worlds,
-                y=[_finite_value(value)] * count,
-                name=name,
-                legendgroup=name.lower(),
-                mode="lines",
-                line={"color": color, "width": 2, "dash": dash},
-                hovertemplate=f"{name}: %{{y:,.0f}} musd<extra></extra>",
-            ),
-            row=1,
-            col=1,
-        )
-    figure.add_trace(
-        go.Bar(
-            x=worlds,
-            y=_finite(by["unserved_h100e"]),
-            name="Stochastic plan: unserved",
-            legendgroup="unserved",
-            marker={"color": SERIES_COLORS["unserved"]},
-            hovertext=hover,
-            hovertemplate=_HOVERTEXT,
-        ),
-        row=1,
-        col=2,
-    )
-    objectives = [("RP", stochastic.rp), ("EEV", stochastic.eev), ("WS", stochastic.ws)]
-    figure.add_trace(
-        go.Bar(
-            x=[key for key, _ in objectives],
-            y=[_finite_value(value) for _, value in objectives],
-            name="Objective",
-            marker={"color": [STOCHASTIC_COLORS[key] for key, _ in objectives]},
-            text=[number(value) for _, value in objectives],
-            textposition="outside",
-            cliponaxis=False,
-            hovertext=[f"<b>{key}</b>: {number(value)} musd" for key, value in objectives],
-            hovertemplate=_HOVERTEXT,
-            showlegend=False,
-        ),
-        row=1,
-        col=3,
-    )
-    layout = base_layout(
-        f"The stochastic plan over {count} world{'s' if count != 1 else ''}"
-        f"<br><sup>VSS = EEV − RP = {number(stochastic.vss)} musd; EVPI = RP − WS = "
-        f"{number(stochastic.evpi)} musd</sup>"
-    )
-    layout["margin"]["t"] = 100
-    figure.update_layout(
-        **layout,
-        height=500,
-        barmode="overlay",
-        hovermode="closest",
-        legend={"orientation": "h", "y": -0.15, "yanchor": "top", "x": 0.0, "xanchor": "left"},
-    )
-    figure.update_xaxes(type="category")
-    figure.update_yaxes(rangemode="tozero", tickformat=",.0f", row=1, col=1)
-    figure.update_yaxes(rangemode="tozero", tickformat="~s", row=1, col=2)
-    figure.update_yaxes(rangemode="tozero", tickformat=",.0f", row=1, col=3)
-    if not worlds:
-        _note(figure, "No world was sampled.")
+        note(figure, "No investor: the plan calls on no investor's money.")
     return figure
 
 
@@ -745,43 +556,11 @@ def investor_values(measures: pd.DataFrame) -> pd.DataFrame:
     return table.sort_values("p50", ascending=False, kind="stable")
 
 
-def _plan_compute(risk: RiskLike, years: list[int]) -> dict[str, Any]:
+def _plan_compute(risk: RiskResult, years: list[int]) -> dict[str, Any]:
     """The plan's delivered and unserved compute [H100e] over ``years`` (NaN where missing)."""
     compute = risk.plan.compute.groupby("year")[["delivered_h100e", "unserved_h100e"]].sum()
     compute = compute.set_axis([int(year) for year in compute.index], axis=0).reindex(years)
-    return {column: compute[column].to_numpy(dtype=float) for column in compute.columns}
-
-
-def _column(table: pd.DataFrame, column: str) -> Any:
-    """``table[column]`` as floats, NaN where the column is missing."""
-    import numpy as np
-
-    if column not in table.columns:
-        return np.full(len(table), np.nan)
-    return table[column].to_numpy(dtype=float)
-
-
-def _finite(values: pd.Series[Any]) -> list[float]:
-    """``values`` as floats, NaN where not finite (plotly cannot draw ∞)."""
-    return [_finite_value(value) for value in values]
-
-
-def _finite_value(value: object) -> float:
-    """``value`` as a float, NaN when missing or not finite."""
-    number_ = as_float(value)
-    return number_ if number_ is not None and math.isfinite(number_) else math.nan
-
-
-def _rgba(color: str, opacity: float) -> str:
-    """A ``#RRGGBB`` colour with an opacity, as CSS ``rgba()``.
-
-    Examples
-    --------
-    >>> _rgba("#0072B2", 0.25)
-    'rgba(0, 114, 178, 0.25)'
-    """
-    red, green, blue = (int(color[i : i + 2], 16) for i in (1, 3, 5))
-    return f"rgba({red}, {green}, {blue}, {opacity:g})"
+    return {name: compute[name].to_numpy(dtype=float) for name in compute.columns}
 
 
 def _value(value: object) -> str:
@@ -794,20 +573,6 @@ def _value(value: object) -> str:
     """
     numeric = as_float(value)
     return label(value) if numeric is None else f"{numeric:.3g}".replace("-", "−")
-
-
-def _index(value: object) -> str:
-    """A Sobol' index with two decimals, without a minus sign on a rounded zero.
-
-    Examples
-    --------
-    >>> _index(1.0302), _index(-8.1e-05), _index(-0.25), _index(float("nan"))
-    ('1.03', '0.00', '−0.25', '—')
-    """
-    numeric = as_float(value)
-    if numeric is None:
-        return "—"
-    return f"{round(numeric, 2) + 0.0:.2f}".replace("-", "−")
 
 
 def _probability(value: object) -> str:

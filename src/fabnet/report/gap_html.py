@@ -1,14 +1,12 @@
-"""The gap report: one self-contained HTML file that works offline.
+"""The gap report's sections: key figures, supply against demand, the shortfall, the map of
+fabs, the gap and EUV tables, and the assumptions with their sources.
 
-The page (:mod:`fabnet.report._page`) inlines the world basemap and plotly.js once and
-references nothing on the network; this module makes its sections. :func:`gap_sections` is also
-the first part of the plan report (:mod:`fabnet.report.plan_html`). Every string that comes from
-data is HTML-escaped.
+Every report starts with these sections (the outlook of its scenario) and ends with the
+assumptions (:mod:`fabnet.report._report`). Every string that comes from data is HTML-escaped.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 import numbers
 from typing import TYPE_CHECKING
@@ -23,24 +21,15 @@ from fabnet.report._format import (
     percent,
     signed,
 )
-from fabnet.report._page import (
-    Section,
-    figure_html,
-    generated_meta,
-    html_table,
-    render_page,
-    write_text,
-)
+from fabnet.report._page import Block, Cards, Section, Text, figure, table
 from fabnet.report._palette import RESOURCE_ORDER, ordered
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
     import pandas as pd
 
-    from fabnet.report._types import GapLike, ScenarioLike
+    from fabnet.outlook import GapResult
 
-__all__ = ["SECTIONS", "gap_sections", "render_gap_report", "write_gap_report"]
+__all__ = ["SECTIONS", "UNITS", "gap_sections"]
 
 
 #: The report's sections, in order.
@@ -58,108 +47,43 @@ SECTIONS: tuple[Section, ...] = (
 UNITS = "wafer figures in wspm (300 mm wafer starts per month), compute in H100e (H100-equivalents)"
 
 
-def render_gap_report(gap: GapLike, *, generated: dt.date | None = None) -> str:
-    """The gap report of ``gap`` as one self-contained, offline HTML document.
-
-    Parameters
-    ----------
-    gap : GapLike
-        A :class:`fabnet.outlook.GapResult`, or any object with its attributes
-        (:class:`~fabnet.report._types.GapLike`).
-    generated : datetime.date, optional
-        Date shown as the generation date (default: today). Fix it for byte-identical output.
-
-    Returns
-    -------
-    str
-        The HTML document: title with the scenario name, fabnet version and date; key figures;
-        the supply–demand, shortfall and map figures; the gap, EUV and assumptions tables.
+def gap_sections(gap: GapResult) -> list[Section]:
+    """The sections of the gap report (:data:`SECTIONS`, the assumptions last) with their blocks.
 
     Examples
     --------
     >>> from fabnet.outlook import gap
-    >>> html = render_gap_report(gap("altman-2024"))
-    >>> html.startswith("<!DOCTYPE html>"), html.count("window.PlotlyGeoAssets =")
-    (True, 1)
+    >>> [section.id for section in gap_sections(gap("altman-2024"))][:3]
+    ['key-figures', 'supply-demand', 'shortfall']
     """
-    return gap_page(f"Demand–supply gap: {label(gap.scenario.name)}", gap, [], generated=generated)
+    from fabnet.report.gap_figures import fab_map_figure, shortfall_figure, supply_demand_figure
 
-
-def gap_page(
-    title: str,
-    gap: GapLike,
-    sections: list[tuple[Section, str]],
-    *,
-    scenario: ScenarioLike | None = None,
-    units: str = UNITS,
-    generated: dt.date | None = None,
-) -> str:
-    """One page: the gap report's sections, then ``sections``, then the assumptions (last).
-
-    Every report (gap, plan, finance, strategies, risk) is this page with its own sections;
-    ``scenario`` is described under the title (default: the gap's).
-    """
-    outlook = gap_sections(gap)
-    return render_page(
-        title=title,
-        meta=generated_meta(generated, [int(year) for year in gap.years], units),
-        description=scenario_description(scenario if scenario is not None else gap.scenario),
-        sections=[*outlook[:-1], *sections, outlook[-1]],
-    )
-
-
-def write_gap_report(gap: GapLike, path: str | Path, *, generated: dt.date | None = None) -> Path:
-    """Write the gap report of ``gap`` to ``path`` (UTF-8), creating its folder.
-
-    Parameters
-    ----------
-    gap : GapLike
-        A :class:`fabnet.outlook.GapResult` or an object with its attributes.
-    path : str or Path
-        The HTML file to write; an existing file is replaced.
-    generated : datetime.date, optional
-        Date shown as the generation date (default: today).
-
-    Returns
-    -------
-    Path
-        ``path``.
-    """
-    return write_text(render_gap_report(gap, generated=generated), path)
-
-
-def gap_sections(gap: GapLike) -> list[tuple[Section, str]]:
-    """The sections of the gap report (:data:`SECTIONS`) with their bodies (HTML)."""
-    from fabnet.report.figures import fab_map_figure, shortfall_figure, supply_demand_figure
-
-    body = {
+    body: dict[str, list[Block]] = {
         "key-figures": _key_figures(gap),
-        "supply-demand": (
-            "<p class='note'>AI supply is each fab's capacity × its status weight (the chance "
-            "that announced and building fabs come online) × the AI share of the resource, "
-            "stacked by region; the line is the wafer demand of the compute wanted.</p>"
-            + figure_html(supply_demand_figure(gap), "fig-supply-demand")
-        ),
-        "shortfall": (
-            "<p class='note'>The compute that can be delivered is limited by the resource with "
-            "the lowest coverage (supply ÷ demand), the <em>binding</em> resource.</p>"
-            + figure_html(shortfall_figure(gap), "fig-shortfall")
-        ),
-        "fab-map": figure_html(fab_map_figure(gap), "fig-fab-map"),
-        "gap-table": _gap_table(gap.table),
-        "euv": _euv_table(gap.euv),
-        "assumptions": _assumptions_table(gap.assumptions),
+        "supply-demand": [
+            Text(
+                "AI supply is each fab's capacity × its status weight (the chance that announced "
+                "and building fabs come online) × the AI share of the resource, stacked by "
+                "region; the line is the wafer demand of the compute wanted."
+            ),
+            figure(supply_demand_figure(gap), "fig-supply-demand"),
+        ],
+        "shortfall": [
+            Text(
+                "The compute that can be delivered is limited by the resource with the lowest "
+                "coverage (supply ÷ demand), the <em>binding</em> resource."
+            ),
+            figure(shortfall_figure(gap), "fig-shortfall"),
+        ],
+        "fab-map": [figure(fab_map_figure(gap), "fig-fab-map")],
+        "gap-table": [_gap_table(gap.table)],
+        "euv": [_euv_table(gap.euv)],
+        "assumptions": [_assumptions_table(gap.assumptions)],
     }
-    return [(section, body[section.id]) for section in SECTIONS]
+    return [section.holding(body[section.id]) for section in SECTIONS]
 
 
-def scenario_description(scenario: ScenarioLike) -> str:
-    """The scenario's description as a paragraph (escaped), or nothing."""
-    description = scenario.description
-    return "" if is_missing(description) else f"<p>{label(description)}</p>"
-
-
-def _key_figures(gap: GapLike) -> str:
+def _key_figures(gap: GapResult) -> list[Block]:
     """Headline numbers and the binding resource by year."""
     compute = gap.compute.sort_index()
     years = [int(year) for year in compute.index]
@@ -180,13 +104,15 @@ def _key_figures(gap: GapLike) -> str:
         )
         short_years = [y for y, s in zip(years, compute["shortfall_h100e"], strict=True) if s > 0]
         cards.append(("First year short", str(short_years[0]) if short_years else "none"))
-    dl = "".join(f"<div><dt>{term}</dt><dd>{value}</dd></div>" for term, value in cards)
     runs = _runs(years, [label(value) for value in gap.binding.reindex(compute.index)])
     binding = "; ".join(f"{span}: <strong>{resource}</strong>" for span, resource in runs)
-    return (
-        f"<dl class='keys'>{dl}</dl>\n"
-        f"<p><strong>Binding resource by year</strong> (lowest coverage): {binding or '—'}</p>"
-    )
+    return [
+        Cards(tuple(cards)),
+        Text(
+            f"<strong>Binding resource by year</strong> (lowest coverage): {binding or '—'}",
+            note=False,
+        ),
+    ]
 
 
 def _runs(years: list[int], values: list[str]) -> list[tuple[str, str]]:
@@ -206,9 +132,9 @@ def _resource_rank(resources: pd.Series[str]) -> pd.Series[int]:
     return resources.map(lambda r: rank.get(str(r), len(rank))).astype(int)
 
 
-def _gap_table(table: pd.DataFrame) -> str:
+def _gap_table(gaps: pd.DataFrame) -> Block:
     """Demand, supply and gap per year and resource; shortfalls are marked."""
-    frame = table.assign(_rank=_resource_rank(table["resource"])).sort_values(
+    frame = gaps.assign(_rank=_resource_rank(gaps["resource"])).sort_values(
         ["year", "_rank", "resource"]
     )
     headers = [
@@ -240,13 +166,13 @@ def _gap_table(table: pd.DataFrame) -> str:
         "Gap = demand − supply: <strong>+</strong> (bold) is a shortfall, − a surplus. "
         "Coverage = supply ÷ demand (— where there is no demand)."
     )
-    return html_table(headers, groups, caption, title="Gap per year and resource", scroll=True)
+    return table(headers, groups, caption, title="Gap per year and resource", scroll=True)
 
 
-def _euv_table(euv: pd.DataFrame) -> str:
+def _euv_table(euv: pd.DataFrame) -> Block:
     """EUV scanners needed per year (rows) and resource (columns), with the total."""
     if euv.empty:
-        return "<p class='note'>No EUV scanners needed.</p>"
+        return Text("No EUV scanners needed.")
     wide = euv.pivot_table(index="year", columns="resource", values="tools", aggfunc="sum")
     resources = ordered(wide.columns)
     wide = wide[resources]
@@ -261,10 +187,10 @@ def _euv_table(euv: pd.DataFrame) -> str:
         for year, row in wide.iterrows()
     ]
     caption = "EUV scanners needed for the AI wafer demand, per logic resource [tools]."
-    return html_table(headers, [rows], caption, title="EUV scanners needed")
+    return table(headers, [rows], caption, title="EUV scanners needed")
 
 
-def _assumptions_table(assumptions: pd.DataFrame) -> str:
+def _assumptions_table(assumptions: pd.DataFrame) -> Block:
     """Every figure the result used, with its value, unit, source (linked), date and kind."""
     kinds = assumptions["kind"].map(label).value_counts()
     summary = ", ".join(f"{count} {kind}" for kind, count in kinds.items())
@@ -292,7 +218,7 @@ def _assumptions_table(assumptions: pd.DataFrame) -> str:
     ]
     counts = f" ({summary})" if summary else ""
     caption = f"{len(assumptions)} figures{counts}. Sources are links, opened only when clicked."
-    return html_table(headers, [rows], caption, title="Assumptions and sources", scroll=True)
+    return table(headers, [rows], caption, title="Assumptions and sources", scroll=True)
 
 
 def _value(value: object) -> str:

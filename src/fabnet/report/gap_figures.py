@@ -1,8 +1,7 @@
 """Figures of the gap report: supply against demand per resource, the compute shortfall, and
 the map of fabs and candidate sites.
 
-Each function takes a gap result (:class:`fabnet.outlook.GapResult` or anything with the same
-attributes, see :class:`~fabnet.report._types.GapLike`) and returns a new
+Each function takes a gap result (:class:`fabnet.outlook.GapResult`) and returns a new
 :class:`plotly.graph_objects.Figure`; none of them reads a file or changes global state. Plotly is
 imported when a function runs, not when this module is imported.
 
@@ -38,17 +37,17 @@ from fabnet.report._plotting import (
 if TYPE_CHECKING:
     import plotly.graph_objects as go  # type: ignore[import-untyped]
 
-    from fabnet.report._types import GapLike
+    from fabnet.outlook import GapResult
 
 __all__ = ["fab_map_figure", "shortfall_figure", "supply_demand_figure"]
 
 
-def supply_demand_figure(gap: GapLike) -> go.Figure:
+def supply_demand_figure(gap: GapResult) -> go.Figure:
     """AI supply stacked by region against demand, one panel per resource.
 
     Parameters
     ----------
-    gap : GapLike
+    gap : GapResult
         A gap result; reads ``table`` (demand per year and resource), ``supply`` (AI capacity
         ``ai_capacity_wspm`` per year and fab, with its ``region``) and ``years``.
 
@@ -82,12 +81,12 @@ def supply_demand_figure(gap: GapLike) -> go.Figure:
     )
 
 
-def shortfall_figure(gap: GapLike) -> go.Figure:
+def shortfall_figure(gap: GapResult) -> go.Figure:
     """New compute wanted and deliverable per year, and the shortfall, with the binding resource.
 
     Parameters
     ----------
-    gap : GapLike
+    gap : GapResult
         A gap result; reads ``compute`` (indexed by year: ``new_h100e``,
         ``deliverable_h100e``, ``shortfall_h100e``, ``binding``).
 
@@ -157,12 +156,12 @@ def shortfall_figure(gap: GapLike) -> go.Figure:
     return figure
 
 
-def fab_map_figure(gap: GapLike) -> go.Figure:
+def fab_map_figure(gap: GapResult) -> go.Figure:
     """World map of the fabs (by resource and status) and the scenario's candidate sites.
 
     Parameters
     ----------
-    gap : GapLike
+    gap : GapResult
         A gap result; reads ``supply`` (one row per year and fab, with ``lat``/``lon``, which
         may be NaN) and ``scenario.sites``.
 
@@ -260,7 +259,7 @@ def fab_map_figure(gap: GapLike) -> go.Figure:
     return figure
 
 
-def _fab_table(gap: GapLike) -> Any:
+def _fab_table(gap: GapResult) -> Any:
     """One row per fab: its first row's place and labels, and its peak capacity [wspm]."""
     supply = gap.supply.sort_values(["fab", "year"])
     first = supply.groupby("fab", sort=True).first()
