@@ -38,8 +38,8 @@ import xarray as xr
 
 from fabnet.finance import Comparison, Financials
 from fabnet.outlook import GapResult
-from fabnet.planning import Plan
-from fabnet.risk import RiskResult, Samples, StochasticPlan
+from fabnet.planning import Plan, StochasticPlan
+from fabnet.risk import RiskResult, Samples
 from fabnet.scenario import Scenario, Uncertainty, load_scenario
 
 YEARS = [2024, 2025, 2026]
@@ -159,6 +159,15 @@ def make_gap(scenario: Scenario) -> GapResult:
         compute=compute,
         euv=euv,
         assumptions=assumptions,
+        products=pd.DataFrame(
+            {"vendor": ["NVIDIA"], "launch_year": [2022], "h100e_per_unit": [1.0]},
+            index=pd.Index(["H100"], name="product"),
+        ).assign(generated=False),
+        mix=pd.DataFrame(
+            [[1.0] * len(YEARS)],
+            index=pd.Index(["H100"], name="product"),
+            columns=pd.Index(list(YEARS), name="year"),
+        ),
     )
 
 
@@ -301,6 +310,38 @@ def make_plan(scenario: Scenario) -> Plan:
             columns=["year", "partner", "resource", "reserved_wspm", "fee_musd"]
         ),
         acquisitions=pd.DataFrame(columns=ACQUISITION_COLUMNS),
+        costs=pd.DataFrame(
+            [("capex", 2025, 2000.0, 1900.0), ("unserved_penalty", 2026, 500.0, 450.0)],
+            columns=["term", "year", "musd", "npv_musd"],
+        ),
+        limits=pd.DataFrame(
+            [
+                (
+                    "Site-power",
+                    "tw-site",
+                    np.nan,
+                    "MW",
+                    600.0,
+                    600.0,
+                    0.0,
+                    31.0,
+                    True,
+                    "site tw-site power: +1 MW would save 31.0 musd (NPV)",
+                )
+            ],
+            columns=[
+                "family",
+                "where",
+                "year",
+                "unit",
+                "limit",
+                "used",
+                "slack",
+                "shadow_price_musd",
+                "binding",
+                "message",
+            ],
+        ),
         stats=stats,
     )
 
@@ -799,7 +840,8 @@ def tiny() -> SimpleNamespace:
     reservation, design-only), ``risk`` (64 samples, Sobol' indices) and ``stochastic`` (two
     worlds)."""
     import fabnet
-    from fabnet.risk import analyse, stochastic_plan
+    from fabnet.planning import stochastic_plan
+    from fabnet.risk import analyse
 
     scenario = tiny_scenario()
     plan = fabnet.plan(scenario)

@@ -24,9 +24,12 @@ def pct(value: object) -> str:
 
 
 def musd(value: object) -> str:
-    """Money [musd] in billions of dollars: ``12,345`` → ``$12.3 B``; ``—`` when missing."""
+    """Money [musd] in billions of dollars: ``12,345`` → ``$12.3 B``, ``-3,600`` → ``−$3.6 B``;
+    ``—`` when missing."""
     n = number(value)
-    return "—" if math.isnan(n) else f"${n / 1e3:,.1f} B"
+    if math.isnan(n):
+        return "—"
+    return f"{'−' if n < -0.05 else ''}${abs(n) / 1e3:,.1f} B"
 
 
 def years(value: object) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -21,6 +21,9 @@ from fabnet.cli._options import (
 )
 from fabnet.cli._shared import console, load, solver_progress
 
+if TYPE_CHECKING:
+    from rich.table import Table
+
 __all__ = ["EXAMPLES", "plan"]
 
 EXAMPLES = examples(
@@ -30,6 +33,29 @@ EXAMPLES = examples(
     note="Exit code 3 with a diagnosis when the plan is infeasible, 5 when the solver found no"
     " plan in time.",
 )
+
+
+#: Binding limits and unserved years printed (the plan's tables hold all of them).
+TOP_LIMITS = 8
+
+
+def _cost_table(costs: dict[str, float]) -> Table:
+    """The plan's cost by term, discounted [$ B]: one row per term, money, penalty, objective."""
+    from rich.table import Table
+
+    from fabnet.planning.result import COST_TERMS
+
+    table = Table(title="Cost of the plan, discounted to the first year", title_justify="left")
+    table.add_column("term")
+    table.add_column("NPV", justify="right")
+    for term, meaning in COST_TERMS.items():
+        if term == "unserved_penalty" or abs(costs[term]) < 0.05:
+            continue
+        table.add_row(meaning, musd(costs[term]))
+    table.add_row("[b]money cost[/b]", f"[b]{musd(costs['money'])}[/b]")
+    table.add_row(COST_TERMS["unserved_penalty"], musd(costs["unserved_penalty"]))
+    table.add_row("[b]objective[/b] (money + penalty)", f"[b]{musd(costs['total'])}[/b]")
+    return table
 
 
 def plan(
@@ -74,19 +100,22 @@ def plan(
         )
     stats = result.stats
     out_console = console()
+    costs = result.cost_npv()
     head = Table(title=f"Plan {loaded.name}: {stats['status']}", title_justify="left")
-    for column in ("objective", "bound", "gap", "modules", "capex", "unserved", "solve s"):
+    columns = ("modules", "capex", "cost (NPV)", "unserved", "penalty (NPV)", "gap", "solve s")
+    for column in columns:
         head.add_column(column, justify="right")
     head.add_row(
-        f"{stats['objective']:,.6g}",
-        f"{stats['bound']:,.6g}",
-        f"{stats['gap']:.2%}",
         f"{int(result.builds['modules'].sum())}",
         musd(result.builds["capex_musd"].sum()),
+        musd(costs["money"]),
         f"{h100e(result.compute['unserved_h100e'].sum())} H100e",
+        musd(costs["unserved_penalty"]),
+        f"{stats['gap']:.2%}",
         f"{stats['solve_seconds']:.1f}",
     )
     out_console.print(head)
+    out_console.print(_cost_table(costs))
     builds = Table(title="New modules by resource and region (start years)", title_justify="left")
     for column in ("resource", "region", "modules", "capex", "starts"):
         builds.add_column(
@@ -102,6 +131,17 @@ def plan(
             ", ".join(str(y) for y in sorted(set(rows["start_year"]))),
         )
     out_console.print(builds)
+    binding = result.limits[result.limits["binding"]] if len(result.limits) else result.limits
+    if len(binding):
+        out_console.print("What holds the plan back (LP shadow prices, NPV):")
+        for message in binding["message"].head(TOP_LIMITS):
+            out_console.print(f"  {message}")
+        if len(binding) > TOP_LIMITS:
+            out_console.print(
+                f"  … and {len(binding) - TOP_LIMITS} more in the plan's limits table"
+            )
+    for reason in stats.get("unserved_reasons", [])[:TOP_LIMITS]:
+        out_console.print(f"unserved {reason}")
     if out is not None:
         result.save(out)
         out_console.print(f"saved the plan to {out}")

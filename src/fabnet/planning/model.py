@@ -54,6 +54,7 @@ from fabnet.units import kwspm_year_musd
 
 if TYPE_CHECKING:
     import linopy
+    import pandas as pd
 
 #: Price of one unit of elastic slack on a limit (musd per musd, module, MW, tool or kwspm).
 ELASTIC_PENALTY = 1e4
@@ -82,6 +83,8 @@ class ModelParts:
     cost : LinearExpression
         Each world's discounted cost [musd] (the objective for one world), or compute
         delivered for ``max_compute``.
+    cost_terms : CostTerms or None
+        The cost's terms, to read after solving (None for ``max_compute``).
     slacks : mapping
         Elastic slacks by limit family (empty unless elastic).
     first_stage : Variable or None
@@ -97,6 +100,7 @@ class ModelParts:
     money: Money
     supply: SupplyParts
     cost: linopy.LinearExpression
+    cost_terms: CostTerms | None = None
     slacks: Mapping[str, linopy.Variable] = field(default_factory=dict)
     first_stage: linopy.Variable | None = None
     first_years: tuple[int, ...] = ()
@@ -111,9 +115,10 @@ def define_cost(
     money: Money,
     supply: SupplyParts,
     slacks: Slacks | None,
-) -> linopy.LinearExpression:
+) -> tuple[linopy.LinearExpression, CostTerms]:
     """Each world's discounted cost [musd]: capex − grants + fixed opex + wafers made and bought
-    + unserved penalty + the options' costs − residual value (+ priced slacks when elastic).
+    + unserved penalty + the options' costs − residual value (+ priced slacks when elastic),
+    and its terms (:class:`CostTerms`).
 
     Fixed opex is ``policy.fixed_opex_share`` of the capex *planned* (the base data's, before
     any overrun) of each module online; the residual value is that of the capex spent
@@ -145,14 +150,66 @@ def define_cost(
         policy.asset_life_years,
     )
     residual = xr.DataArray(held, coords=[c["world"], c["project"], c["year"]]) * w.capex
-    terminal = (build.fillna(0) * residual).sum(["project", "year"]) * float(data.discount.iloc[-1])
+    held_value = (build.fillna(0) * residual).sum(["project", "year"])
+    terminal = held_value * float(data.discount.iloc[-1])
     cost = (yearly * delta).sum("year") - terminal
     if supply.fixed_cost is not None:
         cost = cost + supply.fixed_cost
     for name, slack in (slacks or {}).items():
         weight = ELASTIC_DEMAND_PENALTY if name == "Unserved-cap" else ELASTIC_PENALTY
         cost = cost + weight * slack.sum([d for d in slack.dims if d != "world"])
-    return cost
+    yearly_terms = {
+        "capex": capex,
+        "grants": -1 * grants,
+        "fixed_opex": fixed,
+        "wafer_opex": kwspm_year_musd(opex),
+        "wafers_bought": kwspm_year_musd(bought),
+        "options": supply.yearly_cost,
+        "unserved_penalty": penalty,
+    }
+    terms = CostTerms(
+        yearly={k: v for k, v in yearly_terms.items() if v is not None},
+        once={"acquisitions": supply.fixed_cost, "residual_value": -1 * held_value},
+        discount=data.discount,
+    )
+    return cost, terms
+
+
+@dataclass(frozen=True)
+class CostTerms:
+    """The objective's terms, to read after solving [musd].
+
+    ``yearly`` terms are undiscounted money by (world, year); of the ``once`` terms,
+    ``residual_value`` (≤ 0: a credit) is the capex still held at the horizon's end, in that
+    year's money, and ``acquisitions`` the options' expected net cost, already discounted.
+    """
+
+    yearly: Mapping[str, linopy.LinearExpression]
+    once: Mapping[str, linopy.LinearExpression | None]
+    discount: pd.Series
+
+    def table(self, world: int = 0) -> pd.DataFrame:
+        """One row per (term, year): ``musd`` (that year's money) and ``npv_musd`` (discounted
+        to the first year); the once terms sit in the last year."""
+        import pandas as pd
+
+        years = list(self.discount.index)
+        factor = self.discount.to_numpy(dtype=float)
+        rows = []
+        for name, yearly in self.yearly.items():
+            series = yearly.solution.sel(world=world, drop=True).to_series()
+            values = series.reindex(years, fill_value=0.0).to_numpy(dtype=float)
+            rows += [(name, y, v, v * d) for y, v, d in zip(years, values, factor, strict=True)]
+        for name, once in self.once.items():
+            if once is None:
+                continue
+            value = float(once.solution.sel(world=world, drop=True))
+            if name == "acquisitions":  # already discounted: show it undiscounted at the end
+                rows.append((name, years[-1], value / factor[-1], value))
+            else:
+                rows.append((name, years[-1], value, value * factor[-1]))
+        frame = pd.DataFrame(rows, columns=["term", "year", "musd", "npv_musd"])
+        return frame.fillna(0.0)
 
 
 def define_first_stage(
@@ -247,10 +304,11 @@ def build_model(
         if w.size > 1 or first_stage_years
         else (None, ())
     )
+    terms = None
     if base.scenario.policy.objective == "max_compute":
         cost = _max_compute(m, w, money, compute)
     else:
-        cost = define_cost(
+        cost, terms = define_cost(
             w,
             build,
             production=production,
@@ -270,6 +328,7 @@ def build_model(
         money=money,
         supply=supply,
         cost=cost,
+        cost_terms=terms,
         slacks=MappingProxyType(dict(slacks or {})),
         first_stage=first,
         first_years=first_years,

@@ -192,8 +192,15 @@ def plan(
     )
     if shadow is None and info.integer_variables == 0:
         shadow = _compute_dual(model, data)
+    from fabnet.planning.binding import binding_limits, unserved_reasons
+
+    limits = (
+        binding_limits(data, options, time_limit_s=limit, threads=n_threads)
+        if shadow_prices and scenario.policy.objective == "min_cost"
+        else None
+    )
     priced = time.perf_counter()
-    stats = {
+    stats: dict[str, Any] = {
         "status": info.status,
         "objective": info.objective,
         "bound": info.bound,
@@ -208,5 +215,8 @@ def plan(
         "solve_seconds": info.seconds,
         "shadow_price_seconds": priced - solved,
     }
-    result = extract(parts, stats, shadow)
+    result = extract(parts, stats, shadow, limits=limits)
+    unserved = result.compute.set_index("year")["unserved_h100e"]
+    stats["costs_npv_musd"] = result.cost_npv()
+    stats["unserved_reasons"] = unserved_reasons(data, unserved, outlook, limits)
     return replace(result, stats={**stats, "extract_seconds": time.perf_counter() - priced})

@@ -36,7 +36,22 @@ TABLES = (
     "grants",
     "reservations",
     "acquisitions",
+    "costs",
+    "limits",
 )
+
+#: The terms of a plan's cost, in the order shown, and their meaning [musd].
+COST_TERMS = {
+    "capex": "capex of the new modules",
+    "grants": "subsidy grants (a credit)",
+    "fixed_opex": "fixed opex of the new modules online",
+    "wafer_opex": "cash cost of the wafers made in new modules",
+    "wafers_bought": "wafers bought from existing fabs at market price",
+    "options": "capacity reservations: fees and reserved wafers",
+    "acquisitions": "acquisitions: expected net cost",
+    "residual_value": "value still held at the horizon's end (a credit)",
+    "unserved_penalty": "unserved compute at policy.unserved_penalty_usd_per_h100e",
+}
 
 
 @dataclass(frozen=True)
@@ -71,6 +86,14 @@ class Plan:
     acquisitions : DataFrame
         Per deal considered: target, taken (0/1), closing year, price, book value, block
         probability, break fee [musd] (empty unless the plan may acquire).
+    costs : DataFrame
+        Per (term, year): the plan's cost by term (:data:`COST_TERMS`) in that year's money and
+        discounted to the first year [musd]; the objective is the sum of ``npv_musd``. The
+        money cost is every term but ``unserved_penalty``.
+    limits : DataFrame
+        What holds the plan back: every limit family, place and year with its slack and shadow
+        price in the scenario's units, binding ones first
+        (:func:`fabnet.planning.binding.binding_limits`; empty without shadow prices).
     stats : dict
         Status, objective, bound, gap, variables, constraints, and build/solve/extract seconds.
     """
@@ -86,12 +109,23 @@ class Plan:
     grants: pd.DataFrame = field(repr=False)
     reservations: pd.DataFrame = field(repr=False)
     acquisitions: pd.DataFrame = field(repr=False)
+    costs: pd.DataFrame = field(repr=False)
+    limits: pd.DataFrame = field(repr=False)
     stats: dict[str, Any] = field(default_factory=dict)
 
     @property
     def status(self) -> str:
         """How the solve ended (optimal, gap_limit, time_limit, …)."""
         return str(self.stats.get("status", "unknown"))
+
+    def cost_npv(self) -> dict[str, float]:
+        """The plan's cost by term, discounted [musd] (:data:`COST_TERMS`), with ``money`` (every
+        term but the unserved penalty) and ``total`` (the objective of a ``min_cost`` plan)."""
+        npv = self.costs.groupby("term")["npv_musd"].sum() if len(self.costs) else None
+        out = {t: 0.0 if npv is None else float(npv.get(t, 0.0)) for t in COST_TERMS}
+        out["money"] = sum(v for t, v in out.items() if t != "unserved_penalty")
+        out["total"] = out["money"] + out["unserved_penalty"]
+        return out
 
     @property
     def objective(self) -> float | None:
@@ -160,6 +194,7 @@ def extract(
     shadow: pd.Series | None = None,
     *,
     world: int = 0,
+    limits: pd.DataFrame | None = None,
 ) -> Plan:
     """Read the plan's tables off a solved model's parts, in world ``world`` (the only one of a
     deterministic plan). Builds are in the base data's terms (its lead times and planned capex);
@@ -235,6 +270,11 @@ def extract(
     funding = funding[funding["musd"] > 1e-6][["year", "investor", "country", "musd"]]
     grants = grant.to_series().dropna().rename("musd").reset_index()
     grants = grants[grants["musd"] > 1e-6][["year", "programme", "country", "musd"]]
+    costs = (
+        parts.cost_terms.table(world)
+        if parts.cost_terms is not None
+        else pd.DataFrame(columns=["term", "year", "musd", "npv_musd"])
+    )
     return Plan(
         scenario=data.scenario,
         builds=builds.reset_index(drop=True),
@@ -247,8 +287,18 @@ def extract(
         grants=grants.reset_index(drop=True),
         reservations=reservations,
         acquisitions=acquisitions,
+        costs=costs,
+        limits=limits if limits is not None else _no_limits(),
         stats=stats,
     )
+
+
+def _no_limits() -> pd.DataFrame:
+    import pandas as pd
+
+    from fabnet.planning.binding import COLUMNS
+
+    return pd.DataFrame(columns=COLUMNS)
 
 
 #: Columns of :attr:`Plan.builds`.

@@ -25,7 +25,8 @@ Examples
 >>> from fabnet.finance import compare, financials
 >>> path = write_report(financials(result), "money.html", outlook=outlook)  # doctest: +SKIP
 >>> path = write_report(compare("altman-2024"), "compare.html")  # doctest: +SKIP
->>> from fabnet.risk import analyse, stochastic_plan
+>>> from fabnet.planning import stochastic_plan
+>>> from fabnet.risk import analyse
 >>> risk = analyse(result, samples=2000, seed=1)  # doctest: +SKIP
 >>> two_stage = stochastic_plan("altman-2024", scenarios=8)  # doctest: +SKIP
 >>> path = write_report(risk, "risk.html", stochastic=two_stage)  # doctest: +SKIP

@@ -31,9 +31,9 @@ if TYPE_CHECKING:
 
     from fabnet.finance import Comparison, Financials
     from fabnet.outlook import GapResult
-    from fabnet.planning import Plan
+    from fabnet.planning import Plan, StochasticPlan
     from fabnet.report._page import Section
-    from fabnet.risk import RiskResult, StochasticPlan
+    from fabnet.risk import RiskResult
     from fabnet.scenario import Scenario
 
     #: What a report can be made of.

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     import pandas as pd
     import plotly.graph_objects as go  # type: ignore[import-untyped]
 
-    from fabnet.risk import StochasticPlan
+    from fabnet.planning import StochasticPlan
 
 __all__ = ["STOCHASTIC_COLORS", "stochastic_figure"]
 

@@ -14,7 +14,7 @@ from fabnet.report._frames import site_names
 from fabnet.report._page import Block, Cards, Section, Text, figure, table
 
 if TYPE_CHECKING:
-    from fabnet.risk import StochasticPlan
+    from fabnet.planning import StochasticPlan
 
 __all__ = ["STOCHASTIC_SECTIONS", "stochastic_sections"]
 
