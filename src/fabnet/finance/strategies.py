@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from fabnet.exceptions import ParameterError
+from fabnet.units import usd_to_musd
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -102,11 +103,8 @@ def measures(plan: Plan) -> dict[str, Any]:
     compute = plan.compute.set_index("year")
     years = plan.scenario.years
     discount = np.array([(1.0 + policy.discount_rate) ** -(y - years[0]) for y in years])
-    penalty = float(
-        (compute["unserved_h100e"].reindex(years).to_numpy() * discount).sum()
-        * policy.unserved_penalty_usd_per_h100e
-        / 1e6
-    )
+    unserved = compute["unserved_h100e"].reindex(years).to_numpy()
+    penalty = float(usd_to_musd((unserved * discount * np.asarray(policy.penalty(years))).sum()))
     production = plan.production.groupby("year")[
         ["new_wspm", "reserved_wspm", "acquired_wspm"]
     ].sum()

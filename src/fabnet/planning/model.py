@@ -138,7 +138,8 @@ def define_cost(
     ).sum("project")
     opex = (production.new_output * data.opex.to_xarray().rename(index="resource")).sum("resource")
     bought = (production.buy * w.wafer_cost).sum("resource")
-    penalty = compute.unserved * policy.unserved_penalty_usd_per_h100e
+    price = xr.DataArray(policy.penalty(data.years), coords=[c["year"]])
+    penalty = compute.unserved * price
     yearly = capex - grants + fixed + kwspm_year_musd(opex + bought) + penalty
     if supply.yearly_cost is not None:
         yearly = yearly + supply.yearly_cost

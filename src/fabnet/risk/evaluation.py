@@ -109,7 +109,7 @@ class PlanArrays:
     ramp: np.ndarray
     discount: np.ndarray  # (T,)
     fixed_costs: np.ndarray  # (T,) musd: −grants + option fees and purchases of the plan
-    penalty_musd: float  # per H100e unserved
+    penalty_musd: np.ndarray  # (T,) per H100e unserved
     fixed_opex_share: float
     asset_life_years: float
     tax_rate: np.ndarray  # (P,)
@@ -214,7 +214,7 @@ def plan_arrays(plan: Plan, catalog: Catalog | None = None) -> PlanArrays:
         ramp=np.asarray(policy.ramp_profile, dtype=float),
         discount=data.discount.to_numpy(dtype=float),
         fixed_costs=fixed_costs,
-        penalty_musd=usd_to_musd(policy.unserved_penalty_usd_per_h100e),
+        penalty_musd=usd_to_musd(np.asarray(policy.penalty(scenario.years), dtype=float)),
         fixed_opex_share=policy.fixed_opex_share,
         asset_life_years=policy.asset_life_years,
         tax_rate=np.array(
@@ -406,7 +406,7 @@ def _chunk(a: PlanArrays, d: Draws) -> dict[str, np.ndarray]:
         + a.fixed_costs[None, :]
         + fixed_opex
         + wafer_cost
-        + unserved * a.penalty_musd
+        + unserved * a.penalty_musd[None, :]
     )
     # Element-wise products and axis sums (not BLAS): the same bytes for any chunk size.
     npv_cost = (cost * a.discount[None, :]).sum(axis=1) - residual.sum(axis=1) * a.discount[-1]

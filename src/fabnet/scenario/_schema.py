@@ -559,8 +559,10 @@ class Policy(_Model):
     discount_rate: Annotated[float, Field(ge=0.0, le=0.5)] = Field(
         0.08, description="Real annual discount rate of the planner."
     )
-    unserved_penalty_usd_per_h100e: NonNegativeFloat = Field(
-        25_000.0, description="Value of lost compute [USD per H100e not delivered]."
+    unserved_penalty_usd_per_h100e: NonNegativeFloat | dict[Year, NonNegativeFloat] = Field(
+        25_000.0,
+        description="Value of lost compute [USD per H100e not delivered]: a number, or by year"
+        " (linear between the years given, held flat outside them) as compute gets cheaper.",
     )
     regional_caps: dict[Id, Share] = Field(
         default_factory=dict, description="Most share of new capacity in a region."
@@ -596,6 +598,10 @@ class Policy(_Model):
         if self.objective == "max_compute" and self.budget_musd is None:
             raise ValueError("objective max_compute needs budget_musd")
         return self
+
+    def penalty(self, years: Iterable[int]) -> list[float]:
+        """``unserved_penalty_usd_per_h100e`` in each of ``years`` [USD per H100e]."""
+        return [interpolate(self.unserved_penalty_usd_per_h100e, y) for y in years]
 
 
 # --------------------------------------------------------------------------------------------
