@@ -28,6 +28,8 @@ __all__ = ["PLACE_COLUMNS", "PLAN_SECTIONS", "PLAN_UNITS", "place_cells", "plan_
 #: The plan's sections, in order.
 PLAN_SECTIONS: tuple[Section, ...] = (
     Section("plan-key-figures", "Plan: key figures"),
+    Section("plan-cost", "Plan: what it costs, term by term"),
+    Section("plan-limits", "Plan: what holds it back"),
     Section("plan-capacity", "Plan: new capacity against demand"),
     Section("plan-gantt", "Plan: fab builds over time"),
     Section("plan-map", "Plan: new fab modules on the map"),
@@ -64,6 +66,8 @@ def plan_sections(plan: Plan, gap: GapResult) -> list[Section]:
 
     body: dict[str, list[Block]] = {
         "plan-key-figures": _key_figures(plan),
+        "plan-cost": [_cost_table(plan)],
+        "plan-limits": _limits_blocks(plan),
         "plan-capacity": [
             Text(
                 "The existing AI supply (as in the supply–demand figure) with the capacity of the "
@@ -129,6 +133,85 @@ def _key_figures(plan: Plan) -> list[Block]:
         f"{number(stats.get('bound'))}"
     )
     return [Cards(tuple(cards)), Text(f"Model: {size}. Seconds: {timing}.")]
+
+
+def _cost_table(plan: Plan) -> Block:
+    """The plan's cost by term, discounted and undiscounted [musd], with the money cost, the
+    unserved-compute penalty and the objective."""
+    from fabnet.planning.result import COST_TERMS
+
+    costs = plan.costs
+    if costs.empty:
+        return Text("The plan has no cost terms (a compute-maximising plan).")
+    npv = plan.cost_npv()
+    money = costs.groupby("term")["musd"].sum()
+    rows = [
+        ([label(meaning), number(money.get(term, 0.0)), number(npv[term])], "")
+        for term, meaning in COST_TERMS.items()
+        if term != "unserved_penalty" and abs(npv[term]) >= 0.5
+    ]
+    rows.append((["Money cost", "", number(npv["money"])], "total"))
+    rows.append(
+        (
+            [
+                label(COST_TERMS["unserved_penalty"]),
+                number(money.get("unserved_penalty", 0.0)),
+                number(npv["unserved_penalty"]),
+            ],
+            "",
+        )
+    )
+    rows.append((["Objective (money cost + penalty)", "", number(npv["total"])], "total"))
+    headers = [("Term", False), ("Undiscounted [musd]", True), ("NPV [musd]", True)]
+    caption = (
+        "Discounted to the first year at policy.discount_rate; the residual value and grants are"
+        " credits. The penalty prices compute not delivered; it is not money paid."
+    )
+    return table(headers, [rows], caption, title="Cost of the plan")
+
+
+def _limits_blocks(plan: Plan) -> list[Block]:
+    """The binding limits (shadow prices from the LP relaxation) and why compute goes unserved."""
+    limits = plan.limits
+    blocks: list[Block] = []
+    reasons = plan.stats.get("unserved_reasons") or []
+    if reasons:
+        blocks.append(Text("Unserved compute: " + " · ".join(label(r) for r in reasons)))
+    binding = limits[limits["binding"]] if len(limits) else limits
+    if binding.empty:
+        blocks.append(Text("No limit binds: the plan is held back by nothing but cost."))
+        return blocks
+    headers = [
+        ("Limit", False),
+        ("Where", False),
+        ("Year", True),
+        ("Limit", True),
+        ("Used", True),
+        ("Unit", False),
+        ("One more saves [musd, NPV]", True),
+    ]
+    rows = [
+        (
+            [
+                label(row["family"]),
+                label(row["where"]),
+                label(None if math.isnan(as_float(row["year"]) or math.nan) else int(row["year"])),
+                number(row["limit"], 1),
+                number(row["used"], 1),
+                label(row["unit"]),
+                number(row["shadow_price_musd"], 1),
+            ],
+            "",
+        )
+        for row in binding.head(40).to_dict("records")
+    ]
+    caption = (
+        f"{len(binding)} binding limits, largest shadow price first (the first 40 shown): what one"
+        " more unit of each would save, from the plan's LP relaxation. A regional cap's unit is"
+        " one percentage point of all new capacity."
+    )
+    blocks.append(table(headers, [rows], caption, title="Binding limits", scroll=True))
+    return blocks
 
 
 def _gap(value: object) -> str:
