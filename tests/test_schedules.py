@@ -211,7 +211,7 @@ def _same_schedules(
     # And the evaluation prices the plan exactly as the planner did.
     from fabnet.risk import evaluate
 
-    assert evaluate(arrays, _neutral_samples(plan))["npv_cost_musd"].item() == pytest.approx(
+    assert evaluate(arrays, _neutral_samples(plan))["npv_objective_musd"].item() == pytest.approx(
         plan.objective, rel=1e-9
     )
 

@@ -219,7 +219,7 @@ def test_a_fixed_plan_costs_in_each_world_what_evaluate_says(committed: Stochast
     assert committed.stats["ev_dropped_modules"] == 0
     assert committed.ev_plan is not None
     assert committed.samples.events["quake"].any()  # some world loses TW capacity
-    evaluated = evaluate(committed.ev_plan, committed.samples)["npv_cost_musd"].to_numpy()
+    evaluated = evaluate(committed.ev_plan, committed.samples)["npv_objective_musd"].to_numpy()
     # HiGHS leaves the 0.05 H100e a year of replacements before the first module unserved or
     # not, within its feasibility tolerance (0.14 musd here); evaluate counts them.
     assert committed.by_scenario["eev_cost_musd"].to_numpy() == pytest.approx(evaluated, abs=0.5)

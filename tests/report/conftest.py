@@ -556,7 +556,7 @@ STRATEGIES: dict[str, tuple[Any, ...]] = {
     "design-only": (7000.0, 25000.0, 4.5e6, 7e6, 12e6, None, 0.0, 0, 0.0, "", 0.0,
                     "time_limit"),
 }  # fmt: skip
-STRATEGY_COLUMNS = ["cost_npv_musd", "objective_musd", "delivered_by_2025_h100e",
+STRATEGY_COLUMNS = ["npv_cost_musd", "npv_objective_musd", "delivered_by_2025_h100e",
                     "delivered_h100e", "unserved_h100e", "first_new_supply_year",
                     "peak_capital_musd", "modules", "reserved_wspm_years", "acquired",
                     "block_probability", "status"]  # fmt: skip
@@ -648,7 +648,7 @@ SHORTFALL: list[tuple[float, float, float, float, float]] = [
 
 #: output: kind, mean, p5, p50, p95, var, cvar
 MEASURES: dict[str, tuple[str, float, float, float, float, float, float]] = {
-    "npv_cost_musd": ("cost", 52000.0, 30000.0, 48000.0, 85000.0, 80000.0, 95000.0),
+    "npv_objective_musd": ("cost", 52000.0, 30000.0, 48000.0, 85000.0, 80000.0, 95000.0),
     "unserved_h100e": ("cost", 4.7e6, 0.5e6, 4e6, 11e6, 9.5e6, 12.5e6),
     "npv_openai_musd": ("value", 800.0, -300.0, 900.0, 1700.0, -100.0, -450.0),
     "npv_microsoft_musd": ("value", 1500.0, 200.0, 1600.0, 2600.0, 400.0, 50.0),

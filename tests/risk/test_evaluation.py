@@ -89,7 +89,7 @@ def test_same_seed_same_bytes_for_any_chunk_size_and_threads(altman: Any) -> Non
     for name in first.data_vars:
         assert first[name].to_numpy().tobytes() == again[name].to_numpy().tobytes(), name
         assert first[name].to_numpy().tobytes() == alone[name].to_numpy().tobytes(), name
-    assert not np.array_equal(first["npv_cost_musd"], other["npv_cost_musd"])
+    assert not np.array_equal(first["npv_objective_musd"], other["npv_objective_musd"])
 
 
 def test_a_delay_pushes_capacity_later(altman: Any) -> None:
@@ -156,7 +156,7 @@ def test_analysis_tables(altman: Any) -> None:
     assert (table["p_shortfall_low"] <= table["p_shortfall"]).all()
     assert (table["p_shortfall"] <= table["p_shortfall_high"]).all()
     measures = result.measures
-    cost = measures.loc["npv_cost_musd"]
+    cost = measures.loc["npv_objective_musd"]
     assert cost["cvar"] >= cost["var"] >= cost["p50"]
     investor = measures[measures["kind"] == "value"].iloc[0]
     assert investor["cvar"] <= investor["var"] <= investor["p50"]

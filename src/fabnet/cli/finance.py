@@ -172,8 +172,8 @@ def compare(
             what.append(f"declines to buy {row['declined']}")
         table.add_row(
             str(name),
-            musd(row["cost_npv_musd"]),
-            musd(row["objective_musd"]),
+            musd(row["npv_cost_musd"]),
+            musd(row["npv_objective_musd"]),
             f"{h100e(row['delivered_by_2030_h100e'])} H100e",
             f"{h100e(row['delivered_h100e'])} H100e",
             f"{h100e(row['unserved_h100e'])} H100e",

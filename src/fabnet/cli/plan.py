@@ -52,9 +52,9 @@ def _cost_table(costs: dict[str, float]) -> Table:
         if term == "unserved_penalty" or abs(costs[term]) < 0.05:
             continue
         table.add_row(meaning, musd(costs[term]))
-    table.add_row("[b]money cost[/b]", f"[b]{musd(costs['money'])}[/b]")
+    table.add_row("[b]money cost[/b]", f"[b]{musd(costs['cost'])}[/b]")
     table.add_row(COST_TERMS["unserved_penalty"], musd(costs["unserved_penalty"]))
-    table.add_row("[b]objective[/b] (money + penalty)", f"[b]{musd(costs['total'])}[/b]")
+    table.add_row("[b]objective[/b] (money + penalty)", f"[b]{musd(costs['objective'])}[/b]")
     return table
 
 
@@ -108,7 +108,7 @@ def plan(
     head.add_row(
         f"{int(result.builds['modules'].sum())}",
         musd(result.builds["capex_musd"].sum()),
-        musd(costs["money"]),
+        musd(costs["cost"]),
         f"{h100e(result.compute['unserved_h100e'].sum())} H100e",
         musd(costs["unserved_penalty"]),
         f"{stats['gap']:.2%}",

@@ -146,6 +146,8 @@ def risk(
 
 def _output_name(name: str) -> tuple[str, str]:
     """A risk output's label and unit from its column name."""
+    if name == "npv_objective_musd":
+        return "NPV of cost incl. lost compute", "musd"
     if name == "npv_cost_musd":
         return "NPV of cost", "musd"
     if name == "unserved_h100e":

@@ -5,9 +5,11 @@ Each strategy is the planner with a different set of supply options open
 (:data:`fabnet.planning.supply_options.STRATEGIES`); every one may buy wafers from the AI share of
 existing fabs at the market price. The comparison reads, per strategy:
 
-* ``cost_npv_musd`` — the discounted cost to the horizon's start (capex − grants + opex +
+* ``npv_cost_musd`` — the discounted cost to the horizon's start (capex − grants + opex +
   wafers bought + reservation fees + the acquisition's expected net cost − the terminal value
-  of new fabs), without the penalty on unserved compute;
+  of new fabs), without the penalty on unserved compute (``Plan.cost_npv()["cost"]``);
+  ``npv_penalty_musd``, that penalty; ``npv_objective_musd``, the two together (the plan's
+  objective) — the names :func:`fabnet.risk.evaluate` gives the same quantities;
 * compute delivered by 2030 and by the horizon's end, and compute unserved [H100e, summed over
   the years' new compute];
 * the first year in which the strategy's own new supply (new fabs, reserved capacity or an
@@ -113,9 +115,11 @@ def measures(plan: Plan) -> dict[str, Any]:
     need = capital_need(plan)
     by = compute.index <= MILESTONE_YEAR
     taken = plan.acquisitions[plan.acquisitions["taken"] > 0.5] if len(plan.acquisitions) else None
+    costs = plan.cost_npv()
     return {
-        "cost_npv_musd": (plan.objective or 0.0) - penalty,
-        "objective_musd": plan.objective,
+        "npv_cost_musd": costs["cost"] if len(plan.costs) else (plan.objective or 0.0) - penalty,
+        "npv_penalty_musd": penalty,
+        "npv_objective_musd": plan.objective,
         f"delivered_by_{MILESTONE_YEAR}_h100e": float(compute.loc[by, "delivered_h100e"].sum()),
         "delivered_h100e": float(compute["delivered_h100e"].sum()),
         "unserved_h100e": float(compute["unserved_h100e"].sum()),

@@ -119,12 +119,13 @@ class Plan:
         return str(self.stats.get("status", "unknown"))
 
     def cost_npv(self) -> dict[str, float]:
-        """The plan's cost by term, discounted [musd] (:data:`COST_TERMS`), with ``money`` (every
-        term but the unserved penalty) and ``total`` (the objective of a ``min_cost`` plan)."""
+        """The plan's cost by term, discounted [musd] (:data:`COST_TERMS`), with ``cost`` (the
+        money: every term but the unserved penalty) and ``objective`` (cost + penalty, the
+        objective of a ``min_cost`` plan)."""
         npv = self.costs.groupby("term")["npv_musd"].sum() if len(self.costs) else None
         out = {t: 0.0 if npv is None else float(npv.get(t, 0.0)) for t in COST_TERMS}
-        out["money"] = sum(v for t, v in out.items() if t != "unserved_penalty")
-        out["total"] = out["money"] + out["unserved_penalty"]
+        out["cost"] = sum(v for t, v in out.items() if t != "unserved_penalty")
+        out["objective"] = out["cost"] + out["unserved_penalty"]
         return out
 
     @property

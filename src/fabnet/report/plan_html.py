@@ -150,7 +150,7 @@ def _cost_table(plan: Plan) -> Block:
         for term, meaning in COST_TERMS.items()
         if term != "unserved_penalty" and abs(npv[term]) >= 0.5
     ]
-    rows.append((["Money cost", "", number(npv["money"])], "total"))
+    rows.append((["Money cost", "", number(npv["cost"])], "total"))
     rows.append(
         (
             [
@@ -161,7 +161,7 @@ def _cost_table(plan: Plan) -> Block:
             "",
         )
     )
-    rows.append((["Objective (money cost + penalty)", "", number(npv["total"])], "total"))
+    rows.append((["Objective (money cost + penalty)", "", number(npv["objective"])], "total"))
     headers = [("Term", False), ("Undiscounted [musd]", True), ("NPV [musd]", True)]
     caption = (
         "Discounted to the first year at policy.discount_rate; the residual value and grants are"

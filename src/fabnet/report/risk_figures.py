@@ -68,13 +68,17 @@ def investor_of(output: object) -> str | None:
 
     Examples
     --------
-    >>> investor_of("npv_us-gov_musd"), investor_of("npv_cost_musd"), investor_of("x")
+    >>> investor_of("npv_us-gov_musd"), investor_of("npv_objective_musd"), investor_of("x")
     ('us-gov', None, None)
     """
     text = str(output)
-    if text == "npv_cost_musd" or not (text.startswith("npv_") and text.endswith("_musd")):
+    if text in NPV_TOTALS or not (text.startswith("npv_") and text.endswith("_musd")):
         return None
     return text.removeprefix("npv_").removesuffix("_musd") or None
+
+
+#: The plan-wide NPVs of an evaluation (not an investor's) [musd].
+NPV_TOTALS = ("npv_objective_musd", "npv_cost_musd", "npv_penalty_musd")
 
 
 def output_name(output: object) -> tuple[str, str]:
@@ -82,12 +86,14 @@ def output_name(output: object) -> tuple[str, str]:
 
     Examples
     --------
-    >>> output_name("npv_cost_musd"), output_name("npv_openai_musd")
-    (('Cost (NPV)', 'musd'), ('NPV of openai', 'musd'))
+    >>> output_name("npv_objective_musd"), output_name("npv_openai_musd")
+    (('Cost incl. lost compute (NPV)', 'musd'), ('NPV of openai', 'musd'))
     >>> output_name("unserved_h100e"), output_name("other")
     (('Unserved compute, all years', 'H100e'), ('other', ''))
     """
     text = str(output)
+    if text == "npv_objective_musd":
+        return "Cost incl. lost compute (NPV)", "musd"
     if text == "npv_cost_musd":
         return "Cost (NPV)", "musd"
     if text == "unserved_h100e":

@@ -115,8 +115,8 @@ def _key_figures(risk: RiskResult) -> list[Block]:
             (f"Expected unserved compute {years[0]}–{years[-1]}", f"{compact(unserved)} H100e{of}")
         )
     measures = risk.measures
-    if "npv_cost_musd" in measures.index:
-        cost = measures.loc["npv_cost_musd"]
+    if "npv_objective_musd" in measures.index:
+        cost = measures.loc["npv_objective_musd"]
         a = share(risk.alpha)
         cards += [
             ("Expected cost (NPV)", usd(cost["mean"])),

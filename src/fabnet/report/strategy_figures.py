@@ -102,7 +102,7 @@ def strategy_figure(comparison: Comparison) -> go.Figure:
         vertical_spacing=0.2,
     )
     bars: list[tuple[str, str, str, dict[str, int], bool]] = [
-        ("Cost (NPV)", "cost_npv_musd", "musd", {"row": 1, "col": 1}, False),
+        ("Cost (NPV)", "npv_cost_musd", "musd", {"row": 1, "col": 1}, False),
     ]
     if milestone:
         key = f"delivered_by_{milestone}_h100e"
@@ -227,7 +227,7 @@ def milestone_year(columns: Iterable[object]) -> int | None:
 
     Examples
     --------
-    >>> milestone_year(["cost_npv_musd", "delivered_by_2030_h100e"]), milestone_year([])
+    >>> milestone_year(["npv_cost_musd", "delivered_by_2030_h100e"]), milestone_year([])
     (2030, None)
     """
     for name in columns:

@@ -73,8 +73,8 @@ def _strategies_table(comparison: Comparison) -> Block:
     milestone = milestone_year(strategies.columns)
     columns: list[tuple[str, str, Any, bool]] = [
         ("Status", "status", label, False),
-        ("Cost NPV [musd]", "cost_npv_musd", number, True),
-        ("Objective [musd]", "objective_musd", number, True),
+        ("Cost NPV [musd]", "npv_cost_musd", number, True),
+        ("Objective [musd]", "npv_objective_musd", number, True),
     ]
     if milestone is not None:
         by = f"delivered_by_{milestone}_h100e"

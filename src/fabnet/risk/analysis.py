@@ -121,6 +121,7 @@ def _measures(dataset: xr.Dataset, alpha: float) -> pd.DataFrame:
     from fabnet.risk.measures import conditional_value_at_risk, value_at_risk
 
     outputs: dict[str, tuple[np.ndarray, str]] = {
+        "npv_objective_musd": (dataset["npv_objective_musd"].to_numpy(), "cost"),
         "npv_cost_musd": (dataset["npv_cost_musd"].to_numpy(), "cost"),
         "unserved_h100e": (dataset["unserved_h100e"].sum("year").to_numpy(), "cost"),
     }
@@ -174,7 +175,7 @@ def _npv_model(arrays: PlanArrays, samples: Samples, names: list[str], base: pd.
                 frame[other] = value
         frame = frame[list(base.index)]
         out = evaluate(arrays, _fixed_samples(samples, frame))
-        return np.asarray(out["npv_cost_musd"].to_numpy(), dtype=float)
+        return np.asarray(out["npv_objective_musd"].to_numpy(), dtype=float)
 
     return model
 

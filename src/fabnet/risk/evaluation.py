@@ -410,6 +410,7 @@ def _chunk(a: PlanArrays, d: Draws) -> dict[str, np.ndarray]:
     )
     # Element-wise products and axis sums (not BLAS): the same bytes for any chunk size.
     npv_cost = (cost * a.discount[None, :]).sum(axis=1) - residual.sum(axis=1) * a.discount[-1]
+    npv_penalty = (unserved * a.penalty_musd[None, :] * a.discount[None, :]).sum(axis=1)
 
     # Each project's wafers: its share of its resource's new-fab output.
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -425,6 +426,7 @@ def _chunk(a: PlanArrays, d: Draws) -> dict[str, np.ndarray]:
         "unserved": unserved,
         "cost": cost,
         "npv_cost": npv_cost,
+        "npv_penalty": npv_penalty,
         "spend": spend,
         "operating": operating,
         "supply": supply,
@@ -544,7 +546,9 @@ def evaluate(
     -------
     xarray.Dataset
         ``wanted_h100e``, ``delivered_h100e``, ``unserved_h100e`` and ``cost_musd`` over
-        (sample, year); ``npv_cost_musd`` over sample; ``investor_npv_musd`` over (sample,
+        (sample, year); ``npv_objective_musd`` (the planner's objective: cost and the penalty on
+        unserved compute), ``npv_cost_musd`` (the money alone) and ``npv_penalty_musd`` over
+        sample; ``investor_npv_musd`` over (sample,
         investor); with ``supply``, ``supply_wspm`` over (sample, resource, year); and each
         continuous input's value as ``input_<id>`` over sample.
 
@@ -576,6 +580,7 @@ def evaluate(
     keys = ("wanted", "delivered", "unserved", "cost")
     out = {k: np.empty((n, len(arrays.years))) for k in keys}
     npv_cost = np.empty(n)
+    npv_penalty = np.empty(n)
     investor_npv = np.empty((n, len(arrays.investors)))
     supply_out = np.empty((n, len(arrays.resources), len(arrays.years))) if supply else None
 
@@ -585,6 +590,7 @@ def evaluate(
         for k in keys:
             out[k][rows] = result[k]
         npv_cost[rows] = result["npv_cost"]
+        npv_penalty[rows] = result["npv_penalty"]
         investor_npv[rows] = _investor_npv(arrays, result)
         if supply_out is not None:
             supply_out[rows] = result["supply"]
@@ -610,7 +616,9 @@ def evaluate(
         "delivered_h100e": (("sample", "year"), out["delivered"]),
         "unserved_h100e": (("sample", "year"), out["unserved"]),
         "cost_musd": (("sample", "year"), out["cost"]),
-        "npv_cost_musd": ("sample", npv_cost),
+        "npv_objective_musd": ("sample", npv_cost),
+        "npv_cost_musd": ("sample", npv_cost - npv_penalty),
+        "npv_penalty_musd": ("sample", npv_penalty),
         "investor_npv_musd": (("sample", "investor"), investor_npv),
     }
     if supply_out is not None:
