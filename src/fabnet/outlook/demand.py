@@ -176,8 +176,13 @@ def good_per_wafer(
         )
         # The catalog's stack yield is the combined good-stack yield (DRAM dies, TSV, stacking),
         # so the DRAM die yield is not applied a second time.
+        side = float(np.sqrt(r["hbm_die_area_mm2"]))
         stacks = hbm_stacks_per_dram_wafer(
-            r["hbm_die_area_mm2"], r["hbm_dies_per_stack"], 1.0, r["hbm_stack_yield"]
+            side,
+            side,
+            dies_per_stack=r["hbm_dies_per_stack"],
+            die_yield=1.0,
+            stack_yield=r["hbm_stack_yield"],
         )
         return np.full(len(years), float(np.asarray(stacks)))
     if kind == PACKAGE:
