@@ -158,13 +158,13 @@ def test_gap_impossible_physics_exits_2(tmp_path: Path) -> None:
     path = tmp_path / "huge.yaml"
     path.write_text(
         "name: huge\nextends: altman-2024\nproducts:\n  - id: GEN-2031\n"
-        "    interposer_area_mm2: 90000\n",
+        "    interposer_reticles: 105\n",
         encoding="utf-8",
     )
     result = fabnet("gap", str(path))
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
-    assert "products.GEN-2031.interposer_area_mm2: must be small enough" in result.stderr
+    assert "products.GEN-2031.interposer_reticles: must be small enough" in result.stderr
 
 
 def test_plan_prints_and_saves(tmp_path: Path) -> None:

@@ -20,6 +20,7 @@ from typing import Final, Literal, NamedTuple, TypeAlias
 import numpy as np
 import numpy.typing as npt
 
+from fabnet import units
 from fabnet.exceptions import ParameterError
 from fabnet.silicon._array import (
     FloatOrArray,
@@ -60,11 +61,11 @@ _SEMI_FLAT_LENGTH_MM: Final[Mapping[float, float]] = {
 }
 
 #: The lithography exposure field (reticle) [mm]: 26 mm × 33 mm = 858 mm², the largest die one
-#: exposure prints; interposers larger than it are quoted in reticle multiples. Source: domain
-#: reference §2.2 (https://www.mooreslawisdead.com/post/the-economics-of-chiplets, 2023).
-RETICLE_WIDTH_MM: Final = 26.0
-RETICLE_HEIGHT_MM: Final = 33.0
-RETICLE_AREA_MM2: Final = RETICLE_WIDTH_MM * RETICLE_HEIGHT_MM
+#: exposure prints; interposers larger than it are quoted in reticle multiples (the figures live
+#: in :mod:`fabnet.units`, which converts reticles to mm²).
+RETICLE_WIDTH_MM: Final = units.RETICLE_WIDTH_MM
+RETICLE_HEIGHT_MM: Final = units.RETICLE_HEIGHT_MM
+RETICLE_AREA_MM2: Final = units.MM2_PER_RETICLE
 
 Phase: TypeAlias = Literal["odd", "even"] | float
 Offset: TypeAlias = tuple[Phase, Phase] | Literal["best"]
