@@ -13,7 +13,9 @@ import re
 import pytest
 
 #: A doctest that plans, compares, evaluates or stochastically plans a built-in scenario.
-_FULL_SIZE = re.compile(r"\b(plan|compare|financials|analyse|evaluate|stochastic_plan|project_flows)\(")
+_FULL_SIZE = re.compile(
+    r"\b(plan|compare|financials|analyse|evaluate|stochastic_plan|project_flows)\("
+)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -16,6 +16,7 @@ from typing import Any, TypeVar, cast
 
 __all__ = [
     "MM2_PER_CM2",
+    "MM2_PER_RETICLE",
     "MONTHS_PER_YEAR",
     "PER_MILLION",
     "UNITS",
@@ -28,6 +29,7 @@ __all__ = [
     "mm2_to_cm2",
     "months_to_years",
     "musd_to_usd",
+    "reticles_to_mm2",
     "to_kwspm",
     "to_millions",
     "usd_to_musd",
@@ -38,6 +40,12 @@ __all__ = [
 T = TypeVar("T")
 
 MM2_PER_CM2 = 100.0
+#: The lithography exposure field (reticle), 26 mm × 33 mm: the largest die one exposure prints
+#: and the unit in which interposers are quoted ("a 3.3× reticle interposer"). Domain reference
+#: §2.2 (https://www.mooreslawisdead.com/post/the-economics-of-chiplets, 2023).
+RETICLE_WIDTH_MM = 26.0
+RETICLE_HEIGHT_MM = 33.0
+MM2_PER_RETICLE = RETICLE_WIDTH_MM * RETICLE_HEIGHT_MM
 MONTHS_PER_YEAR = 12.0
 USD_PER_MUSD = 1e6
 #: The planning model counts capacity in kwspm (1,000 wspm) and compute and units in millions,
@@ -60,6 +68,7 @@ UNITS: dict[str, str] = {
     "ratio": "a dimensionless multiplier",
     "mm": "millimetres",
     "mm2": "square millimetres",
+    "Gbit": "gigabits (10⁹ bits) of memory",
     "per_cm2": "killer defects per square centimetre",
     "wspm": "300 mm wafer starts per month",
     "usd_per_wafer": "US dollars per 300 mm wafer",
@@ -85,6 +94,12 @@ def cm2_to_mm2(area_cm2: T) -> T:
     """Convert an area from cm² to mm² (works on scalars and arrays)."""
     value: Any = area_cm2
     return cast(T, value * MM2_PER_CM2)
+
+
+def reticles_to_mm2(reticles: T) -> T:
+    """Convert a size in reticles (26 mm × 33 mm = 858 mm² each) to mm²."""
+    value: Any = reticles
+    return cast(T, value * MM2_PER_RETICLE)
 
 
 def months_to_years(months: T) -> T:

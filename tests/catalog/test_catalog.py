@@ -87,6 +87,73 @@ def test_gb200_is_a_package_of_its_parts() -> None:
     assert sorted(gb200["parts"]) == ["B200", "B200", "GRACE"]  # type: ignore[arg-type]
 
 
+def test_hbm_generations_and_the_products_that_name_them() -> None:
+    cat = load_catalog()
+    assert {
+        "HBM2E-8H",
+        "HBM3-8H",
+        "HBM3-12H",
+        "HBM3E-8H",
+        "HBM3E-12H",
+        "HBM4-12H",
+        "HBM4-16H",
+        "HBM4E-16H",
+    } <= set(cat.ids("hbm"))
+    for generation in cat.ids("hbm"):
+        entry = cat.get("hbm", generation)
+        height = cat.number("hbm", generation, "stack_height")
+        assert generation.endswith(f"-{height:.0f}H"), generation
+        assert entry["dram_base_dies"] in (0, 1)
+        assert 80 <= cat.number("hbm", generation, "core_die_width_mm") ** 2 <= 170
+    # HBM4 and later have a logic base die; earlier generations a DRAM-process one.
+    assert cat.get("hbm", "HBM3E-8H")["dram_base_dies"] == 1
+    assert cat.get("hbm", "HBM4-12H")["dram_base_dies"] == 0
+    for product in cat.ids("accelerators"):
+        entry = cat.get("accelerators", product)
+        if entry.get("hbm_stacks"):
+            assert entry["hbm_generation"] in cat.ids("hbm"), product
+
+
+def test_every_catalog_accelerator_is_a_valid_product_with_geometry() -> None:
+    from fabnet.scenario import Product
+
+    cat = load_catalog()
+    for product in cat.ids("accelerators"):
+        entry = {
+            k: list(v) if isinstance(v, tuple) else v
+            for k, v in cat.get("accelerators", product).items()
+        }
+        parsed = Product.model_validate({"id": product, **entry})  # shapes agree with areas
+        if parsed.logic_node is not None:
+            assert parsed.logic_die_width_mm is not None, product
+        if parsed.packaging is not None:
+            assert parsed.interposer_reticles or parsed.interposer_width_mm, product
+
+
+def test_named_parts_of_the_research_are_in_the_catalog() -> None:
+    cat = load_catalog()
+    wanted = {
+        "H20", "B300", "GB300", "RUBIN", "RUBIN-ULTRA", "MI325X", "MI355X", "MI455X",
+        "TPU-V5E", "TPU-V6E", "TPU-V7", "TRAINIUM3",
+    }  # fmt: skip
+    assert wanted <= set(cat.ids("accelerators"))
+    assert sorted(cat.get("accelerators", "GB300")["parts"]) == ["B300", "B300", "GRACE"]  # type: ignore[arg-type]
+    b200 = cat.get("accelerators", "B200")
+    assert b200["interposer_reticles"] == 3.3
+    assert (b200["interposer_width_mm"], b200["interposer_height_mm"]) == (51.0, 56.0)
+    assert cat.get("accelerators", "H200")["hbm_generation"] == "HBM3E-8H"
+    assert cat.get("accelerators", "B300")["hbm_generation"] == "HBM3E-12H"
+    assert cat.get("accelerators", "RUBIN")["hbm_generation"] == "HBM4-12H"
+    assert cat.get("accelerators", "RUBIN-ULTRA")["interposer_reticles"] == 9.0
+
+
+def test_every_resource_has_its_wafer_geometry() -> None:
+    cat = load_catalog()
+    for resource in cat.ids("resources"):
+        assert cat.number("resources", resource, "edge_exclusion_mm") == 3.0, resource
+        assert 0.0 < cat.number("resources", resource, "scribe_mm") <= 0.2, resource
+
+
 def test_h100_reference_figures() -> None:
     # NVIDIA H100 SXM5: 814 mm² on TSMC 4N (N5 family), 5 active HBM3 stacks (domain-facts §3.1)
     h100 = load_catalog().get("accelerators", "H100")
@@ -161,13 +228,17 @@ def _append(folder: Path, table: str, line: str) -> int:
         ("X1,name,,X1,text,src,2024,press,", "missing required parameter(s) role, vendor"),
         ("H100,launch_year,,2022,year,made up,2024,estimate,", "must start with 'estimate:'"),
         ("H100,launch_year,2024,2022,year,src,2024,press,", "does not vary by year"),
+        ("GRACE,hbm_generation,,HBM9,id,src,2024,press,", "refers to 'HBM9', which is not in hbm"),
+        ("H100,interposer_area_mm2,,1750,mm2,src,2024,press,", "not both"),
+        ("GRACE,io_die_width_mm,,10,mm,src,2024,press,", "io_die_height_mm together"),
     ],
 )
 def test_checker_reports_file_line_and_field(copy: Path, row: str, expected: str) -> None:
     line = _append(copy, "accelerators", row)
     problems = check_catalog(copy)
     assert any(expected in p for p in problems), problems
-    if "missing required" not in expected and "refers to" not in expected:
+    located = ("missing required", "refers to", "not both", "together")
+    if not any(word in expected for word in located):
         assert any(p.startswith(f"accelerators.csv:{line}:") for p in problems), problems
 
 

@@ -67,7 +67,9 @@ def test_compare_prints_every_strategy(fabnet: Fabnet, tmp_path: Path) -> None:
         assert name in result.stdout
     with (tmp_path / "cmp" / "strategies.csv").open(encoding="utf-8") as handle:
         rows = {row["strategy"]: row for row in csv.DictReader(handle)}
-    assert float(rows["mix"]["npv_objective_musd"]) <= float(rows["own-build"]["npv_objective_musd"])
+    assert float(rows["mix"]["npv_objective_musd"]) <= float(
+        rows["own-build"]["npv_objective_musd"]
+    )
 
 
 def test_compare_unknown_strategy_exits_2(fabnet: Fabnet) -> None:

@@ -101,6 +101,20 @@ def test_assumptions_carry_sources(result: fabnet.GapResult) -> None:
     assert a["item"].str.startswith("demand.installed.growth@").any()
     assert a["item"].str.startswith("fabs.").any()
     assert a["item"].str.startswith("products.GEN-2028.").any()
+    # The HBM generations the products name, with their own sources.
+    assert a["item"].str.startswith("hbm.HBM3E-8H.stack_yield").any()
+    assert a["item"].str.startswith("resources.COWOS.scribe_mm").any()
+
+
+def test_deliverable_compute_does_not_fall_as_packages_grow(result: fabnet.GapResult) -> None:
+    # From 2030 the mix moves to 5.5- and 10.5-reticle packages (GEN-2028, GEN-2031) while
+    # existing supply stays near flat. Counted as areas (H&P on a square) the larger packages
+    # collapsed to 0.66 per wafer and deliverable compute fell each year (44 M H100e in 2030 to
+    # 34 M in 2040, COWOS binding); counted as grids they hold 9 and 4 per wafer, and what
+    # existing supply delivers (now HBM-bound) rises as the mix moves to products with more
+    # H100e per package and per DRAM wafer.
+    deliverable = result.compute.loc[2030:, "deliverable_h100e"]
+    assert (deliverable.diff().dropna() >= 0).all(), deliverable
 
 
 def test_more_demand_never_lowers_the_shortfall() -> None:

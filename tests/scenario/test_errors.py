@@ -183,3 +183,52 @@ def test_table_path_errors(tmp_path: Path, small_text: str) -> None:
     text = head + "sites: missing.csv\n" + rest[rest.index("partners:\n") :]
     (issue,) = _issues(_write(tmp_path, text))
     assert issue.message == "no such table file"
+
+
+# -- product geometry and HBM generations -----------------------------------------------------
+
+
+def test_unknown_hbm_generation_is_located_and_lists_the_known(tmp_path: Path) -> None:
+    text = "name: x\nextends: altman-2024\nproducts:\n  - id: H100\n    hbm_generation: HBM3E8H\n"
+    (issue,) = _issues(_write(tmp_path, text))
+    assert issue.line == 5
+    assert issue.loc.endswith("].hbm_generation")
+    assert "unknown HBM generation; did you mean 'HBM3E-8H'?" in issue.message
+    assert "known: HBM2E-8H, HBM3-12H, HBM3-8H, HBM3E-12H, HBM3E-8H" in issue.message
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        # An inherited interposer_reticles and a new area: say which one.
+        ("    interposer_area_mm2: 2000\n", "give interposer_reticles or interposer_area_mm2"),
+        # Width × height must agree with the area they refine.
+        (
+            "    logic_die_width_mm: 20\n    logic_die_height_mm: 20\n",
+            "logic_die_width_mm × logic_die_height_mm = 400 mm² must agree with the logic_die's"
+            " area of 800 mm² within 5%",
+        ),
+        ("    interposer_width_mm: 60\n    interposer_height_mm: null\n", "together"),
+        (
+            "    interposer_reticles: null\n    interposer_width_mm: null\n"
+            "    interposer_height_mm: null\n",
+            "a packaged product needs interposer_reticles",
+        ),
+    ],
+)
+def test_product_geometry_errors(tmp_path: Path, fields: str, message: str) -> None:
+    text = "name: x\nextends: altman-2024\nproducts:\n  - id: B200\n" + fields
+    issues = _issues(_write(tmp_path, text))
+    assert any(message in i.message for i in issues), issues
+    assert all(i.loc.startswith("products[") for i in issues)
+
+
+def test_overriding_an_inherited_interposer_with_nulls_works(tmp_path: Path) -> None:
+    text = (
+        "name: x\nextends: altman-2024\nproducts:\n  - id: B200\n    interposer_reticles: null\n"
+        "    interposer_width_mm: null\n    interposer_height_mm: null\n"
+        "    interposer_area_mm2: 3000\n"
+    )
+    scenario = load_scenario(_write(tmp_path, text))
+    (b200,) = [p for p in scenario.products if p.id == "B200"]
+    assert b200.interposer_mm2 == 3000.0

@@ -13,9 +13,13 @@ from fabnet.exceptions import ParameterError
 from fabnet.silicon import die_per_wafer
 from fabnet.silicon.die_per_wafer import (
     EXACT_COUNT_TOLERANCE_MM,
+    RETICLE_AREA_MM2,
+    RETICLE_WIDTH_MM,
     exact_count,
     flynn,
+    gross_per_wafer,
     hennessy_patterson,
+    rectangle_for_area,
 )
 
 # ---------------------------------------------------------------------------------------------
@@ -363,3 +367,89 @@ def test_module_is_importable_as_attribute():
 
     assert silicon.die_per_wafer.flynn is die_per_wafer.flynn
     assert silicon.exact_count is exact_count
+
+
+# ---------------------------------------------------------------------------------------------
+# gross_per_wafer: the one count of the outlook, and the shape rule for items known by area
+# ---------------------------------------------------------------------------------------------
+
+
+def test_gross_per_wafer_is_best_phase_exact_count():
+    for width, height in [(26.0, 31.3), (11.0, 11.0), (51.0, 56.0)]:
+        best = max(
+            exact_count(width, height, scribe_mm=0.1, offset=(x, y))
+            for x in ("odd", "even")
+            for y in ("odd", "even")
+        )
+        assert gross_per_wafer(width, height, scribe_mm=0.1) == best
+
+
+def test_gross_per_wafer_reproduces_the_gdw_vector_at_the_best_phase():
+    # gdw `ints` (domain-facts §6.2) is at phase (even, even) with a flat keep-out; without the
+    # keep-out the best phase can only do as well or better.
+    at_phase = exact_count(
+        5, 5, 150, edge_exclusion_mm=5, flat_exclusion_mm=5, offset=("even", "even")
+    )
+    assert at_phase == 546
+    assert gross_per_wafer(5, 5, 150, edge_exclusion_mm=5) >= 546
+
+
+def test_h100_die_by_hand():
+    # 26 × 31.3 mm (814 mm² under the 26 mm reticle-width rule), pitch 26.1 × 31.4 mm with a
+    # 0.1 mm scribe, usable radius 150 − 3 = 147 mm. Best phase: a die centred on the wafer on
+    # both axes (odd, odd). Row centres y = 0, ±31.4, ±62.8, ±94.2, ±125.6 mm; far edges 15.65,
+    # 47.05, 78.45, 109.85, 141.25 mm; half-chords √(147² − y²) = 146.2, 139.3, 124.3, 97.7,
+    # 40.7 mm; whole dies per row (centres 0, ±26.1, ±52.2, … with |x| + 13 ≤ half-chord): 11,
+    # 9, 9, 7, 3. Total 11 + 2 × (9 + 9 + 7 + 3) = 67 (H&P's area formula: 63.5).
+    assert exact_count(26.0, 31.3, scribe_mm=0.1, offset=("odd", "odd")) == 67
+    assert gross_per_wafer(26.0, 31.3, scribe_mm=0.1) == 67
+    # Shifting the columns half a pitch (even, odd) gives 2, 6, 8, 10, 10, 10, 8, 6, 2 = 62.
+    assert exact_count(26.0, 31.3, scribe_mm=0.1, offset=("even", "odd")) == 62
+
+
+def test_rectangle_for_area_rule():
+    assert rectangle_for_area(400.0) == (20.0, 20.0)
+    assert rectangle_for_area(400.0, max_width_mm=RETICLE_WIDTH_MM) == (20.0, 20.0)
+    width, height = rectangle_for_area(814.0, max_width_mm=RETICLE_WIDTH_MM)
+    assert width == 26.0
+    assert height == pytest.approx(814.0 / 26.0)
+    side = math.sqrt(4 * RETICLE_AREA_MM2)
+    assert rectangle_for_area(4 * RETICLE_AREA_MM2) == pytest.approx((side, side))
+    widths, heights = rectangle_for_area(np.array([100.0, 900.0]), max_width_mm=26.0)
+    assert widths * heights == pytest.approx([100.0, 900.0])
+    with pytest.raises(ParameterError, match=r"^area_mm2: must be finite and > 0"):
+        rectangle_for_area(0.0)
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    a1=st.floats(min_value=20.0, max_value=12_000.0),
+    a2=st.floats(min_value=20.0, max_value=12_000.0),
+    capped=st.booleans(),
+    edge=st.floats(min_value=0.0, max_value=5.0),
+    scribe=st.floats(min_value=0.0, max_value=0.5),
+    yield_=st.floats(min_value=0.05, max_value=1.0),
+)
+def test_more_area_never_gives_more_good_items(*, a1, a2, capped, edge, scribe, yield_):
+    # Whatever the item (a die under the 26 mm reticle-width rule, or a square interposer or HBM
+    # die), a larger area gives no more gross items per wafer, hence no more good ones at the
+    # same yield (and die yields only fall with area).
+    small, large = sorted((a1, a2))
+    cap = RETICLE_WIDTH_MM if capped else None
+    kwargs = {"edge_exclusion_mm": edge, "scribe_mm": scribe}
+    few = gross_per_wafer(*rectangle_for_area(large, max_width_mm=cap), **kwargs)
+    many = gross_per_wafer(*rectangle_for_area(small, max_width_mm=cap), **kwargs)
+    assert few * yield_ <= many * yield_
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    width=st.floats(min_value=2.0, max_value=120.0),
+    height=st.floats(min_value=2.0, max_value=120.0),
+    grow=st.floats(min_value=0.0, max_value=30.0),
+    scribe=st.floats(min_value=0.0, max_value=0.5),
+)
+def test_gross_per_wafer_never_rises_when_one_side_grows(*, width, height, grow, scribe):
+    base = gross_per_wafer(width, height, scribe_mm=scribe)
+    assert gross_per_wafer(width + grow, height, scribe_mm=scribe) <= base
+    assert gross_per_wafer(width, height + grow, scribe_mm=scribe) <= base

@@ -30,7 +30,8 @@ CASES = [
         float,
     ),
     ("defect_density", lambda x: silicon.defect_density(x, 0.1, 0.05, 0.6), 1.0, float),
-    ("interposers_per_wafer[area]", silicon.interposers_per_wafer, 2500.0, float),
+    ("interposers_per_wafer[area]", silicon.interposers_per_wafer, 2500.0, int),
+    ("gross_per_wafer", lambda x: silicon.gross_per_wafer(x, 11.0), 11.0, int),
     (
         "interposers_per_wafer[aspect]",
         lambda x: silicon.interposers_per_wafer(x, aspect_ratio=1.2),
@@ -46,8 +47,10 @@ CASES = [
     ("good_packages_per_wafer", lambda x: silicon.good_packages_per_wafer(x, 0.9), 20.0, float),
     (
         "hbm_stacks_per_dram_wafer",
-        lambda x: silicon.hbm_stacks_per_dram_wafer(x, 12, 0.8, 0.9),
-        100.0,
+        lambda x: silicon.hbm_stacks_per_dram_wafer(
+            x, 11.0, dies_per_stack=12, die_yield=0.8, stack_yield=0.9
+        ),
+        11.0,
         float,
     ),
     ("good_dies_per_wafer", lambda x: silicon.good_dies_per_wafer(x, 0.5), 100.0, float),

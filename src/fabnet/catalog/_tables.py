@@ -266,6 +266,29 @@ def _check_accelerators(rows: list[Figure], problems: list[str]) -> None:
             problems.append(f"{where}: an accelerator needs its logic dies or its parts")
         if role == "component" and not has_dies:
             problems.append(f"{where}: a component needs its logic dies")
+        problems.extend(_geometry_problems(params, where))
+
+
+#: Items whose ``<item>_width_mm`` and ``<item>_height_mm`` come in pairs.
+_SHAPES = ("logic_die", "io_die", "interposer")
+
+
+def _geometry_problems(params: dict[str, Figure], where: str) -> list[str]:
+    """Widths come with heights; a packaged product says how large its interposer is, once."""
+    problems = [
+        f"{where}: give {shape}_width_mm and {shape}_height_mm together"
+        for shape in _SHAPES
+        if (f"{shape}_width_mm" in params) != (f"{shape}_height_mm" in params)
+    ]
+    if "interposer_area_mm2" in params and "interposer_reticles" in params:
+        problems.append(f"{where}: give interposer_reticles or interposer_area_mm2, not both")
+    sized = {"interposer_area_mm2", "interposer_reticles", "interposer_width_mm"} & params.keys()
+    if "packaging" in params and not sized:
+        problems.append(
+            f"{where}: a packaged product needs interposer_reticles, interposer_area_mm2 or"
+            " interposer_width_mm and interposer_height_mm"
+        )
+    return problems
 
 
 def read_all(folder: Traversable | Path | None = None) -> tuple[dict[str, list[Figure]], list[str]]:

@@ -6,12 +6,15 @@ The chain (DESIGN §5), per year ``t``:
 2. retirements ``R(t)`` after a fixed service life ``L`` and new compute
    ``N(t) = S(t) − S(t−1) + R(t)`` (never negative);
 3. units of each product ``u_k(t) = N(t)·m_k(t) / h100e_k`` from the product mix;
-4. each product's bill of materials: logic and I/O dies per node, HBM stacks, one CoWoS-class
-   package (composite products such as GB200 add up their parts);
-5. wafer starts: good items needed / good items per wafer, where a logic die's good dies per
-   wafer are gross dies (Hennessy–Patterson) × die yield at that year's D0 (defect learning),
-   HBM stacks per DRAM wafer and good packages per CoWoS-class wafer come from
-   :mod:`fabnet.silicon.packaging`;
+4. each product's bill of materials: logic and I/O dies per node, HBM stacks of a generation,
+   one CoWoS-class package (composite products such as GB200 add up their parts), each item
+   with the width × height it takes on its wafer;
+5. wafer starts: good items needed / good items per wafer. Every item's gross count per
+   300 mm wafer is the same exact grid count (:func:`fabnet.silicon.gross_per_wafer`, best of
+   the four phases, with the resource's edge exclusion and scribe lane): a logic die's good
+   dies are gross × die yield at that year's D0 (defect learning), an HBM stack's are the core
+   dies' gross × die yield / DRAM dies per stack × stack yield (catalog ``hbm`` table), a
+   package's gross interposers × packaging yield;
 6. EUV scanners needed = logic wspm × EUV tools per 1,000 wspm.
 
 Everything is computed for the horizon's years; ``L`` may be fractional (retirements split
@@ -20,6 +23,7 @@ between the two neighbouring years).
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -29,15 +33,16 @@ import numpy as np
 import numpy.typing as npt
 
 from fabnet.catalog import Catalog
-from fabnet.exceptions import ParameterError
+from fabnet.exceptions import CatalogError, ParameterError
 from fabnet.scenario import Demand, Product, Scenario, interpolate
 from fabnet.silicon import (
+    RETICLE_WIDTH_MM,
     defect_density,
     die_yield,
     good_packages_per_wafer,
+    gross_per_wafer,
     hbm_stacks_per_dram_wafer,
-    hennessy_patterson,
-    interposers_per_wafer,
+    rectangle_for_area,
 )
 from fabnet.units import MONTHS_PER_YEAR
 
@@ -55,12 +60,36 @@ PACKAGE = "package"
 
 @dataclass(frozen=True)
 class Item:
-    """One line of a product's bill of materials: ``count`` items of ``kind`` on ``resource``."""
+    """One line of a product's bill of materials: ``count`` items of ``kind`` on ``resource``.
+
+    A die or a package carries the area the product states (``area_mm2``, for die yield) and
+    the ``width_mm × height_mm`` it takes on the wafer; an HBM stack carries its ``generation``
+    (an id of the catalog's ``hbm`` table, or None for the memory resource's default), whose
+    core die gives the shape. ``field`` names the product field that sizes the item and
+    ``given`` its value there, for messages.
+    """
 
     kind: str
     resource: str
     count: float
     area_mm2: float | None
+    width_mm: float | None = None
+    height_mm: float | None = None
+    generation: str | None = None
+    field: str = ""
+    given: float | str | None = None
+
+    @property
+    def shape(self) -> tuple[str, str, float | None, float | None, float | None, str | None]:
+        """What fixes the good items per wafer: kind, resource, area, width, height, generation."""
+        return (
+            self.kind,
+            self.resource,
+            self.area_mm2,
+            self.width_mm,
+            self.height_mm,
+            self.generation,
+        )
 
 
 @dataclass(frozen=True)
@@ -170,30 +199,72 @@ def compute_flows(
     return {y: (f.installed, f.retired, f.new) for y, f in flows.items()}
 
 
+def _rectangle(area_mm2: float, max_width_mm: float | None = None) -> tuple[float, float]:
+    """:func:`fabnet.silicon.rectangle_for_area` for one area, as two floats."""
+    width, height = rectangle_for_area(area_mm2, max_width_mm=max_width_mm)
+    return float(np.asarray(width)), float(np.asarray(height))
+
+
+def _dies(product: Product, kind: str) -> Item | None:
+    """The product's logic or I/O dies; without a width × height, the reticle-width rule."""
+    prefix = "logic_die" if kind == LOGIC_DIE else "io_die"
+    node = product.logic_node if kind == LOGIC_DIE else product.io_die_node
+    if node is None:
+        return None
+    count = getattr(product, f"{prefix}_count")
+    area = getattr(product, f"{prefix}_area_mm2")
+    assert count is not None  # validated together
+    assert area is not None
+    width = getattr(product, f"{prefix}_width_mm")
+    height = getattr(product, f"{prefix}_height_mm")
+    if width is None or height is None:
+        width, height = _rectangle(area, RETICLE_WIDTH_MM)
+    return Item(
+        kind,
+        node,
+        float(count),
+        area,
+        width,
+        height,
+        field=f"{prefix}_area_mm2",
+        given=area,
+    )
+
+
+def _package(product: Product, resource: str) -> Item:
+    """The product's package: its interposer's width × height, or a square of its area."""
+    area = product.interposer_mm2
+    assert area is not None  # validated with packaging
+    width, height = product.interposer_width_mm, product.interposer_height_mm
+    given: float | str | None
+    if width is not None and height is not None:
+        field, given = "interposer_width_mm", f"{width:g} × {height:g} mm"
+    else:
+        width, height = _rectangle(area)
+        field = "interposer_reticles" if product.interposer_reticles else "interposer_area_mm2"
+        given = getattr(product, field)
+    return Item(PACKAGE, resource, 1.0, area, width, height, field=field, given=given)
+
+
 def bill_of_materials(
     product: Product, products: dict[str, Product], memory_resource: str
 ) -> list[Item]:
     """Items one unit of ``product`` needs, its parts included (recursively)."""
-    items: list[Item] = []
-    if product.logic_node is not None:
-        assert product.logic_die_count is not None  # validated together
+    items = [die for kind in (LOGIC_DIE, IO_DIE) if (die := _dies(product, kind)) is not None]
+    if product.hbm_stacks:
         items.append(
             Item(
-                LOGIC_DIE,
-                product.logic_node,
-                float(product.logic_die_count),
-                product.logic_die_area_mm2,
+                HBM_STACK,
+                memory_resource,
+                float(product.hbm_stacks),
+                None,
+                generation=product.hbm_generation,
+                field="hbm_generation",
+                given=product.hbm_generation,
             )
         )
-    if product.io_die_node is not None:
-        assert product.io_die_count is not None  # validated together
-        items.append(
-            Item(IO_DIE, product.io_die_node, float(product.io_die_count), product.io_die_area_mm2)
-        )
-    if product.hbm_stacks:
-        items.append(Item(HBM_STACK, memory_resource, float(product.hbm_stacks), None))
     if product.packaging is not None:
-        items.append(Item(PACKAGE, product.packaging, 1.0, product.interposer_area_mm2))
+        items.append(_package(product, product.packaging))
     for part in product.parts or []:
         items += bill_of_materials(products[part], products, memory_resource)
     return items
@@ -204,45 +275,86 @@ def _resource(catalog: Catalog, resource: str, needed: tuple[str, ...]) -> dict[
     return {p: catalog.number("resources", resource, p) for p in needed}
 
 
+@functools.cache
+def _gross(width_mm: float, height_mm: float, edge_exclusion_mm: float, scribe_mm: float) -> int:
+    """Gross items per 300 mm wafer, cached per shape and resource geometry."""
+    count = gross_per_wafer(
+        width_mm, height_mm, edge_exclusion_mm=edge_exclusion_mm, scribe_mm=scribe_mm
+    )
+    return int(np.asarray(count))
+
+
+def _hbm_generation(item: Item, catalog: Catalog) -> str:
+    """The HBM generation of a stack item: its own, or its memory resource's default."""
+    if item.generation is not None:
+        return item.generation
+    default = catalog.get("resources", item.resource).get("hbm_generation")
+    if not isinstance(default, str):
+        raise CatalogError(
+            [f"resources.csv: {item.resource}: hbm_generation is needed for stacks without one"]
+        )
+    return default
+
+
 def good_per_wafer(
     item: Item, years: list[int], *, demand: Demand, catalog: Catalog
 ) -> npt.NDArray[np.float64]:
     """Good items of ``item``'s kind per 300 mm wafer of its resource in each of ``years``.
 
-    Logic dies: gross dies (Hennessy–Patterson) × die yield (``demand.yield_model``) at the
-    node's defect density that year. HBM stacks: stacks per DRAM wafer. Packages: good
-    interposers per CoWoS-class wafer.
+    Gross items are the exact grid count of the item's width × height on the wafer (best of
+    the four phases) with the resource's ``edge_exclusion_mm`` and ``scribe_mm``. Logic and I/O
+    dies: gross × die yield (``demand.yield_model``) of the stated area at the node's defect
+    density that year. HBM stacks: good stacks per DRAM wafer of the stack's generation
+    (``hbm`` table: core die width × height, die yield, stack height plus base dies made on
+    the DRAM wafers, stack yield). Packages: gross interposers × packaging yield.
     """
-    kind, resource, area_mm2 = item.kind, item.resource, item.area_mm2
     t = np.asarray(years, dtype=float)
-    if kind in (LOGIC_DIE, IO_DIE):
-        assert area_mm2 is not None
+    geometry = _resource(catalog, item.resource, ("edge_exclusion_mm", "scribe_mm"))
+    if item.kind == HBM_STACK:
+        g = {
+            p: catalog.number("hbm", _hbm_generation(item, catalog), p)
+            for p in (
+                "core_die_width_mm",
+                "core_die_height_mm",
+                "stack_height",
+                "dram_base_dies",
+                "die_yield",
+                "stack_yield",
+            )
+        }
+        stacks = hbm_stacks_per_dram_wafer(
+            g["core_die_width_mm"],
+            g["core_die_height_mm"],
+            dies_per_stack=g["stack_height"] + g["dram_base_dies"],
+            die_yield=g["die_yield"],
+            stack_yield=g["stack_yield"],
+            edge_exclusion_mm=geometry["edge_exclusion_mm"],
+            scribe_mm=geometry["scribe_mm"],
+        )
+        return np.full(len(years), float(np.asarray(stacks)))
+    assert item.width_mm is not None  # dies and packages have a shape
+    assert item.height_mm is not None
+    assert item.area_mm2 is not None
+    gross = _gross(
+        item.width_mm, item.height_mm, geometry["edge_exclusion_mm"], geometry["scribe_mm"]
+    )
+    if item.kind in (LOGIC_DIE, IO_DIE):
         r = _resource(
-            catalog, resource, ("hvm_year", "d0_entry_per_cm2", "d0_mature_per_cm2", "d0_tau_years")
+            catalog,
+            item.resource,
+            ("hvm_year", "d0_entry_per_cm2", "d0_mature_per_cm2", "d0_tau_years"),
         )
         d0 = defect_density(
             t - r["hvm_year"], r["d0_entry_per_cm2"], r["d0_mature_per_cm2"], r["d0_tau_years"]
         )
         params = {"alpha": demand.yield_alpha} if demand.yield_model == "negative_binomial" else {}
-        dies = np.asarray(die_yield(d0, area_mm2, model=demand.yield_model, **params), float)
-        gross = float(np.asarray(hennessy_patterson(area_mm2)))
+        dies = np.asarray(die_yield(d0, item.area_mm2, model=demand.yield_model, **params), float)
         return gross * dies
-    if kind == HBM_STACK:
-        r = _resource(
-            catalog, resource, ("hbm_die_area_mm2", "hbm_dies_per_stack", "hbm_stack_yield")
-        )
-        # The catalog's stack yield is the combined good-stack yield (DRAM dies, TSV, stacking),
-        # so the DRAM die yield is not applied a second time.
-        stacks = hbm_stacks_per_dram_wafer(
-            r["hbm_die_area_mm2"], r["hbm_dies_per_stack"], 1.0, r["hbm_stack_yield"]
-        )
-        return np.full(len(years), float(np.asarray(stacks)))
-    if kind == PACKAGE:
-        assert area_mm2 is not None
-        r = _resource(catalog, resource, ("packaging_yield",))
-        good = good_packages_per_wafer(interposers_per_wafer(area_mm2), r["packaging_yield"])
+    if item.kind == PACKAGE:
+        r = _resource(catalog, item.resource, ("packaging_yield",))
+        good = good_packages_per_wafer(gross, r["packaging_yield"])
         return np.full(len(years), float(np.asarray(good)))
-    raise AssertionError(f"unknown item kind {kind!r}")  # pragma: no cover
+    raise AssertionError(f"unknown item kind {item.kind!r}")  # pragma: no cover
 
 
 def compute_frame(scenario: Scenario) -> pd.DataFrame:
@@ -332,7 +444,7 @@ def demand_frames(scenario: Scenario, catalog: Catalog) -> tuple[pd.DataFrame, p
     ]
     new = compute["new_h100e"].to_numpy()
     rows: list[dict[str, object]] = []
-    per_wafer_cache: dict[tuple[str, str, float | None], npt.NDArray[np.float64]] = {}
+    per_wafer_cache: dict[tuple[object, ...], npt.NDArray[np.float64]] = {}
     for product_id, share in zip(mix.index, mix.to_numpy(dtype=float), strict=True):
         product = products[product_id]
         assert product.h100e_per_unit is not None  # accelerators carry it (validated)
@@ -340,23 +452,18 @@ def demand_frames(scenario: Scenario, catalog: Catalog) -> tuple[pd.DataFrame, p
         if not units.any():
             continue
         for item in bill_of_materials(product, products, memory[0] if memory else "HBM"):
-            key = (item.kind, item.resource, item.area_mm2)
+            key = item.shape
             if key not in per_wafer_cache:
                 per_wafer_cache[key] = good_per_wafer(
                     item, years, demand=scenario.demand, catalog=catalog
                 )
             good_wafer = per_wafer_cache[key]
             if not (good_wafer > 0).all():
-                field = {
-                    LOGIC_DIE: "logic_die_area_mm2",
-                    IO_DIE: "io_die_area_mm2",
-                    PACKAGE: "interposer_area_mm2",
-                }.get(item.kind, item.kind)
                 raise ParameterError(
-                    f"products.{product_id}.{field}",
+                    f"products.{product_id}.{item.field}",
                     f"small enough that a 300 mm {item.resource} wafer yields at least one good"
                     f" {item.kind}",
-                    item.area_mm2,
+                    item.given,
                 )
             needed = units * item.count
             wafers = needed / good_wafer

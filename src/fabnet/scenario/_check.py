@@ -261,6 +261,7 @@ class _References:
             category = str(catalog.get("resources", resource)["category"])
             self.by_category.setdefault(category, []).append(resource)
         self.fabs = catalog.ids("fabs")
+        self.hbm_generations = catalog.ids("hbm")
         self.partners = _ids(data.get("partners"))
         self.sites = _ids(data.get("sites"))
         self.products = _ids(data.get("products"))
@@ -322,6 +323,13 @@ class _References:
                         self.by_category[category],
                         f"{category} resource",
                     )
+            if "hbm_generation" in item:
+                self.ref(
+                    ("products", i, "hbm_generation"),
+                    item["hbm_generation"],
+                    self.hbm_generations,
+                    "HBM generation",
+                )
             self.refs(("products", i, "parts"), item.get("parts"), self.nameable, "product")
         for i, item in self.section("sites"):
             self.ref(("sites", i, "country"), item.get("country"), self.countries, "country")

@@ -35,6 +35,7 @@ from fabnet.scenario._base import (
     _Model,
 )
 from fabnet.scenario._uncertainty import Uncertainty
+from fabnet.units import reticles_to_mm2
 
 #: An annual interest or discount rate, as a fraction.
 Rate = Annotated[float, Field(ge=0.0, le=0.5, description="An annual rate, as a fraction.")]
@@ -337,8 +338,21 @@ def _interpolate(path: dict[int, float], year: int) -> float:
     raise AssertionError("unreachable")  # pragma: no cover
 
 
+#: How far a width × height may be from the area (or reticles) it refines [fraction]: reticle
+#: multiples are quoted to one decimal (3.3×), a rounding of up to ~3 % at 1.5×.
+SHAPE_TOLERANCE = 0.05
+
+_Mm = Annotated[float, Field(gt=0.0, le=300.0)]
+
+
 class Product(_Entity):
-    """An accelerator product (or a component of one), as in the ``accelerators`` catalog."""
+    """An accelerator product (or a component of one), as in the ``accelerators`` catalog.
+
+    Every die and the interposer may be given a width × height [mm]: it is the shape the outlook
+    counts on the wafer and must agree with the area within :data:`SHAPE_TOLERANCE`. Without
+    one, a die is taken as at most 26 mm wide (a square up to 676 mm², then 26 mm × area/26:
+    one reticle exposure is 26 × 33 mm) and an interposer as a square of its area.
+    """
 
     name: str
     vendor: str
@@ -347,16 +361,40 @@ class Product(_Entity):
     h100e_per_unit: PositiveFloat | None = Field(None, description="Compute per unit [H100e].")
     logic_die_count: PositiveInt | None = None
     logic_die_area_mm2: Annotated[float, Field(gt=0.0, le=2000.0)] | None = None
+    logic_die_width_mm: _Mm | None = Field(None, description="Logic die width [mm].")
+    logic_die_height_mm: _Mm | None = Field(None, description="Logic die height [mm].")
     logic_node: Id | None = None
     io_die_count: PositiveInt | None = None
     io_die_area_mm2: Annotated[float, Field(gt=0.0, le=2000.0)] | None = None
+    io_die_width_mm: _Mm | None = Field(None, description="I/O die width [mm].")
+    io_die_height_mm: _Mm | None = Field(None, description="I/O die height [mm].")
     io_die_node: Id | None = None
     hbm_stacks: NonNegativeInt | None = None
-    hbm_generation: str | None = None
-    interposer_area_mm2: PositiveFloat | None = None
+    hbm_generation: Id | None = Field(
+        None,
+        description="HBM generation, an id of the catalog's hbm table (HBM3E-8H); without it"
+        " the memory resource's default generation.",
+    )
+    interposer_reticles: PositiveFloat | None = Field(
+        None, description="Interposer size in reticles of 26 × 33 mm = 858 mm² [reticles]."
+    )
+    interposer_area_mm2: PositiveFloat | None = Field(None, description="Interposer area [mm²].")
+    interposer_width_mm: _Mm | None = Field(None, description="Interposer width [mm].")
+    interposer_height_mm: _Mm | None = Field(None, description="Interposer height [mm].")
     packaging: Id | None = None
     packaging_type: str | None = None
     parts: list[Id] | None = Field(None, description="Parts, one item per unit (B200;B200;GRACE).")
+
+    @property
+    def interposer_mm2(self) -> float | None:
+        """The interposer's area [mm²]: its reticles × 858, its area, or its width × height."""
+        if self.interposer_reticles is not None:
+            return reticles_to_mm2(self.interposer_reticles)
+        if self.interposer_area_mm2 is not None:
+            return self.interposer_area_mm2
+        if self.interposer_width_mm is not None and self.interposer_height_mm is not None:
+            return self.interposer_width_mm * self.interposer_height_mm
+        return None
 
     @model_validator(mode="after")
     def _complete(self) -> Product:
@@ -370,9 +408,40 @@ class Product(_Entity):
         io = (self.io_die_count, self.io_die_area_mm2, self.io_die_node)
         if any(v is not None for v in io) and any(v is None for v in io):
             raise ValueError("give all of io_die_count, io_die_area_mm2, io_die_node or none")
-        if self.packaging is not None and self.interposer_area_mm2 is None:
-            raise ValueError("a packaged product needs interposer_area_mm2")
+        if self.interposer_reticles is not None and self.interposer_area_mm2 is not None:
+            raise ValueError(
+                "give interposer_reticles or interposer_area_mm2, not both (set the other to"
+                " null to override an inherited one)"
+            )
+        for item, area in (
+            ("logic_die", self.logic_die_area_mm2),
+            ("io_die", self.io_die_area_mm2),
+            ("interposer", self.interposer_mm2),
+        ):
+            self._check_shape(item, area)
+        if self.packaging is not None and self.interposer_mm2 is None:
+            raise ValueError(
+                "a packaged product needs interposer_reticles, interposer_area_mm2 or"
+                " interposer_width_mm and interposer_height_mm"
+            )
         return self
+
+    def _check_shape(self, item: str, area_mm2: float | None) -> None:
+        """``<item>_width_mm`` and ``_height_mm``: together, with the area, agreeing with it."""
+        width = getattr(self, f"{item}_width_mm")
+        height = getattr(self, f"{item}_height_mm")
+        if width is None and height is None:
+            return
+        if width is None or height is None:
+            raise ValueError(f"give {item}_width_mm and {item}_height_mm together")
+        if area_mm2 is None:
+            raise ValueError(f"{item}_width_mm and {item}_height_mm need the {item}'s area")
+        if abs(width * height / area_mm2 - 1.0) > SHAPE_TOLERANCE:
+            raise ValueError(
+                f"{item}_width_mm × {item}_height_mm = {width * height:g} mm² must agree with"
+                f" the {item}'s area of {area_mm2:g} mm² within {SHAPE_TOLERANCE:.0%} (set them"
+                " to null to override an inherited shape)"
+            )
 
 
 # --------------------------------------------------------------------------------------------

@@ -124,10 +124,18 @@ def provenance(scenario: Scenario, catalog: Catalog | None = None) -> list[tuple
     for table, items in sections.items():
         wanted[table] |= {i.id for i in items if (i.source or "").startswith("catalog:")}
     wanted["fabs"] |= set(included_fabs(scenario, catalog))
+    memory = [
+        r for r in catalog.ids("resources") if catalog.get("resources", r)["category"] == "memory"
+    ]
     for product in scenario.products:
         wanted["resources"] |= {
             r for r in (product.logic_node, product.io_die_node, product.packaging) if r
         }
+        if product.hbm_stacks:
+            wanted["resources"] |= set(memory)
+            defaults = {catalog.get("resources", r).get("hbm_generation") for r in memory}
+            generations = {product.hbm_generation} if product.hbm_generation else defaults
+            wanted["hbm"] |= {str(g) for g in generations if g}
     for fab in wanted["fabs"]:
         entry = catalog.get("fabs", fab)
         wanted["resources"].add(str(entry["resource"]))

@@ -9,7 +9,16 @@ its module (``fabnet.silicon.die_per_wafer.flynn``).
 from fabnet.silicon import cost_per_die, defect_learning, die_per_wafer, packaging, yield_models
 from fabnet.silicon.cost_per_die import cost_per_good_die, cost_per_package, good_dies_per_wafer
 from fabnet.silicon.defect_learning import LearningCurve, defect_density, fit_learning_curve
-from fabnet.silicon.die_per_wafer import exact_count, flynn, hennessy_patterson
+from fabnet.silicon.die_per_wafer import (
+    RETICLE_AREA_MM2,
+    RETICLE_HEIGHT_MM,
+    RETICLE_WIDTH_MM,
+    exact_count,
+    flynn,
+    gross_per_wafer,
+    hennessy_patterson,
+    rectangle_for_area,
+)
 from fabnet.silicon.packaging import (
     good_packages_per_wafer,
     hbm_stacks_per_dram_wafer,
@@ -29,6 +38,9 @@ from fabnet.silicon.yield_models import (
 )
 
 __all__ = [
+    "RETICLE_AREA_MM2",
+    "RETICLE_HEIGHT_MM",
+    "RETICLE_WIDTH_MM",
     "YIELD_MODELS",
     "LearningCurve",
     "bose_einstein",
@@ -45,6 +57,7 @@ __all__ = [
     "flynn",
     "good_dies_per_wafer",
     "good_packages_per_wafer",
+    "gross_per_wafer",
     "hbm_stacks_per_dram_wafer",
     "hennessy_patterson",
     "interposers_per_wafer",
@@ -53,6 +66,7 @@ __all__ = [
     "negative_binomial",
     "packaging",
     "poisson",
+    "rectangle_for_area",
     "rectangular",
     "seeds",
     "yield_models",

@@ -4,6 +4,9 @@
 * :func:`flynn` — wafer area with the diameter shortened by one die edge, over die area.
 * :func:`exact_count` — a rectangular grid placed on the wafer, dies kept only when they lie
   wholly inside the edge exclusion and above the flat keep-out; counted row by row in closed form.
+* :func:`gross_per_wafer` — the exact count at the best of the four grid phases: the one count
+  fabnet's outlook uses for logic dies, I/O dies, interposers and HBM core dies alike.
+* :func:`rectangle_for_area` — the documented shape of an item known only by its area.
 
 All lengths are in mm, areas in mm².
 """
@@ -17,6 +20,7 @@ from typing import Final, Literal, NamedTuple, TypeAlias
 import numpy as np
 import numpy.typing as npt
 
+from fabnet import units
 from fabnet.exceptions import ParameterError
 from fabnet.silicon._array import (
     FloatOrArray,
@@ -28,7 +32,17 @@ from fabnet.silicon._array import (
     require,
 )
 
-__all__ = ["EXACT_COUNT_TOLERANCE_MM", "exact_count", "flynn", "hennessy_patterson"]
+__all__ = [
+    "EXACT_COUNT_TOLERANCE_MM",
+    "RETICLE_AREA_MM2",
+    "RETICLE_HEIGHT_MM",
+    "RETICLE_WIDTH_MM",
+    "exact_count",
+    "flynn",
+    "gross_per_wafer",
+    "hennessy_patterson",
+    "rectangle_for_area",
+]
 
 #: Slack [mm] of every geometric comparison in :func:`exact_count`: a die corner counts as inside
 #: when its distance from the wafer centre is at most ``R + EXACT_COUNT_TOLERANCE_MM``, and a die's
@@ -45,6 +59,13 @@ _SEMI_FLAT_LENGTH_MM: Final[Mapping[float, float]] = {
     125.0: 42.5,
     150.0: 57.5,
 }
+
+#: The lithography exposure field (reticle) [mm]: 26 mm × 33 mm = 858 mm², the largest die one
+#: exposure prints; interposers larger than it are quoted in reticle multiples (the figures live
+#: in :mod:`fabnet.units`, which converts reticles to mm²).
+RETICLE_WIDTH_MM: Final = units.RETICLE_WIDTH_MM
+RETICLE_HEIGHT_MM: Final = units.RETICLE_HEIGHT_MM
+RETICLE_AREA_MM2: Final = units.MM2_PER_RETICLE
 
 Phase: TypeAlias = Literal["odd", "even"] | float
 Offset: TypeAlias = tuple[Phase, Phase] | Literal["best"]
@@ -336,3 +357,127 @@ def exact_count(
         flat_exclusion_mm,
         scribe_mm,
     )
+
+
+def gross_per_wafer(
+    width_mm: npt.ArrayLike,
+    height_mm: npt.ArrayLike,
+    wafer_diameter_mm: npt.ArrayLike = 300.0,
+    *,
+    edge_exclusion_mm: npt.ArrayLike = 3.0,
+    scribe_mm: npt.ArrayLike = 0.0,
+) -> IntOrArray:
+    """Gross rectangles per wafer: the exact grid count at the best of the four grid phases.
+
+    One function for every item cut from a wafer — a logic or I/O die, a silicon interposer, an
+    HBM core DRAM die: :func:`exact_count` with ``offset='best'`` and no flat keep-out (300 mm
+    wafers are notched).
+
+    Parameters
+    ----------
+    width_mm : array_like
+        Item width, along x [mm], > 0.
+    height_mm : array_like
+        Item height, along y [mm], > 0.
+    wafer_diameter_mm : array_like, default 300.0
+        Wafer diameter d [mm].
+    edge_exclusion_mm : array_like, default 3.0
+        Unusable ring at the wafer edge [mm]; the catalog gives one per resource.
+    scribe_mm : array_like, default 0.0
+        Scribe (saw) lane added to the item on each axis to make the pitch [mm]; the catalog
+        gives one per resource.
+
+    Returns
+    -------
+    int, ndarray or Series
+        Gross items per wafer [items], the kind of the inputs.
+
+    Raises
+    ------
+    ParameterError
+        As :func:`exact_count`: a size not > 0, a negative exclusion or scribe, or an edge
+        exclusion that leaves no wafer.
+
+    Notes
+    -----
+    The count never rises when the item grows on either axis (at fixed wafer, exclusion and
+    scribe): shrinking a grid of larger items towards the wafer centre, axis by axis, maps it
+    into the wafer and leaves room for the smaller items at the same grid positions and phase.
+
+    References
+    ----------
+    .. [1] D. Thor, *gdw: Gross Die per Wafer calculator*, MIT licence, 2023,
+       https://github.com/dougthor42/gdw (``maxGDW``: best of the four phases).
+
+    Examples
+    --------
+    A 51 mm × 56 mm interposer (3.3 reticles) on a 300 mm wafer with 3 mm edge exclusion:
+
+    >>> gross_per_wafer(51.0, 56.0)
+    16
+    >>> gross_per_wafer([11.0, 26.0], [11.0, 31.3], scribe_mm=0.1)
+    array([506,  67])
+    """
+    return exact_count(
+        width_mm,
+        height_mm,
+        wafer_diameter_mm,
+        edge_exclusion_mm=edge_exclusion_mm,
+        scribe_mm=scribe_mm,
+        offset="best",
+    )
+
+
+def rectangle_for_area(
+    area_mm2: npt.ArrayLike, *, max_width_mm: npt.ArrayLike | None = None
+) -> tuple[FloatOrArray, FloatOrArray]:
+    """Width and height of an item known only by its area: a square, or a width-capped rectangle.
+
+    The rule fabnet applies where a product gives an area but no shape: a square of side
+    ``√area``; with ``max_width_mm``, the width is capped there and the height takes the rest,
+    ``max_width_mm × area / max_width_mm``. Logic and I/O dies use the reticle's short side
+    (:data:`RETICLE_WIDTH_MM`, 26 mm) as the cap, since a die printed in one exposure cannot be
+    wider — a square above 676 mm² could not be printed; interposers (stitched from several
+    exposures) are squares.
+
+    Parameters
+    ----------
+    area_mm2 : array_like
+        Item area [mm²], > 0.
+    max_width_mm : array_like, optional
+        Largest width [mm], > 0; none by default (a square).
+
+    Returns
+    -------
+    (width, height) : tuple of float, ndarray or Series
+        Width ≤ height [mm], the kind of the inputs; ``width × height = area``.
+
+    Raises
+    ------
+    ParameterError
+        If the area or the cap is not finite and > 0.
+
+    Notes
+    -----
+    Neither side ever shrinks as the area grows, so with :func:`gross_per_wafer` a larger area
+    never gives more items per wafer.
+
+    Examples
+    --------
+    An 814 mm² die (H100) is 26 mm × 31.3 mm; a 400 mm² die is a 20 mm square:
+
+    >>> w, h = rectangle_for_area([814.0, 400.0], max_width_mm=RETICLE_WIDTH_MM)
+    >>> w.round(2), h.round(2)
+    (array([26., 20.]), array([31.31, 20.  ]))
+
+    A 4-reticle interposer (4 × 858 mm²) is a 58.6 mm square:
+
+    >>> [round(side, 1) for side in rectangle_for_area(4 * RETICLE_AREA_MM2)]
+    [58.6, 58.6]
+    """
+    area = positive(area_mm2, "area_mm2")
+    width = np.sqrt(area)
+    if max_width_mm is not None:
+        width = np.minimum(width, positive(max_width_mm, "max_width_mm"))
+    inputs = (area_mm2,) if max_width_mm is None else (area_mm2, max_width_mm)
+    return float_like(width, *inputs), float_like(area / width, *inputs)
