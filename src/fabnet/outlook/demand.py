@@ -389,7 +389,7 @@ def compute_frame(scenario: Scenario) -> pd.DataFrame:
         new_limit_h100e=(
             (lambda y: spend(y) * 1e9 / cost(y)) if spend and cost and "spend" in caps else None
         ),
-        capped_from=start,
+        capped_from=max(start, limits.cap_from_year or start) if limits else start,
     )
     frame = pd.DataFrame(
         [

@@ -57,7 +57,7 @@ def scenario_fabs(scenario: Scenario, catalog: Catalog) -> list[Fab]:
         if override.id not in fabs:
             continue  # excluded: the override has nothing to change
         fab = fabs[override.id]
-        changes = override.model_dump(exclude_none=True, exclude={"id"})
+        changes = override.model_dump(exclude_none=True, exclude={"id", "source"})
         start = changes.get("production_start_year")
         if start is not None and "capacity_wspm" not in changes:
             # A later (or earlier) start shifts the whole ramp.
@@ -103,7 +103,11 @@ def supply_frame(scenario: Scenario, catalog: Catalog) -> pd.DataFrame:
     for fab in scenario_fabs(scenario, catalog):
         region = str(catalog.get("countries", fab.country)["region"])
         weight = status_weight(fab, scenario.supply.announced)
-        share_path = scenario.supply.ai_share.get(fab.resource, 1.0)
+        share_path = (
+            fab.ai_share
+            if fab.ai_share is not None
+            else scenario.supply.ai_share.get(fab.resource, 1.0)
+        )
         for year in scenario.years:
             capacity = capacity_in_year(fab, year)
             share = interpolate(share_path, year)

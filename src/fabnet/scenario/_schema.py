@@ -231,6 +231,11 @@ class DemandLimits(_Model):
     cap: list[Literal["power", "spend"]] = Field(
         default_factory=list, description="The limits that cap demand (none: only reported)."
     )
+    cap_from_year: Year | None = Field(
+        None,
+        description="First year the caps apply (default: the horizon's first); before it, the"
+        " record's years, demand was short of chips, not of power.",
+    )
     source: str | None = Field(None, description="Where the limits come from.")
 
     @model_validator(mode="after")
@@ -466,6 +471,11 @@ class Fab(_Entity):
     )
     capex_musd: NonNegativeFloat | None = None
     probability: Share | None = Field(None, description="Chance it comes online as planned.")
+    ai_share: ShareByYear | None = Field(
+        None,
+        description="Share of this fab's output that serves AI accelerators, by year (default:"
+        " supply.ai_share of its resource).",
+    )
     lat: Latitude | None = None
     lon: Longitude | None = None
 
@@ -479,6 +489,10 @@ class FabOverride(_Model):
     retire_year: Year | None = None
     capacity_wspm: dict[Year, NonNegativeFloat] | None = None
     probability: Share | None = None
+    ai_share: ShareByYear | None = Field(
+        None, description="Share of this fab's output for AI accelerators, by year."
+    )
+    source: str | None = Field(None, description="Why the fab changes: a source or 'estimate: …'.")
 
 
 class Supply(_Model):

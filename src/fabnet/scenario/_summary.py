@@ -44,8 +44,17 @@ def summary(scenario: Scenario, catalog: Catalog | None = None) -> list[Row]:
     rows.append(Row("horizon", "years", f"{years[0]}–{years[-1]} (step {s.horizon.step_years})"))
     installed = s.demand.installed
     path = installed.path(years)
-    if installed.growth is not None:
-        growth = ", ".join(f"×{g:g}/yr from {y}" for y, g in sorted(installed.growth.items()))
+    growth = (
+        ", ".join(f"×{g:g}/yr from {y}" for y, g in sorted(installed.growth.items()))
+        if installed.growth is not None
+        else ""
+    )
+    if installed.table is not None:
+        table = installed.table
+        first, last = min(table), max(table)
+        text = f"table {first}–{last} ({table[last]:,.0f} H100e in {last})"
+        rows.append(Row("demand", "installed compute", f"{text}; {growth}" if growth else text))
+    else:
         rows.append(
             Row(
                 "demand",
@@ -53,13 +62,23 @@ def summary(scenario: Scenario, catalog: Catalog | None = None) -> list[Row]:
                 f"{installed.base_h100e:,.0f} H100e in {installed.base_year}; {growth}",
             )
         )
-    else:
-        rows.append(
-            Row("demand", "installed compute", f"table of {len(installed.table or {})} years")
-        )
     rows.append(Row("demand", f"installed in {years[-1]}", f"{path[years[-1]]:,.0f} H100e"))
     rows.append(Row("demand", "service life", f"{s.demand.service_life_years:g} years"))
     rows.append(Row("demand", "product mix", ", ".join(s.demand.mix)))
+    if s.demand.successors:
+        after = ", ".join(f"{spec.after} from {spec.first_year}" for spec in s.demand.successors)
+        rows.append(Row("demand", "generic successors", after))
+    limits = s.demand.limits
+    if limits is not None and limits.power_gw:
+        capped = "caps demand" if "power" in limits.cap else "reported"
+        rows.append(
+            Row(
+                "demand",
+                "power for AI",
+                f"{limits.power_gw[max(limits.power_gw)]:g} GW in"
+                f" {max(limits.power_gw)} ({capped})",
+            )
+        )
     fabs = included_fabs(s, catalog)
     statuses = Counter(str(catalog.get("fabs", f)["status"]) for f in fabs)
     rows.append(Row("supply", "catalog fabs", f"{len(fabs)} ({_count(statuses)})"))
