@@ -1,4 +1,4 @@
-"""Doctests that solve a full-size plan are part of the slow suite.
+"""Doctests that solve a full-size plan, and browser tests, are part of the slow suite.
 
 The examples in fabnet's docstrings run as doctests (``--doctest-modules``). Those that plan the
 built-in world (``altman-2024``) take seconds each; they are marked ``slow`` here, by what they
@@ -20,6 +20,8 @@ _FULL_SIZE = re.compile(
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
+        if item.get_closest_marker("browser") is not None:
+            item.add_marker(pytest.mark.slow)  # a real browser: the slow suite (CI) runs it
         if not isinstance(item, pytest.DoctestItem) or item.dtest is None:
             continue
         source = "".join(example.source for example in item.dtest.examples)

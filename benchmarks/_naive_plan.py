@@ -25,7 +25,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from fabnet.planning.data import WAFERS_PER_KWSPM_YEAR, PlanData
+from fabnet.planning.data import PlanData
+from fabnet.units import WAFERS_PER_KWSPM_YEAR
 
 if TYPE_CHECKING:
     from collections.abc import Callable

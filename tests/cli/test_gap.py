@@ -34,11 +34,11 @@ def test_gap_report_is_written(fabnet: Fabnet, tmp_path: Path) -> None:
 def test_gap_impossible_physics_exits_2(fabnet: Fabnet, tmp_path: Path) -> None:
     path = tmp_path / "huge.yaml"
     path.write_text(
-        "name: huge\nextends: altman-2024\nproducts:\n  - id: GEN-2031\n"
-        "    interposer_area_mm2: 90000\n",
+        "name: huge\nextends: altman-2024\nproducts:\n  - id: RUBIN\n"
+        "    interposer_reticles: 105\n",
         encoding="utf-8",
     )
     result = fabnet("gap", path)
     assert result.exit_code == 2
     assert "Traceback" not in result.stderr
-    assert "products.GEN-2031.interposer_area_mm2: must be small enough" in result.stderr
+    assert "products.RUBIN.interposer_reticles: must be small enough" in result.stderr

@@ -16,7 +16,9 @@ Fabnet = Callable[..., Result]
 
 def test_plan_prints_and_saves(saved_plan: tuple[Result, Path]) -> None:
     result, folder = saved_plan
-    assert "Plan altman-2024:" in result.stdout
+    assert "Plan small:" in result.stdout
+    assert "Cost of the plan" in result.stdout
+    assert "objective (money + penalty)" in result.stdout
     assert "New modules by resource and region" in result.stdout
     assert f"saved the plan to {folder}" in result.stdout.replace("\n", "")
     assert result.stderr == ""  # no progress display off a terminal

@@ -98,6 +98,7 @@ def altman_money() -> Any:
     return financials(fabnet.plan("altman-2024", time_limit_s=60))
 
 
+@pytest.mark.slow
 def test_stakeholder_flows_add_up_exactly(altman_money: Any) -> None:
     table = altman_money.cash_flows
     np.testing.assert_allclose(
@@ -113,6 +114,7 @@ def test_stakeholder_flows_add_up_exactly(altman_money: Any) -> None:
     np.testing.assert_allclose(shares, 1.0)
 
 
+@pytest.mark.slow
 def test_capital_calls_follow_the_plans_funding(altman_money: Any) -> None:
     plan = altman_money.plan
     funding = plan.funding.groupby(["investor", "year"])["musd"].sum()
@@ -127,6 +129,7 @@ def test_capital_calls_follow_the_plans_funding(altman_money: Any) -> None:
     assert -altman_money.cash_flows["principal_musd"].sum() == pytest.approx(debt)
 
 
+@pytest.mark.slow
 def test_hurdles_are_judged_by_irr(altman_money: Any) -> None:
     investors = altman_money.investors.dropna(subset=["irr"])
     assert len(investors) > 0

@@ -13,7 +13,7 @@ import pytest
 
 import fabnet
 from fabnet.finance import compare
-from fabnet.planning.data import lead_years
+from fabnet.schedules import lead_years
 
 PENALTY = 1.0e6  # USD per unserved H100e in the tiny world
 
@@ -51,7 +51,7 @@ def test_design_only_buys_the_market_share(result: Any) -> None:
 def test_reservation_adds_a_fifth_of_the_partners_capacity(result: Any) -> None:
     plan = result.plans["reservation"]
     # The partner (TW) expands in ⌈(9.5 + 13)/12⌉ = 2 years; 20 % of 10,000 wspm is reservable.
-    assert lead_years(9.5, 13.0, 1.0) == 2
+    assert lead_years(9.5 + 13.0) == 2
     reserved = plan.reservations.set_index("year")
     assert reserved.loc[2030, "reserved_wspm"] == pytest.approx(2000.0)
     # The fee, 1,200 USD/wspm-year, is prepaid when ordered two years ahead.

@@ -100,7 +100,9 @@ def test_assumptions_carry_sources(result: fabnet.GapResult) -> None:
     assert set(a["kind"]) <= {"official", "press", "analyst", "estimate", "scenario"}
     assert a["item"].str.startswith("demand.installed.growth@").any()
     assert a["item"].str.startswith("fabs.").any()
-    assert a["item"].str.startswith("products.GEN-2028.").any()
+    assert a["item"].str.startswith("products.NVIDIA-2030.").any()  # a generic successor
+    assert a["item"].str.startswith("demand.limits.power_gw@").any()
+    assert a["item"].str.startswith("demand.successors.RUBIN-ULTRA.").any()
     # The HBM generations the products name, with their own sources.
     assert a["item"].str.startswith("hbm.HBM3E-8H.stack_yield").any()
     assert a["item"].str.startswith("resources.COWOS.scribe_mm").any()

@@ -62,8 +62,13 @@ def test_flows_conserve_the_stock(life: float, growth: float) -> None:
         previous = installed
 
 
+def _with_gb200() -> Scenario:
+    """The built-in scenario with GB200 among its products (not in its mix)."""
+    return load_scenario({"name": "gb", "extends": "altman-2024", "products": [{"id": "GB200"}]})
+
+
 def test_gb200_is_its_parts() -> None:
-    scenario = load_scenario("altman-2024")
+    scenario = _with_gb200()
     products = {p.id: p for p in scenario.products}
     items = bill_of_materials(products["GB200"], products, "HBM")
     logic = sorted((i.area_mm2, i.count) for i in items if i.kind == "logic die")
@@ -91,7 +96,7 @@ def test_h100_wafers_in_2024_by_hand() -> None:
     # whole dies, counted row by row in tests/silicon/test_die_per_wafer.py::test_h100_die_by_hand
     gross = 67
     yield_ = (1 + d0 * area / 100.0 / 4.0) ** -4.0  # negative binomial, α = 4 (H&P 5th ed.)
-    units = compute.loc[2024, "new_h100e"] * 0.45 / 1.0  # 45 % of 2024's new compute, 1 H100e
+    units = compute.loc[2024, "new_h100e"] * 0.305 / 1.0  # 30.5 % of 2024's new compute
     assert row["units"] == pytest.approx(units)
     assert row["good_per_wafer"] == pytest.approx(gross * yield_)
     assert row["wspm"] == pytest.approx(units / (gross * yield_) / 12.0)
@@ -100,10 +105,10 @@ def test_h100_wafers_in_2024_by_hand() -> None:
 def test_products_add_nothing_where_their_share_is_zero() -> None:
     scenario = load_scenario("altman-2024")
     _, items = demand_frames(scenario, load_catalog())
-    # altman-2024: GEN-2031 has share 0 up to 2030; H100 0 from 2027 on.
-    assert (items.query("product == 'GEN-2031' and year <= 2030")["wspm"] == 0).all()
-    assert (items.query("product == 'H100' and year >= 2027")["wspm"] == 0).all()
-    assert (items.query("product == 'GEN-2031' and year == 2031")["wspm"] > 0).all()
+    # altman-2024: NVIDIA's 2031 successor launches in 2031; H100 has no share from 2025 on.
+    assert (items.query("product == 'NVIDIA-2031' and year <= 2030")["wspm"] == 0).all()
+    assert (items.query("product == 'H100' and year >= 2025")["wspm"] == 0).all()
+    assert (items.query("product == 'NVIDIA-2031' and year == 2031")["wspm"] > 0).all()
     assert (items["wspm"] >= 0).all()
 
 
@@ -111,9 +116,10 @@ def test_products_add_nothing_where_their_share_is_zero() -> None:
 @given(st.floats(min_value=0.1, max_value=10.0))
 def test_demand_scales_with_installed_compute(factor: float) -> None:
     base = load_scenario("altman-2024")
-    installed = base.demand.installed.model_copy(
-        update={"base_h100e": base.demand.installed.base_h100e * factor}
-    )  # type: ignore[operator]
+    # Uncapped: the power limit would not scale with the path.
+    base = base.model_copy(update={"demand": base.demand.model_copy(update={"limits": None})})
+    table = {y: v * factor for y, v in (base.demand.installed.table or {}).items()}
+    installed = base.demand.installed.model_copy(update={"table": table})
     scaled = base.model_copy(
         update={"demand": base.demand.model_copy(update={"installed": installed})}
     )
@@ -166,11 +172,11 @@ def _catalog_entry(product_id: str) -> dict[str, object]:
     ("product", "shape", "gross"),
     [
         # Hand counts on the 294 mm circle in tests/silicon/test_packaging.py: H100 50 × 35 mm,
-        # 2 × (5 + 5 + 3 + 1) = 28; B200 51 × 56 mm, 2 × (5 + 3) = 16; GEN-2026 4 reticles as a
+        # 2 × (5 + 5 + 3 + 1) = 28; B200 51 × 56 mm, 2 × (5 + 3) = 16; RUBIN 4 reticles as a
         # 58.58 mm square, 4 rows × 3 = 12. Packaging yield 0.95 (catalog COWOS).
         ("H100", (50.0, 35.0), 28),
         ("B200", (51.0, 56.0), 16),
-        ("GEN-2026", (3432.0**0.5, 3432.0**0.5), 12),
+        ("RUBIN", (3432.0**0.5, 3432.0**0.5), 12),
         # RUBIN-ULTRA as announced, 9 reticles as a 87.9 mm square: 5 (the H&P area formula
         # gave 1.4).
         ("RUBIN-ULTRA", (7722.0**0.5, 7722.0**0.5), 5),
@@ -245,8 +251,9 @@ def test_a_stack_without_a_generation_takes_the_memory_resource_default() -> Non
 
 
 def test_products_name_their_hbm_generation() -> None:
-    scenario = load_scenario("altman-2024")
-    products = {p.id: p for p in scenario.products}
+    from fabnet.outlook.roadmap import product_mix
+
+    products, _ = product_mix(_with_gb200())
     stacks = {
         pid: [i.generation for i in bill_of_materials(p, products, "HBM") if i.kind == HBM_STACK]
         for pid, p in products.items()
@@ -254,7 +261,8 @@ def test_products_name_their_hbm_generation() -> None:
     assert stacks["H100"] == ["HBM3-8H"]
     assert stacks["B200"] == ["HBM3E-8H"]
     assert stacks["GB200"] == ["HBM3E-8H", "HBM3E-8H"]
-    assert stacks["GEN-2031"] == ["HBM4E-16H"]
+    assert stacks["RUBIN"] == ["HBM4-12H"]
+    assert stacks["NVIDIA-2031"] == ["HBM4E-16H"]  # a generic successor, by its spec
 
 
 def test_gross_counts_are_cached_per_shape_and_resource() -> None:

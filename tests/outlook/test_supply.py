@@ -105,5 +105,9 @@ def test_ai_share_defaults_to_all_of_the_output() -> None:
     )
     frame = supply_frame(scenario, load_catalog())
     assert set(frame.loc[frame["resource"] == "N5", "ai_share"]) == {0.5}
-    assert set(frame.loc[frame["resource"] == "HBM", "ai_share"]) == {1.0}
+    # HBM: all of it, but Samsung's, whose own share the scenario sets (an override).
+    hbm = frame[(frame["resource"] == "HBM") & (frame["fab"] != "samsung-hbm")]
+    assert set(hbm["ai_share"]) == {1.0}
+    samsung = frame[frame["fab"] == "samsung-hbm"].set_index("year")["ai_share"]
+    assert samsung[2024] == pytest.approx(0.35)
     assert (frame["ai_capacity_wspm"] <= frame["capacity_wspm"] + 1e-9).all()

@@ -22,12 +22,12 @@ from fabnet.examples import TINY_JP_SITE, tiny_world
 from fabnet.exceptions import ParameterError
 from fabnet.outlook import gap
 from fabnet.planning import build_data, plan
-from fabnet.planning.data import WAFERS_PER_KWSPM_YEAR
 from fabnet.planning.stochastic import StochasticPlan, stochastic_plan
 from fabnet.planning.worlds import availability, perturb
 from fabnet.risk import draw
 from fabnet.risk.evaluation import evaluate
 from fabnet.scenario import Scenario, Uncertainty
+from fabnet.units import WAFERS_PER_KWSPM_YEAR
 
 
 def _scenario(
@@ -99,34 +99,34 @@ def test_building_now_pays_in_the_mean_world_but_not_in_expectation() -> None:
         unserved_penalty_usd_per_h100e=54.0,
     )
     data = build_data(scenario, load_catalog(), gap(scenario))
-    need = float(data.need.iloc[0][2027])  # 0.1368 kwspm per M chips a year
-    capacity = 20.0 / need  # one module: C ≈ 146.2 M H100e a year
-    opex = need * WAFERS_PER_KWSPM_YEAR / 1e6 * 5950.0  # o ≈ 9.77 USD per H100e made
+    need = float(data.need.iloc[0][2027])  # 0.1422 kwspm per M chips a year
+    capacity = 20.0 / need  # one module: C ≈ 140.7 M H100e a year
+    opex = need * WAFERS_PER_KWSPM_YEAR / 1e6 * 5950.0  # o ≈ 10.15 USD per H100e made
     p, module = 54.0, 4020.0
 
     result = stochastic_plan(scenario, scenarios=2, seed=0)
     assert sorted(result.by_scenario["input_growth"]) == [0.2, 1.8]  # LHS: one in each half
 
-    # Mean world: a module serves all 100 M for 4,020 + 100·o ≈ 4,997 < 100·p = 5,400 musd:
+    # Mean world: a module serves all 100 M for 4,020 + 100·o ≈ 5,035 < 100·p = 5,400 musd:
     # the expected-value plan builds one.
     assert result.ev_plan is not None
     assert result.ev_plan.builds["modules"].sum() == 1
     assert result.ev_plan.objective == pytest.approx(module + 100.0 * opex, abs=1e-2)
-    # With it: 4,020 + ½·20·o + ½·(C·o + (180 − C)·p) ≈ 5,744 musd (EEV). Without: the low
+    # With it: 4,020 + ½·20·o + ½·(C·o + (180 − C)·p) ≈ 5,897 musd (EEV). Without: the low
     # world pays 20·p = 1,080, the high one 180·p = 9,720, ½·(1,080 + 9,720) = 5,400 (RP).
     build = (module + 20.0 * opex, module + capacity * opex + (180.0 - capacity) * p)
     skip = (20.0 * p, 180.0 * p)
     assert result.first_stage.empty
     assert result.rp == pytest.approx(np.mean(skip), abs=1e-2)
     assert result.eev == pytest.approx(np.mean(build), abs=1e-2)
-    assert result.vss == pytest.approx(np.mean(build) - np.mean(skip), abs=1e-2)  # ≈ 344
-    # Wait and see: skip in the low world (1,080), build in the high one (≈ 7,273).
+    assert result.vss == pytest.approx(np.mean(build) - np.mean(skip), abs=1e-2)  # ≈ 497
+    # Wait and see: skip in the low world (1,080), build in the high one (≈ 7,570).
     assert result.ws == pytest.approx((skip[0] + build[1]) / 2, abs=1e-2)
     assert result.evpi == pytest.approx(np.mean(skip) - (skip[0] + build[1]) / 2, abs=1e-2)
     assert result.by_scenario["cost_musd"].tolist() == pytest.approx(list(skip), abs=1e-2)
 
     # Averse to the high world's cost (λ = 0.5, CVaR_0.9 of two worlds = the worse one):
-    # build: 5,744 + ½·7,273 ≈ 9,381 < skip: 5,400 + ½·9,720 = 10,260, so the stochastic plan
+    # build: 5,897 + ½·7,570 ≈ 9,682 < skip: 5,400 + ½·9,720 = 10,260, so the stochastic plan
     # builds as the expected-value plan does, and VSS = 0.
     averse = stochastic_plan(scenario, scenarios=2, seed=0, cvar_weight=0.5)
     assert averse.first_stage["modules"].tolist() == [1]
@@ -136,6 +136,7 @@ def test_building_now_pays_in_the_mean_world_but_not_in_expectation() -> None:
     assert averse.ws == pytest.approx((skip[0] + build[1]) / 2 + 0.5 * build[1], abs=1e-2)
 
 
+@pytest.mark.slow  # several MIPs over sampled worlds: the slow suite
 def test_identical_worlds_give_the_deterministic_plan() -> None:
     scenario = _scenario(TWO_WAVES, [])
     deterministic = plan(scenario, shadow_prices=False)
@@ -151,6 +152,7 @@ def test_identical_worlds_give_the_deterministic_plan() -> None:
     assert result.evpi == pytest.approx(0.0, abs=1e-6)
 
 
+@pytest.mark.slow  # several MIPs over sampled worlds: the slow suite
 def test_first_stage_starts_are_shared_and_later_ones_are_not() -> None:
     # Growth factor 0.8 or 1.2: 40 or 60 M H100e in 2027 (one module, started in 2025, serves
     # either), then 96 or 216 M in 2031: only the high world needs a second module (C ≈ 146 M).
@@ -174,6 +176,7 @@ def test_first_stage_starts_are_shared_and_later_ones_are_not() -> None:
 # ------------------------------------------------------------------------------ properties
 
 
+@pytest.mark.slow  # several MIPs over sampled worlds: the slow suite
 def test_recourse_lies_between_wait_and_see_and_the_expected_value_plan() -> None:
     # Risk-neutral cases: the hand-worked one, non-anticipativity and the committed fixture.
     cvar_weight = 0.5
@@ -193,6 +196,7 @@ def test_recourse_lies_between_wait_and_see_and_the_expected_value_plan() -> Non
     assert result.stats["evpi_range"] == pytest.approx((result.evpi,) * 2, abs=tolerance)
 
 
+@pytest.mark.slow  # several MIPs over sampled worlds: the slow suite
 def test_a_plan_committed_in_full_is_never_worse_than_the_expected_value_plan(
     committed: StochasticPlan,
 ) -> None:
@@ -204,6 +208,7 @@ def test_a_plan_committed_in_full_is_never_worse_than_the_expected_value_plan(
     assert all(table.equals(tables[0]) for table in tables)
 
 
+@pytest.mark.slow  # several MIPs over sampled worlds: the slow suite
 def test_same_seed_same_plan(committed: StochasticPlan) -> None:
     again = stochastic_plan(_rich(), scenarios=3, seed=3, first_stage_years=8)
     pd.testing.assert_frame_equal(again.by_scenario, committed.by_scenario)
@@ -211,6 +216,7 @@ def test_same_seed_same_plan(committed: StochasticPlan) -> None:
     assert (again.rp, again.eev, again.ws) == (committed.rp, committed.eev, committed.ws)
 
 
+@pytest.mark.slow  # several MIPs over sampled worlds: the slow suite
 def test_a_fixed_plan_costs_in_each_world_what_evaluate_says(committed: StochasticPlan) -> None:
     # With every start in the first stage, EEV fixes all of the expected-value plan's starts,
     # so each world's EEV cost is that plan's cost in the world, which risk.evaluate computes

@@ -58,6 +58,7 @@ def test_lognormal_demand_against_fixed_capacity(method: str) -> None:
     assert low <= expected <= high
 
 
+@pytest.mark.slow
 def test_neutral_inputs_reproduce_the_plan() -> None:
     plan = fabnet.plan("altman-2024", shadow_prices=False)
     arrays = plan_arrays(plan)
@@ -70,7 +71,17 @@ def test_neutral_inputs_reproduce_the_plan() -> None:
 
 @pytest.fixture(scope="module")
 def altman() -> Any:
-    plan = fabnet.plan("altman-2024", shadow_prices=False)
+    """A small world with altman-2024's uncertain inputs: builds in TW and JP, an old TW fab."""
+    from fabnet.examples import TINY_JP_SITE
+
+    world = tiny_world({2025: 1.0e6, 2027: 1.0e6, 2029: 2.0e8, 2032: 4.0e8})
+    world["sites"].append(copy.deepcopy(TINY_JP_SITE))
+    world["supply"] = {"fabs": [], "add": [copy.deepcopy(TINY_OLD_FAB)], "ai_share": {"N5": 0.5}}
+    inputs = fabnet.load_scenario("altman-2024").uncertainty.model_dump(exclude_none=True)
+    world["uncertainty"] = inputs
+    world["investors"][0]["hurdle_rate"] = 0.1
+    plan = fabnet.plan(fabnet.load_scenario(world), shadow_prices=False)
+    assert plan.builds["modules"].sum() > 0
     return plan, plan_arrays(plan)
 
 

@@ -187,22 +187,39 @@ def _assumptions(scenario: Scenario, catalog: Catalog) -> pd.DataFrame:
     own = f"scenario {scenario.name}"
     d = scenario.demand
     rows: list[tuple[str, object, str, str, str, str]] = []
-    if d.installed.growth is not None:
+    if d.installed.table is not None:
+        rows += [
+            (f"demand.installed.table@{y}", v, "H100e", own, "", "scenario")
+            for y, v in sorted(d.installed.table.items())
+        ]
+    else:
         rows.append(
             ("demand.installed.base_h100e", d.installed.base_h100e, "H100e", own, "", "scenario")
         )
         rows.append(
             ("demand.installed.base_year", d.installed.base_year, "year", own, "", "scenario")
         )
-        rows += [
-            (f"demand.installed.growth@{y}", g, "ratio", own, "", "scenario")
-            for y, g in sorted(d.installed.growth.items())
-        ]
-    else:
-        rows += [
-            (f"demand.installed.table@{y}", v, "H100e", own, "", "scenario")
-            for y, v in sorted((d.installed.table or {}).items())
-        ]
+    rows += [
+        (f"demand.installed.growth@{y}", g, "ratio", own, "", "scenario")
+        for y, g in sorted((d.installed.growth or {}).items())
+    ]
+    if d.limits is not None:
+        source = d.limits.source or own
+        for name, unit in (
+            ("power_gw", "GW"),
+            ("h100e_per_mw", "H100e/MW"),
+            ("spend_busd", "USD B"),
+            ("usd_per_h100e", "USD"),
+        ):
+            rows += [
+                (f"demand.limits.{name}@{y}", v, unit, source, "", "scenario")
+                for y, v in sorted((getattr(d.limits, name) or {}).items())
+            ]
+    for spec in d.successors:
+        for name, value in spec.model_dump(exclude={"source", "after"}).items():
+            rows.append(
+                (f"demand.successors.{spec.after}.{name}", value, "", spec.source, "", "estimate")
+            )
     rows.append(("demand.service_life_years", d.service_life_years, "years", own, "", "scenario"))
     rows.append(("demand.yield_model", d.yield_model, "text", own, "", "scenario"))
     rows += [
@@ -224,7 +241,11 @@ def _assumptions(scenario: Scenario, catalog: Catalog) -> pd.DataFrame:
             for y, v in points
         ]
     rows.append(("supply.announced", scenario.supply.announced, "text", own, "", "scenario"))
-    for product in scenario.products:
+    from fabnet.outlook.roadmap import product_mix
+
+    listed = {p.id for p in scenario.products}
+    generated = [p for pid, p in product_mix(scenario)[0].items() if pid not in listed]
+    for product in [*scenario.products, *generated]:
         if (product.source or "").startswith("catalog:"):
             continue  # listed with the catalog figures below
         for name, value in product.model_dump(exclude_none=True, exclude={"id", "source"}).items():
@@ -235,7 +256,9 @@ def _assumptions(scenario: Scenario, catalog: Catalog) -> pd.DataFrame:
                     "",
                     product.source or own,
                     "",
-                    "estimate" if (product.source or "").startswith("estimate") else "scenario",
+                    "estimate"
+                    if (product.source or "").startswith(("estimate", "generic"))
+                    else "scenario",
                 )
             )
     for table, figure in provenance(scenario, catalog):

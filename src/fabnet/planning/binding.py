@@ -24,8 +24,9 @@ if TYPE_CHECKING:
 
     from fabnet.outlook import GapResult
     from fabnet.planning.data import PlanData, SupplyOptions
+    from fabnet.planning.model import ModelParts
 
-__all__ = ["LIMITS", "binding_limits", "unserved_reasons"]
+__all__ = ["LIMITS", "binding_limits", "read_limits", "unserved_reasons"]
 
 #: Limit families: the unit one more of them is counted in, and how a row reads.
 LIMITS: dict[str, tuple[str, str]] = {
@@ -58,7 +59,7 @@ COLUMNS = [
 ]
 
 #: Slack (relative to the limit) and shadow price [musd] below which they count as zero.
-TOLERANCE = 1e-6
+TOLERANCE = 1e-3
 
 
 def binding_limits(
@@ -68,15 +69,13 @@ def binding_limits(
     time_limit_s: float = 60.0,
     threads: int = 0,
 ) -> pd.DataFrame:
-    """Every limit of the plan's LP relaxation with its slack and shadow price.
+    """Every limit of the plan's LP relaxation with its slack and shadow price
+    (:func:`read_limits` of the relaxation, built and solved here).
 
     Returns
     -------
     DataFrame
-        One row per (family, place, year) (:data:`COLUMNS`): ``limit``, ``used`` and ``slack``
-        in ``unit`` (a regional cap's in wspm of new capacity), ``shadow_price_musd`` what one
-        more ``unit`` would save [musd, discounted], ``binding``, and a sentence. Binding rows
-        first, by shadow price; empty when the relaxation has no optimum.
+        :data:`COLUMNS`; empty when the relaxation has no optimum.
     """
     import pandas as pd
 
@@ -87,6 +86,22 @@ def binding_limits(
     info = solve(model, time_limit_s=time_limit_s, mip_gap=0.0, threads=threads)
     if info.status != "optimal":
         return pd.DataFrame(columns=COLUMNS)
+    return read_limits(model, parts)
+
+
+def read_limits(model: linopy.Model, parts: ModelParts) -> pd.DataFrame:
+    """The limits of a solved LP with their slacks and shadow prices (world 0).
+
+    Returns
+    -------
+    DataFrame
+        One row per (family, place, year) (:data:`COLUMNS`): ``limit``, ``used`` and ``slack``
+        in ``unit`` (a regional cap's in wspm of new capacity), ``shadow_price_musd`` what one
+        more ``unit`` would save [musd, discounted], ``binding``, and a sentence. Binding rows
+        first, by shadow price.
+    """
+    import pandas as pd
+
     rows: list[dict[str, Any]] = []
     total_new = parts.production.new_capacity.solution.sel(world=0, drop=True).sum("group")
     for family, (unit, template) in LIMITS.items():

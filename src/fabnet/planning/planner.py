@@ -62,16 +62,23 @@ def diagnose(
     return slack_findings(data, parts.slacks, outlook)
 
 
-def _shadow_prices(
+def _duals(
     data: PlanData,
     solved: ModelParts,
     time_limit_s: float,
     threads: int,
     options: SupplyOptions,
-) -> pd.Series | None:
-    """Dual of the compute balance with the module starts (and acquisitions) fixed,
-    undiscounted [USD/H100e]."""
+) -> tuple[pd.DataFrame | None, pd.Series | None]:
+    """One LP model, solved twice: relaxed, for what holds the plan back (the limits' shadow
+    prices, :func:`fabnet.planning.binding.read_limits`), then with the plan's module starts (and
+    acquisitions) fixed, for the shadow price of compute [USD/H100e, undiscounted]."""
+    from fabnet.planning.binding import read_limits
+
     model, parts = build_model(data, relax=True, options=options)
+    limits = None
+    if data.scenario.policy.objective == "min_cost":
+        relaxed = solve(model, time_limit_s=time_limit_s, mip_gap=0.0, threads=threads)
+        limits = read_limits(model, parts) if relaxed.status == "optimal" else None
     pairs = ((parts.build, solved.build), (parts.supply.acquire, solved.supply.acquire))
     for mine, theirs in pairs:
         if mine is not None and theirs is not None:
@@ -79,8 +86,8 @@ def _shadow_prices(
             mine.update(lower=fixed, upper=fixed)
     info = solve(model, time_limit_s=time_limit_s, mip_gap=0.0, threads=threads)
     if info.status != "optimal":
-        return None
-    return _compute_dual(model, data)
+        return limits, None
+    return limits, _compute_dual(model, data)
 
 
 def _compute_dual(model: linopy.Model, data: PlanData) -> pd.Series:
@@ -185,20 +192,15 @@ def plan(
             " (--time-limit) or a larger gap (--gap)",
         )
     solved = time.perf_counter()
-    shadow = (
-        _shadow_prices(data, parts, limit, n_threads, options)
-        if shadow_prices and info.integer_variables
-        else None
-    )
-    if shadow is None and info.integer_variables == 0:
-        shadow = _compute_dual(model, data)
-    from fabnet.planning.binding import binding_limits, unserved_reasons
+    from fabnet.planning.binding import read_limits, unserved_reasons
 
-    limits = (
-        binding_limits(data, options, time_limit_s=limit, threads=n_threads)
-        if shadow_prices and scenario.policy.objective == "min_cost"
-        else None
-    )
+    limits, shadow = None, None
+    if shadow_prices and info.integer_variables:
+        limits, shadow = _duals(data, parts, limit, n_threads, options)
+    elif info.integer_variables == 0:  # an LP: its own duals
+        shadow = _compute_dual(model, data)
+        if scenario.policy.objective == "min_cost":
+            limits = read_limits(model, parts)
     priced = time.perf_counter()
     stats: dict[str, Any] = {
         "status": info.status,

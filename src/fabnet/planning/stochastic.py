@@ -182,9 +182,9 @@ def stochastic_plan(
     --------
     Two equally likely worlds want 20 or 180 M H100e in 2027, the mean world 100 M; only a
     module started now (2025) is online in time. It pays in the mean world but not in
-    expectation (the high world needs more than its 146 M H100e a year), so the stochastic
-    plan waits, and planning for the spread is worth 344 musd
-    (``tests/risk/test_stochastic.py`` works it out by hand):
+    expectation (the high world needs more than its 141 M H100e a year), so the stochastic
+    plan waits, and planning for the spread is worth 497 musd
+    (``tests/planning/test_stochastic.py`` works it out by hand):
 
     >>> import fabnet
     >>> from fabnet.examples import tiny_world
@@ -194,7 +194,7 @@ def stochastic_plan(
     ...     "distribution": "empirical", "values": [0.2, 1.8], "source": "example"}]}
     >>> result = stochastic_plan(fabnet.load_scenario(world), scenarios=2)
     >>> result.first_stage.empty, round(result.vss), round(result.evpi)
-    (True, 344, 1223)
+    (True, 497, 1074)
     """
     from fabnet.catalog import load_catalog
     from fabnet.outlook import gap
