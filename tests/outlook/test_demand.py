@@ -12,7 +12,7 @@ from fabnet.catalog import load_catalog
 from fabnet.exceptions import ParameterError
 from fabnet.outlook import bill_of_materials, compute_flows, demand_frames, euv_frame
 from fabnet.outlook.demand import HBM_STACK, PACKAGE, Item, good_per_wafer
-from fabnet.scenario import Product, load_scenario
+from fabnet.scenario import Product, Scenario, load_scenario
 
 
 def test_steady_stock_replaces_what_retires() -> None:
