@@ -4,16 +4,16 @@ The peer (``_naive_plan.py``) is the textbook formulation on the same ``PlanData
 binary build switches with big-M links to module counts, capacity and funding, state variables
 for every (project, year), no masking of impossible starts. Both are built with linopy and
 solved by ``fabnet.planning.solve.solve`` with the same HiGHS settings (1 % gap, one thread);
-both plans are read off with ``fabnet.planning.result.extract``. First, on a small instance solved
+both count the modules started from their solutions. First, on a small instance solved
 to optimality, the two objectives must agree (|Δ| / |obj| < 1e-6); then three synthetic worlds
 (``fabnet.examples.synthetic_world``, seed 0) are timed in this one process.
 
 Timings: *build* is ``build_model``; *handover* is the rest of ``solve()`` outside HiGHS's run
 (linopy → HiGHS matrices, solution written back); *solve* is HiGHS's run to the 1 % gap or the
-time limit (then marked ≥); *extract* is ``extract``. Memory is resident memory (HiGHS allocates
-outside Python, so tracemalloc would miss it): the RSS right after the model is built ("steady
-state") and the peak RSS (VmHWM, reset through /proc/self/clear_refs) over build, solve and
-extract.
+time limit (then marked ≥); *extract* is reading the modules off. Memory is resident memory
+(HiGHS allocates outside Python, so tracemalloc would miss it): the RSS right after the model
+is built ("steady state") and the peak RSS (VmHWM, reset through /proc/self/clear_refs) over
+build, solve and extract.
 
 Goals at the largest size (the issue): fabnet reaches 1 % at least 3× faster with an equal or
 better objective; fabnet's build + extract ≤ 10 % of its solve; its peak ≤ 1.2× steady state.

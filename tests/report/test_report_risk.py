@@ -435,14 +435,14 @@ def test_risk_measures_table(risk_html: str) -> None:
         section
     )
     assert [re.findall(r"<td class='output'>([^<]*)<", row)[0] for row in rows] == [
-        "Cost (NPV)",
+        "Cost incl. lost compute (NPV)",
         "Unserved compute, all years",
         "NPV of openai",
         "NPV of microsoft",
         "NPV of softbank",
     ]
     assert (
-        "<td class='output'>Cost (NPV)</td><td class='unit'>musd</td><td class='tail'>high</td>"
+        "<td class='output'>Cost incl. lost compute (NPV)</td><td class='unit'>musd</td><td class='tail'>high</td>"
         "<td class='num mean'>52,000</td><td class='num 5th'>30,000</td>"
         "<td class='num median'>48,000</td><td class='num 95th'>85,000</td>"
         "<td class='num var'>80,000</td><td class='num cvar'>95,000</td>"
