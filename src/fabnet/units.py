@@ -18,17 +18,22 @@ __all__ = [
     "MM2_PER_CM2",
     "MM2_PER_RETICLE",
     "MONTHS_PER_YEAR",
+    "MW_PER_GW",
     "PER_MILLION",
     "UNITS",
+    "USD_PER_BUSD",
     "WAFERS_PER_KWSPM_YEAR",
     "WSPM_PER_KWSPM",
+    "busd_to_usd",
     "cm2_to_mm2",
     "from_kwspm",
     "from_millions",
+    "gw_to_mw",
     "kwspm_year_musd",
     "mm2_to_cm2",
     "months_to_years",
     "musd_to_usd",
+    "mw_to_gw",
     "reticles_to_mm2",
     "to_kwspm",
     "to_millions",
@@ -52,6 +57,8 @@ USD_PER_MUSD = 1e6
 #: so that its coefficients stay within a few orders of magnitude.
 WSPM_PER_KWSPM = 1000.0
 PER_MILLION = 1e6
+MW_PER_GW = 1000.0
+USD_PER_BUSD = 1e9
 #: Wafers a year from 1 kwspm of capacity.
 WAFERS_PER_KWSPM_YEAR = WSPM_PER_KWSPM * MONTHS_PER_YEAR
 
@@ -160,3 +167,21 @@ def kwspm_year_musd(usd_per_wafer: T) -> T:
     """The money [musd] of a year's wafers from 1 kwspm at a price per wafer [USD]."""
     value: Any = usd_per_wafer
     return cast(T, value * (WAFERS_PER_KWSPM_YEAR / USD_PER_MUSD))
+
+
+def gw_to_mw(gw: T) -> T:
+    """Convert power from GW to MW."""
+    value: Any = gw
+    return cast(T, value * MW_PER_GW)
+
+
+def mw_to_gw(mw: T) -> T:
+    """Convert power from MW to GW."""
+    value: Any = mw
+    return cast(T, value / MW_PER_GW)
+
+
+def busd_to_usd(busd: T) -> T:
+    """Convert billions of US dollars to US dollars."""
+    value: Any = busd
+    return cast(T, value * USD_PER_BUSD)

@@ -44,7 +44,14 @@ from fabnet.silicon import (
     hbm_stacks_per_dram_wafer,
     rectangle_for_area,
 )
-from fabnet.units import MONTHS_PER_YEAR
+from fabnet.units import (
+    MONTHS_PER_YEAR,
+    USD_PER_BUSD,
+    busd_to_usd,
+    gw_to_mw,
+    mw_to_gw,
+    to_kwspm,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -385,15 +392,17 @@ def compute_frame(scenario: Scenario) -> pd.DataFrame:
         path,
         demand.service_life_years,
         h100e_per_mw=per_mw,
-        power_limit_mw=(lambda y: power(y) * 1000.0) if power and "power" in caps else None,
+        power_limit_mw=(lambda y: gw_to_mw(power(y))) if power and "power" in caps else None,
         new_limit_h100e=(
-            (lambda y: spend(y) * 1e9 / cost(y)) if spend and cost and "spend" in caps else None
+            (lambda y: busd_to_usd(spend(y)) / cost(y))
+            if spend and cost and "spend" in caps
+            else None
         ),
         capped_from=max(start, limits.cap_from_year or start) if limits else start,
     )
     frame = pd.DataFrame(
         [
-            (f.installed, f.retired, f.new, f.wanted, f.power_mw / 1000.0)
+            (f.installed, f.retired, f.new, f.wanted, mw_to_gw(f.power_mw))
             for f in (flows[y] for y in years)
         ],
         index=pd.Index(years, name="year"),
@@ -402,7 +411,9 @@ def compute_frame(scenario: Scenario) -> pd.DataFrame:
     if limits is None:
         return frame.drop(columns="power_gw")
     frame["power_limit_gw"] = [power(y) if power else np.nan for y in years]
-    frame["spend_busd"] = frame["new_h100e"] * [cost(y) / 1e9 for y in years] if cost else np.nan
+    frame["spend_busd"] = (
+        frame["new_h100e"] * [cost(y) / USD_PER_BUSD for y in years] if cost else np.nan
+    )
     frame["spend_limit_busd"] = [spend(y) if spend else np.nan for y in years]
     return frame
 
@@ -506,6 +517,6 @@ def euv_frame(items: pd.DataFrame, catalog: Catalog) -> pd.DataFrame:
         r: catalog.number("resources", r, "euv_tools_per_kwspm", 0.0)
         for r in per_resource["resource"].unique()
     }
-    per_resource["tools"] = per_resource["wspm"] * per_resource["resource"].map(factor) / 1000.0
+    per_resource["tools"] = to_kwspm(per_resource["wspm"] * per_resource["resource"].map(factor))
     out = per_resource.loc[per_resource["tools"] > 0, ["year", "resource", "tools"]]
     return pd.DataFrame(out).reset_index(drop=True)
