@@ -21,7 +21,8 @@ The conventions (DESIGN §6):
   keeps nothing (the planner never starts one);
 * **demand** — a factor ``f`` on demand growth scales every year's growth *rate*: installed
   compute grows by ``1 + (m − 1)·f`` where the scenario has ``m``, and new compute is that growth
-  plus the retirements, in proportion to the installed base;
+  plus the retirements, in proportion to the installed base, at most what the scenario's power
+  (and money) caps allow that year;
 * **defect learning** — a learning speed ``k`` reads year ``t``'s yields at ``start + k·(t −
   start)``, linearly interpolated;
 * **disruptions** — from the year an event starts, for its duration, the countries or regions it
@@ -52,6 +53,7 @@ __all__ = [
     "online_kernel",
     "ramp_kernel",
     "reaches",
+    "rescaled_demand",
     "rescaled_new_compute",
     "residual_share",
     "spend_kernel",
@@ -273,6 +275,34 @@ def rescaled_new_compute(
     scale = np.divide(previous, base[None, :-1], out=np.ones_like(previous), where=base[:-1] > 0)
     new[:, 1:] = stock[:, 1:] - previous + gone[None, 1:] * scale
     return np.asarray(np.maximum(new, 0.0), dtype=float)
+
+
+def rescaled_demand(
+    wanted: ArrayLike,
+    installed: ArrayLike,
+    retired: ArrayLike,
+    factor: ArrayLike,
+    cap: ArrayLike | None = None,
+) -> Array:
+    """New compute wanted per sample and year when a factor scales every year's growth rate:
+    the scenario's ``wanted`` × (rescaled / neutral, :func:`rescaled_new_compute`), at most
+    ``cap`` (what the scenario's power and money limits allow a year; ``inf`` where they do not
+    cap) [H100e].
+
+    Examples
+    --------
+    >>> rescaled_demand([50.0, 110.0, 120.0], [100.0, 200.0, 300.0], [0.0, 10.0, 20.0],
+    ...                 [1.0, 2.0], cap=[100.0, 150.0, 150.0]).tolist()
+    [[50.0, 110.0, 120.0], [50.0, 150.0, 150.0]]
+    """
+    base = np.asarray(wanted, dtype=float)
+    neutral = rescaled_new_compute(installed, retired, float(base[0]), [1.0])[0]
+    sampled = rescaled_new_compute(installed, retired, float(base[0]), factor)
+    ratio = np.divide(sampled, neutral[None, :], out=np.ones_like(sampled), where=neutral > 0)
+    out: Array = base[None, :] * ratio
+    if cap is not None:
+        out = np.minimum(out, np.asarray(cap, dtype=float)[None, :])
+    return out
 
 
 def learning_warp(

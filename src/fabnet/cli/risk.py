@@ -190,7 +190,8 @@ def _risk_tables(analysis: RiskResult, samples: int, method: str, seed: int) -> 
         measures.add_row(label, "M H100e" if unit == "H100e" else unit, *cells)
     tables.append(measures)
     swings = Table(
-        title="Tornado: NPV of cost (musd) with one input at its 10th and 90th percentile",
+        title="Tornado: NPV of cost incl. lost compute (musd), one input at its 10th and 90th"
+        " percentile",
         title_justify="left",
     )
     for column in ("input", "low", "high", "NPV at low", "NPV at high", "swing"):

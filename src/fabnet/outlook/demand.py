@@ -110,6 +110,7 @@ class Flows:
     new: float
     wanted: float
     power_mw: float
+    room: float = math.inf  # the most new compute the caps allowed [H100e] (inf: no cap)
 
 
 def vintage_flows(
@@ -175,18 +176,19 @@ def vintage_flows(
 
         retired, retired_mw = leaving(added), leaving(powered)
         wanted = max(0.0, installed_h100e[year] - stock + retired)
-        new = wanted
+        allowed = math.inf
         if capped_from is not None and year >= capped_from:
             if power_limit_mw is not None:
                 room = max(0.0, power_limit_mw(year) - (power - retired_mw))
-                new = min(new, room * efficiency(year))
+                allowed = min(allowed, room * efficiency(year))
             if new_limit_h100e is not None:
-                new = min(new, max(0.0, new_limit_h100e(year)))
+                allowed = min(allowed, max(0.0, new_limit_h100e(year)))
+        new = min(wanted, allowed)
         added[year] = new
         powered[year] = new / efficiency(year)
         stock = stock - retired + new
         power = power - retired_mw + powered[year]
-        out[year] = Flows(stock, retired, new, wanted, power)
+        out[year] = Flows(stock, retired, new, wanted, power, allowed)
     return out
 
 
@@ -372,7 +374,8 @@ def compute_frame(scenario: Scenario) -> pd.DataFrame:
     DataFrame
         Indexed by ``year``: ``installed_h100e``, ``retired_h100e``, ``new_h100e`` (what is
         wanted within the limits that cap), ``path_new_h100e`` (what the growth path alone
-        wants); with limits, ``power_gw`` (the fleet's facility power at the year's end) and
+        wants); with limits, ``cap_new_h100e`` (the most new compute the caps allow; inf where
+        they do not cap), ``power_gw`` (the fleet's facility power at the year's end) and
         ``power_limit_gw``, ``spend_busd`` (new compute × its all-in cost) and
         ``spend_limit_busd`` (NaN where not given).
     """
@@ -402,14 +405,21 @@ def compute_frame(scenario: Scenario) -> pd.DataFrame:
     )
     frame = pd.DataFrame(
         [
-            (f.installed, f.retired, f.new, f.wanted, mw_to_gw(f.power_mw))
+            (f.installed, f.retired, f.new, f.wanted, mw_to_gw(f.power_mw), f.room)
             for f in (flows[y] for y in years)
         ],
         index=pd.Index(years, name="year"),
-        columns=["installed_h100e", "retired_h100e", "new_h100e", "path_new_h100e", "power_gw"],
+        columns=[
+            "installed_h100e",
+            "retired_h100e",
+            "new_h100e",
+            "path_new_h100e",
+            "power_gw",
+            "cap_new_h100e",
+        ],
     )
     if limits is None:
-        return frame.drop(columns="power_gw")
+        return frame.drop(columns=["power_gw", "cap_new_h100e"])
     frame["power_limit_gw"] = [power(y) if power else np.nan for y in years]
     frame["spend_busd"] = (
         frame["new_h100e"] * [cost(y) / USD_PER_BUSD for y in years] if cost else np.nan

@@ -24,9 +24,9 @@ from fabnet.schedules import (
     lead_years,
     learning_warp,
     reaches,
-    rescaled_new_compute,
+    rescaled_demand,
 )
-from fabnet.units import to_kwspm
+from fabnet.units import from_millions, to_kwspm, to_millions
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -116,7 +116,7 @@ def perturb(
 
     changes: dict[str, Any] = {}
     if growth != 1.0:
-        changes["new_compute"] = data.new_compute * _demand_ratio(data, outlook, growth)
+        changes["new_compute"] = _new_compute(data, outlook, growth)
     if np.any(delay != 0.0) or np.any(overrun != 1.0):
         leads = lead_years(projects["lead_months"].to_numpy(dtype=float), delay)
         changes["projects"] = projects.assign(
@@ -169,16 +169,27 @@ def _logic(resources: list[str], catalog: Catalog | None) -> np.ndarray:
     return np.array([catalog.get("resources", r)["category"] == "logic" for r in resources])
 
 
-def _demand_ratio(data: PlanData, outlook: GapResult, factor: float) -> np.ndarray:
-    """New compute wanted relative to the scenario's, by year, when a factor scales every
-    year's growth rate (:func:`fabnet.schedules.rescaled_new_compute`)."""
+def _new_compute(data: PlanData, outlook: GapResult, factor: float) -> pd.Series:
+    """New compute wanted [M H100e] when a factor scales every year's growth rate, at most what
+    the scenario's caps allow (:func:`fabnet.schedules.rescaled_demand`)."""
+    import pandas as pd
+
     compute = outlook.compute.reindex(data.years)
-    installed = compute["installed_h100e"].to_numpy(dtype=float)
-    retired = compute["retired_h100e"].fillna(0.0).to_numpy(dtype=float)
-    first = float(compute["new_h100e"].iloc[0])
-    neutral, sampled = rescaled_new_compute(installed, retired, first, [1.0, factor])
-    ratio: np.ndarray = np.divide(sampled, neutral, out=np.ones_like(sampled), where=neutral > 0)
-    return ratio
+    cap = (
+        compute["cap_new_h100e"].fillna(np.inf).to_numpy(dtype=float)
+        if "cap_new_h100e" in compute
+        else None
+    )
+    wanted = from_millions(data.new_compute.to_numpy(dtype=float))
+    new = rescaled_demand(
+        wanted,
+        compute["installed_h100e"].to_numpy(dtype=float),
+        compute["retired_h100e"].fillna(0.0).to_numpy(dtype=float),
+        [factor],
+        cap,
+    )[0]
+    out: pd.Series = pd.Series(to_millions(new), index=data.new_compute.index)
+    return out
 
 
 def _warp(data: PlanData, speed: dict[str, float]) -> pd.DataFrame:

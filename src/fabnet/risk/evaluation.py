@@ -49,7 +49,7 @@ from fabnet.schedules import (
     online_kernel,
     ramp_kernel,
     reaches,
-    rescaled_new_compute,
+    rescaled_demand,
     residual_share,
     spend_kernel,
 )
@@ -90,6 +90,7 @@ class PlanArrays:
     wanted: np.ndarray  # (T,) H100e of new compute wanted
     installed: np.ndarray  # (T,) H100e installed at each year's end
     retired: np.ndarray  # (T,) H100e retired during each year
+    cap_new: np.ndarray  # (T,) most new compute the scenario's caps allow [H100e] (inf: none)
     need_table: np.ndarray  # (R, T, T): wspm per H100e a year in year t with yields of year τ
     logic: np.ndarray  # (R,) bool: resources whose yields follow D0 learning
     existing: np.ndarray  # (R, C, T) AI supply of existing fabs [wspm]
@@ -188,6 +189,7 @@ def plan_arrays(plan: Plan, catalog: Catalog | None = None) -> PlanArrays:
         wanted=from_millions(data.new_compute.to_numpy(dtype=float)),
         installed=outlook.compute["installed_h100e"].reindex(scenario.years).to_numpy(float),
         retired=outlook.compute["retired_h100e"].reindex(scenario.years).to_numpy(float),
+        cap_new=_cap_new(outlook, scenario.years),
         need_table=need_table,
         logic=np.array([category[r] == "logic" for r in resources]),
         existing=existing,
@@ -234,6 +236,15 @@ def plan_arrays(plan: Plan, catalog: Catalog | None = None) -> PlanArrays:
     )
     neutral = _chunk(arrays, Draws.neutral(arrays, 1))
     return replace(arrays, base_equity=_equity_npv(arrays, neutral)[0])
+
+
+def _cap_new(outlook: Any, years: list[int]) -> np.ndarray:
+    """The most new compute the scenario's demand caps allow per year [H100e] (inf: no cap)."""
+    compute = outlook.compute
+    if "cap_new_h100e" not in compute:
+        return np.full(len(years), np.inf)
+    cap: np.ndarray = compute["cap_new_h100e"].reindex(years).fillna(np.inf).to_numpy(float)
+    return cap
 
 
 def _need_table(plan: Plan, data: PlanData) -> np.ndarray:
@@ -348,22 +359,11 @@ def draws(a: PlanArrays, samples: Samples, rows: slice | None = None) -> Draws:
     return out
 
 
-def _demand_ratio(a: PlanArrays, factor: np.ndarray) -> np.ndarray:
-    """New compute wanted relative to the scenario's, per sample and year (1 when f = 1):
-    :func:`fabnet.schedules.rescaled_new_compute`."""
-    neutral = rescaled_new_compute(a.installed, a.retired, float(a.wanted[0]), [1.0])[0]
-    sampled = rescaled_new_compute(a.installed, a.retired, float(a.wanted[0]), factor)
-    ratio: np.ndarray = np.divide(
-        sampled, neutral[None, :], out=np.ones_like(sampled), where=neutral > 0
-    )
-    return ratio
-
-
 def _chunk(a: PlanArrays, d: Draws) -> dict[str, np.ndarray]:
     """The evaluation of n samples at once (see the module's description)."""
     n_years = len(a.years)
     steps = np.arange(n_years)
-    wanted = a.wanted[None, :] * _demand_ratio(a, d.growth)
+    wanted = rescaled_demand(a.wanted, a.installed, a.retired, d.growth, a.cap_new)
 
     # Wafers per H100e with yields of the warped year (fabnet.schedules.learning_warp).
     low, high, frac = learning_warp(d.speed, n_years)
