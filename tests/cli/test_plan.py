@@ -60,8 +60,10 @@ def test_altman_2024_serving_all_demand_is_infeasible(fabnet: Fabnet, tmp_path: 
     assert result.exit_code == 3, result.stderr
     assert "Traceback" not in result.stderr
     assert "the plan is infeasible; to be feasible it would need:" in result.stderr
-    # Serving all of altman-2024's demand needs more modules than its sites hold.
-    assert "module limit" in result.stderr
+    # Serving all of altman-2024's demand needs more HBM than its memory makers can start (and
+    # supply before 2027 than any new module could be online for).
+    assert "starts per year" in result.stderr
+    assert "compute wanted in 2025 cannot be met" in result.stderr
 
 
 def test_plan_bad_objective_exits_2(fabnet: Fabnet) -> None:

@@ -442,7 +442,8 @@ def test_risk_measures_table(risk_html: str) -> None:
         "NPV of softbank",
     ]
     assert (
-        "<td class='output'>Cost incl. lost compute (NPV)</td><td class='unit'>musd</td><td class='tail'>high</td>"
+        "<td class='output'>Cost incl. lost compute (NPV)</td><td class='unit'>musd</td>"
+        "<td class='tail'>high</td>"
         "<td class='num mean'>52,000</td><td class='num 5th'>30,000</td>"
         "<td class='num median'>48,000</td><td class='num 95th'>85,000</td>"
         "<td class='num var'>80,000</td><td class='num cvar'>95,000</td>"

@@ -85,8 +85,8 @@ def build_gantt_figure(plan: Plan) -> go.Figure:
     --------
     >>> from fabnet.planning import plan
     >>> figure = build_gantt_figure(plan("altman-2024", shadow_prices=False))
-    >>> [trace.name for trace in figure.data]
-    ['COWOS · construction', 'COWOS · operating']
+    >>> [trace.name for trace in figure.data][:4]
+    ['A16 · construction', 'A16 · operating', 'HBM · construction', 'HBM · operating']
     """
     go, _ = plotly_modules()
     years = years_of(plan.compute["year"], plan.scenario.years)
@@ -439,7 +439,7 @@ def new_fabs_map_figure(plan: Plan) -> go.Figure:
     >>> from fabnet.planning import plan
     >>> figure = new_fabs_map_figure(plan("altman-2024", shadow_prices=False))
     >>> figure.layout.geo.resolution, [trace.name for trace in figure.data]
-    (110, ['COWOS', 'Unused candidate sites'])
+    (110, ['A16', 'HBM', 'COWOS', 'Unused candidate sites'])
     """
     go, _ = plotly_modules()
     builds = _sorted_builds(plan)
