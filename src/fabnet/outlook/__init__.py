@@ -2,9 +2,9 @@
 fabs; the gap, the binding resource and the compute that cannot be delivered; and the backcast,
 the outlook of the public record's years set beside that record."""
 
-from fabnet.outlook.backcast import Backcast, Verdict, backcast
 from fabnet.outlook.balance import GapResult, gap
 from fabnet.outlook.demand import bill_of_materials, compute_flows, demand_frames, euv_frame
+from fabnet.outlook.history import Backcast, Verdict, backcast
 from fabnet.outlook.supply import capacity_in_year, scenario_fabs, status_weight, supply_frame
 
 __all__ = [

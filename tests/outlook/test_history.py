@@ -1,6 +1,6 @@
-"""The backcast: a tiny world against a hand-made record, worked out by hand; the built-in
-scenario against the packaged record (the acceptance test, expected to fail until the default
-scenario is recalibrated)."""
+"""The backcast (:mod:`fabnet.outlook.history`): a tiny world against a hand-made record, worked
+out by hand; the built-in scenario against the packaged record (the acceptance test, expected to
+fail until the default scenario is recalibrated)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,8 @@
 """The backcast: a scenario's outlook for the years of the public record, set beside it.
 
+(The module is ``history`` so that its name does not clash with the function
+:func:`fabnet.outlook.backcast`, which the package re-exports.)
+
 The catalog's ``record`` table holds what happened in 2023–2025: accelerators shipped per vendor
 and year in units and H100e (Epoch AI's data, with its p5/p95 bands), CoWoS-class and HBM
 capacity at year end, and the years each was sold out. :func:`backcast` runs :func:`gap` on the
