@@ -19,7 +19,8 @@ from fabnet.catalog._tables import data_dir
 from fabnet.examples import tiny_world
 from fabnet.exceptions import ParameterError
 from fabnet.outlook import Backcast, backcast, gap
-from fabnet.scenario import Scenario
+from fabnet.outlook.history import packages_per_unit
+from fabnet.scenario import Product, Scenario
 
 #: New compute of the tiny world: installed 0 until 2022, then 1, 3, 6 M H100e [H100e].
 NEW = {2023: 1.0e6, 2024: 2.0e6, 2025: 3.0e6}
@@ -187,6 +188,20 @@ def test_vendors_by_hand(result: Backcast) -> None:
     assert rows.loc[(2024, "Huawei"), "record_units"] == 10
     assert math.isnan(rows.loc[(2024, "Huawei"), "units_ratio"])  # left out of the comparison
     assert math.isnan(rows.loc[(2023, "generic"), "record_h100e"])
+
+
+def test_a_board_counts_its_accelerator_packages() -> None:
+    chip = {"name": "c", "vendor": "v", "logic_die_count": 1, "logic_die_area_mm2": 100.0}
+    products = {
+        "CHIP": Product(id="CHIP", h100e_per_unit=1.0, logic_node="N5", **chip),
+        "CPU": Product(id="CPU", role="component", logic_node="N3", **chip),
+        "BOARD": Product(
+            id="BOARD", name="b", vendor="v", h100e_per_unit=2.0, parts=["CHIP", "CHIP", "CPU"]
+        ),
+        "RACK": Product(id="RACK", name="r", vendor="v", h100e_per_unit=8.0, parts=["BOARD"] * 4),
+    }
+    counts = {p: packages_per_unit(p, products) for p in [*products, "GENERATED"]}
+    assert counts == {"CHIP": 1, "CPU": 1, "BOARD": 2, "RACK": 8, "GENERATED": 1}
 
 
 def test_verdicts_by_hand(result: Backcast, catalog: Catalog) -> None:

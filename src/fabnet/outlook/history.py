@@ -14,7 +14,8 @@ scenario with its horizon moved to the record's years and compares three things:
    record's median?
 2. **Vendors.** Units and H100e per vendor: fabnet's units made per product (``gap.demand``)
    times the year's deliverable ÷ new compute, grouped by the product's vendor (matched to the
-   record's by its first word, case-insensitive).
+   record's by its first word, case-insensitive). Units count accelerator packages, as Epoch
+   does: a GB200 board is two (:func:`packages_per_unit`).
 3. **Shortages.** For COWOS and HBM, fabnet's coverage (AI supply ÷ demand) against the record's
    flags: a year the record calls sold out should have coverage ≤ 1 (and a year it calls not
    short, coverage > 1).
@@ -35,12 +36,20 @@ from fabnet.catalog import Catalog, load_catalog
 from fabnet.exceptions import ParameterError
 from fabnet.outlook.balance import GapResult, gap
 from fabnet.outlook.supply import _year_end, scenario_fabs, status_weight
-from fabnet.scenario import Scenario, load_scenario
+from fabnet.scenario import Product, Scenario, load_scenario
 
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["ALL_VENDORS", "RESOURCES", "TOLERANCE", "Backcast", "Verdict", "backcast"]
+__all__ = [
+    "ALL_VENDORS",
+    "RESOURCES",
+    "TOLERANCE",
+    "Backcast",
+    "Verdict",
+    "backcast",
+    "packages_per_unit",
+]
 
 #: The share by which deliverable compute may miss the record and still reproduce it.
 TOLERANCE = 0.25
@@ -127,7 +136,8 @@ class Backcast:
     vendors : DataFrame
         Per (year, vendor): ``china_domestic`` (left out of the compute check), the record's
         ``record_units`` [units] and ``record_h100e`` (with p5/p95) [H100e], fabnet's
-        ``fabnet_units`` and ``fabnet_h100e`` (units made × deliverable ÷ new), and their ratios
+        ``fabnet_units`` (accelerator packages: :func:`packages_per_unit`) and ``fabnet_h100e``
+        (units made × deliverable ÷ new), and their ratios
         (fabnet ÷ record). A vendor of fabnet's products that the record lacks (``generic``)
         has no record figures.
     resources : DataFrame
@@ -331,6 +341,28 @@ def _match(vendor: str, known: list[str]) -> str:
     return next((k for k in known if k.split()[0].casefold() == first), vendor)
 
 
+def packages_per_unit(product: str, products: dict[str, Product]) -> int:
+    """Accelerator packages in one unit of ``product``, as the record counts units: a product
+    with parts counts its parts that are accelerators (a GB200 board, B200 + B200 + Grace, is
+    two), any other product one.
+
+    Examples
+    --------
+    >>> from fabnet.scenario import load_scenario
+    >>> products = {p.id: p for p in load_scenario("altman-2024").products}
+    >>> packages_per_unit("GB200", products), packages_per_unit("H100", products)
+    (2, 1)
+    """
+    parts = products[product].parts if product in products else None
+    if not parts:
+        return 1
+    return sum(
+        packages_per_unit(part, products)
+        for part in parts
+        if part in products and products[part].role == "accelerator"
+    )
+
+
 def _vendors(outlook: GapResult, catalog: Catalog, years: list[int]) -> pd.DataFrame:
     """Per (year, vendor): the record's units and H100e beside fabnet's."""
     import numpy as np
@@ -346,8 +378,11 @@ def _vendors(outlook: GapResult, catalog: Catalog, years: list[int]) -> pd.DataF
     units = units[units["year"].isin(years)]
     products = outlook.products
     units["vendor"] = units["product"].map(lambda p: _match(str(products.loc[p, "vendor"]), known))
-    units["fabnet_units"] = units["units"] * units["year"].map(share)
-    units["fabnet_h100e"] = units["fabnet_units"] * units["product"].map(products["h100e_per_unit"])
+    made_units = units["units"] * units["year"].map(share)
+    units["fabnet_h100e"] = made_units * units["product"].map(products["h100e_per_unit"])
+    defined = {p.id: p for p in outlook.scenario.products}
+    packages = {p: packages_per_unit(p, defined) for p in units["product"].unique()}
+    units["fabnet_units"] = made_units * units["product"].map(packages)
     made = units.groupby(["year", "vendor"])[["fabnet_units", "fabnet_h100e"]].sum()
     rows = []
     for year in years:
