@@ -21,11 +21,12 @@ from fabnet.exceptions import (
 if TYPE_CHECKING:
     from fabnet.catalog import Catalog, load_catalog
     from fabnet.finance import Comparison, Financials, compare, financials
-    from fabnet.outlook import GapResult, gap
+    from fabnet.outlook import Backcast, GapResult, backcast, gap
     from fabnet.planning import Plan, StochasticPlan, load_plan, plan, stochastic_plan
     from fabnet.scenario import Scenario, load_scenario
 
 __all__ = [
+    "Backcast",
     "Catalog",
     "CatalogError",
     "Comparison",
@@ -39,6 +40,7 @@ __all__ = [
     "ScenarioError",
     "StochasticPlan",
     "__version__",
+    "backcast",
     "compare",
     "financials",
     "gap",
@@ -56,6 +58,8 @@ _LAZY = {
     "Financials": "fabnet.finance",
     "compare": "fabnet.finance",
     "financials": "fabnet.finance",
+    "Backcast": "fabnet.outlook",
+    "backcast": "fabnet.outlook",
     "GapResult": "fabnet.outlook",
     "gap": "fabnet.outlook",
     "Plan": "fabnet.planning",

@@ -88,6 +88,7 @@ UNITS: dict[str, str] = {
     "ML_per_day": "megalitres of water per day",
     "ha": "hectares of land",
     "deg": "degrees of latitude or longitude (WGS 84)",
+    "flag": "yes (1) or no (0)",
 }
 
 

@@ -19,7 +19,17 @@ from fabnet.exceptions import (
 Fabnet = Callable[..., Result]
 
 #: Every command, in the order ``fabnet --help`` lists it.
-COMMANDS = ("validate", "gap", "plan", "finance", "compare", "risk", "schema", "catalog")
+COMMANDS = (
+    "validate",
+    "gap",
+    "backcast",
+    "plan",
+    "finance",
+    "compare",
+    "risk",
+    "schema",
+    "catalog",
+)
 
 #: An error raised while a command runs, and the exit code it maps to (README, "Exit codes").
 ERRORS = [

@@ -68,7 +68,7 @@ def test_the_solver_flags_are_listed_in_help(fabnet: Fabnet, command: str) -> No
 @pytest.mark.parametrize(
     ("flag", "users"),
     [
-        ("--report", {"gap", "plan", "finance", "compare", "risk"}),
+        ("--report", {"gap", "backcast", "plan", "finance", "compare", "risk"}),
         ("--plan", {"finance", "risk"}),
     ],
 )
@@ -89,7 +89,7 @@ def test_the_scenario_argument_is_the_same_everywhere() -> None:
         for parameter in command.params
         if parameter.name == "scenario"
     }
-    assert set(found) == {"validate", "gap", "plan", "finance", "compare", "risk"}
+    assert set(found) == {"validate", "gap", "backcast", "plan", "finance", "compare", "risk"}
     assert len(set(found.values())) == 1
     assert next(iter(found.values()))[4] == DEFAULT_SCENARIO
 

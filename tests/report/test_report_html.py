@@ -19,6 +19,7 @@ import pytest
 import fabnet
 from fabnet.report import render_report, write_report
 from fabnet.report._assets import TOPOJSON_NAME, script_safe
+from fabnet.report.backcast_html import SUMMARY
 from fabnet.report.gap_html import SECTIONS
 
 DAY = dt.date(2026, 1, 2)
@@ -131,7 +132,8 @@ def test_topojson_is_registered_before_plotlyjs(
 def test_every_section_is_there(html: str) -> None:
     tags = _parse(html).tags
     section_ids = [attrs.get("id") for tag, attrs in tags if tag == "section"]
-    assert section_ids == [s.id for s in SECTIONS]
+    # the outlook's sections, the backcast of the scenario, then the assumptions
+    assert section_ids == [s.id for s in (*SECTIONS[:-1], SUMMARY, SECTIONS[-1])]
     for section in SECTIONS:
         assert f"<h2>{section.title}</h2>" in html
         assert f"href='#{section.id}'" in html

@@ -22,6 +22,7 @@ from fabnet.report import (
     risk_figures,
     stochastic_figures,
 )
+from fabnet.report.backcast_html import SUMMARY
 from fabnet.report.finance_html import FINANCE_SECTIONS
 from fabnet.report.gap_html import SECTIONS
 from fabnet.report.plan_html import PLAN_SECTIONS
@@ -29,9 +30,10 @@ from fabnet.report.risk_html import RISK_SECTIONS
 from fabnet.report.stochastic_html import STOCHASTIC_SECTIONS
 from fabnet.report.strategy_html import COMPARE_SECTIONS
 
-#: Each report's own sections (between the gap's and the assumptions) and its figures.
+#: Each report's own sections (between the gap's and the assumptions) and its figures; the gap
+#: report's is the backcast of its scenario.
 KINDS = {
-    "gap": ((), 3),
+    "gap": ((SUMMARY,), 3),
     "plan": (PLAN_SECTIONS, 3 + 5),
     "financials": ((*PLAN_SECTIONS, *FINANCE_SECTIONS), 3 + 5 + 4),
     "comparison": ((*COMPARE_SECTIONS, *FINANCE_SECTIONS), 3 + 2 + 4),

@@ -23,6 +23,8 @@ RESOURCE_CATEGORIES = ("logic", "memory", "packaging")
 FAB_STATUSES = ("operating", "building", "announced", "cancelled")
 ACCELERATOR_ROLES = ("accelerator", "component")
 INVESTOR_TYPES = ("sovereign_fund", "corporate", "government", "lab")
+#: What a series of the public record (``record.csv``) measures.
+RECORD_METRICS = ("shipments", "capacity", "shortage")
 
 
 @dataclass(frozen=True)
@@ -236,6 +238,31 @@ TABLES: dict[str, Table] = {
                 "hurdle_rate": Param("fraction", required=True),
             },
             "Investors approached for the network: commitment, annual cap, countries they fund.",
+        ),
+        Table(
+            "record",
+            ("series",),
+            {
+                "name": Param("text", required=True),
+                "metric": Param("text", required=True, choices=RECORD_METRICS),
+                "vendor": Param("text"),
+                "resource": Param("id", ref="resources"),
+                "part_of": Param("id", ref="record"),
+                "china_domestic": Param("flag"),
+                "units": Param("count", by_year=True),
+                "units_p5": Param("count", by_year=True),
+                "units_p95": Param("count", by_year=True),
+                "h100e": Param("H100e", by_year=True),
+                "h100e_p5": Param("H100e", by_year=True),
+                "h100e_p95": Param("H100e", by_year=True),
+                "capacity_wspm": Param("wspm", by_year=True),
+                "capacity_low_wspm": Param("wspm", by_year=True),
+                "capacity_high_wspm": Param("wspm", by_year=True),
+                "short": Param("flag", by_year=True),
+            },
+            "The public record the backcast compares with: accelerators shipped per vendor and"
+            " year (Epoch AI), CoWoS and HBM capacity at year end, and the years each was sold"
+            " out.",
         ),
     )
 }

@@ -1,11 +1,12 @@
 """The ``fabnet`` command line: parse, call the library, print. No domain logic lives here.
 
 One module per command group (:mod:`~fabnet.cli.scenario`: validate, schema, catalog;
-:mod:`~fabnet.cli.gap`; :mod:`~fabnet.cli.plan`; :mod:`~fabnet.cli.finance`: finance, compare;
-:mod:`~fabnet.cli.risk`). What the commands share is defined once: the arguments and options in
-:mod:`fabnet.cli._options`, and the consoles, the exit codes and the solver's progress in
-:mod:`fabnet.cli._shared`. Importing this package imports no heavy library: each command imports
-what it needs when it runs, so ``fabnet --help`` is instant.
+:mod:`~fabnet.cli.gap`; :mod:`~fabnet.cli.backcast`; :mod:`~fabnet.cli.plan`;
+:mod:`~fabnet.cli.finance`: finance, compare; :mod:`~fabnet.cli.risk`). What the commands share
+is defined once: the arguments and options in :mod:`fabnet.cli._options`, and the consoles, the
+exit codes and the solver's progress in :mod:`fabnet.cli._shared`. Importing this package imports
+no heavy library: each command imports what it needs when it runs, so ``fabnet --help`` is
+instant.
 
 Exit codes: 0 success, 1 internal error, 2 bad input (scenario, parameter or usage),
 3 infeasible plan, 4 catalog integrity failure, 5 no plan from the solver, 130 interrupted
@@ -23,7 +24,7 @@ from typing import Annotated
 import typer
 
 from fabnet._version import __version__
-from fabnet.cli import finance, gap, plan, risk, scenario
+from fabnet.cli import backcast, finance, gap, plan, risk, scenario
 from fabnet.cli._shared import guarded
 
 __all__ = ["COMMANDS", "app", "main"]
@@ -43,6 +44,7 @@ app = typer.Typer(
 COMMANDS: tuple[tuple[Callable[..., None], str], ...] = (
     (scenario.validate, scenario.VALIDATE_EXAMPLES),
     (gap.gap, gap.EXAMPLES),
+    (backcast.backcast, backcast.EXAMPLES),
     (plan.plan, plan.EXAMPLES),
     (finance.finance, finance.FINANCE_EXAMPLES),
     (finance.compare, finance.COMPARE_EXAMPLES),

@@ -1,17 +1,19 @@
 """The HTML reports: one self-contained file that works offline, for any result of fabnet.
 
-:func:`write_report` writes the report of a demand–supply gap (``GapResult``), a network plan
+:func:`write_report` writes the report of a demand–supply gap (``GapResult``), a backcast
+(``Backcast``: the outlook of the record's years against the public record), a network plan
 (``Plan``), a plan's financials (``Financials``), the strategies compared (``Comparison``) or a
 plan's risk (``RiskResult``, with a ``StochasticPlan`` if you have one); :func:`render_report`
 returns it as text. Every report starts with the outlook of its scenario (the gap), shows the
 result's own sections and ends with the assumptions and their sources; each page is one Jinja2
 template (``templates/page.html.j2``) with plotly.js and the world basemap inlined once.
 
-The figures are in :mod:`fabnet.report.gap_figures`, :mod:`~fabnet.report.plan_figures`,
-:mod:`~fabnet.report.finance_figures`, :mod:`~fabnet.report.strategy_figures`,
-:mod:`~fabnet.report.risk_figures` and :mod:`~fabnet.report.stochastic_figures`, and are
-re-exported here. Importing this package imports neither plotly, pandas nor Jinja2 and reads no
-file; the template, the basemap and plotly.js are read when a report is rendered.
+The figures are in :mod:`fabnet.report.gap_figures`, :mod:`~fabnet.report.backcast_figures`,
+:mod:`~fabnet.report.plan_figures`, :mod:`~fabnet.report.finance_figures`,
+:mod:`~fabnet.report.strategy_figures`, :mod:`~fabnet.report.risk_figures` and
+:mod:`~fabnet.report.stochastic_figures`, and are re-exported here. Importing this package
+imports neither plotly, pandas nor Jinja2 and reads no file; the template, the basemap and
+plotly.js are read when a report is rendered.
 
 Examples
 --------
@@ -19,6 +21,8 @@ Examples
 >>> from fabnet.report import write_report
 >>> outlook = gap("altman-2024")
 >>> path = write_report(outlook, "altman-2024-gap.html")  # doctest: +SKIP
+>>> from fabnet.outlook import backcast
+>>> path = write_report(backcast("altman-2024"), "backcast.html")  # doctest: +SKIP
 >>> from fabnet.planning import plan
 >>> result = plan("altman-2024")  # doctest: +SKIP
 >>> path = write_report(result, "plan.html", outlook=outlook)  # doctest: +SKIP
@@ -33,6 +37,7 @@ Examples
 """
 
 from fabnet.report._report import render_report, write_report
+from fabnet.report.backcast_figures import backcast_compute_figure, backcast_coverage_figure
 from fabnet.report.finance_figures import (
     capital_calls_figure,
     cash_flow_by_year_figure,
@@ -59,6 +64,8 @@ from fabnet.report.stochastic_figures import stochastic_figure
 from fabnet.report.strategy_figures import strategy_figure, strategy_timeline_figure
 
 __all__ = [
+    "backcast_compute_figure",
+    "backcast_coverage_figure",
     "build_gantt_figure",
     "capacity_demand_figure",
     "capital_calls_figure",

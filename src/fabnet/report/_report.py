@@ -7,7 +7,11 @@ sections, then the assumptions and their sources. What the result adds depends o
 ==========================  ==============================================================
 result                      its sections (after the outlook's)
 ==========================  ==============================================================
-``GapResult``               none: the outlook is the result
+``GapResult``               the outlook is the result; a short backcast section
+                            (:mod:`~fabnet.report.backcast_html`) where the scenario can be
+                            evaluated from the record's first year
+``Backcast``                the backcast's (:mod:`~fabnet.report.backcast_html`), *before*
+                            the outlook of the record's years
 ``Plan``                    the plan's (:mod:`~fabnet.report.plan_html`)
 ``Financials``              the plan's, then the money's (:mod:`~fabnet.report.finance_html`)
 ``Comparison``              the strategies', then the money of the strategy that builds
@@ -30,19 +34,19 @@ if TYPE_CHECKING:
     import datetime as dt
 
     from fabnet.finance import Comparison, Financials
-    from fabnet.outlook import GapResult
+    from fabnet.outlook import Backcast, GapResult
     from fabnet.planning import Plan, StochasticPlan
     from fabnet.report._page import Section
     from fabnet.risk import RiskResult
     from fabnet.scenario import Scenario
 
     #: What a report can be made of.
-    Result: TypeAlias = GapResult | Plan | Financials | Comparison | RiskResult
+    Result: TypeAlias = GapResult | Backcast | Plan | Financials | Comparison | RiskResult
 
 __all__ = ["render_report", "write_report"]
 
 #: What a result is, in words (for the error on anything else).
-_RESULTS = "a GapResult, Plan, Financials, Comparison or RiskResult"
+_RESULTS = "a GapResult, Plan, Financials, Comparison, RiskResult or Backcast"
 
 
 def render_report(
@@ -56,12 +60,13 @@ def render_report(
 
     Parameters
     ----------
-    result : GapResult, Plan, Financials, Comparison or RiskResult
+    result : GapResult, Backcast, Plan, Financials, Comparison or RiskResult
         What the report is about (the table in :mod:`fabnet.report._report` lists the sections
         of each).
     outlook : GapResult, optional
         The gap result of ``result``'s scenario, whose sections start the report. Default: the
-        result itself for a ``GapResult``; else :func:`fabnet.outlook.gap` of the result's
+        result itself for a ``GapResult``, the outlook of the record's years for a
+        ``Backcast``; else :func:`fabnet.outlook.gap` of the result's
         scenario with the packaged catalog (pass it to use another catalog, or to not compute it
         twice).
     stochastic : StochasticPlan, optional
@@ -79,8 +84,8 @@ def render_report(
     Raises
     ------
     ParameterError
-        ``result`` is none of these types, ``outlook`` is given with a ``GapResult``, or
-        ``stochastic`` with anything but a ``RiskResult``.
+        ``result`` is none of these types, ``outlook`` is given with a ``GapResult`` or a
+        ``Backcast``, or ``stochastic`` with anything but a ``RiskResult``.
 
     Examples
     --------
@@ -95,12 +100,15 @@ def render_report(
     contents = _contents(result, outlook, stochastic)
     *outlooks, assumptions = gap_sections(contents.outlook)
     scenario = contents.scenario
+    own = contents.sections
     return render_page(
         title=f"{contents.heading}: {scenario.name}",
         description=scenario.description,
         years=contents.outlook.years,
         units=contents.units,
-        sections=[*outlooks, *contents.sections, assumptions],
+        sections=[*own, *outlooks, assumptions]
+        if contents.lead
+        else [*outlooks, *own, assumptions],
         generated=generated,
     )
 
@@ -157,6 +165,7 @@ class _Contents(NamedTuple):
     units: str
     outlook: GapResult
     sections: list[Section]
+    lead: bool = False  # its own sections before the outlook's
 
 
 def _contents(
@@ -165,8 +174,9 @@ def _contents(
     """The page of ``result``: its title, scenario, units, outlook (``given``, else computed)
     and own sections."""
     from fabnet.finance import Comparison, Financials
-    from fabnet.outlook import GapResult, gap
+    from fabnet.outlook import Backcast, GapResult, gap
     from fabnet.planning import Plan
+    from fabnet.report.backcast_html import backcast_sections
     from fabnet.report.finance_html import finance_sections
     from fabnet.report.gap_html import UNITS
     from fabnet.report.plan_html import PLAN_UNITS, plan_sections
@@ -184,7 +194,13 @@ def _contents(
         case GapResult():
             if given is not None and given is not result:
                 raise ParameterError("outlook", "None for a GapResult (its own outlook)", given)
-            return _Contents("Demand–supply gap", result.scenario, UNITS, result, [])
+            sections = _backcast_summary(result.scenario)
+            return _Contents("Demand–supply gap", result.scenario, UNITS, result, sections)
+        case Backcast():
+            if given is not None and given is not result.outlook:
+                raise ParameterError("outlook", "None for a Backcast (its own outlook)", given)
+            sections = backcast_sections(result)
+            return _Contents("Backcast", result.scenario, UNITS, result.outlook, sections, True)
         case Plan():
             scenario = result.scenario
             outlook = outlook_of(scenario)
@@ -211,3 +227,16 @@ def _contents(
                 sections += stochastic_sections(stochastic)
             return _Contents("Network plan and its risk", scenario, PLAN_UNITS, outlook, sections)
     raise ParameterError("result", _RESULTS, type(result).__name__)
+
+
+def _backcast_summary(scenario: Scenario) -> list[Section]:
+    """The gap report's backcast section, where ``scenario`` can be evaluated from the record's
+    first year (none where it cannot); the record and the catalog are the packaged ones."""
+    from fabnet.outlook import backcast
+    from fabnet.report.backcast_html import backcast_summary
+
+    try:
+        result = backcast(scenario)
+    except ParameterError:
+        return []
+    return [backcast_summary(result)]
