@@ -67,7 +67,8 @@ def test_a_scenario_that_cannot_start_in_2023_exits_2(fabnet: Fabnet, tmp_path: 
     path = tmp_path / "huge.yaml"
     path.write_text(
         "name: huge\nextends: altman-2024\nproducts:\n  - id: H100\n"
-        "    interposer_area_mm2: 90000\n",
+        "    interposer_reticles: null\n    interposer_width_mm: null\n"
+        "    interposer_height_mm: null\n    interposer_area_mm2: 90000\n",
         encoding="utf-8",
     )
     result = fabnet("backcast", path)

@@ -1,6 +1,6 @@
 """The backcast (:mod:`fabnet.outlook.history`): a tiny world against a hand-made record, worked
-out by hand; the built-in scenario against the packaged record (the acceptance test, expected to
-fail until the default scenario is recalibrated)."""
+out by hand; the built-in scenario against the packaged record (the acceptance tests: shipments and HBM reproduced,
+CoWoS not yet)."""
 
 from __future__ import annotations
 
@@ -272,16 +272,35 @@ def test_the_default_scenario_is_measured_against_the_packaged_record(default: B
     assert gap("altman-2024").years[0] == 2024  # the scenario itself is untouched
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="the default scenario, silicon geometry and demand anchor are being recalibrated"
-    " (lead engineer); remove this mark when they land",
-)
-def test_the_default_scenario_reproduces_history(default: Backcast) -> None:
+def test_the_default_scenario_reproduces_shipments(default: Backcast) -> None:
+    # Epoch AI's ai-chip-counts (catalog record): fabnet's deliverable compute within ±25 % of
+    # the record in 2023-2025 (measured ×1.17, ×1.10, ×0.94).
     compute = default.compute
     for year in (2023, 2024, 2025):
         assert abs(compute.loc[year, "ratio"] - 1.0) <= 0.25, (year, compute.loc[year, "ratio"])
+
+
+def _short_years(default: Backcast, resource: str) -> pd.DataFrame:
     rows = default.resources
-    for row in rows[rows["record_short"].fillna(False).astype(bool)].itertuples():
-        assert row.coverage <= 1.0, (row.resource, row.year, row.coverage)
+    sold_out = rows["record_short"].fillna(False).astype(bool)
+    return rows[sold_out & (rows["resource"] == resource)]
+
+
+def test_hbm_holds_shipments_back_where_the_record_says_it_sold_out(default: Backcast) -> None:
+    # SK hynix and Micron: HBM sold out for 2023-2025 (catalog record); fabnet's HBM supply for AI
+    # covers less than the mix wants in each of those years (measured 0.92, 0.88, 0.75).
+    rows = _short_years(default, "HBM")
+    assert set(rows["year"]) == {2023, 2024, 2025}
+    assert (rows["coverage"] <= 1.0).all(), rows[["year", "coverage"]]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="CoWoS per package: fabnet's mix needs ~44 k CoWoS wspm in 2025 against ~63 k for AI"
+    " (coverage 1.43) while the record says CoWoS sold out; analysts' ~670 k wafers demanded"
+    " include networking and custom chips outside fabnet's accelerator mix",
+)
+def test_cowos_holds_shipments_back_where_the_record_says_it_sold_out(default: Backcast) -> None:
+    rows = _short_years(default, "COWOS")
+    assert (rows["coverage"] <= 1.0).all(), rows[["year", "coverage"]]
     assert default.passed

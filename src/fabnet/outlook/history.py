@@ -350,6 +350,8 @@ def packages_per_unit(product: str, products: dict[str, Product]) -> int:
     --------
     >>> from fabnet.scenario import load_scenario
     >>> products = {p.id: p for p in load_scenario("altman-2024").products}
+    >>> board = products["B200"].model_copy(update={"id": "GB200", "parts": ["B200", "B200"]})
+    >>> products["GB200"] = board
     >>> packages_per_unit("GB200", products), packages_per_unit("H100", products)
     (2, 1)
     """
