@@ -1,6 +1,6 @@
 """The backcast (:mod:`fabnet.outlook.history`): a tiny world against a hand-made record, worked
-out by hand; the built-in scenario against the packaged record (the acceptance tests: shipments and HBM reproduced,
-CoWoS not yet)."""
+out by hand; the built-in scenario against the packaged record (the acceptance tests: shipments
+and HBM reproduced, CoWoS not yet)."""
 
 from __future__ import annotations
 
