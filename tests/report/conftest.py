@@ -39,6 +39,7 @@ import xarray as xr
 from fabnet.finance import Comparison, Financials
 from fabnet.outlook import GapResult
 from fabnet.planning import Plan, StochasticPlan
+from fabnet.planning.binding import COLUMNS as LIMIT_COLUMNS
 from fabnet.risk import RiskResult, Samples
 from fabnet.scenario import Scenario, Uncertainty, load_scenario
 
@@ -329,18 +330,7 @@ def make_plan(scenario: Scenario) -> Plan:
                     "site tw-site power: +1 MW would save 31.0 musd (NPV)",
                 )
             ],
-            columns=[
-                "family",
-                "where",
-                "year",
-                "unit",
-                "limit",
-                "used",
-                "slack",
-                "shadow_price_musd",
-                "binding",
-                "message",
-            ],
+            columns=LIMIT_COLUMNS,
         ),
         stats=stats,
     )

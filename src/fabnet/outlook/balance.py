@@ -140,12 +140,17 @@ class GapResult:
             "euv": self.euv,
             "assumptions": self.assumptions,
         }
-        paths = []
-        for name, frame in frames.items():
-            path = folder / f"{name}.csv"
-            frame.to_csv(path, index=False)
-            paths.append(path)
-        return paths
+        return write_frames(folder, frames)
+
+
+def write_frames(folder: Path, frames: dict[str, pd.DataFrame]) -> list[Path]:
+    """Write each frame as ``folder/<name>.csv`` without its index; returns the paths."""
+    paths = []
+    for name, frame in frames.items():
+        path = folder / f"{name}.csv"
+        frame.to_csv(path, index=False)
+        paths.append(path)
+    return paths
 
 
 def balance(

@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING
 
 from fabnet.catalog import Catalog, load_catalog
 from fabnet.exceptions import ParameterError
-from fabnet.outlook.balance import GapResult, gap
+from fabnet.outlook.balance import GapResult, gap, write_frames
 from fabnet.outlook.supply import _year_end, scenario_fabs, status_weight
 from fabnet.scenario import Product, Scenario, load_scenario
 
@@ -186,12 +186,7 @@ class Backcast:
             "backcast-verdicts": verdicts,
             "record": self.record,
         }
-        paths = []
-        for name, frame in frames.items():
-            path = folder / f"{name}.csv"
-            frame.to_csv(path, index=False)
-            paths.append(path)
-        return paths
+        return write_frames(folder, frames)
 
 
 def backcast(

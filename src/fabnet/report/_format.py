@@ -11,6 +11,8 @@ import math
 import re
 from html import escape
 
+from fabnet.units import USD_PER_MUSD
+
 __all__ = [
     "amount",
     "as_float",
@@ -208,7 +210,7 @@ def usd(musd: object) -> str:
     ('16.8 B USD', '−345 M USD', '0 USD', '—')
     """
     amount = as_float(musd)
-    return "—" if amount is None else f"{compact(amount * 1e6 + 0.0)} USD"  # + 0.0: no −0
+    return "—" if amount is None else f"{compact(amount * USD_PER_MUSD + 0.0)} USD"  # + 0.0: no −0
 
 
 def blank_zero(value: object) -> str:

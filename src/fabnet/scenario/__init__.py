@@ -28,6 +28,21 @@ from pydantic import ValidationError
 from fabnet.catalog import Catalog, load_catalog
 from fabnet.exceptions import ScenarioError, ScenarioIssue
 from fabnet.scenario._check import Locator, reference_issues, schema_issues
+from fabnet.scenario._demand import (
+    Demand,
+    DemandLimits,
+    InstalledCompute,
+    Successors,
+    interpolate,
+)
+from fabnet.scenario._finance import (
+    Acquisition,
+    Debt,
+    EquityShares,
+    Finance,
+    Reservation,
+    Strategies,
+)
 from fabnet.scenario._located import LList, Loc, locate, parse_yaml
 from fabnet.scenario._resolve import (
     apply_catalog,
@@ -37,28 +52,17 @@ from fabnet.scenario._resolve import (
 )
 from fabnet.scenario._schema import (
     ENTITY_SECTIONS,
-    Acquisition,
-    Debt,
-    Demand,
-    DemandLimits,
-    EquityShares,
     Fab,
-    Finance,
     Horizon,
-    InstalledCompute,
     Investor,
     Partner,
     Policy,
     Product,
-    Reservation,
     Scenario,
     Site,
     Solver,
-    Strategies,
     Subsidy,
-    Successors,
     Supply,
-    interpolate,
 )
 from fabnet.scenario._summary import Row, included_fabs, provenance, summary
 from fabnet.scenario._uncertainty import Uncertainty

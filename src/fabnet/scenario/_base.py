@@ -20,6 +20,8 @@ Id = Annotated[
 ]
 Latitude = Annotated[float, Field(ge=-90.0, le=90.0, description="Latitude [deg].")]
 Longitude = Annotated[float, Field(ge=-180.0, le=180.0, description="Longitude [deg].")]
+#: An annual interest or discount rate, as a fraction.
+Rate = Annotated[float, Field(ge=0.0, le=0.5, description="An annual rate, as a fraction.")]
 #: A share that may vary by year: one number, or ``{year: share}`` held between given years.
 ShareByYear = Share | dict[Year, Share]
 
