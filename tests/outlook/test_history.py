@@ -296,9 +296,10 @@ def test_hbm_holds_shipments_back_where_the_record_says_it_sold_out(default: Bac
 
 @pytest.mark.xfail(
     strict=True,
-    reason="CoWoS per package: fabnet's mix needs ~44 k CoWoS wspm in 2025 against ~63 k for AI"
-    " (coverage 1.43) while the record says CoWoS sold out; analysts' ~670 k wafers demanded"
-    " include networking and custom chips outside fabnet's accelerator mix",
+    reason="fabnet counts 16 B200 / 28 H100 interposers per wafer as the press does, so the"
+    " record's 2025 units need ~44 k CoWoS wspm against ~63 k of AI supply (coverage 1.43);"
+    " the record's sell-out implies CoWoS-L ramp yields, a wafer-to-shipment lag under growing"
+    " demand, or parts outside the mix, none of which fabnet models yet",
 )
 def test_cowos_holds_shipments_back_where_the_record_says_it_sold_out(default: Backcast) -> None:
     rows = _short_years(default, "COWOS")
