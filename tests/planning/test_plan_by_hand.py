@@ -34,8 +34,14 @@ def test_a_budget_forces_a_later_start(make_tiny: Any) -> None:
     installed = {2025: 1.0, 2026: 1.0, **{y: 8.0e7 * (y - 2026) for y in range(2027, 2033)}}
     # PV of a start in year s: 2,010·(δ(s) + δ(s+1)), δ(t) = 1.08^−(t−2025):
     # 2025 → 3,871; 2026 → 3,584; 2027 → 3,319 musd.
-    early = plan(fabnet.load_scenario(tiny(installed, objective="max_compute", budget_musd=4000.0)))
-    late = plan(fabnet.load_scenario(tiny(installed, objective="max_compute", budget_musd=3400.0)))
+    early = plan(
+        fabnet.load_scenario(tiny(installed, objective="max_compute", budget_musd=4000.0)),
+        shadow_prices=False,
+    )
+    late = plan(
+        fabnet.load_scenario(tiny(installed, objective="max_compute", budget_musd=3400.0)),
+        shadow_prices=False,
+    )
     assert early.builds["start_year"].min() == 2025
     assert late.builds["start_year"].tolist() == [2027]
     assert late.compute["delivered_h100e"].sum() < early.compute["delivered_h100e"].sum()
@@ -48,8 +54,8 @@ def test_a_regional_cap_forces_a_second_country(make_tiny: Any, jp_site: Any) ->
     free["sites"].append(jp_site)
     capped = tiny(two, regional_caps={"TW": 0.5})
     capped["sites"].append(jp_site)
-    unconstrained = plan(fabnet.load_scenario(free))
-    diversified = plan(fabnet.load_scenario(capped))
+    unconstrained = plan(fabnet.load_scenario(free), shadow_prices=False)
+    diversified = plan(fabnet.load_scenario(capped), shadow_prices=False)
     assert unconstrained.builds.groupby("country")["modules"].sum().to_dict() == {"TW": 2}
     assert diversified.builds.groupby("country")["modules"].sum().to_dict() == {"JP": 1, "TW": 1}
     assert diversified.objective > unconstrained.objective  # JP builds cost 15 % more
