@@ -41,12 +41,6 @@ def _millions(value: object, digits: int = 2) -> str:
     return "—" if math.isnan(n) else f"{n / 1e6:,.{digits}f} M"
 
 
-def _ratio(value: object) -> str:
-    """fabnet ÷ record as ``×0.77``; ``—`` when missing."""
-    n = number(value)
-    return "—" if math.isnan(n) else f"×{n:.2f}"
-
-
 def _wspm(value: object) -> str:
     """Wafers a month, grouped by thousands; ``—`` when missing."""
     n = number(value)
@@ -75,6 +69,8 @@ def _table(title: str, columns: list[str]) -> Table:
 
 
 def _compute_table(result: Backcast) -> Table:
+    from fabnet.outlook.history import ratio_text
+
     tolerance = f"±{result.tolerance * 100:g} %"
     table = _table(
         f"Backcast {result.scenario.name}: new compute per year, the record and fabnet",
@@ -96,7 +92,7 @@ def _compute_table(result: Backcast) -> Table:
             f"{h100e(row['record_p5_h100e'])}–{h100e(row['record_p95_h100e'])}",
             h100e(row["new_h100e"]),
             h100e(row["deliverable_h100e"]),
-            _ratio(row["ratio"]),
+            ratio_text(row["ratio"]),
             within,
         )
     return table
@@ -112,6 +108,8 @@ def _covers(result: Backcast) -> str:
 
 
 def _vendor_table(result: Backcast) -> Table:
+    from fabnet.outlook.history import ratio_text
+
     table = _table(
         "Per vendor: accelerators shipped (record) and made (fabnet)",
         [
@@ -131,15 +129,17 @@ def _vendor_table(result: Backcast) -> Table:
             f"{row.vendor}*" if row.china_domestic else str(row.vendor),
             _millions(row.record_units),
             _millions(row.fabnet_units),
-            _ratio(row.units_ratio),
+            ratio_text(row.units_ratio),
             _millions(row.record_h100e),
             _millions(row.fabnet_h100e),
-            _ratio(row.h100e_ratio),
+            ratio_text(row.h100e_ratio),
         )
     return table
 
 
 def _resource_table(result: Backcast) -> Table:
+    from fabnet.outlook.history import ratio_text
+
     table = _table(
         "CoWoS and HBM: fabnet's coverage against the years the record says sold out"
         " (capacity at year end)",
@@ -163,7 +163,7 @@ def _resource_table(result: Backcast) -> Table:
             str(row.resource),
             _wspm(row.demand_wspm),
             _wspm(row.ai_supply_wspm),
-            _ratio(row.coverage).removeprefix("×"),
+            ratio_text(row.coverage).removeprefix("×"),
             _wspm(row.capacity_wspm),
             _wspm(row.record_capacity_wspm),
             _yes(row.record_short),

@@ -49,6 +49,7 @@ __all__ = [
     "Verdict",
     "backcast",
     "packages_per_unit",
+    "ratio_text",
 ]
 
 #: The share by which deliverable compute may miss the record and still reproduce it.
@@ -58,6 +59,19 @@ TOLERANCE = 0.25
 ALL_VENDORS = "all-ex-china"
 #: The resources whose shortage the record tells.
 RESOURCES = ("COWOS", "HBM")
+
+
+def ratio_text(value: object) -> str:
+    """fabnet ÷ record as ``×0.94``; ``—`` when missing (None or NaN).
+
+    Examples
+    --------
+    >>> ratio_text(0.9412), ratio_text(float("nan")), ratio_text(None)
+    ('×0.94', '—', '—')
+    """
+    n = math.nan if value is None else float(value)  # type: ignore[arg-type]
+    return "—" if math.isnan(n) else f"×{n:.2f}"
+
 
 COMPUTE_COLUMNS = [
     "record_h100e",
@@ -501,7 +515,7 @@ def _resources(outlook: GapResult, catalog: Catalog, years: list[int]) -> pd.Dat
 def _compute_verdict(compute: pd.DataFrame, tolerance: float) -> Verdict:
     """Whether deliverable compute is within the tolerance of the record in every year."""
     within = compute["within"].astype(bool)
-    ratios = ", ".join(f"{year} ×{ratio:.2f}" for year, ratio in compute["ratio"].items())
+    ratios = ", ".join(f"{year} {ratio_text(r)}" for year, r in compute["ratio"].items())
     passed = bool(within.all())
     text = (
         f"Deliverable compute within ±{tolerance * 100:g} % of the record (all vendors without"

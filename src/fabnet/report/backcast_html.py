@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from fabnet.outlook.history import ratio_text
 from fabnet.report._format import compact, is_missing, label, linkify, number
 from fabnet.report._page import Block, Cards, Section, Text, figure, table
 
@@ -107,11 +108,6 @@ def _verdicts(result: Backcast) -> list[Block]:
     return [Cards(cards), Text(lines, note=False)]
 
 
-def _ratio(value: object) -> str:
-    """fabnet ÷ record as ``×0.77``; an em dash when missing."""
-    return "—" if is_missing(value) else f"×{float(value):.2f}"  # type: ignore[arg-type]
-
-
 def _flag(value: object) -> str:
     """A flag as yes / no; an em dash when missing."""
     return "—" if is_missing(value) else ("yes" if bool(value) else "no")
@@ -139,7 +135,7 @@ def _compute_table(result: Backcast) -> Block:
                 label(row["record_vendors"]),
                 compact(row["new_h100e"]),
                 compact(row["deliverable_h100e"]),
-                _ratio(row["ratio"]),
+                ratio_text(row["ratio"]),
                 "yes" if row["within"] else "<strong>no</strong>",
             ],
             "",
@@ -179,7 +175,7 @@ def _vendor_table(result: Backcast) -> Block:
                         compact(row.fabnet_units),
                         compact(row.record_h100e),
                         compact(row.fabnet_h100e),
-                        _ratio(row.h100e_ratio),
+                        ratio_text(row.h100e_ratio),
                     ],
                     "",
                 )
