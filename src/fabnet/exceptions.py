@@ -39,6 +39,10 @@ _MAX_GOT_CHARS = 80
 
 def render_value(value: Any) -> str:
     """Render an offending value for a message: short, single-line, ``repr`` for strings."""
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 256:
+        # str() of an integer of over 4,300 digits raises; nobody reads 78 digits anyway.
+        digits = int(value.bit_length() * 0.30103) + 1
+        return f"an integer of about {digits:,} digits"
     text = repr(value) if isinstance(value, str) else str(value)
     text = " ".join(text.split())
     if len(text) > _MAX_GOT_CHARS:

@@ -177,8 +177,12 @@ def test_analysis_tables(altman: Any) -> None:
     assert again.measures.equals(measures)
 
 
-def test_a_scenario_without_uncertainty_is_refused() -> None:
+def test_a_scenario_without_uncertainty_gives_the_plan_itself_in_every_sample() -> None:
+    # What validate accepts, risk runs: with nothing uncertain, no spread and no sensitivity.
     scenario = _world([])
     plan = fabnet.plan(scenario, strategy="design-only", shadow_prices=False)
-    with pytest.raises(ParameterError, match=r"uncertainty\.inputs"):
-        analyse(plan, samples=8)
+    result = analyse(plan, samples=8, sobol_samples=4)
+    spread = result.measures["p95"] - result.measures["p5"]
+    assert (spread.abs() <= 1e-9 * result.measures["mean"].abs().clip(lower=1.0)).all()
+    assert result.tornado.empty
+    assert result.sobol is None

@@ -250,7 +250,7 @@ def test_sobol_indices_of_the_ishigami_function() -> None:
             "inputs": [
                 {
                     "id": "x",
-                    "target": "demand_growth",
+                    "target": "construction_delay_months",
                     "distribution": "uniform",
                     "low": -math.pi,
                     "high": math.pi,

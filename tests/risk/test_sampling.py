@@ -34,7 +34,7 @@ YEARS = range(2025, 2030)
 
 
 def _input(id_: str, distribution: str, **parameters: Any) -> dict[str, Any]:
-    target = "disruption" if distribution == "bernoulli" else "demand_growth"
+    target = "disruption" if distribution == "bernoulli" else "construction_delay_months"
     return {"id": id_, "target": target, "distribution": distribution, "source": "test"} | (
         parameters
     )
@@ -337,8 +337,8 @@ def test_event_onsets_are_read_only() -> None:
 
 @pytest.mark.parametrize("method", METHODS)
 def test_lognormal_demand_against_capacity_matches_the_closed_form(method: str) -> None:
-    # D ~ LogNormal(median 100, σ 0.3) against C = 130: P(D > C) = 1 − Φ((ln C − ln 100)/σ).
-    median, sigma, capacity = 100.0, 0.3, 130.0
+    # D ~ LogNormal(median 20, σ 0.3) against C = 26: P(D > C) = 1 − Φ((ln C − ln 20)/σ).
+    median, sigma, capacity = 20.0, 0.3, 26.0
     exact = 1 - _big_phi((math.log(capacity) - math.log(median)) / sigma)
     uncertainty = _uncertainty(_input("demand", "lognormal", median=median, sigma=sigma))
     demand = draw(uncertainty, N, seed=21, method=method).values["demand"].to_numpy()

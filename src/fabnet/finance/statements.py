@@ -161,6 +161,8 @@ def _investor_table(plan: Plan, result: Split) -> pd.DataFrame:
         "hurdle_rate",
         "hurdle_met",
     ]
+    if not rows:  # a scenario without investors: the table, empty
+        return pd.DataFrame(columns=columns, index=pd.Index([], name="investor"))
     return pd.DataFrame(rows).set_index("investor").reindex(columns=columns)
 
 

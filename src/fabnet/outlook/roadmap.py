@@ -28,7 +28,7 @@ from fabnet.scenario import Product, Scenario, Successors, interpolate
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["RETICLE_MM2", "product_mix", "successor"]
+__all__ = ["RETICLE_MM2", "generations", "product_mix", "successor"]
 
 #: One lithography reticle field, 26 mm × 33 mm [mm²] (ASML; domain-facts §2.2).
 RETICLE_MM2 = 26.0 * 33.0
@@ -83,12 +83,9 @@ def _package(data: dict[str, object], spec: Successors, k: int) -> dict[str, obj
     """The package size fields of generation ``k``: area (or width × height, or reticles)
     × growth^k, capped at the largest package."""
     factor = spec.interposer_growth**k
-    area = data.get("interposer_area_mm2")
-    if isinstance(area, int | float):
-        grown = float(area) * factor
-        if spec.max_interposer_reticles is not None:
-            grown = min(grown, spec.max_interposer_reticles * RETICLE_MM2)
-        factor = grown / float(area)
+    area = _interposer_mm2(data)
+    if area is not None and spec.max_interposer_reticles is not None:
+        factor = min(factor, spec.max_interposer_reticles * RETICLE_MM2 / area)
     changes: dict[str, object] = {}
     for name, power in (
         ("interposer_area_mm2", 1.0),
@@ -102,9 +99,30 @@ def _package(data: dict[str, object], spec: Successors, k: int) -> dict[str, obj
     return changes
 
 
+def _interposer_mm2(data: dict[str, object]) -> float | None:
+    """The interposer's area [mm²] as the product gives it: in mm², in reticles, or as width ×
+    height (None without an interposer)."""
+    area, reticles = data.get("interposer_area_mm2"), data.get("interposer_reticles")
+    width, height = data.get("interposer_width_mm"), data.get("interposer_height_mm")
+    if isinstance(area, int | float):
+        return float(area)
+    if isinstance(reticles, int | float):
+        return float(reticles) * RETICLE_MM2
+    if isinstance(width, int | float) and isinstance(height, int | float):
+        return float(width) * float(height)
+    return None
+
+
 def _slug(vendor: str) -> str:
     """``"AWS (Annapurna Labs)"`` → ``"AWS"``: the vendor's first word, upper case."""
     return vendor.split(maxsplit=1)[0].upper() if vendor.split() else "VENDOR"
+
+
+def generations(after: Product, spec: Successors, last_year: int) -> list[Product]:
+    """The generic generations ``spec`` launches after ``after`` up to ``last_year``: one every
+    ``cadence_years`` from ``first_year``."""
+    count = max(0, math.floor((last_year - spec.first_year) / spec.cadence_years) + 1)
+    return [successor(after, spec, k) for k in range(1, count + 1)]
 
 
 def product_mix(scenario: Scenario) -> tuple[dict[str, Product], pd.DataFrame]:
@@ -133,9 +151,7 @@ def product_mix(scenario: Scenario) -> tuple[dict[str, Product], pd.DataFrame]:
         vendor = after.vendor
         own = [pid for pid in shares if products[pid].vendor == vendor]
         total = np.sum([shares[pid] for pid in own], axis=0)
-        last = years[-1]
-        count = max(0, math.floor((last - spec.first_year) / spec.cadence_years) + 1)
-        gens = [successor(after, spec, k) for k in range(1, count + 1)]
+        gens = generations(after, spec, years[-1])
         ramps = [
             np.clip((t - float(g.launch_year or 0) + 1.0) / spec.ramp_years, 0.0, 1.0) for g in gens
         ]

@@ -230,11 +230,9 @@ def analyse(
         raise ParameterError("threshold", "in [0, 1)", threshold)
     if not 0.0 < alpha < 1.0:
         raise ParameterError("alpha", "in (0, 1)", alpha)
+    # Without uncertain inputs every sample is the plan's own world: the measures are its
+    # figures (no spread), the tornado and Sobol' tables are empty.
     uncertainty = plan.scenario.uncertainty
-    if not uncertainty.inputs:
-        raise ParameterError(
-            "uncertainty.inputs", "at least one uncertain input in the scenario", "none"
-        )
     arrays = plan_arrays(plan, catalog)
     drawn = draw(uncertainty, samples, seed=seed, method=method, years=plan.scenario.years)  # type: ignore[arg-type]
     dataset = evaluate(arrays, drawn, chunk_size=chunk_size or DEFAULT_CHUNK)

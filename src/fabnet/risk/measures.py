@@ -541,6 +541,8 @@ def sobol_indices(
         return y
 
     rng = np.random.Generator(np.random.PCG64(seed))
+    if len(dists) == 1:
+        return _one_input(func, dists, n, rng, confidence_level)
     keyword = _rng_keyword(stats.sobol_indices, "random_state")
     result = stats.sobol_indices(func=func, n=n, dists=list(dists.values()), **{keyword: rng})
     table = pd.DataFrame(
@@ -552,4 +554,29 @@ def sobol_indices(
         table["first_order_high"] = boot.first_order.confidence_interval.high
         table["total_low"] = boot.total_order.confidence_interval.low
         table["total_high"] = boot.total_order.confidence_interval.high
+    return table
+
+
+def _one_input(
+    func: Callable[[FloatArray], FloatArray],
+    dists: Mapping[str, Any],
+    n: int,
+    rng: np.random.Generator,
+    confidence_level: float | None,
+) -> pd.DataFrame:
+    """Sobol' indices of a model of one input: exactly 1 (it explains all the variance), or 0
+    when the output does not vary over ``n`` draws (scipy's rule for an undefined index).
+
+    scipy's estimator needs two inputs or more; with one, ``Var(E[Y | X]) = Var(Y)`` makes both
+    indices 1 by definition, so nothing is estimated and any interval is the point.
+    """
+    import pandas as pd
+
+    ((name, dist),) = dists.items()
+    y = func(np.atleast_2d(dist.rvs(size=n, random_state=rng)))
+    value = 1.0 if np.ptp(y) > 0.0 else 0.0
+    table = pd.DataFrame({"input": [name], "first_order": [value], "total": [value]})
+    if confidence_level is not None:
+        for column in ("first_order_low", "first_order_high", "total_low", "total_high"):
+            table[column] = value
     return table

@@ -35,6 +35,7 @@ from fabnet.scenario._demand import (
     Successors,
     interpolate,
 )
+from fabnet.scenario._feasible import feasibility_issues
 from fabnet.scenario._finance import (
     Acquisition,
     Debt,
@@ -151,6 +152,9 @@ def load_scenario(
         scenario = Scenario.model_validate(data)
     except ValidationError as exc:
         issues = schema_issues(exc, data, locator) + issues
+    if not issues:
+        # What a later stage would refuse is refused now, with its line.
+        issues = feasibility_issues(scenario, catalog, locator)
     if issues:
         raise ScenarioError(sorted(issues, key=_order))
     return scenario

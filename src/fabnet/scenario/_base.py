@@ -22,6 +22,15 @@ Latitude = Annotated[float, Field(ge=-90.0, le=90.0, description="Latitude [deg]
 Longitude = Annotated[float, Field(ge=-180.0, le=180.0, description="Longitude [deg].")]
 #: An annual interest or discount rate, as a fraction.
 Rate = Annotated[float, Field(ge=0.0, le=0.5, description="An annual rate, as a fraction.")]
+#: Money [USD million], at most USD 10 trillion (a tenth of world GDP in 2024, IMF): far above
+#: any fab programme, and the range in which the planner's money terms stay well scaled.
+MUSD_MAX = 1e7
+Musd = Annotated[float, Field(ge=0.0, le=MUSD_MAX, description="Money [USD million].")]
+#: A count of modules, starts, tools or dies, at most 10,000.
+COUNT_MAX = 10_000
+Count = Annotated[int, Field(ge=0, le=COUNT_MAX)]
+#: A duration of a loan, a life or a tenor [years], at most 100.
+Years = Annotated[int, Field(ge=1, le=100)]
 #: A share that may vary by year: one number, or ``{year: share}`` held between given years.
 ShareByYear = Share | dict[Year, Share]
 

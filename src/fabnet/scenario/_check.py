@@ -83,7 +83,8 @@ def _match_key(node: dict[Any, Any], step: str | int) -> Any:
     if step in node:
         return step
     for key in node:
-        if str(key) == str(step):
+        # pydantic reports an int key as its str, and any other key (a date) as its repr.
+        if str(step) in (str(key), repr(key)):
             return key
     return _MISSING
 
@@ -213,10 +214,15 @@ def schema_issues(exc: ValidationError, data: LDict, locator: Locator) -> list[S
     for details in exc.errors(include_url=False):
         error: dict[str, Any] = dict(details)
         path, value = locator.clean(error["loc"])
+        is_key = bool(error["loc"]) and error["loc"][-1] == "[key]" and bool(path)
+        if is_key:
+            value = path[-1]  # the key is what is wrong, not the value under it
         allowed = None
         if error["type"] == "extra_forbidden":
             allowed = _field_names(Scenario, path[:-1], data)
         text = _message(error, allowed, str(path[-1]) if path else "")
+        if is_key:
+            text = f"the key {text}"
         if path in merged:
             if text not in merged[path][1]:
                 merged[path][1].append(text)

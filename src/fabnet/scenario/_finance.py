@@ -8,20 +8,22 @@ from typing import Annotated, Literal
 
 from pydantic import (
     Field,
-    NonNegativeFloat,
-    NonNegativeInt,
-    PositiveFloat,
-    PositiveInt,
     ValidationInfo,
     field_validator,
 )
 
 from fabnet.scenario._base import (
     Id,
+    Musd,
     Rate,
     Share,
+    Years,
     _Model,
 )
+
+#: The highest wafer price accepted [USD per wafer]: 1 million, ~30 times a leading-edge wafer
+#: (~USD 30,000 for N2 in 2025, domain-facts §3); a price above it is a unit mistake.
+WAFER_PRICE_MAX_USD = 1e6
 
 
 def _sums_to_one(values: Iterable[float], what: str) -> None:
@@ -41,8 +43,10 @@ class Debt(_Model):
         0.04,
         description="Annual interest rate, real (the plan's money is constant dollars).",
     )
-    tenor_years: PositiveInt = Field(10, description="Years from drawing to full repayment.")
-    grace_years: NonNegativeInt = Field(2, description="Interest-only years first.")
+    tenor_years: Years = Field(10, description="Years from drawing to full repayment.")
+    grace_years: Annotated[int, Field(ge=0, le=99)] = Field(
+        2, description="Interest-only years first."
+    )
 
     @field_validator("grace_years")
     @classmethod
@@ -71,7 +75,7 @@ class Reservation(_Model):
     """Capacity reservation: prepaid capacity at a partner's own expansion."""
 
     partners: list[Id] | None = Field(None, description="Partners that take reservations (all).")
-    fee_usd_per_wspm_year: dict[Id, NonNegativeFloat] = Field(
+    fee_usd_per_wspm_year: dict[Id, Annotated[float, Field(ge=0.0, le=1e7)]] = Field(
         default_factory=dict,
         description="Reservation fee per resource (default: the catalog's"
         " reservation_fee_usd_per_wspm_year), prepaid when the capacity is ordered.",
@@ -90,14 +94,14 @@ class Acquisition(_Model):
     premium: Annotated[float, Field(ge=0.0, le=20.0)] = Field(
         0.3, description="Premium over the target's book value."
     )
-    price_musd: NonNegativeFloat | None = Field(
+    price_musd: Musd | None = Field(
         None, description="Price paid [USD million]; default (1 + premium) × book value."
     )
-    closing_months: NonNegativeFloat = Field(
+    closing_months: Annotated[float, Field(ge=0.0, le=120.0)] = Field(
         18.0, description="From the decision to closing (review included) [months]."
     )
     block_probability: Share = Field(0.25, description="Chance antitrust review blocks the deal.")
-    break_fee_musd: NonNegativeFloat = Field(
+    break_fee_musd: Musd = Field(
         0.0, description="Paid to the target if the deal is blocked [USD million]."
     )
     source: str | None = Field(None, description="Where the deal's figures come from.")
@@ -123,13 +127,13 @@ class Finance(_Model):
         0.75,  # estimate: SEMI puts tools at ~70-80 % of a leading-edge fab's capex
         description="Share of capex that is equipment (the rest: buildings and facilities).",
     )
-    equipment_life_years: PositiveInt = Field(
+    equipment_life_years: Years = Field(
         5, description="Straight-line depreciation life of equipment [years]."
     )
-    building_life_years: PositiveInt = Field(
+    building_life_years: Years = Field(
         20, description="Straight-line depreciation life of buildings [years]."
     )
-    prices: dict[Id, PositiveFloat] = Field(
+    prices: dict[Id, Annotated[float, Field(gt=0.0, le=WAFER_PRICE_MAX_USD)]] = Field(
         default_factory=dict,
         description="Internal transfer price per resource [USD per wafer]; default: the"
         " catalog's market wafer price.",

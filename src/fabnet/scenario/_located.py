@@ -8,6 +8,9 @@ duplicate keys, non-mapping documents, and alias bombs (aliases that expand into
 
 from __future__ import annotations
 
+import errno
+import os
+import stat
 from collections.abc import Hashable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -77,6 +80,34 @@ class _Loader(_BaseLoader):  # type: ignore[valid-type, misc]
     def _loc(self, node: Node) -> Loc:
         return Loc(self.file, node.start_mark.line + 1)
 
+    def construct_object(self, node: Node, deep: bool = False) -> Any:
+        """PyYAML's construction, with a value it cannot convert (``!!int 1.5``, ``!!bool
+        maybe``, an integer of more than 4,300 digits, ``!!map [1]``) reported at its node."""
+        try:
+            return super().construct_object(node, deep=deep)
+        except yaml.YAMLError:
+            raise
+        except (ValueError, KeyError, TypeError, AttributeError, OverflowError) as exc:
+            raise ConstructorError(None, None, _unconvertible(node, exc), node.start_mark) from None
+
+
+def _unconvertible(node: Node, exc: Exception) -> str:
+    """Why the value at *node* could not be read, in words."""
+    tag = str(node.tag).rsplit(":", 1)[-1]
+    if isinstance(node.value, str):
+        text = (
+            node.value
+            if len(node.value) <= 40
+            else f"{node.value[:39]}… ({len(node.value):,} characters)"
+        )
+        what = f"{text!r} is not a valid {tag}"
+    else:
+        kind = "a sequence" if isinstance(node, SequenceNode) else "a mapping"
+        what = f"{kind} cannot be read as !!{tag}"
+    if isinstance(exc, ValueError) and "digits" in str(exc):
+        what += " (integers are limited to 4,300 digits)"
+    return what
+
 
 def _construct_mapping(loader: _Loader, node: MappingNode) -> Iterator[LDict]:
     data = LDict(loc=loader._loc(node))
@@ -125,6 +156,11 @@ def parse_yaml(text: str, file: str | None) -> LDict:
         raise _fail(file, None, f"not valid YAML: {' '.join(str(exc).split())}") from None
     except RecursionError:
         raise _fail(file, None, "not valid YAML: nested too deeply") from None
+    except (ValueError, KeyError, TypeError, AttributeError, OverflowError) as exc:
+        # A document node whose tag cannot build it (``!!map [1]`` as the whole file).
+        raise _fail(
+            file, 1, f"not valid YAML: the document cannot be built from its tag ({exc})"
+        ) from None
     finally:
         loader.dispose()
     if data is None:
@@ -156,26 +192,103 @@ def _check_size(data: Any, file: str | None) -> None:
             stack.extend(node)
 
 
-def read_text(path: Path, what: str = "scenario") -> str:
-    """Read a small UTF-8 text file, refusing binaries, huge and unreadable files."""
-    file = str(path)
+def checked_path(
+    path: Path | str, what: str = "scenario", at: Loc | None = None, field: str = ""
+) -> Path:
+    """*path* made absolute with its links followed; a ScenarioError for a path that cannot be.
+
+    A NUL byte in the name, a symlink loop or an over-long name is bad input, reported at *at*
+    (the line that named the path, whose dotted *field* it is) when given.
+    """
+    file = str(path).replace("\x00", "\\0")
+    where = at or Loc(file, None)
+
+    def fail(message: str) -> ScenarioError:
+        got = file if at is not None else None
+        return ScenarioError([ScenarioIssue(where.file, where.line, field, message, got)])
+
+    if "\x00" in str(path):
+        raise fail(f"the {what} path contains a NUL byte")
     try:
-        size = path.stat().st_size
-        if path.is_dir():
+        return Path(path).resolve()
+    except RuntimeError:  # Python < 3.13: a symlink loop
+        raise fail(f"the {what} path is a symlink loop") from None
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise fail(f"the {what} path is a symlink loop") from None
+        raise fail(f"cannot resolve the {what} path: {exc.strerror or exc}") from None
+
+
+def read_bytes(path: Path, what: str = "scenario", limit: int = MAX_FILE_BYTES) -> bytes:
+    """The bytes of a regular file of at most *limit* bytes; a ScenarioError for anything else.
+
+    The file is opened without blocking and checked on the open descriptor, so a FIFO, a device
+    (``/dev/zero``), a socket or a directory — or a link to one — is refused at once instead of
+    hanging or reading without end, and a file that grows while read is cut at *limit* + 1 bytes
+    and refused as too large.
+    """
+    file = str(path).replace("\x00", "\\0")
+    if "\x00" in str(path):
+        raise _fail(file, None, f"the {what} path contains a NUL byte")
+    fd = _open(path, what, file)
+    try:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
             raise _fail(file, None, f"is a directory, not a {what} file")
-        if size > MAX_FILE_BYTES:
-            raise _fail(
-                file, None, f"the file is too large ({size:,} bytes; at most {MAX_FILE_BYTES:,})"
-            )
-        raw = path.read_bytes()
+        if not stat.S_ISREG(mode):
+            kind = _KINDS.get(stat.S_IFMT(mode), "not a regular file")
+            raise _fail(file, None, f"is {kind}, not a regular {what} file")
+        chunks: list[bytes] = []
+        size = 0
+        while size <= limit:
+            chunk = os.read(fd, min(1 << 20, limit + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
     except ScenarioError:
         raise
-    except FileNotFoundError:
-        raise _fail(file, None, f"no such {what} file") from None
     except OSError as exc:
         raise _fail(file, None, f"cannot read the file: {exc.strerror or exc}") from None
+    finally:
+        os.close(fd)
+    if size > limit:
+        raise _fail(file, None, f"the file is too large (over {limit:,} bytes; at most {limit:,})")
+    return b"".join(chunks)
+
+
+def _open(path: Path, what: str, file: str) -> int:
+    """A read-only descriptor of *path*, opened without blocking (a FIFO must not hang)."""
+    try:
+        return os.open(
+            path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+        )
+    except FileNotFoundError:
+        raise _fail(file, None, f"no such {what} file") from None
+    except IsADirectoryError:
+        raise _fail(file, None, f"is a directory, not a {what} file") from None
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise _fail(file, None, f"the {what} path is a symlink loop") from None
+        raise _fail(file, None, f"cannot read the file: {exc.strerror or exc}") from None
+
+
+#: File types that are not regular files, in words.
+_KINDS = {
+    stat.S_IFIFO: "a FIFO (named pipe)",
+    stat.S_IFCHR: "a character device",
+    stat.S_IFBLK: "a block device",
+    stat.S_IFSOCK: "a socket",
+}
+
+
+def read_text(path: Path, what: str = "scenario") -> str:
+    """Read a small UTF-8 text file, refusing binaries, huge, unreadable and irregular files."""
+    file = str(path).replace("\x00", "\\0")
+    raw = read_bytes(path, what)
     if b"\x00" in raw:
-        raise _fail(file, None, "this is a binary file, not YAML text")
+        kind = "YAML" if what == "scenario" else "CSV"
+        raise _fail(file, None, f"this is a binary file, not {kind} text")
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

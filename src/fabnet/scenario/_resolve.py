@@ -17,7 +17,7 @@ from typing import Any, get_args, get_origin
 
 from fabnet.catalog import Catalog
 from fabnet.exceptions import ScenarioError, ScenarioIssue, render_value
-from fabnet.scenario._located import LDict, LList, Loc, parse_yaml, read_text
+from fabnet.scenario._located import LDict, LList, Loc, checked_path, parse_yaml, read_text
 from fabnet.scenario._schema import ENTITY_SECTIONS, _Entity
 from fabnet.scenario._tables import TABLE_SUFFIXES, entity_table, installed_table, mix_table
 
@@ -76,7 +76,7 @@ def _inline_tables(data: LDict, base: Path) -> list[ScenarioIssue]:
             issues.append(_issue(loc, dotted, "a table path must end in .csv or .parquet", value))
             return
         try:
-            holder[key] = reader((base / value).resolve(), loc)
+            holder[key] = reader(checked_path(base / value, "table", loc, dotted), loc)
         except ScenarioError as exc:
             issues.extend(exc.issues)
 
@@ -105,10 +105,11 @@ def read_chain(ref: str | Path, seen: tuple[str, ...] = ()) -> LDict:
     """Read a scenario file (or built-in name) and everything it extends, merged."""
     if isinstance(ref, Path) or _is_path(ref):
         path = Path(ref)
-        key = str(path.resolve())
+        resolved = checked_path(path)
+        key = str(resolved)
         file = str(path)
         text = read_text(path)
-        base = path.resolve().parent
+        base = resolved.parent
     else:
         if ref not in builtin_names():
             raise ScenarioError(
@@ -147,7 +148,7 @@ def follow_extends(data: LDict, base: Path, key: str, seen: tuple[str, ...] = ()
             [_issue(loc, "extends", "must be a built-in scenario name or a path", parent_ref)]
         )
     if _is_path(parent_ref):
-        parent: str | Path = (base / parent_ref).resolve()
+        parent: str | Path = checked_path(base / parent_ref, "scenario", loc, "extends")
         parent_key = str(parent)
     elif parent_ref not in builtin_names():
         raise ScenarioError(

@@ -8,6 +8,7 @@ Cross-references between sections (a site's partners, an investor's countries…
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Annotated, Literal
@@ -15,23 +16,24 @@ from typing import Annotated, Literal
 from pydantic import (
     ConfigDict,
     Field,
-    NonNegativeFloat,
-    NonNegativeInt,
-    PositiveFloat,
-    PositiveInt,
     ValidationInfo,
     field_validator,
     model_validator,
 )
 
 from fabnet.scenario._base import (
+    COUNT_MAX,
+    MUSD_MAX,
+    Count,
     Id,
     Latitude,
     Longitude,
+    Musd,
     Rate,
     Share,
     ShareByYear,
     Year,
+    Years,
     _Model,
 )
 from fabnet.scenario._demand import (
@@ -64,7 +66,23 @@ class Horizon(_Model):
 
     start_year: Year
     end_year: Year
-    step_years: PositiveInt = Field(1, le=10, description="Time step [years].")
+    step_years: int = Field(
+        1,
+        ge=1,
+        json_schema_extra={"maximum": 1},
+        description="Time step [years]; only annual steps are modelled (lead times, cash flows"
+        " and risk count calendar years), so 1.",
+    )
+
+    @field_validator("step_years")
+    @classmethod
+    def _annual(cls, value: int) -> int:
+        if value != 1:
+            raise ValueError(
+                "must be 1: only annual steps are modelled (the planner's lead times, the cash"
+                " flows and the risk analysis count calendar years)"
+            )
+        return value
 
     @model_validator(mode="after")
     def _ordered(self) -> Horizon:
@@ -85,6 +103,14 @@ class Horizon(_Model):
 SHAPE_TOLERANCE = 0.05
 
 _Mm = Annotated[float, Field(gt=0.0, le=300.0)]
+#: The area of a 300 mm wafer [mm²]: no die or interposer is larger.
+WAFER_MM2 = math.pi * 150.0**2
+#: Wafer starts per month of one fab [wspm], at most 1 million (TSMC made ~1.4 million
+#: 12-inch-equivalent wafers a month in all its fabs in 2024, annual report).
+Wspm = Annotated[float, Field(ge=0.0, le=1e6)]
+#: The value of lost compute [USD per H100e], at most USD 10 million (400 times an H100's
+#: price of ~USD 25,000 in 2024, press): beyond it the penalty swamps every other term.
+Penalty = Annotated[float, Field(ge=0.0, le=1e7)]
 
 
 class Product(_Entity):
@@ -100,27 +126,31 @@ class Product(_Entity):
     vendor: str
     role: Literal["accelerator", "component"] = "accelerator"
     launch_year: Year | None = None
-    h100e_per_unit: PositiveFloat | None = Field(None, description="Compute per unit [H100e].")
-    logic_die_count: PositiveInt | None = None
+    h100e_per_unit: Annotated[float, Field(gt=0.0, le=1e6)] | None = Field(
+        None, description="Compute per unit [H100e]."
+    )
+    logic_die_count: Annotated[int, Field(ge=1, le=COUNT_MAX)] | None = None
     logic_die_area_mm2: Annotated[float, Field(gt=0.0, le=2000.0)] | None = None
     logic_die_width_mm: _Mm | None = Field(None, description="Logic die width [mm].")
     logic_die_height_mm: _Mm | None = Field(None, description="Logic die height [mm].")
     logic_node: Id | None = None
-    io_die_count: PositiveInt | None = None
+    io_die_count: Annotated[int, Field(ge=1, le=COUNT_MAX)] | None = None
     io_die_area_mm2: Annotated[float, Field(gt=0.0, le=2000.0)] | None = None
     io_die_width_mm: _Mm | None = Field(None, description="I/O die width [mm].")
     io_die_height_mm: _Mm | None = Field(None, description="I/O die height [mm].")
     io_die_node: Id | None = None
-    hbm_stacks: NonNegativeInt | None = None
+    hbm_stacks: Count | None = None
     hbm_generation: Id | None = Field(
         None,
         description="HBM generation, an id of the catalog's hbm table (HBM3E-8H); without it"
         " the memory resource's default generation.",
     )
-    interposer_reticles: PositiveFloat | None = Field(
+    interposer_reticles: Annotated[float, Field(gt=0.0, le=WAFER_MM2 / 858.0)] | None = Field(
         None, description="Interposer size in reticles of 26 × 33 mm = 858 mm² [reticles]."
     )
-    interposer_area_mm2: PositiveFloat | None = Field(None, description="Interposer area [mm²].")
+    interposer_area_mm2: Annotated[float, Field(gt=0.0, le=WAFER_MM2)] | None = Field(
+        None, description="Interposer area [mm²]; at most a 300 mm wafer's."
+    )
     interposer_width_mm: _Mm | None = Field(None, description="Interposer width [mm].")
     interposer_height_mm: _Mm | None = Field(None, description="Interposer height [mm].")
     packaging: Id | None = None
@@ -203,10 +233,10 @@ class Fab(_Entity):
     construction_start_year: Year | None = None
     production_start_year: Year | None = None
     retire_year: Year | None = None
-    capacity_wspm: dict[Year, NonNegativeFloat] = Field(
+    capacity_wspm: dict[Year, Wspm] = Field(
         description="Capacity by year [wspm]; held after the last year, 0 before the first."
     )
-    capex_musd: NonNegativeFloat | None = None
+    capex_musd: Musd | None = None
     probability: Share | None = Field(None, description="Chance it comes online as planned.")
     ai_share: ShareByYear | None = Field(
         None,
@@ -224,7 +254,7 @@ class FabOverride(_Model):
     status: Literal["operating", "building", "announced", "cancelled"] | None = None
     production_start_year: Year | None = None
     retire_year: Year | None = None
-    capacity_wspm: dict[Year, NonNegativeFloat] | None = None
+    capacity_wspm: dict[Year, Wspm] | None = None
     probability: Share | None = None
     ai_share: ShareByYear | None = Field(
         None, description="Share of this fab's output for AI accelerators, by year."
@@ -263,17 +293,17 @@ class Site(_Entity):
     name: str
     country: Id
     partners: list[Id] = Field(description="Partners allowed to build here.")
-    max_modules: NonNegativeInt | None = Field(
+    max_modules: Count | None = Field(
         None, description="New modules the site can hold, of any kind (none: no bare count)."
     )
-    power_mw: NonNegativeFloat | None = Field(
-        None, description="Power available to new modules [MW]."
+    power_mw: Annotated[float, Field(ge=0.0, le=1e5)] | None = Field(
+        None, description="Power available to new modules [MW]; at most 100 GW."
     )
-    water_ml_per_day: NonNegativeFloat | None = Field(
-        None, description="Water available to new modules [ML/day]."
+    water_ml_per_day: Annotated[float, Field(ge=0.0, le=1e5)] | None = Field(
+        None, description="Water available to new modules [ML/day]; at most 100,000."
     )
-    land_ha: NonNegativeFloat | None = Field(
-        None, description="Land available to new modules [ha]."
+    land_ha: Annotated[float, Field(ge=0.0, le=1e5)] | None = Field(
+        None, description="Land available to new modules [ha]; at most 1,000 km²."
     )
     lat: Latitude
     lon: Longitude
@@ -285,11 +315,11 @@ class Partner(_Entity):
     name: str
     country: Id
     resources: list[Id] = Field(min_length=1, description="Resources the partner can run.")
-    max_starts_per_year: NonNegativeInt
+    max_starts_per_year: Count
     lead_time_factor: Annotated[float, Field(gt=0.0, le=5.0)] = Field(
         1.0, description="Multiplier on the region's construction lead time."
     )
-    book_value_musd: NonNegativeFloat | None = Field(
+    book_value_musd: Musd | None = Field(
         None, description="Book value of the chipmaker's equity, for an acquisition [USD million]."
     )
 
@@ -300,8 +330,8 @@ class Investor(_Entity):
     name: str
     type: Literal["sovereign_fund", "corporate", "government", "lab"]
     country: Id
-    commitment_musd: NonNegativeFloat = Field(description="Total commitment [USD million].")
-    annual_cap_musd: NonNegativeFloat = Field(description="Most it pays in a year [USD million].")
+    commitment_musd: Musd = Field(description="Total commitment [USD million].")
+    annual_cap_musd: Musd = Field(description="Most it pays in a year [USD million].")
     countries: list[Id] = Field(min_length=1, description="Countries it funds fabs in.")
     hurdle_rate: Annotated[float, Field(ge=-0.5, le=1.0)] = Field(
         0.08, description="Required annual return (real)."
@@ -314,17 +344,17 @@ class Subsidy(_Entity):
     name: str
     countries: list[Id] = Field(min_length=1)
     capex_share: Share = Field(description="Share of a project's capex granted.")
-    cap_musd: NonNegativeFloat = Field(description="Programme money available [USD million].")
-    loan_musd: NonNegativeFloat | None = Field(
+    cap_musd: Musd = Field(description="Programme money available [USD million].")
+    loan_musd: Musd | None = Field(
         None, description="Government loans available to projects [USD million]."
     )
     loan_rate: Rate | None = Field(
         None, description="Annual interest on the loans; none: finance.debt.rate."
     )
-    loan_tenor_years: PositiveInt | None = Field(
+    loan_tenor_years: Years | None = Field(
         None, description="Years from drawing to full repayment; none: finance.debt.tenor_years."
     )
-    loan_grace_years: NonNegativeInt | None = Field(
+    loan_grace_years: Annotated[int, Field(ge=0, le=99)] | None = Field(
         None, description="Interest-only years first; none: finance.debt.grace_years."
     )
     tax_credit_share: Share | None = Field(
@@ -373,13 +403,13 @@ class Policy(_Model):
     """Rules and prices the planner obeys."""
 
     objective: Literal["min_cost", "max_compute"] = "min_cost"
-    budget_musd: PositiveFloat | None = Field(
+    budget_musd: Annotated[float, Field(gt=0.0, le=MUSD_MAX)] | None = Field(
         None, description="Total budget for objective max_compute [USD million]."
     )
     discount_rate: Annotated[float, Field(ge=0.0, le=0.5)] = Field(
         0.08, description="Real annual discount rate of the planner."
     )
-    unserved_penalty_usd_per_h100e: NonNegativeFloat | dict[Year, NonNegativeFloat] = Field(
+    unserved_penalty_usd_per_h100e: Penalty | dict[Year, Penalty] = Field(
         25_000.0,
         description="Value of lost compute [USD per H100e not delivered]: a number, or by year"
         " (linear between the years given, held flat outside them) as compute gets cheaper.",
@@ -389,10 +419,10 @@ class Policy(_Model):
     )
     earliest_start_year: Year | None = Field(None, description="No new module starts before.")
     earliest_starts: list[EarliestStart] = Field(default_factory=list)
-    euv_tools_per_year: NonNegativeFloat | None = Field(
+    euv_tools_per_year: Annotated[float, Field(ge=0.0, le=COUNT_MAX)] | None = Field(
         None, description="EUV scanners available to new fabs per year."
     )
-    max_new_modules_per_year: NonNegativeInt | None = None
+    max_new_modules_per_year: Count | None = None
     ramp_profile: list[Share] = Field(
         default_factory=lambda: [0.25, 0.6, 0.9, 1.0],
         min_length=1,
@@ -427,10 +457,14 @@ class Policy(_Model):
 class Solver(_Model):
     """Solver settings (runtime options such as logging live in fabnet.options)."""
 
-    name: Literal["highs", "gurobi"] = "highs"
-    time_limit_s: PositiveFloat = Field(300.0, description="Wall-clock limit [s].")
+    name: Literal["highs"] = Field("highs", description="The MIP solver (HiGHS).")
+    time_limit_s: Annotated[float, Field(gt=0.0, le=7 * 24 * 3600.0)] = Field(
+        300.0, description="Wall-clock limit [s]; at most a week."
+    )
     mip_gap: Annotated[float, Field(ge=0.0, le=1.0)] = Field(0.01, description="Relative gap.")
-    threads: NonNegativeInt = Field(0, description="Solver threads; 0 lets the solver choose.")
+    threads: Annotated[int, Field(ge=0, le=1024)] = Field(
+        0, description="Solver threads; 0 lets the solver choose."
+    )
 
 
 # --------------------------------------------------------------------------------------------

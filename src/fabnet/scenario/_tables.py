@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from fabnet.exceptions import ScenarioError, ScenarioIssue
-from fabnet.scenario._located import MAX_FILE_BYTES, LDict, LList, Loc, read_text
+from fabnet.scenario._located import MAX_FILE_BYTES, LDict, LList, Loc, read_bytes, read_text
 
 TABLE_SUFFIXES = (".csv", ".parquet")
 
@@ -34,13 +34,14 @@ def _rows(path: Path) -> list[tuple[Loc, dict[str, str]]]:
             [ScenarioIssue(file, None, "", "a table must be a .csv or .parquet file", path.suffix)]
         )
     text = read_text(path, "table")
-    reader = csv.reader(io.StringIO(text))
-    try:
-        header = [h.strip() for h in next(reader)]
-    except StopIteration:
-        raise ScenarioError([ScenarioIssue(file, None, "", "the table is empty")]) from None
+    # newline="": any of \n, \r\n and a lone \r ends a row (the csv module's own rule).
+    reader = csv.reader(io.StringIO(text, newline=""))
     rows = []
     try:
+        try:
+            header = [h.strip() for h in next(reader)]
+        except StopIteration:
+            raise ScenarioError([ScenarioIssue(file, None, "", "the table is empty")]) from None
         for cells in reader:
             if not any(c.strip() for c in cells):
                 continue
@@ -68,18 +69,11 @@ def _rows(path: Path) -> list[tuple[Loc, dict[str, str]]]:
 
 def _parquet_rows(path: Path) -> list[tuple[Loc, dict[str, str]]]:
     file = str(path)
-    try:
-        size = path.stat().st_size
-    except OSError as exc:
-        raise ScenarioError(
-            [ScenarioIssue(file, None, "", f"cannot read the table: {exc.strerror or exc}")]
-        ) from None
-    if size > 20 * MAX_FILE_BYTES:
-        raise ScenarioError([ScenarioIssue(file, None, "", f"the table is too large ({size:,} B)")])
+    raw = read_bytes(path, "table", limit=20 * MAX_FILE_BYTES)
     try:
         import pandas as pd
 
-        frame = pd.read_parquet(path)
+        frame = pd.read_parquet(io.BytesIO(raw))
     except ImportError:
         raise ScenarioError(
             [ScenarioIssue(file, None, "", "reading Parquet needs pyarrow: pip install pyarrow")]

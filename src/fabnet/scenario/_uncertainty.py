@@ -3,11 +3,31 @@ correlations between them (a Gaussian copula). Declared here, sampled by the ris
 
 from __future__ import annotations
 
+import math
 from typing import Annotated, Literal
 
-from pydantic import Field, NonNegativeFloat, PositiveFloat, model_validator
+from pydantic import Field, model_validator
 
 from fabnet.scenario._base import Id, Share, _Model
+
+#: Largest magnitude of a distribution's parameter: the targets are factors near 1 and delays
+#: of months, so anything larger is a unit mistake (and the target's range below refuses more).
+PARAM_MAX = 1e4
+Param = Annotated[float, Field(ge=-PARAM_MAX, le=PARAM_MAX)]
+Spread = Annotated[float, Field(gt=0.0, le=PARAM_MAX)]
+
+#: Where each target's values make sense: factors on growth, capex, learning speed and price
+#: from 0 to 10 (a tenfold change), and construction delays from 5 years early to 20 late
+#: [months]. A distribution's 0.1 %–99.9 % range (its support where bounded) must lie inside.
+TARGET_RANGES: dict[str, tuple[float, float]] = {
+    "demand_growth": (0.0, 10.0),
+    "capex_overrun": (0.0, 10.0),
+    "d0_learning_speed": (0.0, 10.0),
+    "wafer_price": (0.0, 10.0),
+    "construction_delay_months": (-60.0, 240.0),
+}
+#: The standard normal's 99.9 % quantile: a normal's range is mean ± this × sd.
+_Z999 = 3.090232306167813
 
 
 class _Distribution(_Model):
@@ -26,23 +46,49 @@ class _Distribution(_Model):
     )
     source: str = Field(min_length=1, description="Where the distribution comes from.")
 
+    def span(self) -> tuple[float, float] | None:
+        """The 0.1 %–99.9 % range of the values drawn (the support where it is bounded)."""
+        return None
+
+    @model_validator(mode="after")
+    def _in_range(self) -> _Distribution:
+        if (self.target == "disruption") != (self.distribution == "bernoulli"):  # type: ignore[attr-defined]
+            raise ValueError(
+                "a disruption is a bernoulli event, and a bernoulli event is a disruption"
+                f" (got target {self.target!r} with distribution"
+                f" {self.distribution!r})"  # type: ignore[attr-defined]
+            )
+        span = self.span()
+        allowed = TARGET_RANGES.get(self.target)
+        if span is not None and allowed is not None:
+            low, high = allowed
+            if span[0] < low or span[1] > high:
+                raise ValueError(
+                    f"draws {self.target} from {span[0]:.4g} to {span[1]:.4g} (0.1 %–99.9 %),"
+                    f" outside [{low:g}, {high:g}] where it makes sense"
+                )
+        return self
+
 
 class Normal(_Distribution):
     """Normal distribution."""
 
     distribution: Literal["normal"]
-    mean: float
-    sd: PositiveFloat
+    mean: Param
+    sd: Spread
+
+    def span(self) -> tuple[float, float]:
+        return (self.mean - _Z999 * self.sd, self.mean + _Z999 * self.sd)
 
 
 class TruncatedNormal(_Distribution):
     """Normal distribution truncated to [low, high]."""
 
     distribution: Literal["truncated_normal"]
-    mean: float
-    sd: PositiveFloat
-    low: float
-    high: float
+    mean: Param
+    sd: Spread
+    low: Param
+    high: Param
 
     @model_validator(mode="after")
     def _bounds(self) -> TruncatedNormal:
@@ -50,22 +96,40 @@ class TruncatedNormal(_Distribution):
             raise ValueError(f"low must be below high (got {self.low}, {self.high})")
         return self
 
+    def span(self) -> tuple[float, float]:
+        low, high = self.mean - _Z999 * self.sd, self.mean + _Z999 * self.sd
+        if high <= self.low or low >= self.high:  # the mean far outside: the bounds hold
+            return (self.low, self.high)
+        return (max(low, self.low), min(high, self.high))
+
 
 class LogNormal(_Distribution):
     """Log-normal distribution given by its median and the sd of its logarithm."""
 
     distribution: Literal["lognormal"]
-    median: PositiveFloat
-    sigma: PositiveFloat
+    median: Annotated[float, Field(gt=0.0, le=PARAM_MAX)]
+    sigma: Annotated[float, Field(gt=0.0, le=2.0)] = Field(
+        description="Standard deviation of the logarithm; at most 2 (a factor of e² ≈ 7.4 at"
+        " one standard deviation)."
+    )
+
+    def span(self) -> tuple[float, float]:
+        return (
+            self.median * math.exp(-_Z999 * self.sigma),
+            self.median * math.exp(_Z999 * self.sigma),
+        )
 
 
 class Triangular(_Distribution):
     """Triangular distribution."""
 
     distribution: Literal["triangular"]
-    low: float
-    mode: float
-    high: float
+    low: Param
+    mode: Param
+    high: Param
+
+    def span(self) -> tuple[float, float]:
+        return (self.low, self.high)
 
     @model_validator(mode="after")
     def _ordered(self) -> Triangular:
@@ -81,8 +145,11 @@ class Uniform(_Distribution):
     """Uniform distribution on [low, high]."""
 
     distribution: Literal["uniform"]
-    low: float
-    high: float
+    low: Param
+    high: Param
+
+    def span(self) -> tuple[float, float]:
+        return (self.low, self.high)
 
     @model_validator(mode="after")
     def _ordered(self) -> Uniform:
@@ -97,15 +164,18 @@ class Event(_Distribution):
     distribution: Literal["bernoulli"]
     annual_probability: Share
     capacity_lost: Share = Field(description="Share of capacity lost while it lasts.")
-    duration_years: PositiveFloat
+    duration_years: Annotated[float, Field(gt=0.0, le=50.0)]
 
 
 class Empirical(_Distribution):
     """An empirical distribution: values with optional weights."""
 
     distribution: Literal["empirical"]
-    values: list[float] = Field(min_length=1)
-    weights: list[NonNegativeFloat] | None = None
+    values: list[Param] = Field(min_length=1)
+    weights: list[Annotated[float, Field(ge=0.0, le=1e9)]] | None = None
+
+    def span(self) -> tuple[float, float]:
+        return (min(self.values), max(self.values))
 
     @model_validator(mode="after")
     def _weights(self) -> Empirical:
