@@ -106,11 +106,39 @@ def broken_text(draw: st.DrawFn) -> str:
                 "? ",
                 "|",
                 ">",
+                # Values the YAML parser reads but cannot convert (each once raised a bare
+                # ValueError, KeyError, TypeError or AttributeError).
+                " !!int 1.5",
+                " !!bool maybe",
+                " !!float x",
+                " !!timestamp x",
+                " !!map [1]",
+                " !!seq {a: 1}",
+                " !!python/object:os.system x",
+                " 1" + "0" * 4300,
+                " 0x" + "f" * 4000,
+                "\n2024-01-01: 2\n",
             ]
         )
     )
     cut = draw(st.integers(min_value=0, max_value=40))
     return text[:at] + junk + text[at + cut :]
+
+
+#: YAML's standard tags, applied to any text they may not fit.
+TAGS = ["int", "float", "bool", "null", "str", "timestamp", "binary", "map", "seq", "set", "omap"]
+
+
+@st.composite
+def tagged_value(draw: st.DrawFn) -> str:
+    """The built-in scenario with one ``key: value`` line's value given an explicit tag."""
+    lines = BASE_TEXT.splitlines()
+    candidates = [i for i, line in enumerate(lines) if ": " in line and not line.endswith(":")]
+    i = draw(st.sampled_from(candidates))
+    key = lines[i].split(": ", 1)[0]
+    value = draw(st.one_of(st.text(max_size=8), st.sampled_from(["[1]", "{a: 1}", "x", "1.5"])))
+    lines[i] = f"{key}: !!{draw(st.sampled_from(TAGS))} {value}"
+    return "\n".join(lines) + "\n"
 
 
 def _check(content: str | bytes) -> None:
@@ -141,7 +169,7 @@ def _check(content: str | bytes) -> None:
     database=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
-@given(st.one_of(mutated_data(), broken_text(), st.binary(max_size=256)))
+@given(st.one_of(mutated_data(), broken_text(), tagged_value(), st.binary(max_size=256)))
 def test_any_input_gives_a_located_scenario_error_or_a_scenario(content: str | bytes) -> None:
     _check(content)
 

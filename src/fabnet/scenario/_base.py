@@ -32,7 +32,7 @@ Count = Annotated[int, Field(ge=0, le=COUNT_MAX)]
 #: A duration of a loan, a life or a tenor [years], at most 100.
 Years = Annotated[int, Field(ge=1, le=100)]
 #: A share that may vary by year: one number, or ``{year: share}`` held between given years.
-ShareByYear = Share | dict[Year, Share]
+ShareByYear = Share | Annotated[dict[Year, Share], Field(min_length=1)]
 
 
 class _Model(BaseModel):

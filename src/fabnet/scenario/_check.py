@@ -190,6 +190,9 @@ def _message(error: dict[str, Any], allowed: list[str] | None, key: str) -> str:
             hint = f"; did you mean {close[0]!r}?" if close else ""
             hint += f" (allowed: {', '.join(allowed)})"
         return f"unknown field{hint}"
+    if kind == "too_short":
+        least = int((error.get("ctx") or {}).get("min_length", 1))
+        return f"must have at least {least} item{'s' if least != 1 else ''}"
     text = str(error["msg"])
     for prefix in _PREFIXES:
         if text.startswith(prefix):

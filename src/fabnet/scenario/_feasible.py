@@ -17,6 +17,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from pydantic import ValidationError
+
 from fabnet.catalog import Catalog
 from fabnet.exceptions import ScenarioIssue, render_value
 from fabnet.scenario._check import Locator, dotted
@@ -104,9 +106,22 @@ def _wafers(scenario: Scenario, catalog: Catalog, add: Add) -> None:
         (("products", i), p, "") for i, p in enumerate(scenario.products)
     ]
     for k, spec in enumerate(scenario.demand.successors):
+        try:
+            gens = generations(products[spec.after], spec, scenario.years[-1])
+        except ValidationError as exc:
+            # A trend compounded over the horizon takes a generation out of range.
+            first = exc.errors(include_url=False)[0]
+            field = ".".join(str(part) for part in first["loc"])
+            add(
+                ("demand", "successors", k),
+                f"a generation by {scenario.years[-1]} grows {field} out of range:"
+                f" {str(first['msg']).replace('Input should be', 'it must be')}; slow the trend"
+                " or cap it",
+                first.get("input"),
+            )
+            continue
         checked.extend(
-            (("demand", "successors", k), gen, f"its generation {gen.id}: ")
-            for gen in generations(products[spec.after], spec, scenario.years[-1])
+            (("demand", "successors", k), gen, f"its generation {gen.id}: ") for gen in gens
         )
     years = scenario.years
     reported: set[Path_] = set()

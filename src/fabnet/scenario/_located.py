@@ -87,7 +87,7 @@ class _Loader(_BaseLoader):  # type: ignore[valid-type, misc]
             return super().construct_object(node, deep=deep)
         except yaml.YAMLError:
             raise
-        except (ValueError, KeyError, TypeError, AttributeError, OverflowError) as exc:
+        except Exception as exc:  # any failure to build a value is bad input
             raise ConstructorError(None, None, _unconvertible(node, exc), node.start_mark) from None
 
 
@@ -156,7 +156,7 @@ def parse_yaml(text: str, file: str | None) -> LDict:
         raise _fail(file, None, f"not valid YAML: {' '.join(str(exc).split())}") from None
     except RecursionError:
         raise _fail(file, None, "not valid YAML: nested too deeply") from None
-    except (ValueError, KeyError, TypeError, AttributeError, OverflowError) as exc:
+    except Exception as exc:
         # A document node whose tag cannot build it (``!!map [1]`` as the whole file).
         raise _fail(
             file, 1, f"not valid YAML: the document cannot be built from its tag ({exc})"

@@ -234,7 +234,8 @@ class Fab(_Entity):
     production_start_year: Year | None = None
     retire_year: Year | None = None
     capacity_wspm: dict[Year, Wspm] = Field(
-        description="Capacity by year [wspm]; held after the last year, 0 before the first."
+        min_length=1,
+        description="Capacity by year [wspm]; held after the last year, 0 before the first.",
     )
     capex_musd: Musd | None = None
     probability: Share | None = Field(None, description="Chance it comes online as planned.")
@@ -254,7 +255,7 @@ class FabOverride(_Model):
     status: Literal["operating", "building", "announced", "cancelled"] | None = None
     production_start_year: Year | None = None
     retire_year: Year | None = None
-    capacity_wspm: dict[Year, Wspm] | None = None
+    capacity_wspm: Annotated[dict[Year, Wspm], Field(min_length=1)] | None = None
     probability: Share | None = None
     ai_share: ShareByYear | None = Field(
         None, description="Share of this fab's output for AI accelerators, by year."
@@ -409,7 +410,9 @@ class Policy(_Model):
     discount_rate: Annotated[float, Field(ge=0.0, le=0.5)] = Field(
         0.08, description="Real annual discount rate of the planner."
     )
-    unserved_penalty_usd_per_h100e: Penalty | dict[Year, Penalty] = Field(
+    unserved_penalty_usd_per_h100e: (
+        Penalty | Annotated[dict[Year, Penalty], Field(min_length=1)]
+    ) = Field(
         25_000.0,
         description="Value of lost compute [USD per H100e not delivered]: a number, or by year"
         " (linear between the years given, held flat outside them) as compute gets cheaper.",
