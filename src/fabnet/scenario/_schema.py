@@ -145,8 +145,10 @@ class Product(_Entity):
         description="HBM generation, an id of the catalog's hbm table (HBM3E-8H); without it"
         " the memory resource's default generation.",
     )
-    interposer_reticles: Annotated[float, Field(gt=0.0, le=WAFER_MM2 / 858.0)] | None = Field(
-        None, description="Interposer size in reticles of 26 × 33 mm = 858 mm² [reticles]."
+    interposer_reticles: Annotated[float, Field(gt=0.0, le=82.0)] | None = Field(
+        None,
+        description="Interposer size in reticles of 26 × 33 mm = 858 mm² [reticles]; at most"
+        " 82, a 300 mm wafer's area.",
     )
     interposer_area_mm2: Annotated[float, Field(gt=0.0, le=WAFER_MM2)] | None = Field(
         None, description="Interposer area [mm²]; at most a 300 mm wafer's."
