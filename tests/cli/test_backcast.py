@@ -63,7 +63,9 @@ def test_backcast_writes_csv_and_the_report(fabnet: Fabnet, tmp_path: Path) -> N
     assert "<h1>Backcast: altman-2024</h1>" in text
 
 
-def test_a_scenario_that_cannot_start_in_2023_exits_2(fabnet: Fabnet, tmp_path: Path) -> None:
+def test_a_scenario_with_a_product_that_cannot_be_made_exits_2(
+    fabnet: Fabnet, tmp_path: Path
+) -> None:
     path = tmp_path / "huge.yaml"
     path.write_text(
         "name: huge\nextends: altman-2024\nproducts:\n  - id: H100\n"
@@ -74,4 +76,5 @@ def test_a_scenario_that_cannot_start_in_2023_exits_2(fabnet: Fabnet, tmp_path: 
     result = fabnet("backcast", path)
     assert result.exit_code == 2
     assert "Traceback" not in result.stderr
-    assert "horizon.start_year: must be a year huge can be evaluated from" in result.stderr
+    # Larger than a 300 mm wafer: validate refuses it, located, before any stage runs.
+    assert "products[0].interposer_area_mm2: must be less than or equal to" in result.stderr

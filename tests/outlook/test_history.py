@@ -99,8 +99,8 @@ def world(cowos_wspm: float) -> dict[str, Any]:
     data["supply"] = {
         "fabs": [],
         "add": [
-            {**fab, "id": "n5", "name": "N5", "resource": "N5", "capacity_wspm": {2000: 1e7}},
-            {**fab, "id": "hbm", "name": "HBM", "resource": "HBM", "capacity_wspm": {2000: 1e7}},
+            {**fab, "id": "n5", "name": "N5", "resource": "N5", "capacity_wspm": {2000: 1e6}},
+            {**fab, "id": "hbm", "name": "HBM", "resource": "HBM", "capacity_wspm": {2000: 1e6}},
             {
                 **fab,
                 "id": "cowos",
@@ -116,7 +116,7 @@ def world(cowos_wspm: float) -> dict[str, Any]:
 @pytest.fixture(scope="module")
 def result(catalog: Catalog) -> Backcast:
     """The tiny world with CoWoS for 1.5 × its 2023 demand: coverage 1.5, 0.75, 0.5."""
-    ample = Scenario.model_validate(world(1e9))
+    ample = Scenario.model_validate(world(1e6))
     wanted = backcast(ample, catalog=catalog).resources.set_index(["resource", "year"])
     cowos = float(wanted.loc[("COWOS", 2023), "demand_wspm"])
     return backcast(Scenario.model_validate(world(1.5 * cowos)), catalog=catalog)
@@ -244,7 +244,7 @@ def test_bad_tolerance_and_unevaluable_scenario(result: Backcast, catalog: Catal
     with pytest.raises(ParameterError, match="tolerance"):
         backcast(result.scenario, catalog=catalog, tolerance=0.0)
     broken = world(1.0)
-    broken["products"][0]["interposer_area_mm2"] = 1.0e6  # no package fits a wafer
+    broken["products"][0]["interposer_area_mm2"] = 6.0e4  # under a wafer's area; none fits
     with pytest.raises(
         ParameterError, match=r"horizon\.start_year: must be a year tiny can be evaluated from"
     ):

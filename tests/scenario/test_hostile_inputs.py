@@ -262,8 +262,8 @@ def test_an_interposer_too_large_for_the_wafer(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("growth", "message"),
     [
-        # 9 reticles × 1.18^k (a generation a year) reaches 78 by 2040: under the 82 of a wafer's area, but from
-        # some generation on no package fits on the wafer.
+        # 9 reticles × 1.18^k (a generation a year) reaches 78 by 2040: under the 82 of a
+        # wafer's area, but from some generation on no package fits on the wafer.
         (1.18, "its generation NVIDIA-20"),
         # 9 × 3.9² = 137 reticles in 2029: more than a wafer's area.
         (3.9, "a generation by 2040 grows interposer_reticles out of range"),
