@@ -57,12 +57,13 @@ PlanDir = Annotated[
 ]
 
 TimeLimit = Annotated[
-    float | None, typer.Option("--time-limit", min=0.1, help="Solver time limit [s].")
+    float | None,
+    typer.Option("--time-limit", min=0.1, max=7 * 24 * 3600.0, help="Solver time limit [s]."),
 ]
 MipGap = Annotated[
     float | None, typer.Option("--gap", min=0.0, max=1.0, help="Relative MIP gap to stop at.")
 ]
-Threads = Annotated[int | None, typer.Option("--threads", min=0, help="Solver threads.")]
+Threads = Annotated[int | None, typer.Option("--threads", min=0, max=1024, help="Solver threads.")]
 
 #: The flags of every command that solves, in the order its ``--help`` lists them.
 SOLVER_FLAGS = ("--time-limit", "--gap", "--threads")
