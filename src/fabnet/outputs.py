@@ -223,6 +223,9 @@ def locked(path: str | os.PathLike[str], *, option: str | None = None) -> Iterat
     name = f".{target.name}.lock"
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
+        # Creating the lock file first shows whether the folder takes files at all (read-only,
+        # no permission, /proc): the system's own reason, not a lock that seems held.
+        os.close(os.open(target.parent / name, os.O_WRONLY | os.O_CREAT, 0o666))
         lock = FileLock(target.parent / name, timeout=0, is_singleton=True)
         lock.acquire()
     except Timeout:
@@ -555,7 +558,7 @@ def verify_result(folder: str | os.PathLike[str], *, kind: str, names: Iterable[
     path = Path(folder)
     shown = os.fspath(folder)
     names = tuple(names)
-    what = f"a folder written by a fabnet {kind} save"
+    what = f"a saved fabnet {kind}"
     if not path.is_dir():
         raise ParameterError(f"{kind} folder", what, shown)
     try:

@@ -184,9 +184,12 @@ def load_or_plan(
 
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", UnverifiedResultWarning)
-            saved = load_plan(plan_dir)
-        for warning in caught:
-            console(stderr=True).print(f"warning: {warning.message}", markup=False, soft_wrap=True)
+            try:
+                saved = load_plan(plan_dir)
+            finally:
+                for warning in caught:
+                    message = f"warning: {warning.message}"
+                    console(stderr=True).print(message, markup=False, soft_wrap=True)
         return saved, load_catalog()
     loaded, catalog = load(scenario)
     with solver_progress() as on_progress:
