@@ -227,7 +227,8 @@ def locked(path: str | os.PathLike[str], *, option: str | None = None) -> Iterat
         # no permission, /proc): the system's own reason, not a lock that seems held.
         os.close(os.open(target.parent / name, os.O_WRONLY | os.O_CREAT, 0o666))
         lock = FileLock(target.parent / name, timeout=0, is_singleton=True)
-        lock.acquire()
+        with _signals_held():  # Ctrl-C inside filelock's bookkeeping could wedge its exit hook
+            lock.acquire()
     except Timeout:
         raise OutputPathError(
             shown,
@@ -239,7 +240,8 @@ def locked(path: str | os.PathLike[str], *, option: str | None = None) -> Iterat
     try:
         yield target
     finally:
-        lock.release()
+        with _signals_held():
+            lock.release()
 
 
 def _clean_stale(target: Path) -> None:

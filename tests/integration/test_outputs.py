@@ -27,7 +27,8 @@ ENV.pop("FABNET_DEBUG", None)
 #: Save two variants of a plan into ``sys.argv[1]`` one after the other, without end. Each
 #: variant marks every table, the stats and the scenario's name, so that a mix shows.
 SAVER = """
-import sys
+import faulthandler, signal, sys
+faulthandler.register(signal.SIGUSR1, all_threads=True)  # where it hangs, if it ever does
 import pandas as pd
 from fabnet.examples import tiny_world
 from fabnet.planning import Plan
@@ -108,8 +109,14 @@ def test_a_save_killed_at_random_moments_leaves_a_whole_result(tmp_path: Path, s
         delay = rng.uniform(0.0, 0.6)
         time.sleep(delay)
         child.send_signal(sig)
-        child.communicate(timeout=60)
         where = f"attempt {attempt}, {signal.Signals(sig).name} after {delay:.3f} s"
+        try:
+            child.communicate(timeout=60)
+        except subprocess.TimeoutExpired:
+            child.send_signal(signal.SIGUSR1)
+            time.sleep(1)
+            child.kill()
+            pytest.fail(f"the saver hangs ({where}):\n{child.communicate()[1][-6000:]}")
         seen.add(_whole_or_refused(folder))
         if sig == signal.SIGINT:  # Ctrl-C: the save cleans up after itself
             assert _temporaries(tmp_path) == [], where
