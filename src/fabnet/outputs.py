@@ -381,8 +381,15 @@ def result_folder(
 
     Examples
     --------
-    >>> with result_folder("out", kind="tables") as out:  # doctest: +SKIP
-    ...     frame.to_csv(out.file("table.csv"))
+    >>> import shutil, tempfile
+    >>> folder = Path(tempfile.mkdtemp()) / "tables"
+    >>> with result_folder(folder, kind="tables") as out:
+    ...     path = out.write_text("gap.csv", "year,gap_wspm")
+    >>> sorted(p.name for p in folder.iterdir())
+    ['gap.csv', 'manifest.json']
+    >>> verify_result(folder, kind="tables", names=["gap.csv"])
+    True
+    >>> shutil.rmtree(folder.parent)
     """
     shown = _shown(path, option)
     names = tuple(names)
