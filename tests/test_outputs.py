@@ -30,6 +30,7 @@ from fabnet.outputs import (
     check_file,
     check_folder,
     locked,
+    read_result,
     read_saved,
     result_folder,
     verify_result,
@@ -271,6 +272,27 @@ def test_a_file_that_cannot_be_parsed_is_a_corrupt_result(saved: Path) -> None:
     with pytest.raises(CorruptResultError, match=r"b\.csv cannot be read \(JSONDecodeError"):
         read_saved(saved, "b.csv", lambda p: json.loads(p.read_text(encoding="utf-8")), kind="x")
     assert read_saved(saved, "b.csv", lambda p: p.read_text(encoding="utf-8"), kind="x") == "y"
+
+
+def test_a_folder_replaced_while_it_is_read_is_read_again(saved: Path) -> None:
+    reads: list[str] = []
+
+    def read(folder: Path) -> str:
+        text = (folder / "b.csv").read_text(encoding="utf-8")
+        reads.append(text)
+        if len(reads) == 1:  # another run saves a new result meanwhile
+            _write(folder, {"a.csv": "x", "b.csv": "new"})
+        return text
+
+    assert read_result(saved, read, kind="tables", names=["b.csv"]) == "new"
+    assert reads == ["y", "new"]
+
+    def always_replaced(folder: Path) -> None:
+        _write(folder, {"b.csv": str(len(reads))})
+        reads.append("again")
+
+    with pytest.raises(CorruptResultError, match="it was replaced 3 times while it was read"):
+        read_result(saved, always_replaced, kind="tables", names=["b.csv"])
 
 
 # --- the plan: saved with a manifest, refused when damaged ------------------------------------

@@ -19,9 +19,11 @@ Every file and folder fabnet writes goes through this module:
   it while the library's save inside takes it again. Temporary files and folders left by a run
   that was killed (``.NAME.tmp-*``, ``.NAME.old-*``) are removed by the next writer that holds the
   lock.
-- :func:`verify_result` checks a saved folder against its manifest before it is read, and
+- :func:`verify_result` checks a saved folder against its manifest before it is read,
   :func:`read_saved` turns a file that cannot be parsed into a
-  :class:`~fabnet.exceptions.CorruptResultError` (exit 2) naming it.
+  :class:`~fabnet.exceptions.CorruptResultError` (exit 2) naming it, and :func:`read_result`
+  does both and reads again if another run replaced the folder while it was being read (a
+  reader takes no lock: reading an old result while a new one is computed is fine).
 
 A folder written by a fabnet older than the manifest (no ``manifest.json``) is still read when it
 has every file it needs, with an :class:`UnverifiedResultWarning`: its files cannot be checked,
@@ -67,6 +69,7 @@ __all__ = [
     "check_file",
     "check_folder",
     "locked",
+    "read_result",
     "read_saved",
     "result_folder",
     "storage_error",
@@ -630,3 +633,47 @@ def read_saved(
     except Exception as exc:  # any parser's failure on a saved file is a damaged file
         problem = f"{name} cannot be read ({type(exc).__name__}: {exc})"
     raise CorruptResultError(os.fspath(folder), kind, [problem])
+
+
+#: Times :func:`read_result` reads a folder that other runs keep replacing before it gives up.
+_READ_ATTEMPTS = 3
+
+
+def _identity(folder: Path) -> tuple[int, int, int, bytes]:
+    """What changes when a result folder is replaced: its inode, its time, its manifest."""
+    try:
+        stat = folder.stat()
+        manifest = (folder / MANIFEST).read_bytes() if (folder / MANIFEST).is_file() else b""
+    except OSError:
+        return (0, 0, 0, b"")
+    return (stat.st_dev, stat.st_ino, stat.st_mtime_ns, manifest)
+
+
+def read_result(
+    folder: str | os.PathLike[str],
+    read: Callable[[Path], T],
+    *,
+    kind: str,
+    names: Iterable[str],
+) -> T:
+    """``read(folder)`` after :func:`verify_result`; read again if the folder was replaced
+    meanwhile (a save swaps a new folder in), so that the files read are all of one result.
+
+    Raises
+    ------
+    CorruptResultError
+        As :func:`verify_result`, or if other runs replaced the folder on every attempt.
+    """
+    path = Path(folder)
+    names = tuple(names)
+    for _ in range(_READ_ATTEMPTS):
+        before = _identity(path)
+        verify_result(folder, kind=kind, names=names)
+        value = read(path)
+        if _identity(path) == before:
+            return value
+    raise CorruptResultError(
+        os.fspath(folder),
+        kind,
+        [f"it was replaced {_READ_ATTEMPTS} times while it was read; read it when no run saves it"],
+    )

@@ -141,6 +141,19 @@ def test_two_writers_at_once_never_both_succeed_with_one_lost(tmp_path: Path) ->
     assert _temporaries(tmp_path) == []
 
 
+def test_reading_while_another_run_saves_never_mixes(tmp_path: Path) -> None:
+    folder = tmp_path / "plan"
+    writer = _saver(folder, 40)
+    seen = []
+    try:
+        while writer.poll() is None:
+            seen.append(_whole_or_refused(folder))
+    finally:
+        writer.kill()
+        writer.communicate()
+    assert {0, 1} <= set(seen), seen  # both variants were read whole, while being replaced
+
+
 def _fabnet(*args: str | Path) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [sys.executable, "-m", "fabnet", *map(str, args)],

@@ -156,9 +156,10 @@ PLAN_FILES = (*(f"{name}.parquet" for name in TABLES), "plan.json", "scenario.ya
 
 
 def load_plan(folder: str | Path) -> Plan:
-    """Read a plan written by :meth:`Plan.save`, checked against its manifest first
-    (:func:`fabnet.outputs.verify_result`; a plan saved by an older fabnet, without one, is
-    read with an :class:`~fabnet.outputs.UnverifiedResultWarning`).
+    """Read a plan written by :meth:`Plan.save`, checked against its manifest first, and read
+    again if a save replaced it meanwhile (:func:`fabnet.outputs.read_result`; a plan saved by
+    an older fabnet, without a manifest, is read with an
+    :class:`~fabnet.outputs.UnverifiedResultWarning`).
 
     Raises
     ------
@@ -171,18 +172,21 @@ def load_plan(folder: str | Path) -> Plan:
     """
     import pandas as pd
 
-    from fabnet.outputs import read_saved, verify_result
+    from fabnet.outputs import read_result, read_saved
     from fabnet.scenario import load_scenario
 
-    verify_result(folder, kind="plan", names=PLAN_FILES)
-    tables = {
-        name: read_saved(folder, f"{name}.parquet", pd.read_parquet, kind="plan") for name in TABLES
-    }
-    stats = read_saved(
-        folder, "plan.json", lambda p: json.loads(p.read_text(encoding="utf-8")), kind="plan"
-    )
-    scenario = read_saved(folder, "scenario.yaml", load_scenario, kind="plan")
-    return Plan(scenario=scenario, stats=stats, **tables)
+    def read(path: Path) -> Plan:
+        tables = {
+            name: read_saved(path, f"{name}.parquet", pd.read_parquet, kind="plan")
+            for name in TABLES
+        }
+        stats = read_saved(
+            path, "plan.json", lambda p: json.loads(p.read_text(encoding="utf-8")), kind="plan"
+        )
+        scenario = read_saved(path, "scenario.yaml", load_scenario, kind="plan")
+        return Plan(scenario=scenario, stats=stats, **tables)
+
+    return read_result(folder, read, kind="plan", names=PLAN_FILES)
 
 
 def _jsonable(value: Any) -> Any:
