@@ -6,10 +6,13 @@ import pytest
 
 from fabnet.exceptions import (
     CatalogError,
+    CorruptResultError,
     FabnetError,
+    OutputPathError,
     ParameterError,
     ScenarioError,
     ScenarioIssue,
+    StorageError,
     render_value,
 )
 
@@ -19,12 +22,17 @@ def test_classes_inherit_the_closest_builtin() -> None:
     assert issubclass(ScenarioError, ValueError)
     assert issubclass(ParameterError, ValueError)
     assert issubclass(CatalogError, ValueError)
+    assert issubclass(OutputPathError, ValueError)
+    assert issubclass(CorruptResultError, ValueError)
+    assert issubclass(StorageError, OSError)
 
 
 def test_exit_codes_are_distinct_for_bad_input_and_bad_catalog() -> None:
     assert ScenarioError.exit_code == 2
     assert ParameterError.exit_code == 2
     assert CatalogError.exit_code == 4
+    assert OutputPathError.exit_code == CorruptResultError.exit_code == 2
+    assert StorageError.exit_code == 6
     assert FabnetError.exit_code == 1
 
 
@@ -65,3 +73,19 @@ def test_render_value_is_short_and_single_line() -> None:
     long = render_value("x" * 500)
     assert len(long) == 80
     assert long.endswith("…")
+
+
+def test_output_errors_carry_their_data() -> None:
+    refused = OutputPathError("--out plan.txt", "is an existing file, not a folder")
+    assert (refused.path, str(refused)) == (
+        "--out plan.txt",
+        "--out plan.txt: is an existing file, not a folder",
+    )
+    corrupt = CorruptResultError("plan/", "plan", ["a is 0 bytes, expected 9", "b is missing"])
+    assert corrupt.problems == ("a is 0 bytes, expected 9", "b is missing")
+    assert str(corrupt) == (
+        "corrupt or incomplete plan folder plan/: a is 0 bytes, expected 9; b is missing"
+    )
+    full = StorageError("plan/", "No space left on device", 28)
+    assert (full.path, full.strerror, full.errno) == ("plan/", "No space left on device", 28)
+    assert str(full) == "cannot write plan/: No space left on device"

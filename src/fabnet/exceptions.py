@@ -11,10 +11,12 @@ code  meaning
 ====  =====================================================================
 0     success
 1     an unexpected internal error (a bug: please report it)
-2     bad input: a scenario, a parameter or a command-line argument
+2     bad input: a scenario, a parameter, a command-line argument, an output path that cannot
+      be used, or a saved result that is corrupt or incomplete
 3     the plan is infeasible (the diagnosis says which limits, where, when)
 4     the packaged reference catalog failed its integrity check
 5     the solver stopped without any solution (e.g. a time limit too short)
+6     the environment refused a read or write: a read-only or full file system, no permission
 ====  =====================================================================
 """
 
@@ -25,12 +27,15 @@ from typing import Any
 
 __all__ = [
     "CatalogError",
+    "CorruptResultError",
     "FabnetError",
     "InfeasiblePlanError",
+    "OutputPathError",
     "ParameterError",
     "ScenarioError",
     "ScenarioIssue",
     "SolverError",
+    "StorageError",
 ]
 
 #: Longest rendering of an offending value in a message, in characters.
@@ -177,3 +182,78 @@ class SolverError(FabnetError, RuntimeError):
     def __init__(self, status: str, message: str) -> None:
         self.status = status
         super().__init__(message)
+
+
+class OutputPathError(FabnetError, ValueError):
+    """An output path cannot be used: a file where a folder is wanted (or the reverse), a folder
+    that is not a fabnet result (it is never replaced), or one another fabnet run is writing.
+
+    Attributes
+    ----------
+    path : str
+        The path as given.
+    reason : str
+        What is wrong with it, in words.
+    """
+
+    exit_code = 2
+
+    def __init__(self, path: str, reason: str) -> None:
+        self.path = path
+        self.reason = reason
+        super().__init__(f"{path}: {reason}")
+
+
+class CorruptResultError(FabnetError, ValueError):
+    """A saved result folder fails its check: its manifest is missing or unreadable, or a file
+    is missing, of another size or another sha256 than its manifest says, or cannot be parsed.
+
+    Attributes
+    ----------
+    folder : str
+        The folder as given.
+    kind : str
+        What it should hold (``"plan"``, …).
+    problems : tuple of str
+        One sentence per problem (``"funding.parquet is 0 bytes, expected 18,392"``).
+    """
+
+    exit_code = 2
+
+    def __init__(self, folder: str, kind: str, problems: list[str]) -> None:
+        self.folder = folder
+        self.kind = kind
+        self.problems = tuple(problems)
+        super().__init__(
+            f"corrupt or incomplete {kind} folder {folder}: " + "; ".join(self.problems)
+        )
+
+
+class StorageError(FabnetError, OSError):
+    """The file system refused a write or a read: read-only, full, no permission, a path
+    component that is a file, … A problem of the environment, not of the input or of fabnet.
+
+    Attributes
+    ----------
+    path : str
+        The file or folder concerned.
+    strerror : str
+        The system's reason (``"No space left on device"``).
+    errno : int or None
+        The system's error number, when there is one.
+    """
+
+    exit_code = 6
+
+    def __init__(
+        self, path: str, strerror: str, errno: int | None = None, *, doing: str = "write"
+    ) -> None:
+        message = f"cannot {doing} {path}: {strerror}"
+        super().__init__(message)
+        self.errno = errno
+        self.strerror = strerror
+        self.path = path
+        self._message = message
+
+    def __str__(self) -> str:
+        return self._message

@@ -9,11 +9,14 @@ from typer.testing import Result
 
 from fabnet.exceptions import (
     CatalogError,
+    CorruptResultError,
     InfeasiblePlanError,
+    OutputPathError,
     ParameterError,
     ScenarioError,
     ScenarioIssue,
     SolverError,
+    StorageError,
 )
 
 Fabnet = Callable[..., Result]
@@ -39,6 +42,9 @@ ERRORS = [
     (InfeasiblePlanError(["more modules at us-az-phoenix"]), 3),
     (CatalogError(["fabs.csv:2: source: missing"]), 4),
     (SolverError("time limit", "no solution within the time limit"), 5),
+    (OutputPathError("--out plan.txt", "is an existing file, not a folder"), 2),
+    (CorruptResultError("plan", "plan", ["funding.parquet is 0 bytes, expected 18,392"]), 2),
+    (StorageError("plan", "No space left on device", 28), 6),
     (KeyboardInterrupt(), 130),
 ]
 
@@ -103,6 +109,32 @@ def test_every_error_has_its_exit_code(
         ]
     else:
         assert result.stderr.startswith(f"error: {error}")
+
+
+@pytest.mark.parametrize(
+    ("error", "code"),
+    [
+        (OSError(28, "No space left on device", "/data/plan/x.parquet"), 6),
+        (PermissionError(13, "Permission denied", "/data/plan"), 6),
+        (OSError(30, "Read-only file system"), 6),
+        (FileNotFoundError(2, "No such file or directory", "/lost"), 1),
+    ],
+    ids=["ENOSPC", "EACCES", "EROFS", "ENOENT"],
+)
+def test_a_disk_error_from_anywhere_exits_6_not_as_a_bug(
+    fabnet: Fabnet, monkeypatch: pytest.MonkeyPatch, error: OSError, code: int
+) -> None:
+    def fail(*args: object, **kwargs: object) -> None:
+        raise error
+
+    monkeypatch.setattr("fabnet.scenario.load_scenario", fail)
+    result = fabnet("validate")
+    assert result.exit_code == code
+    if code == 6:
+        where = error.filename or "a file"
+        assert result.stderr.strip() == f"error: cannot read or write {where}: {error.strerror}"
+    else:
+        assert "This is a bug in fabnet" in result.stderr
 
 
 def test_fabnet_debug_lets_an_internal_error_through(

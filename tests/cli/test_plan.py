@@ -20,7 +20,7 @@ def test_plan_prints_and_saves(saved_plan: tuple[Result, Path]) -> None:
     assert "Cost of the plan" in result.stdout
     assert "objective (money + penalty)" in result.stdout
     assert "New modules by resource and region" in result.stdout
-    assert f"saved the plan to {folder}" in result.stdout.replace("\n", "")
+    assert f"wrote the plan to {folder}" in result.stdout.replace("\n", "")
     assert result.stderr == ""  # no progress display off a terminal
     assert (folder / "builds.parquet").exists()
     assert (folder / "scenario.yaml").exists()

@@ -31,6 +31,7 @@ errors = {
     "InfeasiblePlanError": exceptions.InfeasiblePlanError(["more modules"]),
     "CatalogError": exceptions.CatalogError(["fabs.csv:2: source: missing"]),
     "SolverError": exceptions.SolverError("time limit", "no solution in time"),
+    "StorageError": exceptions.StorageError("plan/", "No space left on device", 28),
     "KeyboardInterrupt": KeyboardInterrupt(),
 }
 error = errors[sys.argv.pop(1)]
@@ -102,6 +103,7 @@ def test_results_on_stdout_and_the_rest_on_stderr(tmp_path: Path) -> None:
         ("InfeasiblePlanError", 3),
         ("CatalogError", 4),
         ("SolverError", 5),
+        ("StorageError", 6),
         ("KeyboardInterrupt", 130),
     ],
 )

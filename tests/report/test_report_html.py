@@ -238,10 +238,11 @@ def test_write_report(small_gap: Any, tmp_path: Path, html: str) -> None:
 
     assert path == tmp_path / "out" / "report.html"
     assert path.read_text(encoding="utf-8") == html
-    # An existing file is replaced whole, and no temporary file is left beside it.
+    # An existing file is replaced whole, and no temporary file is left beside it (only the
+    # empty lock file, fabnet.outputs).
     path.write_text("old", encoding="utf-8")
     assert write_report(small_gap, str(path), generated=DAY).read_text(encoding="utf-8") == html
-    assert [p.name for p in path.parent.iterdir()] == ["report.html"]
+    assert sorted(p.name for p in path.parent.iterdir()) == [".report.html.lock", "report.html"]
 
 
 def test_degenerate_result_still_renders(small_gap: Any) -> None:

@@ -8,9 +8,11 @@ exit codes and the solver's progress in :mod:`fabnet.cli._shared`. Importing thi
 no heavy library: each command imports what it needs when it runs, so ``fabnet --help`` is
 instant.
 
-Exit codes: 0 success, 1 internal error, 2 bad input (scenario, parameter or usage),
-3 infeasible plan, 4 catalog integrity failure, 5 no plan from the solver, 130 interrupted
-(see :mod:`fabnet.cli._shared` and :mod:`fabnet.exceptions`).
+Exit codes: 0 success, 1 internal error, 2 bad input (scenario, parameter, usage, an output path
+that cannot be used, a damaged saved result), 3 infeasible plan, 4 catalog integrity failure,
+5 no plan from the solver, 6 a disk error (read-only or full file system, no permission),
+130 interrupted (see :mod:`fabnet.cli._shared` and :mod:`fabnet.exceptions`). Output paths are
+checked and locked before a command's work (:func:`fabnet.cli._shared.outputs`).
 
 A new command is a function in its group's module, registered in :data:`COMMANDS` below (in the
 order ``fabnet --help`` lists them) with its examples.

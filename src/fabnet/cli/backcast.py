@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 from fabnet.cli._format import h100e, number
 from fabnet.cli._options import DEFAULT_SCENARIO, ReportFile, ScenarioArg, examples, out_folder
-from fabnet.cli._shared import console, load
+from fabnet.cli._shared import console, load, outputs, write_outputs
 
 if TYPE_CHECKING:
     from rich.table import Table
@@ -184,7 +184,9 @@ def backcast(
     from rich.text import Text
 
     from fabnet.outlook import backcast as compute_backcast
+    from fabnet.outlook.history import BACKCAST_FILES
 
+    paths = outputs(out, report, names=BACKCAST_FILES)
     loaded, catalog = load(scenario)
     result = compute_backcast(loaded, catalog=catalog)
     out_console = console()
@@ -198,11 +200,4 @@ def backcast(
     for verdict in result.verdicts:
         mark = ("✓ ", "green") if verdict.passed else ("✗ ", "red")
         out_console.print(Text.assemble(mark, verdict.text), soft_wrap=True)
-    if out is not None:
-        paths = result.to_csv(out)
-        out_console.print(f"wrote {len(paths)} tables to {out}")
-    if report is not None:
-        from fabnet.report import write_report
-
-        write_report(result, report)
-        out_console.print(f"wrote {report}")
+    write_outputs(out_console, paths, result, result.to_csv, "the tables")

@@ -21,7 +21,14 @@ from fabnet.cli._options import (
     out_folder,
     solver,
 )
-from fabnet.cli._shared import console, load, load_or_plan, show_progress
+from fabnet.cli._shared import (
+    console,
+    load,
+    load_or_plan,
+    outputs,
+    show_progress,
+    write_outputs,
+)
 
 __all__ = ["COMPARE_EXAMPLES", "FINANCE_EXAMPLES", "compare", "finance"]
 
@@ -48,8 +55,10 @@ def finance(
 
     from fabnet.finance import financials
     from fabnet.finance.metrics import irr_details, npv
+    from fabnet.finance.statements import FINANCE_FILES
     from fabnet.outlook import gap as compute_gap
 
+    paths = outputs(out, report, names=FINANCE_FILES)
     result, catalog = load_or_plan(scenario, plan_dir, solver(time_limit, gap, threads))
     money = financials(result, catalog)
     out_console = console()
@@ -95,14 +104,14 @@ def finance(
             "no call" if called <= 0 else ("met" if bool(met) else "missed"),
         )
     out_console.print(table)
-    if out is not None:
-        money.save(out)
-        out_console.print(f"wrote the cash-flow tables to {out}")
-    if report is not None:
-        from fabnet.report import write_report
-
-        write_report(money, report, outlook=compute_gap(result.scenario, catalog=catalog))
-        out_console.print(f"wrote {report}")
+    write_outputs(
+        out_console,
+        paths,
+        money,
+        money.save,
+        "the cash-flow tables",
+        outlook=lambda: compute_gap(result.scenario, catalog=catalog),
+    )
 
 
 COMPARE_EXAMPLES = examples(
@@ -133,8 +142,10 @@ def compare(
     from rich.table import Table
 
     from fabnet.finance import compare as run_compare
+    from fabnet.finance.strategies import STRATEGY_FILES
     from fabnet.outlook import gap as compute_gap
 
+    paths = outputs(out, report, names=STRATEGY_FILES)
     loaded, catalog = load(scenario)
     err = console(stderr=True)
     chosen = [s.strip() for s in strategies.split(",") if s.strip()] if strategies else None
@@ -189,11 +200,11 @@ def compare(
     for investor, row in result.investors.iterrows():
         irr.add_row(str(investor), *(pct(v) for v in row))
     out_console.print(irr)
-    if out is not None:
-        result.save(out)
-        out_console.print(f"wrote the comparison to {out}")
-    if report is not None:
-        from fabnet.report import write_report
-
-        write_report(result, report, outlook=compute_gap(loaded, catalog=catalog))
-        out_console.print(f"wrote {report}")
+    write_outputs(
+        out_console,
+        paths,
+        result,
+        result.save,
+        "the comparison",
+        outlook=lambda: compute_gap(loaded, catalog=catalog),
+    )

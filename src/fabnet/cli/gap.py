@@ -9,7 +9,7 @@ import typer
 
 from fabnet.cli._format import h100e
 from fabnet.cli._options import DEFAULT_SCENARIO, ReportFile, ScenarioArg, examples
-from fabnet.cli._shared import console, load
+from fabnet.cli._shared import console, load, outputs, write_outputs
 
 __all__ = ["EXAMPLES", "gap"]
 
@@ -33,7 +33,9 @@ def gap(
     from rich.table import Table
 
     from fabnet.outlook import gap as compute_gap
+    from fabnet.outlook.balance import GAP_FILES
 
+    paths = outputs(csv, report, folder_option="--csv", names=GAP_FILES)
     loaded, catalog = load(scenario)
     result = compute_gap(loaded, catalog=catalog)
     out = console()
@@ -67,11 +69,4 @@ def gap(
         f" {h100e(result.shortfall_h100e)} H100e. Coverage = AI supply / demand of the"
         " binding resource."
     )
-    if csv is not None:
-        paths = result.to_csv(csv)
-        out.print(f"wrote {len(paths)} tables to {csv}")
-    if report is not None:
-        from fabnet.report import write_report
-
-        write_report(result, report)
-        out.print(f"wrote {report}")
+    write_outputs(out, paths, result, result.to_csv, "the tables")

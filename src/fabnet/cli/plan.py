@@ -19,7 +19,7 @@ from fabnet.cli._options import (
     out_folder,
     solver,
 )
-from fabnet.cli._shared import console, load, solver_progress
+from fabnet.cli._shared import console, load, outputs, solver_progress, write_outputs
 
 if TYPE_CHECKING:
     from rich.table import Table
@@ -82,9 +82,11 @@ def plan(
     from fabnet.exceptions import ParameterError
     from fabnet.outlook import gap as compute_gap
     from fabnet.planning import plan as make_plan
+    from fabnet.planning.result import PLAN_FILES
 
     if objective not in (None, "min_cost", "max_compute"):
         raise ParameterError("--objective", "min_cost or max_compute", objective)
+    paths = outputs(out, report, names=PLAN_FILES)
     loaded, catalog = load(scenario)
     outlook = compute_gap(loaded, catalog=catalog)
     with solver_progress() as on_progress:
@@ -142,11 +144,4 @@ def plan(
             )
     for reason in stats.get("unserved_reasons", [])[:TOP_LIMITS]:
         out_console.print(f"unserved {reason}")
-    if out is not None:
-        result.save(out)
-        out_console.print(f"saved the plan to {out}")
-    if report is not None:
-        from fabnet.report import write_report
-
-        write_report(result, report, outlook=outlook)
-        out_console.print(f"wrote {report}")
+    write_outputs(out_console, paths, result, result.save, "the plan", outlook=outlook)

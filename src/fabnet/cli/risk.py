@@ -20,7 +20,7 @@ from fabnet.cli._options import (
     out_folder,
     solver,
 )
-from fabnet.cli._shared import console, load_or_plan
+from fabnet.cli._shared import console, load_or_plan, outputs, write_outputs
 
 if TYPE_CHECKING:
     from rich.table import Table
@@ -82,11 +82,13 @@ def risk(
     import time
 
     from fabnet.exceptions import ParameterError
-    from fabnet.risk.analysis import analyse
+    from fabnet.outlook import gap as compute_gap
+    from fabnet.risk.analysis import RISK_FILES, analyse
     from fabnet.risk.sampling import METHODS
 
     if method not in METHODS:
         raise ParameterError("--method", f"one of {', '.join(METHODS)}", method)
+    paths = outputs(out, report, names=RISK_FILES)
     settings = solver(time_limit, gap, threads)
     err = console(stderr=True)
     began = time.perf_counter()
@@ -128,20 +130,15 @@ def risk(
         err.print(f"stochastic plan solved in {time.perf_counter() - started:.1f} s")
         for table in _stochastic_tables(two_stage, scenarios, first_stage_years, cvar_weight):
             out_console.print(table)
-    if out is not None:
-        analysis.save(out)
-        out_console.print(f"wrote the risk tables to {out}")
-    if report is not None:
-        from fabnet.outlook import gap as compute_gap
-        from fabnet.report import write_report
-
-        write_report(
-            analysis,
-            report,
-            outlook=compute_gap(result.scenario, catalog=catalog),
-            stochastic=two_stage,
-        )
-        out_console.print(f"wrote {report}")
+    write_outputs(
+        out_console,
+        paths,
+        analysis,
+        analysis.save,
+        "the risk tables",
+        outlook=lambda: compute_gap(result.scenario, catalog=catalog),
+        stochastic=two_stage,
+    )
 
 
 def _output_name(name: str) -> tuple[str, str]:

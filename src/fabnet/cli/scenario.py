@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from fabnet.cli._options import DEFAULT_SCENARIO, ScenarioArg, examples
-from fabnet.cli._shared import console, load
+from fabnet.cli._shared import console, load, outputs
 
 __all__ = [
     "CATALOG_EXAMPLES",
@@ -93,13 +93,15 @@ def schema(
     ] = None,
 ) -> None:
     """Print the JSON Schema of scenario files (for editor autocompletion and checks)."""
+    from fabnet.outputs import write_atomic
     from fabnet.scenario import json_schema_text
 
+    outputs(file=out, file_option="--out")
     text = json_schema_text()
     if out is None:
         typer.echo(text)
     else:
-        out.write_text(text + "\n", encoding="utf-8")
+        write_atomic(out, text + "\n", option="--out")
         typer.echo(f"wrote {out}", err=True)
 
 

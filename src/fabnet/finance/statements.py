@@ -59,16 +59,29 @@ class Financials:
         return numeric.groupby(level="year").sum()
 
     def save(self, folder: str | Path) -> Path:
-        """Write every table as CSV into ``folder`` (created); returns the folder."""
-        folder = Path(folder)
-        folder.mkdir(parents=True, exist_ok=True)
-        self.cash_flows.to_csv(folder / "cash_flows.csv")
-        self.investor_flows.to_csv(folder / "investor_flows.csv", index=False)
-        self.shares.to_csv(folder / "shares.csv", index=False)
-        self.capital_calls.to_csv(folder / "capital_calls.csv")
-        self.projects.to_csv(folder / "projects.csv")
-        self.investors.to_csv(folder / "investors.csv")
-        return folder
+        """Write every table as CSV into ``folder``, whole or not at all, with a manifest
+        (:func:`fabnet.outputs.result_folder`); returns the folder."""
+        from fabnet.outputs import result_folder
+
+        with result_folder(folder, kind="finance", names=FINANCE_FILES) as out:
+            self.cash_flows.to_csv(out.file("cash_flows.csv"))
+            self.investor_flows.to_csv(out.file("investor_flows.csv"), index=False)
+            self.shares.to_csv(out.file("shares.csv"), index=False)
+            self.capital_calls.to_csv(out.file("capital_calls.csv"))
+            self.projects.to_csv(out.file("projects.csv"))
+            self.investors.to_csv(out.file("investors.csv"))
+        return Path(folder)
+
+
+#: The files of saved financials.
+FINANCE_FILES = (
+    "cash_flows.csv",
+    "investor_flows.csv",
+    "shares.csv",
+    "capital_calls.csv",
+    "projects.csv",
+    "investors.csv",
+)
 
 
 def _returns(flow: np.ndarray, rate: float) -> dict[str, Any]:

@@ -73,13 +73,19 @@ class Comparison:
     by_year: pd.DataFrame = field(repr=False)
 
     def save(self, folder: str | Path) -> Path:
-        """Write ``strategies.csv``, ``investor_irr.csv`` and ``by_year.csv`` into ``folder``."""
-        folder = Path(folder)
-        folder.mkdir(parents=True, exist_ok=True)
-        self.table.to_csv(folder / "strategies.csv")
-        self.investors.to_csv(folder / "investor_irr.csv")
-        self.by_year.to_csv(folder / "by_year.csv", index=False)
-        return folder
+        """Write ``strategies.csv``, ``investor_irr.csv`` and ``by_year.csv`` into ``folder``,
+        whole or not at all, with a manifest (:func:`fabnet.outputs.result_folder`)."""
+        from fabnet.outputs import result_folder
+
+        with result_folder(folder, kind="strategies", names=STRATEGY_FILES) as out:
+            self.table.to_csv(out.file("strategies.csv"))
+            self.investors.to_csv(out.file("investor_irr.csv"))
+            self.by_year.to_csv(out.file("by_year.csv"), index=False)
+        return Path(folder)
+
+
+#: The files of a saved comparison.
+STRATEGY_FILES = ("strategies.csv", "investor_irr.csv", "by_year.csv")
 
 
 def capital_need(plan: Plan) -> pd.Series:

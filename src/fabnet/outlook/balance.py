@@ -129,9 +129,7 @@ class GapResult:
         return dataset
 
     def to_csv(self, folder: str | Path) -> list[Path]:
-        """Write every table as CSV into ``folder`` (created); returns the paths."""
-        folder = Path(folder)
-        folder.mkdir(parents=True, exist_ok=True)
+        """Write every table as CSV into ``folder`` (:func:`write_frames`); returns the paths."""
         frames = {
             "gap": self.table,
             "compute": self.compute.reset_index(),
@@ -140,17 +138,26 @@ class GapResult:
             "euv": self.euv,
             "assumptions": self.assumptions,
         }
-        return write_frames(folder, frames)
+        return write_frames(folder, frames, kind="gap")
 
 
-def write_frames(folder: Path, frames: dict[str, pd.DataFrame]) -> list[Path]:
-    """Write each frame as ``folder/<name>.csv`` without its index; returns the paths."""
-    paths = []
-    for name, frame in frames.items():
-        path = folder / f"{name}.csv"
-        frame.to_csv(path, index=False)
-        paths.append(path)
-    return paths
+#: The files :meth:`GapResult.to_csv` writes (besides its ``manifest.json``).
+GAP_FILES = tuple(
+    f"{name}.csv" for name in ("gap", "compute", "supply", "demand", "euv", "assumptions")
+)
+
+
+def write_frames(folder: str | Path, frames: dict[str, pd.DataFrame], *, kind: str) -> list[Path]:
+    """Write each frame as ``folder/<name>.csv`` without its index, the folder whole or not at
+    all, with a manifest of kind *kind* (:func:`fabnet.outputs.result_folder`); returns the
+    paths."""
+    from fabnet.outputs import result_folder
+
+    names = [f"{name}.csv" for name in frames]
+    with result_folder(folder, kind=kind, names=names) as out:
+        for name, frame in zip(names, frames.values(), strict=True):
+            frame.to_csv(out.file(name), index=False)
+    return [Path(folder) / name for name in names]
 
 
 def balance(

@@ -184,11 +184,9 @@ class Backcast:
 
     def to_csv(self, folder: str | Path) -> list[Path]:
         """Write the tables (compute, vendors, resources, verdicts, record) as CSV into
-        ``folder`` (created); returns the paths."""
+        ``folder`` (:func:`~fabnet.outlook.balance.write_frames`); returns the paths."""
         import pandas as pd
 
-        folder = Path(folder)
-        folder.mkdir(parents=True, exist_ok=True)
         verdicts = pd.DataFrame(
             [(v.check, v.passed, v.text) for v in self.verdicts],
             columns=["check", "passed", "text"],
@@ -200,7 +198,20 @@ class Backcast:
             "backcast-verdicts": verdicts,
             "record": self.record,
         }
-        return write_frames(folder, frames)
+        return write_frames(folder, frames, kind="backcast")
+
+
+#: The files :meth:`Backcast.to_csv` writes (besides its ``manifest.json``).
+BACKCAST_FILES = tuple(
+    f"{name}.csv"
+    for name in (
+        "backcast-compute",
+        "backcast-vendors",
+        "backcast-resources",
+        "backcast-verdicts",
+        "record",
+    )
+)
 
 
 def backcast(

@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from fabnet.exceptions import ParameterError
 from fabnet.units import from_kwspm, from_millions
 
 if TYPE_CHECKING:
@@ -135,46 +134,59 @@ class Plan:
         return None if value is None else float(value)
 
     def save(self, folder: str | Path) -> Path:
-        """Write the plan into ``folder``: one Parquet file per table, ``plan.json`` (stats)
-        and ``scenario.yaml`` (the standalone scenario). Returns the folder."""
-        folder = Path(folder)
-        folder.mkdir(parents=True, exist_ok=True)
-        for name in TABLES:
-            getattr(self, name).to_parquet(folder / f"{name}.parquet", index=False)
-        (folder / "plan.json").write_text(
-            json.dumps(_jsonable(self.stats), indent=2) + "\n", encoding="utf-8"
-        )
-        self.scenario.save(folder / "scenario.yaml")
-        return folder
+        """Write the plan into ``folder``: one Parquet file per table, ``plan.json`` (stats),
+        ``scenario.yaml`` (the standalone scenario) and ``manifest.json``. Returns the folder.
+
+        The folder is written whole or not at all (:func:`fabnet.outputs.result_folder`): an
+        existing plan there is replaced in one step; a folder that is not a fabnet result is
+        refused (:class:`~fabnet.exceptions.OutputPathError`).
+        """
+        from fabnet.outputs import result_folder
+
+        with result_folder(folder, kind="plan", names=PLAN_FILES) as out:
+            for name in TABLES:
+                getattr(self, name).to_parquet(out.file(f"{name}.parquet"), index=False)
+            out.write_text("plan.json", json.dumps(_jsonable(self.stats), indent=2) + "\n")
+            out.write_text("scenario.yaml", self.scenario.to_yaml())
+        return Path(folder)
+
+
+#: The files of a saved plan (besides its ``manifest.json``).
+PLAN_FILES = (*(f"{name}.parquet" for name in TABLES), "plan.json", "scenario.yaml")
 
 
 def load_plan(folder: str | Path) -> Plan:
-    """Read a plan written by :meth:`Plan.save`.
+    """Read a plan written by :meth:`Plan.save`, checked against its manifest first, and read
+    again if a save replaced it meanwhile (:func:`fabnet.outputs.read_result`; a plan saved by
+    an older fabnet, without a manifest, is read with an
+    :class:`~fabnet.outputs.UnverifiedResultWarning`).
 
     Raises
     ------
     ParameterError
         If ``folder`` is not a saved plan.
+    CorruptResultError
+        If a file is missing, truncated, changed since it was saved or cannot be parsed.
+    StorageError
+        If a file cannot be read.
     """
     import pandas as pd
 
+    from fabnet.outputs import read_result, read_saved
     from fabnet.scenario import load_scenario
 
-    folder = Path(folder)
-    missing = [
-        n
-        for n in (*[f"{t}.parquet" for t in TABLES], "plan.json", "scenario.yaml")
-        if not (folder / n).is_file()
-    ]
-    if missing:
-        raise ParameterError(
-            "plan folder",
-            f"a folder written by Plan.save (missing {', '.join(missing)})",
-            str(folder),
+    def read(path: Path) -> Plan:
+        tables = {
+            name: read_saved(path, f"{name}.parquet", pd.read_parquet, kind="plan")
+            for name in TABLES
+        }
+        stats = read_saved(
+            path, "plan.json", lambda p: json.loads(p.read_text(encoding="utf-8")), kind="plan"
         )
-    tables = {name: pd.read_parquet(folder / f"{name}.parquet") for name in TABLES}
-    stats = json.loads((folder / "plan.json").read_text(encoding="utf-8"))
-    return Plan(scenario=load_scenario(folder / "scenario.yaml"), stats=stats, **tables)
+        scenario = read_saved(path, "scenario.yaml", load_scenario, kind="plan")
+        return Plan(scenario=scenario, stats=stats, **tables)
+
+    return read_result(folder, read, kind="plan", names=PLAN_FILES)
 
 
 def _jsonable(value: Any) -> Any:

@@ -23,8 +23,6 @@ result                      its sections (after the outlook's)
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple, TypeAlias
 
@@ -124,7 +122,7 @@ def write_report(
     """Write the report of ``result`` (:func:`render_report`) to ``path`` (UTF-8).
 
     The folder is created where missing; an existing file is replaced at once, never left half
-    written (the page goes to a temporary file beside it first).
+    written (:func:`fabnet.outputs.write_atomic`: a temporary file beside it, then a rename).
 
     Parameters
     ----------
@@ -143,18 +141,10 @@ def write_report(
     >>> from fabnet.planning import plan
     >>> path = write_report(plan("altman-2024"), "plan.html")  # doctest: +SKIP
     """
+    from fabnet.outputs import write_atomic
+
     html = render_report(result, outlook=outlook, stochastic=stochastic, generated=generated)
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as file:
-            file.write(html)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return path
+    return write_atomic(path, html)
 
 
 class _Contents(NamedTuple):

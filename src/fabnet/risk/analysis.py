@@ -67,23 +67,37 @@ class RiskResult:
     sobol: pd.DataFrame | None = field(default=None, repr=False)
 
     def save(self, folder: str | Path) -> Path:
-        """Write the tables (CSV) and the per-sample results (Parquet) into ``folder``."""
-        folder = Path(folder)
-        folder.mkdir(parents=True, exist_ok=True)
-        self.by_year.to_csv(folder / "by_year.csv")
-        self.measures.to_csv(folder / "measures.csv")
-        self.tornado.to_csv(folder / "tornado.csv", index=False)
-        if self.sobol is not None:
-            self.sobol.to_csv(folder / "sobol.csv", index=False)
-        per_year = self.dataset[
-            ["wanted_h100e", "delivered_h100e", "unserved_h100e", "cost_musd"]
-        ].to_dataframe()
-        per_year.to_parquet(folder / "samples_by_year.parquet")
-        scalars = [v for v in self.dataset.data_vars if self.dataset[v].dims == ("sample",)]
-        self.dataset[scalars].to_dataframe().to_parquet(folder / "samples.parquet")
-        investors = self.dataset["investor_npv_musd"].to_pandas()
-        investors.to_parquet(folder / "investor_npv.parquet")
-        return folder
+        """Write the tables (CSV) and the per-sample results (Parquet) into ``folder``, whole or
+        not at all, with a manifest (:func:`fabnet.outputs.result_folder`); returns it."""
+        from fabnet.outputs import result_folder
+
+        with result_folder(folder, kind="risk", names=RISK_FILES) as out:
+            self.by_year.to_csv(out.file("by_year.csv"))
+            self.measures.to_csv(out.file("measures.csv"))
+            self.tornado.to_csv(out.file("tornado.csv"), index=False)
+            if self.sobol is not None:
+                self.sobol.to_csv(out.file("sobol.csv"), index=False)
+            per_year = self.dataset[
+                ["wanted_h100e", "delivered_h100e", "unserved_h100e", "cost_musd"]
+            ].to_dataframe()
+            per_year.to_parquet(out.file("samples_by_year.parquet"))
+            scalars = [v for v in self.dataset.data_vars if self.dataset[v].dims == ("sample",)]
+            self.dataset[scalars].to_dataframe().to_parquet(out.file("samples.parquet"))
+            investors = self.dataset["investor_npv_musd"].to_pandas()
+            investors.to_parquet(out.file("investor_npv.parquet"))
+        return Path(folder)
+
+
+#: The files of a saved risk analysis (``sobol.csv`` only when asked for).
+RISK_FILES = (
+    "by_year.csv",
+    "measures.csv",
+    "tornado.csv",
+    "sobol.csv",
+    "samples_by_year.parquet",
+    "samples.parquet",
+    "investor_npv.parquet",
+)
 
 
 def _by_year(dataset: xr.Dataset, threshold: float) -> pd.DataFrame:

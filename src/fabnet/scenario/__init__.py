@@ -189,10 +189,11 @@ def scenario_to_yaml(scenario: Scenario) -> str:
 
 
 def save_scenario(scenario: Scenario, path: str | Path) -> Path:
-    """Write :func:`scenario_to_yaml` to ``path``; returns the path."""
-    path = Path(path)
-    path.write_text(scenario_to_yaml(scenario), encoding="utf-8")
-    return path
+    """Write :func:`scenario_to_yaml` to ``path`` atomically (:func:`fabnet.outputs.write_atomic`:
+    the old file or the new one, never a part); returns the path."""
+    from fabnet.outputs import write_atomic
+
+    return write_atomic(path, scenario_to_yaml(scenario))
 
 
 def _table_or(schema: dict[str, Any], what: str) -> dict[str, Any]:
