@@ -40,8 +40,21 @@ def test_fractional_life_splits_retirements() -> None:
 
 
 def test_falling_stock_builds_nothing() -> None:
-    flows = compute_flows({2020: 100.0, 2021: 10.0}, 5.0)
-    assert flows[2021][2] == 0.0
+    # From a steady stock of 100: 20 retire, the path wants 10, so 70 more retire early.
+    flows = compute_flows({2019: 100.0, 2020: 100.0, 2021: 10.0}, 5.0)
+    assert flows[2021] == pytest.approx((10.0, 90.0, 0.0))
+
+
+def test_a_stock_shrinking_from_the_start_buys_a_shrinking_share() -> None:
+    # Halving from the first year: the history is in balanced decline (vintages ∝ 2^k k years
+    # back), so the path is followed with purchases halving too — not the whole stock bought
+    # again every service life.
+    stock = {2000 + i: 1.0e6 * 0.5**i for i in range(30)}
+    flows = compute_flows(stock, 5.0)
+    news = [flows[y][2] for y in range(2001, 2030)]
+    assert all(f[0] == pytest.approx(stock[y]) for y, f in flows.items())
+    assert news == pytest.approx([news[0] * 0.5**k for k in range(len(news))], rel=1e-6)
+    assert news[0] == pytest.approx(1.0e6 * 0.5 / 31.0)  # 2^0 / (2^0 + … + 2^4) of 0.5e6
 
 
 def test_service_life_below_a_year_is_refused() -> None:
