@@ -45,6 +45,7 @@ from fabnet.silicon import (
     rectangle_for_area,
 )
 from fabnet.units import (
+    MAX_INSTALLED_H100E,
     MONTHS_PER_YEAR,
     USD_PER_BUSD,
     busd_to_usd,
@@ -446,6 +447,18 @@ def compute_frame(scenario: Scenario) -> pd.DataFrame:
     demand = scenario.demand
     limits = demand.limits
     path = demand.installed.path(list(range(start - _WARM_UP_YEARS, years[-1] + 1)))
+    for year in years:
+        if not path[year] <= MAX_INSTALLED_H100E:
+            raise ParameterError(
+                "demand.installed",
+                f"within 0 … {MAX_INSTALLED_H100E:.0e} H100e (the planner's numerically sound"
+                " range) in every year of the horizon",
+                f"{path[year]:.3g} H100e in {year}",
+            )
+    # A growth path shrinking into the horizon is larger before it: its back-cast starts in the
+    # first warm-up year within the sound range (the vintages then start in balanced decline).
+    path = {y: v for y, v in path.items() if y >= start or v <= MAX_INSTALLED_H100E}
+    path = {y: path[y] for y in range(min(path), years[-1] + 1)}
     per_mw = _path(limits.h100e_per_mw, geometric=True) if limits else None
     power = _path(limits.power_gw) if limits else None
     spend = _path(limits.spend_busd) if limits else None
