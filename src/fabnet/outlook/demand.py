@@ -167,7 +167,6 @@ def vintage_flows(
     whole = math.floor(service_life_years)
     frac = service_life_years - whole
     first_year = years[0]
-    first = installed_h100e[first_year]
 
     def efficiency(year: int) -> float:
         return math.nan if h100e_per_mw is None else h100e_per_mw(year)
@@ -185,17 +184,22 @@ def vintage_flows(
 
     for k, amount in enumerate(_balanced_vintages(installed_h100e, years, whole, frac)):
         install(first_year - k, amount, amount / efficiency(first_year), live_after=first_year)
-    stock = first
-    power = sum(mw for _, mw in cohorts.values())
+
+    def total() -> tuple[float, float]:
+        return sum(c[0] for c in cohorts.values()), sum(c[1] for c in cohorts.values())
+
+    stock, power = total()
     out: dict[int, Flows] = {}
     for year in years[1:]:
-        retired, retired_mw = cohorts.pop(year, [0.0, 0.0])
-        left, left_mw = max(0.0, stock - retired), power - retired_mw
+        cohorts.pop(year, None)  # what reaches its life retires
+        left, left_mw = total()
         target = installed_h100e[year]
         if left > target:
-            early, early_mw = _retire_early(cohorts, left - target)
-            retired, retired_mw = retired + early, retired_mw + early_mw
-            left, left_mw = left - early, left_mw - early_mw
+            _retire_early(cohorts, left - target)
+            left, left_mw = total()
+        # Retired (at its life's end or early) is what was there less what is left: never
+        # more than was installed, and N = S(t) − S(t−1) + R holds exactly.
+        retired = stock - left
         wanted = max(0.0, target - left)
         allowed = math.inf
         if capped_from is not None and year >= capped_from:
@@ -235,22 +239,18 @@ def _balanced_vintages(
     return [first * wgt / live for wgt in weights]
 
 
-def _retire_early(cohorts: dict[int, list[float]], surplus: float) -> tuple[float, float]:
-    """Take ``surplus`` H100e out of the vintages that would retire soonest; returns the H100e
-    and MW taken."""
-    taken = taken_mw = 0.0
+def _retire_early(cohorts: dict[int, list[float]], surplus: float) -> None:
+    """Take ``surplus`` H100e (and their MW) out of the vintages that would retire soonest."""
     for at in sorted(cohorts):
-        if surplus - taken <= 0.0:
+        if surplus <= 0.0:
             break
         amount, mw = cohorts[at]
-        share = min(1.0, (surplus - taken) / amount) if amount > 0.0 else 1.0
-        taken += share * amount
-        taken_mw += share * mw
+        share = min(1.0, surplus / amount) if amount > 0.0 else 1.0
+        surplus -= share * amount
         if share >= 1.0:
             del cohorts[at]
         else:
             cohorts[at] = [amount * (1.0 - share), mw * (1.0 - share)]
-    return taken, taken_mw
 
 
 def compute_flows(
