@@ -80,14 +80,14 @@ def _check_constant(const: Any, sign: str, rhs: Any, name: str, mask: Any) -> No
         bad = bad & mask
     if not bool(bad.any()):
         return
-    where = [
-        ", ".join(f"{d} {v}" for d, v in point.items())
-        for point in bad.where(bad, drop=True)
-        .to_dataframe(name="bad")
-        .reset_index()
-        .drop(columns="bad")
-        .to_dict("records")
-    ]
+    if bad.ndim == 0:
+        where = ["its only row"]
+    else:
+        points = bad.where(bad, drop=True).to_dataframe(name="bad").reset_index()
+        where = [
+            ", ".join(f"{d} {v}" for d, v in point.items())
+            for point in points.drop(columns="bad").to_dict("records")
+        ]
     raise InfeasiblePlanError(
         [f"{name}: nothing the plan decides enters it, and it fails at {'; '.join(where[:5])}"]
     )

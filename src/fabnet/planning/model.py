@@ -146,7 +146,8 @@ def grant_share(data: PlanData) -> np.ndarray:
     for programme, country in zip(covering["programme"], covering["country"], strict=True):
         share[country] = share.get(country, 0.0) + float(shares.get(programme, 0.0))
     countries = data.projects["country"]
-    return np.minimum(1.0, np.array([share.get(c, 0.0) for c in countries], dtype=float))
+    out: np.ndarray = np.minimum(1.0, np.array([share.get(c, 0.0) for c in countries], float))
+    return out
 
 
 def define_cost(
