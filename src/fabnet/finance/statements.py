@@ -58,10 +58,11 @@ class Financials:
         one row for each year of the horizon, zeros where nothing happens (all of them for a
         plan that builds nothing)."""
         numeric = self.cash_flows.drop(columns=["capacity_wspm", "wafers"])
-        years = list(self.plan.scenario.years)
-        summed = numeric.groupby(level="year").sum().reindex(years, fill_value=0.0)
-        summed.index.name = "year"
-        return summed.astype(float)
+        summed = numeric.groupby(level="year").sum()
+        if numeric.empty:  # no project: a row of zeros for every year of the horizon
+            summed = summed.reindex(list(self.plan.scenario.years), fill_value=0.0).astype(float)
+            summed.index.name = "year"
+        return summed
 
     def save(self, folder: str | Path) -> Path:
         """Write every table as CSV into ``folder`` (created); returns the folder."""
