@@ -37,9 +37,7 @@ if TYPE_CHECKING:
 Slacks = dict[str, "linopy.Variable"]
 
 
-def constrain(
-    m: linopy.Model, lhs: Any, sign: str, rhs: Any, name: str, *, mask: Any = None
-) -> None:
+def constrain(m: linopy.Model, lhs: Any, sign: str, rhs: Any, name: str) -> None:
     """``lhs sign rhs`` named ``name`` (``sign`` one of ``<=``, ``>=``, ``==``).
 
     A family over an empty set (no projects, no programmes) adds nothing. A family whose
@@ -48,23 +46,33 @@ def constrain(
     refused as an :class:`~fabnet.exceptions.InfeasiblePlanError` naming the family and where
     it fails when it does not.
     """
-    import linopy
-
-    expression = lhs if isinstance(lhs, linopy.LinearExpression) else 1 * lhs
-    if any(size == 0 for dim, size in expression.data.sizes.items() if dim != "_term"):
+    expression = _expression(lhs)
+    if _empty(expression):
         return
     if expression.is_constant:
-        _check_constant(expression.const, sign, rhs, name, mask)
+        _check_constant(expression.const, sign, rhs, name)
         return
-    m.add_constraints(expression, sign, rhs, name=name, mask=mask)
+    m.add_constraints(expression, sign, rhs, name=name)
+
+
+def _expression(lhs: Any) -> linopy.LinearExpression:
+    """A variable or an expression as an expression."""
+    import linopy
+
+    return lhs if isinstance(lhs, linopy.LinearExpression) else 1 * lhs
+
+
+def _empty(expression: linopy.LinearExpression) -> bool:
+    """Whether an expression is over an empty set (some dimension of size 0)."""
+    return any(size == 0 for dim, size in expression.data.sizes.items() if dim != "_term")
 
 
 #: Absolute tolerance of a constant constraint (the model's units: kwspm, M H100e, musd).
 CONSTANT_TOLERANCE = 1e-9
 
 
-def _check_constant(const: Any, sign: str, rhs: Any, name: str, mask: Any) -> None:
-    """Refuse a constant ``const sign rhs`` that fails anywhere (within the mask)."""
+def _check_constant(const: Any, sign: str, rhs: Any, name: str) -> None:
+    """Refuse a constant ``const sign rhs`` that fails anywhere."""
     import xarray as xr
 
     from fabnet.exceptions import InfeasiblePlanError
@@ -76,8 +84,6 @@ def _check_constant(const: Any, sign: str, rhs: Any, name: str, mask: Any) -> No
     elif sign == "==":
         excess = abs(excess)
     bad = excess > CONSTANT_TOLERANCE
-    if mask is not None:
-        bad = bad & mask
     if not bool(bad.any()):
         return
     if bad.ndim == 0:
@@ -99,12 +105,8 @@ def add_limit(m: linopy.Model, lhs: Any, rhs: Any, name: str, slacks: Slacks | N
     A family over an empty set (no subsidy programme, say) adds nothing, and one without any
     variable is checked, not added (:func:`constrain`).
     """
-    import linopy
-
-    expression = lhs if isinstance(lhs, linopy.LinearExpression) else 1 * lhs
-    if any(size == 0 for dim, size in expression.data.sizes.items() if dim != "_term"):
-        return
-    if slacks is None or expression.is_constant:
+    expression = _expression(lhs)
+    if slacks is None or _empty(expression) or expression.is_constant:
         constrain(m, expression, "<=", rhs, name)
         return
     expression = expression - rhs
