@@ -18,7 +18,8 @@ The conventions (DESIGN §6):
 * **fixed opex and EUV tools** — every year a module is online, and in its first year online;
 * **residual value** — at the horizon's end, a module online for ``n`` years keeps
   ``max(0, 1 − n / life)`` of its capex (straight-line over its asset life); one not yet online
-  keeps nothing (the planner never starts one);
+  keeps nothing (the planner never starts one), and the planner credits it on the capex net of
+  the grants a module may receive (:func:`fabnet.planning.model.residual_value`);
 * **demand** — a factor ``f`` on demand growth scales every year's growth *rate*: installed
   compute grows by ``1 + (m − 1)·f`` where the scenario has ``m``, and new compute is that growth
   plus the retirements, in proportion to the installed base, at most what the scenario's power

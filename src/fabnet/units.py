@@ -15,6 +15,8 @@ from __future__ import annotations
 from typing import Any, TypeVar, cast
 
 __all__ = [
+    "MAX_INSTALLED_H100E",
+    "MAX_PENALTY_USD_PER_H100E",
     "MM2_PER_CM2",
     "MM2_PER_RETICLE",
     "MONTHS_PER_YEAR",
@@ -58,6 +60,17 @@ USD_PER_MUSD = 1e6
 WSPM_PER_KWSPM = 1000.0
 PER_MILLION = 1e6
 MW_PER_GW = 1000.0
+#: The range in which the planning model is numerically sound. Compute enters it in millions of
+#: H100e, so installed compute (and new compute, which never exceeds it) up to 1e12 H100e keeps
+#: every right-hand side at or below 1e6 M H100e and its wafer rows below ~1e7 kwspm, far inside
+#: HiGHS's 1e20 "infinity" and its 1e-9 feasibility tolerance on the smallest rows (altman-2024
+#: wants ~1.1e9 H100e in 2040: the bound leaves a factor of ~1,000). Demand beyond it is refused
+#: (``demand.installed``; :func:`fabnet.outlook.demand.compute_frame` for growth paths).
+MAX_INSTALLED_H100E = 1.0e12
+#: Highest price of unserved compute the model is scaled for [USD per H100e] (musd per M H100e
+#: in the objective): 40× the ~$25 k an H100 sold for (2023-24), so that the penalty stays
+#: within ~1e6 of the cheapest cost coefficient.
+MAX_PENALTY_USD_PER_H100E = 1.0e6
 USD_PER_BUSD = 1e9
 #: Wafers a year from 1 kwspm of capacity.
 WAFERS_PER_KWSPM_YEAR = WSPM_PER_KWSPM * MONTHS_PER_YEAR

@@ -40,8 +40,21 @@ def test_fractional_life_splits_retirements() -> None:
 
 
 def test_falling_stock_builds_nothing() -> None:
-    flows = compute_flows({2020: 100.0, 2021: 10.0}, 5.0)
-    assert flows[2021][2] == 0.0
+    # From a steady stock of 100: 20 retire, the path wants 10, so 70 more retire early.
+    flows = compute_flows({2019: 100.0, 2020: 100.0, 2021: 10.0}, 5.0)
+    assert flows[2021] == pytest.approx((10.0, 90.0, 0.0))
+
+
+def test_a_stock_shrinking_from_the_start_buys_a_shrinking_share() -> None:
+    # Halving from the first year: the history is in balanced decline (vintages ∝ 2^k k years
+    # back), so the path is followed with purchases halving too — not the whole stock bought
+    # again every service life.
+    stock = {2000 + i: 1.0e6 * 0.5**i for i in range(30)}
+    flows = compute_flows(stock, 5.0)
+    news = [flows[y][2] for y in range(2001, 2030)]
+    assert all(f[0] == pytest.approx(stock[y]) for y, f in flows.items())
+    assert news == pytest.approx([news[0] * 0.5**k for k in range(len(news))], rel=1e-6)
+    assert news[0] == pytest.approx(1.0e6 * 0.5 / 31.0)  # 2^0 / (2^0 + … + 2^4) of 0.5e6
 
 
 def test_service_life_below_a_year_is_refused() -> None:
@@ -276,3 +289,73 @@ def test_gross_counts_are_cached_per_shape_and_resource() -> None:
     after = demand._gross.cache_info()
     assert after.misses == before.misses  # the second outlook counts nothing again
     assert after.hits > before.hits
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.floats(min_value=1.0, max_value=12.0),
+    st.lists(
+        st.one_of(st.just(0.0), st.floats(min_value=0.0, max_value=1.0e9)),
+        min_size=2,
+        max_size=30,
+    ),
+)
+def test_new_compute_is_never_more_than_the_stock_change_plus_retirements(
+    life: float, values: list[float]
+) -> None:
+    # Any path — growing, shrinking, falling to zero, jumping — through the vintage model.
+    path = {2000 + i: v for i, v in enumerate(values)}
+    flows = compute_flows(path, life)
+    previous = path[2000]
+    for year in sorted(flows):
+        installed, retired, new = flows[year]
+        tolerance = 1e-9 * max(1.0, previous, installed)
+        assert new >= 0.0
+        assert retired <= previous + tolerance  # no more retires than is installed
+        assert new <= max(0.0, installed - previous) + retired + tolerance
+        assert installed == pytest.approx(path[year], rel=1e-9, abs=1e-6)  # uncapped: the path
+        previous = installed
+
+
+def test_a_growth_path_halving_each_year_buys_ever_less() -> None:
+    # The case: 4e6 H100e in 2024, halving every year. Before, the 25-year back-cast
+    # (1.3e14 in 1999) could not shrink fast enough, fell to zero every service life and bought
+    # the whole stock again: 4e6 new in 2024, again in 2029, 2034 and 2039.
+    from fabnet.outlook.demand import compute_frame
+
+    scenario = load_scenario(
+        {
+            "name": "halving",
+            "extends": "altman-2024",
+            "demand": {
+                "installed": {
+                    "table": None,
+                    "growth": {2024: 0.5, **dict.fromkeys(range(2025, 2036), 0.5)},
+                    "base_year": 2024,
+                    "base_h100e": 4.0e6,
+                },
+                "limits": None,
+            },
+        }
+    )
+    frame = compute_frame(scenario)
+    new = frame["new_h100e"].to_numpy()
+    assert (new[1:] <= new[:-1] + 1e-6).all()  # shrinking demand, fewer purchases every year
+    assert new[0] < 0.05 * frame["installed_h100e"].iloc[0]
+    assert frame["installed_h100e"].to_numpy() == pytest.approx(
+        [4.0e6 * 0.5**k for k in range(len(new))]
+    )
+
+
+def test_a_path_beyond_the_sound_range_is_refused_with_the_range() -> None:
+    from fabnet.outlook.demand import compute_frame
+
+    scenario = load_scenario(
+        {
+            "name": "huge",
+            "extends": "altman-2024",
+            "demand": {"installed": {"growth": dict.fromkeys(range(2025, 2036), 20.0)}},
+        }
+    )
+    with pytest.raises(ParameterError, match=r"within 0 … 1e\+12 H100e .* in 2029"):
+        compute_frame(scenario)

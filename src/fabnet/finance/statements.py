@@ -54,9 +54,15 @@ class Financials:
     assumptions: dict[str, Any] = field(default_factory=dict)
 
     def by_year(self) -> pd.DataFrame:
-        """Every component summed over projects, per year [musd] (the network's waterfall)."""
+        """Every component summed over projects, per year [musd] (the network's waterfall):
+        one row for each year of the horizon, zeros where nothing happens (all of them for a
+        plan that builds nothing)."""
         numeric = self.cash_flows.drop(columns=["capacity_wspm", "wafers"])
-        return numeric.groupby(level="year").sum()
+        summed = numeric.groupby(level="year").sum()
+        if numeric.empty:  # no project: a row of zeros for every year of the horizon
+            summed = summed.reindex(list(self.plan.scenario.years), fill_value=0.0).astype(float)
+            summed.index.name = "year"
+        return summed
 
     def save(self, folder: str | Path) -> Path:
         """Write every table as CSV into ``folder``, whole or not at all, with a manifest
@@ -125,7 +131,22 @@ def _project_table(flows: ProjectFlows, rate: float) -> pd.DataFrame:
                 "equity_moic": _or_nan(moic(flows.equity_flow[p])),
             }
         )
-    table = pd.DataFrame(rows).set_index("project") if rows else pd.DataFrame()
+    returns = [
+        "grants_musd",
+        "tax_credits_musd",
+        "debt_musd",
+        "equity_musd",
+        "revenue_musd",
+        "npv_musd",
+        "irr",
+        "irr_note",
+        "payback_years",
+        "equity_npv_musd",
+        "equity_irr",
+        "equity_moic",
+    ]
+    # A plan that builds nothing has no rows, but the same columns.
+    table = pd.DataFrame(rows, columns=["project", *returns]).set_index("project")
     columns = ["site", "country", "region", "partner", "resource", "modules", "capex_musd"]
     return info[columns].join(table)
 

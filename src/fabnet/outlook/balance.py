@@ -51,7 +51,7 @@ class GapResult:
         Per (year, product, resource, item): units, good items needed and per wafer, wafers.
     compute : DataFrame
         Per year: installed, retired, new, deliverable and shortfall compute [H100e], binding
-        resource.
+        resource (``"none"`` in a year without demand).
     euv : DataFrame
         EUV scanners needed per (year, logic resource).
     assumptions : DataFrame
@@ -160,6 +160,10 @@ def write_frames(folder: str | Path, frames: dict[str, pd.DataFrame], *, kind: s
     return [Path(folder) / name for name in names]
 
 
+#: The binding resource of a year without demand.
+NO_BINDING = "none"
+
+
 def balance(
     demand: pd.DataFrame, supply: pd.DataFrame, compute: pd.DataFrame, catalog: Catalog
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -178,17 +182,19 @@ def balance(
     supply_wspm = table["supply_wspm"].to_numpy(dtype=float)
     table["demand_wspm"], table["supply_wspm"] = demand_wspm, supply_wspm
     table["gap_wspm"] = demand_wspm - supply_wspm
+    # Without demand there is no ratio (never 0/0): NaN, and the resource binds nothing.
     with np.errstate(divide="ignore", invalid="ignore"):
         table["coverage"] = np.where(demand_wspm > 0, supply_wspm / demand_wspm, np.nan)
     table = table[TABLE_COLUMNS].sort_values(["year", "resource"]).reset_index(drop=True)
 
-    covered = table.dropna(subset=["coverage"])
+    covered = table[table["demand_wspm"] > 0]
     tightest = covered.loc[covered.groupby("year")["coverage"].idxmin()].set_index("year")
     compute = compute.copy()
     ratio = tightest["coverage"].reindex(compute.index).clip(upper=1.0).fillna(1.0)
     compute["deliverable_h100e"] = compute["new_h100e"] * ratio
     compute["shortfall_h100e"] = compute["new_h100e"] - compute["deliverable_h100e"]
-    compute["binding"] = tightest["resource"].reindex(compute.index)
+    # A year without demand has no binding resource.
+    compute["binding"] = tightest["resource"].reindex(compute.index).fillna(NO_BINDING)
     return table, compute
 
 

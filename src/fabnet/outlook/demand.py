@@ -45,6 +45,7 @@ from fabnet.silicon import (
     rectangle_for_area,
 )
 from fabnet.units import (
+    MAX_INSTALLED_H100E,
     MONTHS_PER_YEAR,
     USD_PER_BUSD,
     busd_to_usd,
@@ -144,52 +145,112 @@ def vintage_flows(
     Returns
     -------
     dict
-        ``{year: Flows}``. New compute is never negative: when the stock wanted falls faster than
-        retirements, nothing new is built and the stock falls by what retires.
+        ``{year: Flows}``. New compute is never negative and never more than the stock change
+        plus what retires: ``N(t) = S(t) − S(t−1) + R(t) ≥ 0``, and a year retires no more than
+        is installed.
 
     Notes
     -----
-    Before the first year the stock is taken as steady: installed evenly over the previous ``L``
-    years, so the first years retire ``S(t₀)/L``. The stock is what was installed less what
-    retired: ``S(t) = S(t−1) − R(t) + N(t)`` with ``N(t) = max(0, S*(t) − S(t−1) + R(t))`` for
-    the path ``S*``, capped.
+    The stock is a set of vintages, each retiring when its life ends. Before the first year it
+    is steady (installed evenly over the previous ``L`` years, so the first years retire
+    ``S(t₀)/L``), or, where the path shrinks at its start (``g = S*(t₀+1)/S*(t₀) < 1``), in
+    balanced decline (installed in proportion to ``g^(−k)`` k years back), so that a steadily
+    shrinking path is followed with steadily shrinking purchases instead of waves. Each year,
+    what reaches its life retires; when the path wants less than is left, the surplus retires
+    early, oldest vintages first, and nothing new is bought — installed compute never exceeds
+    what is wanted, and shrinking demand means fewer purchases. Otherwise
+    ``N(t) = S*(t) − (S(t−1) − R(t))``, capped.
     """
     if service_life_years < 1.0:
         raise ParameterError("service_life_years", ">= 1", service_life_years)
     years = sorted(installed_h100e)
     whole = math.floor(service_life_years)
     frac = service_life_years - whole
-    first = installed_h100e[years[0]]
+    first_year = years[0]
 
     def efficiency(year: int) -> float:
         return math.nan if h100e_per_mw is None else h100e_per_mw(year)
 
-    added: dict[int, float] = {years[0] - k: first / service_life_years for k in range(whole + 2)}
-    powered = {year: value / efficiency(years[0]) for year, value in added.items()}
+    # Vintages by the year they retire: [H100e, MW]. A year's purchase retires (1 − frac) of
+    # itself after ⌊L⌋ years and the rest a year later.
+    cohorts: dict[int, list[float]] = {}
+
+    def install(year: int, amount: float, mw: float, live_after: int | None = None) -> None:
+        for at, share in ((year + whole, 1.0 - frac), (year + whole + 1, frac)):
+            if share > 0.0 and (live_after is None or at > live_after):
+                cohort = cohorts.setdefault(at, [0.0, 0.0])
+                cohort[0] += share * amount
+                cohort[1] += share * mw
+
+    for k, amount in enumerate(_balanced_vintages(installed_h100e, years, whole, frac)):
+        install(first_year - k, amount, amount / efficiency(first_year), live_after=first_year)
+
+    def total() -> tuple[float, float]:
+        return sum(c[0] for c in cohorts.values()), sum(c[1] for c in cohorts.values())
+
+    stock, power = total()
     out: dict[int, Flows] = {}
-    stock = first
-    power = sum(powered[years[0] - k] for k in range(whole)) + frac * powered[years[0] - whole]
     for year in years[1:]:
-
-        def leaving(table: dict[int, float], at: int = year) -> float:
-            return (1.0 - frac) * table.get(at - whole, 0.0) + frac * table.get(at - whole - 1, 0.0)
-
-        retired, retired_mw = leaving(added), leaving(powered)
-        wanted = max(0.0, installed_h100e[year] - stock + retired)
+        cohorts.pop(year, None)  # what reaches its life retires
+        left, left_mw = total()
+        target = installed_h100e[year]
+        if left > target:
+            _retire_early(cohorts, left - target)
+            left, left_mw = total()
+        # Retired (at its life's end or early) is what was there less what is left: never
+        # more than was installed, and N = S(t) − S(t−1) + R holds exactly.
+        retired = stock - left
+        wanted = max(0.0, target - left)
         allowed = math.inf
         if capped_from is not None and year >= capped_from:
             if power_limit_mw is not None:
-                room = max(0.0, power_limit_mw(year) - (power - retired_mw))
+                room = max(0.0, power_limit_mw(year) - left_mw)
                 allowed = min(allowed, room * efficiency(year))
             if new_limit_h100e is not None:
                 allowed = min(allowed, max(0.0, new_limit_h100e(year)))
         new = min(wanted, allowed)
-        added[year] = new
-        powered[year] = new / efficiency(year)
-        stock = stock - retired + new
-        power = power - retired_mw + powered[year]
+        install(year, new, new / efficiency(year))
+        stock = left + new
+        power = left_mw + new / efficiency(year)
         out[year] = Flows(stock, retired, new, wanted, power, allowed)
     return out
+
+
+def _balanced_vintages(
+    installed_h100e: dict[int, float], years: list[int], whole: int, frac: float
+) -> list[float]:
+    """Purchases in the first year and the ``whole + 1`` before it [H100e] that put the first
+    year's stock ``S*(t₀)`` in steady state, or, where the path shrinks at its start (``g < 1``),
+    in balanced decline at that rate: proportional to ``g^(−k)`` k years back, so that what
+    retires each year follows the path down. (A growing path is followed from a steady stock,
+    with the steady stock's retirements; a shrinking one could not be: the stock would stay
+    above the path, then retire all at once and be bought again every service life.)"""
+    first = installed_h100e[years[0]]
+    if first <= 0.0:
+        return [0.0] * (whole + 2)
+    following = installed_h100e[years[1]] if len(years) > 1 else first
+    # g is held at 1e-6 or more: a path that vanishes at once retires its stock as fast as
+    # the life allows, and no weight overflows.
+    log_growth = min(0.0, math.log(max(following / first, 1e-6)))
+    logs = [-k * log_growth for k in range(whole + 2)]
+    top = max(logs)
+    weights = [math.exp(v - top) for v in logs]
+    live = sum(weights[:whole]) + frac * weights[whole]
+    return [first * wgt / live for wgt in weights]
+
+
+def _retire_early(cohorts: dict[int, list[float]], surplus: float) -> None:
+    """Take ``surplus`` H100e (and their MW) out of the vintages that would retire soonest."""
+    for at in sorted(cohorts):
+        if surplus <= 0.0:
+            break
+        amount, mw = cohorts[at]
+        share = min(1.0, surplus / amount) if amount > 0.0 else 1.0
+        surplus -= share * amount
+        if share >= 1.0:
+            del cohorts[at]
+        else:
+            cohorts[at] = [amount * (1.0 - share), mw * (1.0 - share)]
 
 
 def compute_flows(
@@ -386,6 +447,18 @@ def compute_frame(scenario: Scenario) -> pd.DataFrame:
     demand = scenario.demand
     limits = demand.limits
     path = demand.installed.path(list(range(start - _WARM_UP_YEARS, years[-1] + 1)))
+    for year in years:
+        if not path[year] <= MAX_INSTALLED_H100E:
+            raise ParameterError(
+                "demand.installed",
+                f"within 0 … {MAX_INSTALLED_H100E:.0e} H100e (the planner's numerically sound"
+                " range) in every year of the horizon",
+                f"{path[year]:.3g} H100e in {year}",
+            )
+    # A growth path shrinking into the horizon is larger before it: its back-cast starts in the
+    # first warm-up year within the sound range (the vintages then start in balanced decline).
+    path = {y: v for y, v in path.items() if y >= start or v <= MAX_INSTALLED_H100E}
+    path = {y: path[y] for y in range(min(path), years[-1] + 1)}
     per_mw = _path(limits.h100e_per_mw, geometric=True) if limits else None
     power = _path(limits.power_gw) if limits else None
     spend = _path(limits.spend_busd) if limits else None

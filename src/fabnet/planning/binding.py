@@ -108,6 +108,9 @@ def read_limits(model: linopy.Model, parts: ModelParts) -> pd.DataFrame:
         if family not in model.constraints:
             continue
         rows += _rows(model.constraints[family], family, unit, template, total_new)
+    data = parts.worlds.base
+    if data.projects.empty:
+        rows.append(no_projects_row(data))
     table = pd.DataFrame(rows, columns=COLUMNS)
     if table.empty:
         return table
@@ -115,6 +118,34 @@ def read_limits(model: linopy.Model, parts: ModelParts) -> pd.DataFrame:
         ["binding", "shadow_price_musd", "family"], ascending=[False, False, True], kind="stable"
     )
     return table.reset_index(drop=True)
+
+
+def no_projects_row(data: PlanData) -> dict[str, Any]:
+    """The row that says why no new module can be built at all: no sites, no partners, or no
+    site that allows a partner running a resource the demand needs."""
+    scenario = data.scenario
+    if not scenario.sites:
+        where, why = "sites", "the scenario has no sites"
+    elif not scenario.partners:
+        where, why = "partners", "the scenario has no partners"
+    elif not any(site.partners for site in scenario.sites):
+        where, why = "sites", "no site allows any partner"
+    else:
+        needed = ", ".join(data.resources) or "none"
+        where, why = "partners", f"no site allows a partner that runs a resource needed ({needed})"
+    return {
+        "family": "Candidate-projects",
+        "where": where,
+        "year": np.nan,
+        "unit": "project",
+        "limit": 0.0,
+        "used": 0.0,
+        "slack": 0.0,
+        "shadow_price_musd": 0.0,
+        "binding": True,
+        "message": f"no new module can be built: {why}; demand beyond existing supply goes"
+        " unserved",
+    }
 
 
 def _rows(

@@ -37,17 +37,79 @@ if TYPE_CHECKING:
 Slacks = dict[str, "linopy.Variable"]
 
 
+def constrain(m: linopy.Model, lhs: Any, sign: str, rhs: Any, name: str) -> None:
+    """``lhs sign rhs`` named ``name`` (``sign`` one of ``<=``, ``>=``, ``==``).
+
+    A family over an empty set (no projects, no programmes) adds nothing. A family whose
+    left side holds no variable at all (nothing to decide: no product is made, no project can
+    start) is not a constraint but a fact: it is checked here, dropped when it holds, and
+    refused as an :class:`~fabnet.exceptions.InfeasiblePlanError` naming the family and where
+    it fails when it does not.
+    """
+    expression = _expression(lhs)
+    if _empty(expression):
+        return
+    if expression.is_constant:
+        _check_constant(expression.const, sign, rhs, name)
+        return
+    m.add_constraints(expression, sign, rhs, name=name)
+
+
+def _expression(lhs: Any) -> linopy.LinearExpression:
+    """A variable or an expression as an expression."""
+    import linopy
+
+    return lhs if isinstance(lhs, linopy.LinearExpression) else 1 * lhs
+
+
+def _empty(expression: linopy.LinearExpression) -> bool:
+    """Whether an expression is over an empty set (some dimension of size 0)."""
+    return any(size == 0 for dim, size in expression.data.sizes.items() if dim != "_term")
+
+
+#: Absolute tolerance of a constant constraint (the model's units: kwspm, M H100e, musd).
+CONSTANT_TOLERANCE = 1e-9
+
+
+def _check_constant(const: Any, sign: str, rhs: Any, name: str) -> None:
+    """Refuse a constant ``const sign rhs`` that fails anywhere."""
+    import xarray as xr
+
+    from fabnet.exceptions import InfeasiblePlanError
+
+    right = rhs if isinstance(rhs, xr.DataArray) else xr.DataArray(rhs)
+    excess = const - right
+    if sign == ">=":
+        excess = -excess
+    elif sign == "==":
+        excess = abs(excess)
+    bad = excess > CONSTANT_TOLERANCE
+    if not bool(bad.any()):
+        return
+    if bad.ndim == 0:
+        where = ["its only row"]
+    else:
+        points = bad.where(bad, drop=True).to_dataframe(name="bad").reset_index()
+        where = [
+            ", ".join(f"{d} {v}" for d, v in point.items())
+            for point in points.drop(columns="bad").to_dict("records")
+        ]
+    raise InfeasiblePlanError(
+        [f"{name}: nothing the plan decides enters it, and it fails at {'; '.join(where[:5])}"]
+    )
+
+
 def add_limit(m: linopy.Model, lhs: Any, rhs: Any, name: str, slacks: Slacks | None) -> None:
     """``lhs ≤ rhs`` named ``name``; in elastic mode ``lhs − slack ≤ rhs`` with a priced slack.
 
-    A family over an empty set (no subsidy programme, say) adds nothing.
+    A family over an empty set (no subsidy programme, say) adds nothing, and one without any
+    variable is checked, not added (:func:`constrain`).
     """
-    if any(size == 0 for dim, size in lhs.data.sizes.items() if dim != "_term"):
+    expression = _expression(lhs)
+    if slacks is None or _empty(expression) or expression.is_constant:
+        constrain(m, expression, "<=", rhs, name)
         return
-    if slacks is None:
-        m.add_constraints(lhs <= rhs, name=name)
-        return
-    expression = lhs - rhs
+    expression = expression - rhs
     slack = m.add_variables(lower=0, coords=expression.coords, name=f"slack-{name}")
     m.add_constraints(expression - slack <= 0, name=name)
     slacks[name] = slack
@@ -213,18 +275,22 @@ def define_production(
     new_capacity = m.add_variables(
         lower=0, coords=[c["world"], groups, c["year"]], name="new_capacity"
     )
-    m.add_constraints(
-        new_capacity - capacity.groupby(group_of.to_xarray()).sum() == 0, name="Capacity-definition"
+    constrain(
+        m,
+        new_capacity - capacity.groupby(group_of.to_xarray()).sum(),
+        "==",
+        0,
+        "Capacity-definition",
     )
     resource_of_group = xr.DataArray(
         [g.split(":")[0] for g in groups], coords=[groups], name="resource"
     )
     per_resource = new_capacity.groupby(resource_of_group).sum().reindex(resource=data.resources)
-    m.add_constraints(new_output - per_resource.fillna(0) <= 0, name="New-capacity")
+    constrain(m, new_output - per_resource.fillna(0), "<=", 0, "New-capacity")
     used = (w.need * make).sum("product") - buy - new_output
     if extra is not None:
         used = used - extra
-    m.add_constraints(used <= 0, name="Resource-balance")
+    constrain(m, used, "<=", 0, "Resource-balance")
     return Production(make, buy, new_output, new_capacity)
 
 
@@ -248,17 +314,17 @@ def define_compute(
     delivered = (make * h100e).sum("product")
     wanted = w.new_compute
     unserved = m.add_variables(lower=0, coords=[c["world"], c["year"]], name="unserved")
-    m.add_constraints(delivered + unserved >= wanted, name="Compute-balance")
+    constrain(m, delivered + unserved, ">=", wanted, "Compute-balance")
     share_cap = data.scenario.policy.max_unserved_share
     if share_cap is not None:
         add_limit(m, 1 * unserved, wanted * share_cap, "Unserved-cap", slacks)
-    m.add_constraints(delivered <= wanted, name="Compute-wanted")
+    constrain(m, delivered, "<=", wanted, "Compute-wanted")
     flex = data.scenario.demand.mix_flexibility
     share = xr.DataArray(data.mix.to_numpy(dtype=float), coords=[c["product"], c["year"]])
     low = (share - flex).clip(min=0.0)
     high = ((share + flex).clip(max=1.0)).where(share > 0, 0.0)
-    m.add_constraints(make * h100e - low * delivered >= 0, name="Mix-min")
-    m.add_constraints(make * h100e - high * delivered <= 0, name="Mix-max")
+    constrain(m, make * h100e - low * delivered, ">=", 0, "Mix-min")
+    constrain(m, make * h100e - high * delivered, "<=", 0, "Mix-max")
     return Compute(unserved, delivered)
 
 
@@ -298,8 +364,12 @@ def define_money(
     country_of = data.projects["country"].to_xarray()
     # Capex per country and year as a variable: the lag sums enter once, here.
     capex = m.add_variables(lower=0, coords=[c["world"], countries, c["year"]], name="capex")
-    m.add_constraints(
-        capex - spend.groupby(country_of).sum().reindex(country=countries) == 0, name="Capex-spend"
+    constrain(
+        m,
+        capex - spend.groupby(country_of).sum().reindex(country=countries),
+        "==",
+        0,
+        "Capex-spend",
     )
     investors = pd.Index(data.investors.index, name="investor")
     allowed = _pairs(data.funding, investors, countries, c["year"])
@@ -318,9 +388,12 @@ def define_money(
         mask=eligible.expand_dims(world=c["world"]),
     )
     debt = m.add_variables(lower=0, coords=[c["world"], countries, c["year"]], name="debt")
-    m.add_constraints(
-        fund.fillna(0).sum("investor") + grant.fillna(0).sum("programme") + debt - capex == 0,
-        name="Capex-funding",
+    constrain(
+        m,
+        fund.fillna(0).sum("investor") + grant.fillna(0).sum("programme") + debt - capex,
+        "==",
+        0,
+        "Capex-funding",
     )
     share = data.subsidies["capex_share"].to_xarray()
     if len(programmes):

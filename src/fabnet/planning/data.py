@@ -24,6 +24,7 @@ from fabnet.exceptions import ParameterError
 from fabnet.scenario import Scenario
 from fabnet.schedules import lead_years
 from fabnet.units import (
+    MAX_PENALTY_USD_PER_H100E,
     WAFERS_PER_KWSPM_YEAR,
     from_kwspm,
     from_millions,
@@ -90,6 +91,14 @@ def build_data(
     import pandas as pd
 
     years = scenario.years
+    top = max(scenario.policy.penalty(years))
+    if not top <= MAX_PENALTY_USD_PER_H100E:
+        raise ParameterError(
+            "policy.unserved_penalty_usd_per_h100e",
+            f"at most {MAX_PENALTY_USD_PER_H100E:.0e} USD per H100e (the planner's numerically"
+            " sound range)",
+            top,
+        )
     partners = {p.id: p for p in scenario.partners}
     resources = sorted(set(outlook.table["resource"]))
     rows = []

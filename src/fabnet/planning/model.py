@@ -106,6 +106,50 @@ class ModelParts:
     first_years: tuple[int, ...] = ()
 
 
+def residual_value(w: Worlds, build: linopy.Variable) -> linopy.LinearExpression:
+    """The value still held at the horizon's end by the modules built [musd, in that year's
+    money], per world.
+
+    A module online for ``n`` years at the end keeps ``max(0, 1 − n/life)`` of its capex
+    (:func:`fabnet.schedules.residual_share`) *net of the grants it may receive*: the carrying
+    amount of an asset funded by a grant is its cost less the grant (IAS 20 ¶24, the deduction
+    method), at the largest share the programmes covering its country pay (:func:`grant_share`).
+    Crediting the gross capex as well as the grant let the credit and the grant together exceed
+    a module's discounted cost, so the cheapest plan built modules nobody needed; net of grants
+    a module's discounted cost always exceeds what it holds at the end (its share held is below
+    1 and is discounted from a later year), so a module is built only where it serves demand.
+    """
+    import xarray as xr
+
+    data = w.base
+    c = coords(data, w)
+    n_years = len(data.years)
+    held = residual_share(
+        np.arange(n_years)[None, None, :],
+        w.lead.to_numpy()[:, :, None],
+        n_years,
+        data.scenario.policy.asset_life_years,
+    )
+    kept = (1.0 - grant_share(data))[None, :, None]
+    value = xr.DataArray(held * kept, coords=[c["world"], c["project"], c["year"]]) * w.capex
+    return (build.fillna(0) * value).sum(["project", "year"])
+
+
+def grant_share(data: PlanData) -> np.ndarray:
+    """The largest share of a project's capex that grants may pay [fraction], per project: the
+    capex shares of the subsidy programmes covering its country (with money left in them),
+    added up, at most 1 (``Subsidy-share`` and ``Capex-funding``)."""
+    subsidies = data.subsidies
+    covering = data.subsidy_countries
+    shares = subsidies["capex_share"].where(subsidies["cap_musd"] > 0, 0.0).to_dict()
+    share: dict[str, float] = {}
+    for programme, country in zip(covering["programme"], covering["country"], strict=True):
+        share[country] = share.get(country, 0.0) + float(shares.get(programme, 0.0))
+    countries = data.projects["country"]
+    out: np.ndarray = np.minimum(1.0, np.array([share.get(c, 0.0) for c in countries], float))
+    return out
+
+
 def define_cost(
     w: Worlds,
     build: linopy.Variable,
@@ -121,8 +165,8 @@ def define_cost(
     and its terms (:class:`CostTerms`).
 
     Fixed opex is ``policy.fixed_opex_share`` of the capex *planned* (the base data's, before
-    any overrun) of each module online; the residual value is that of the capex spent
-    (:func:`fabnet.schedules.residual_share`).
+    any overrun) of each module online; the residual value is that of the capex spent net of
+    grants (:func:`residual_value`), credited in the last year.
     """
     import xarray as xr
 
@@ -143,17 +187,8 @@ def define_cost(
     yearly = capex - grants + fixed + kwspm_year_musd(opex + bought) + penalty
     if supply.yearly_cost is not None:
         yearly = yearly + supply.yearly_cost
-    n_years = len(data.years)
-    held = residual_share(
-        np.arange(n_years)[None, None, :],
-        w.lead.to_numpy()[:, :, None],
-        n_years,
-        policy.asset_life_years,
-    )
-    residual = xr.DataArray(held, coords=[c["world"], c["project"], c["year"]]) * w.capex
-    held_value = (build.fillna(0) * residual).sum(["project", "year"])
-    terminal = held_value * float(data.discount.iloc[-1])
-    cost = (yearly * delta).sum("year") - terminal
+    held_value = residual_value(w, build)
+    cost = (yearly * delta).sum("year") - held_value * float(data.discount.iloc[-1])
     if supply.fixed_cost is not None:
         cost = cost + supply.fixed_cost
     for name, slack in (slacks or {}).items():
@@ -170,7 +205,10 @@ def define_cost(
     }
     terms = CostTerms(
         yearly={k: v for k, v in yearly_terms.items() if v is not None},
-        once={"acquisitions": supply.fixed_cost, "residual_value": -1 * held_value},
+        once={
+            "acquisitions": supply.fixed_cost,
+            "residual_value": -1 * held_value,
+        },
         discount=data.discount,
     )
     return cost, terms

@@ -15,8 +15,9 @@ from fabnet.planning.data import PlanData, build_data
 from fabnet.planning.diagnose import Finding, slack_findings
 from fabnet.planning.model import build_model
 from fabnet.planning.result import Plan, extract
-from fabnet.planning.solve import Progress, solve
+from fabnet.planning.solve import Progress, SolveInfo, solve
 from fabnet.scenario import Scenario, load_scenario
+from fabnet.units import MAX_INSTALLED_H100E, MAX_PENALTY_USD_PER_H100E
 
 if TYPE_CHECKING:
     import linopy
@@ -95,6 +96,46 @@ def _compute_dual(model: linopy.Model, data: PlanData) -> pd.Series:
     year's money."""
     dual: pd.Series = model.constraints["Compute-balance"].dual.sel(world=0, drop=True).to_series()
     return dual / data.discount
+
+
+#: Statuses after which the solver stopped only for want of time or at the user's request.
+_STOPPED = ("time_limit", "interrupted", "solution_limit", "no_solution")
+
+
+def _check_status(info: SolveInfo, scenario: Scenario) -> None:
+    """Tell a numerical failure of the solver from a finding about the scenario.
+
+    Without ``policy.max_unserved_share`` every limit holds with nothing built and all demand
+    unserved, so the plan cannot be infeasible (nor unbounded: every start has an upper
+    bound): HiGHS reporting either is a numerical failure, a :class:`SolverError`, not an
+    :class:`InfeasiblePlanError` with a diagnosis. Any other status without a plan is one too.
+
+    Raises
+    ------
+    SolverError
+        With the status and what to do about it.
+    """
+    if info.has_solution:
+        return
+    status = info.status
+    always_feasible = scenario.policy.max_unserved_share is None
+    if status.startswith("infeasible") and not always_feasible:
+        return  # a finding: the diagnosis says which limits
+    if status in _STOPPED:
+        raise SolverError(
+            status,
+            f"the solver stopped ({status}) after {info.seconds:.1f} s without any plan; allow"
+            " more time (--time-limit) or a larger gap (--gap)",
+        )
+    raise SolverError(
+        status,
+        f"the solver failed numerically ({status}) after {info.seconds:.1f} s: a plan that"
+        " builds nothing and leaves demand unserved satisfies every limit, so this is not a"
+        " finding about the scenario. The model is sound for installed compute up to"
+        f" {MAX_INSTALLED_H100E:.0e} H100e and unserved penalties up to"
+        f" {MAX_PENALTY_USD_PER_H100E:.0e} USD per H100e; check for inputs far outside the"
+        " ranges of the built-in scenarios",
+    )
 
 
 def plan(
@@ -179,18 +220,12 @@ def plan(
     info = solve(
         model, time_limit_s=limit, mip_gap=gap_target, threads=n_threads, on_progress=on_progress
     )
+    _check_status(info, scenario)
     if info.status.startswith("infeasible"):
         findings = diagnose(
             data, outlook, relax=relax, time_limit_s=limit, threads=n_threads, options=options
         )
         raise InfeasiblePlanError(findings, info.iis)
-    if not info.has_solution:
-        raise SolverError(
-            info.status,
-            f"the solver stopped ({info.status}) after"
-            f" {info.seconds:.1f} s without any plan; allow more time"
-            " (--time-limit) or a larger gap (--gap)",
-        )
     solved = time.perf_counter()
     from fabnet.planning.binding import read_limits, unserved_reasons
 

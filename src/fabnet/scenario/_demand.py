@@ -20,6 +20,11 @@ from fabnet.scenario._base import (
     Year,
     _Model,
 )
+from fabnet.units import MAX_INSTALLED_H100E
+
+#: Installed compute [H100e] within the range in which the planner is numerically sound
+#: (:data:`fabnet.units.MAX_INSTALLED_H100E`).
+InstalledH100e = Annotated[float, Field(ge=0.0, le=MAX_INSTALLED_H100E)]
 
 
 class InstalledCompute(_Model):
@@ -31,14 +36,17 @@ class InstalledCompute(_Model):
     """
 
     base_year: Year | None = None
-    base_h100e: PositiveFloat | None = Field(None, description="Installed compute [H100e].")
+    base_h100e: Annotated[float, Field(gt=0.0, le=MAX_INSTALLED_H100E)] | None = Field(
+        None, description="Installed compute [H100e], at most 1e12 (the planner's sound range)."
+    )
     growth: dict[Year, Annotated[float, Field(gt=0.0, le=20.0)]] | None = Field(
         None, description="Annual growth multiplier of installed compute from each year on."
     )
-    table: dict[Year, NonNegativeFloat] | None = Field(
+    table: dict[Year, InstalledH100e] | None = Field(
         None,
-        description="Installed compute by year [H100e]; a mapping, or a CSV/Parquet path with"
-        " columns year, installed_h100e. With growth, growth continues it after its last year.",
+        description="Installed compute by year [H100e], at most 1e12 (the planner's sound"
+        " range); a mapping, or a CSV/Parquet path with columns year, installed_h100e. With"
+        " growth, growth continues it after its last year.",
     )
 
     @model_validator(mode="after")
@@ -71,6 +79,19 @@ class InstalledCompute(_Model):
                 f" {min(self.growth)})"
             )
         return self
+
+    def range_problem(self, years: list[int]) -> str | None:
+        """Why the path leaves the range in which the planner is numerically sound in one of
+        ``years`` (installed compute above :data:`fabnet.units.MAX_INSTALLED_H100E`), or None.
+        """
+        for year, value in self.path(years).items():
+            if not value <= MAX_INSTALLED_H100E:
+                return (
+                    f"installed compute must stay within 0 … {MAX_INSTALLED_H100E:.0e} H100e"
+                    f" (the planner's numerically sound range) in every year of the horizon;"
+                    f" the path reaches {value:.3g} H100e in {year}"
+                )
+        return None
 
     def path(self, years: list[int]) -> dict[int, float]:
         """Installed compute wanted in each of ``years`` [H100e].
