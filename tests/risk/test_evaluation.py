@@ -59,12 +59,6 @@ def test_lognormal_demand_against_fixed_capacity(method: str) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    strict=True,
-    reason="the planner credits the value held at the end net of the grants a module may receive"
-    " (fabnet.planning.model.residual_value, issue 12); risk.evaluate still credits the gross"
-    " book value: 583 musd apart on altman-2024 until it applies grant_share too",
-)
 def test_neutral_inputs_reproduce_the_plan() -> None:
     plan = fabnet.plan("altman-2024", shadow_prices=False)
     arrays = plan_arrays(plan)

@@ -28,17 +28,19 @@ def test_installed_compute_beyond_the_sound_range_is_refused_with_it(
 
 
 def test_a_growth_path_says_where_it_leaves_the_range() -> None:
-    scenario = load_scenario(
-        {
-            "name": "fast",
-            "extends": "altman-2024",
-            "demand": {"installed": {"growth": dict.fromkeys(range(2025, 2036), 20.0)}},
-        }
-    )
-    problem = scenario.demand.installed.range_problem(scenario.years)
-    assert problem is not None
-    assert f"{MAX_INSTALLED_H100E:.0e} H100e" in problem
-    assert "2029" in problem
+    # validate refuses it, at the block, with the range and the year it is left.
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario(
+            {
+                "name": "fast",
+                "extends": "altman-2024",
+                "demand": {"installed": {"growth": dict.fromkeys(range(2025, 2036), 20.0)}},
+            }
+        )
+    (issue,) = caught.value.issues
+    assert issue.loc == "demand.installed"
+    assert f"{MAX_INSTALLED_H100E:.0e} H100e" in issue.message
+    assert "2029" in issue.message
     assert (
         load_scenario("altman-2024").demand.installed.range_problem(list(range(2024, 2041))) is None
     )

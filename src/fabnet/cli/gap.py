@@ -61,7 +61,7 @@ def gap(
             h100e(row["deliverable_h100e"]),
             f"[red]{h100e(short)}[/]" if short > 0 else h100e(short),
             str(binding),
-            f"{cover:.0%}",
+            f"{cover:.0%}" if cover == cover else "—",  # nothing wanted: no coverage
         )
     out.print(table)
     out.print(

@@ -23,7 +23,7 @@ References
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TYPE_CHECKING
@@ -135,10 +135,11 @@ def residual_value(w: Worlds, build: linopy.Variable) -> linopy.LinearExpression
     return (build.fillna(0) * value).sum(["project", "year"])
 
 
-def grant_share(data: PlanData) -> np.ndarray:
-    """The largest share of a project's capex that grants may pay [fraction], per project: the
-    capex shares of the subsidy programmes covering its country (with money left in them),
-    added up, at most 1 (``Subsidy-share`` and ``Capex-funding``)."""
+def grant_share(data: PlanData, projects: Iterable[str] | None = None) -> np.ndarray:
+    """The largest share of a project's capex that grants may pay [fraction], per project (of
+    ``data.projects``, or of ``projects`` in that order): the capex shares of the subsidy
+    programmes covering its country (with money left in them), added up, at most 1
+    (``Subsidy-share`` and ``Capex-funding``)."""
     subsidies = data.subsidies
     covering = data.subsidy_countries
     shares = subsidies["capex_share"].where(subsidies["cap_musd"] > 0, 0.0).to_dict()
@@ -146,6 +147,8 @@ def grant_share(data: PlanData) -> np.ndarray:
     for programme, country in zip(covering["programme"], covering["country"], strict=True):
         share[country] = share.get(country, 0.0) + float(shares.get(programme, 0.0))
     countries = data.projects["country"]
+    if projects is not None:
+        countries = countries.reindex(list(projects))
     out: np.ndarray = np.minimum(1.0, np.array([share.get(c, 0.0) for c in countries], float))
     return out
 

@@ -129,6 +129,7 @@ def plan_arrays(plan: Plan, catalog: Catalog | None = None) -> PlanArrays:
     from fabnet.finance.cashflows import project_grid
     from fabnet.outlook import gap
     from fabnet.planning.data import build_data
+    from fabnet.planning.model import grant_share
 
     catalog = catalog or load_catalog()
     scenario = plan.scenario
@@ -211,6 +212,8 @@ def plan_arrays(plan: Plan, catalog: Catalog | None = None) -> PlanArrays:
             policy.ramp_profile,
             policy.asset_life_years,
             spend_profile=scenario.finance.spend_profile,
+            # The planner credits the value held at the end net of grants (residual_value).
+            kept=1.0 - grant_share(data, grid.projects.index),
         ),
         resource_slices=_slices(project_resource, len(resources)),
         ramp=np.asarray(policy.ramp_profile, dtype=float),
@@ -441,11 +444,13 @@ def _lead_tables(
     asset_life_years: float,
     *,
     spend_profile: Sequence[float] | None = None,
+    kept: np.ndarray | None = None,
 ) -> dict[str, np.ndarray]:
     """What each project's modules do in each year for every whole lead time L = 0 … 2T
     (only L ≥ 1 is used), by the kernels of :mod:`fabnet.schedules`: capacity online [wspm],
     modules online, capex spent [musd, before any overrun], all (project, L, year); and the
-    terminal value (project, L) [musd].
+    terminal value (project, L) [musd]: the capex held at the end, × ``kept`` per project (the
+    share of capex not paid by grants, as the planner credits it; default all).
 
     A sample's delays only change lead times, so the evaluation gathers from these tables
     instead of walking the builds.
@@ -456,6 +461,7 @@ def _lead_tables(
     online = np.zeros_like(capacity)
     spend = np.zeros_like(capacity)
     residual = np.zeros((n_projects, len(lengths)))
+    share_kept = np.ones(n_projects) if kept is None else np.asarray(kept, dtype=float)
     steps = np.arange(n_years)
     for k, lead in enumerate(lengths):
         leads = np.full(n_projects, lead)
@@ -468,7 +474,7 @@ def _lead_tables(
             spend_kernel(np.maximum(leads, 1), n_years, spend_profile) * module_capex[:, None],
         )
         held = residual_share(steps[None, :], leads[:, None], n_years, asset_life_years)
-        residual[:, k] = (starts * held).sum(axis=1) * module_capex
+        residual[:, k] = (starts * held).sum(axis=1) * module_capex * share_kept
     return {"capacity": capacity, "online": online, "spend": spend, "residual": residual}
 
 

@@ -9,8 +9,6 @@ from typing import Annotated, Literal
 
 from pydantic import (
     Field,
-    NonNegativeFloat,
-    PositiveFloat,
     model_validator,
 )
 
@@ -181,20 +179,22 @@ class DemandLimits(_Model):
     demand path in the gap and, where ``cap`` names them, capping it (new compute is the lesser
     of the growth path and what the limits allow)."""
 
-    power_gw: dict[Year, NonNegativeFloat] | None = Field(
-        None, description="Facility power available to AI compute at each year's end [GW]."
-    )
-    h100e_per_mw: dict[Year, PositiveFloat] | None = Field(
+    power_gw: (
+        Annotated[dict[Year, Annotated[float, Field(ge=0.0, le=1e4)]], Field(min_length=1)] | None
+    ) = Field(None, description="Facility power available to AI compute at each year's end [GW].")
+    h100e_per_mw: (
+        Annotated[dict[Year, Annotated[float, Field(gt=0.0, le=1e7)]], Field(min_length=1)] | None
+    ) = Field(
         None,
         description="Compute of one year's new deployments per MW of facility power [H100e/MW];"
         " an accelerator keeps its vintage's figure through its life.",
     )
-    spend_busd: dict[Year, NonNegativeFloat] | None = Field(
-        None, description="Money available for new AI compute each year [USD billion]."
-    )
-    usd_per_h100e: dict[Year, PositiveFloat] | None = Field(
-        None, description="All-in cost of one H100e of new compute in each year [USD]."
-    )
+    spend_busd: (
+        Annotated[dict[Year, Annotated[float, Field(ge=0.0, le=1e4)]], Field(min_length=1)] | None
+    ) = Field(None, description="Money available for new AI compute each year [USD billion].")
+    usd_per_h100e: (
+        Annotated[dict[Year, Annotated[float, Field(gt=0.0, le=1e7)]], Field(min_length=1)] | None
+    ) = Field(None, description="All-in cost of one H100e of new compute in each year [USD].")
     cap: list[Literal["power", "spend"]] = Field(
         default_factory=list, description="The limits that cap demand (none: only reported)."
     )
@@ -251,7 +251,7 @@ class Demand(_Model):
         "negative_binomial",
         description="Die-yield model for logic dies (fabnet.silicon.yield_models).",
     )
-    yield_alpha: PositiveFloat = Field(
+    yield_alpha: Annotated[float, Field(gt=0.0, le=1000.0)] = Field(
         4.0,  # Hennessy & Patterson, 5th ed., §1.6
         description="Defect clustering α of the negative-binomial model.",
     )

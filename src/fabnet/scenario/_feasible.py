@@ -4,6 +4,8 @@
 catalog: each check here mirrors a refusal of ``gap``, ``plan`` or ``finance`` on a scenario that
 passed the schema, so that ``fabnet validate`` accepts only what every stage can run:
 
+* installed compute stays within the range in which the planner is numerically sound in every
+  year (a growth path may leave it though its base is inside);
 * every die and interposer of every product — the scenario's and the generic successors the
   roadmap launches — yields at least one good item per 300 mm wafer of its resource in every
   modelled year (``gap`` counts wafers per good item);
@@ -41,6 +43,9 @@ def feasibility_issues(
         shown = None if got is None else render_value(got)
         issues.append(ScenarioIssue(loc.file, loc.line, dotted(path), message, shown))
 
+    problem = scenario.demand.installed.range_problem(scenario.years)
+    if problem is not None:
+        add(("demand", "installed"), problem, None)
     _finance(scenario, add)
     if _successors(scenario, add):
         _wafers(scenario, catalog, add)

@@ -44,7 +44,7 @@ from fabnet.scenario._finance import (
     Finance,
 )
 from fabnet.scenario._uncertainty import Uncertainty
-from fabnet.units import reticles_to_mm2
+from fabnet.units import MAX_PENALTY_USD_PER_H100E, reticles_to_mm2
 
 
 class _Entity(_Model):
@@ -108,9 +108,10 @@ WAFER_MM2 = math.pi * 150.0**2
 #: Wafer starts per month of one fab [wspm], at most 1 million (TSMC made ~1.4 million
 #: 12-inch-equivalent wafers a month in all its fabs in 2024, annual report).
 Wspm = Annotated[float, Field(ge=0.0, le=1e6)]
-#: The value of lost compute [USD per H100e], at most USD 10 million (400 times an H100's
-#: price of ~USD 25,000 in 2024, press): beyond it the penalty swamps every other term.
-Penalty = Annotated[float, Field(ge=0.0, le=1e7)]
+#: The value of lost compute [USD per H100e], at most :data:`fabnet.units.MAX_PENALTY_USD_PER_H100E`
+#: (USD 1 million, 40 times an H100's price of ~USD 25,000 in 2024, press): the planner's
+#: numerically sound range.
+Penalty = Annotated[float, Field(ge=0.0, le=MAX_PENALTY_USD_PER_H100E)]
 
 
 class Product(_Entity):
