@@ -34,6 +34,7 @@ and ``FABNET_FUZZ_SEED=7`` a different (still reproducible) set.
 from __future__ import annotations
 
 import copy
+import functools
 import math
 import os
 import tempfile
@@ -623,13 +624,15 @@ def _catalog_world(draw: st.DrawFn, ctx: Context) -> dict[str, Any]:
     }
 
 
-#: altman-2024's subsidies with a loan, and its tenor and grace [years].
-ALTMAN = load_scenario("altman-2024", catalog=CATALOG)
-ALTMAN_LOANS = {
-    s.id: (s.loan_tenor_years, s.loan_grace_years)
-    for s in ALTMAN.subsidies
-    if s.loan_tenor_years is not None
-}
+@functools.cache
+def _altman_loans() -> dict[str, tuple[int, int | None]]:
+    """altman-2024's subsidies with a loan: tenor and grace [years]."""
+    altman = load_scenario("altman-2024", catalog=CATALOG)
+    return {
+        s.id: (s.loan_tenor_years, s.loan_grace_years)
+        for s in altman.subsidies
+        if s.loan_tenor_years is not None
+    }
 
 
 def _altman(draw: st.DrawFn, ctx: Context) -> dict[str, Any]:
@@ -641,7 +644,7 @@ def _altman(draw: st.DrawFn, ctx: Context) -> dict[str, Any]:
     else:
         data["subsidies"] = [
             {"id": s, "loan_tenor_years": min(t, years), "loan_grace_years": min(g or 0, years - 1)}
-            for s, (t, g) in ALTMAN_LOANS.items()
+            for s, (t, g) in _altman_loans().items()
         ]
     if draw(st.booleans()):
         data["sites"] = None
