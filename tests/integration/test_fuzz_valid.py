@@ -1145,6 +1145,26 @@ KNOWN: dict[str, tuple[dict[str, Any], bool]] = {
         ),
         False,
     ),
+    # risk: ValueError "operands could not be broadcast" (schedules.event_availability) for an
+    # event that lasts more than a year beyond the horizon
+    "long-disruption": (
+        _tiny_case(
+            uncertainty={
+                "inputs": [
+                    {
+                        "id": "quake",
+                        "target": "disruption",
+                        "distribution": "bernoulli",
+                        "annual_probability": 0.5,
+                        "capacity_lost": 0.5,
+                        "duration_years": 20,
+                        "source": "fuzz",
+                    }
+                ]
+            }
+        ),
+        False,
+    ),
     # finance --plan, risk --plan: exit 2, the saved scenario.yaml writes the default 10-year
     # debt tenor out and reading it back refuses it on an 8-year horizon
     "plan-folder-round-trip": (_tiny_case(finance={"tax": False}), True),
