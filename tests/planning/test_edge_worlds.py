@@ -11,10 +11,11 @@ import pandas as pd
 import pytest
 
 from fabnet.examples import tiny_world
-from fabnet.exceptions import InfeasiblePlanError, ParameterError, SolverError
+from fabnet.exceptions import InfeasiblePlanError, ParameterError, ScenarioError, SolverError
 from fabnet.planning import plan
 from fabnet.planning.blocks import constrain
 from fabnet.planning.solve import SolveInfo
+from fabnet.scenario import load_scenario
 
 #: A programme paying half of a TW module's capex: with the value held at the end credited on
 #: the gross capex, a module started late paid for itself (grant + credit > its cost).
@@ -102,9 +103,15 @@ def test_a_needed_module_is_still_built() -> None:
 
 
 def test_a_penalty_beyond_the_sound_range_is_refused() -> None:
+    # validate refuses it with its line; a scenario changed in Python after it was validated is
+    # refused by the planner's data.
     world = _world({2025: 1.0, 2032: 1.0}, unserved_penalty_usd_per_h100e=1.0e9)
+    with pytest.raises(ScenarioError, match=r"unserved_penalty_usd_per_h100e: must be less"):
+        load_scenario(world)
+    scenario = load_scenario(_world({2025: 1.0, 2032: 1.0}))
+    policy = scenario.policy.model_copy(update={"unserved_penalty_usd_per_h100e": 1.0e9})
     with pytest.raises(ParameterError, match=r"at most 1e\+06 USD per H100e"):
-        plan(world, threads=1)
+        plan(scenario.model_copy(update={"policy": policy}), threads=1)
 
 
 def test_an_infeasible_status_with_unserved_allowed_is_a_solver_error(
