@@ -369,11 +369,13 @@ def event_availability(
     --------
     >>> event_availability([[True, False, False]], 0.5, 2, [True, False])[0].tolist()
     [[0.5, 0.5, 1.0], [1.0, 1.0, 1.0]]
+    >>> event_availability([[False, True, False]], 0.5, 10, [True])[0].tolist()
+    [[1.0, 0.5, 0.5]]
     """
     starts = np.atleast_2d(np.asarray(onsets, dtype=bool))
     span = max(1, math.ceil(duration_years))
     active = np.zeros(starts.shape, dtype=bool)
-    for k in range(span):
+    for k in range(min(span, starts.shape[1])):  # an event outlasting the horizon ends with it
         active[:, k:] |= starts[:, : starts.shape[1] - k]
     factor = np.where(active, 1.0 - lost, 1.0)
     inside = np.asarray(reach, dtype=bool)

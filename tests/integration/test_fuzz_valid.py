@@ -1180,6 +1180,32 @@ KNOWN: dict[str, tuple[dict[str, Any], bool]] = {
 }
 
 
+#: Cases the fuzz found valid that later failed, which validate now refuses, each located:
+#: whatever a later stage refused is refused where the scenario is read.
+REFUSED: dict[str, dict[str, Any]] = {
+    name: KNOWN.pop(name)[0]
+    for name in (
+        "collapsing-demand",
+        "tiny-growth-multiplier",
+        "empty-ai-share",
+        "empty-penalty-path",
+        "gurobi",
+        "perpetuity-growth",
+        "inconsistent-correlations",
+    )
+}
+
+
+@pytest.mark.parametrize("data", list(REFUSED.values()), ids=list(REFUSED))
+def test_known_scenarios_validate_refuses_are_located(data: dict[str, Any], tmp_path: Path) -> None:
+    path = tmp_path / "scenario.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario(path)
+    for issue in caught.value.issues:
+        assert (issue.file, issue.line is not None, bool(issue.loc)) == (str(path), True, True)
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize(("data", "via_cli"), list(KNOWN.values()), ids=list(KNOWN))
 def test_known_valid_scenarios_run_through_every_stage(data: dict[str, Any], via_cli: bool) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Annotated
 
@@ -61,7 +62,7 @@ def gap(
             h100e(row["deliverable_h100e"]),
             f"[red]{h100e(short)}[/]" if short > 0 else h100e(short),
             str(binding),
-            f"{cover:.0%}" if cover == cover else "—",  # nothing wanted: no coverage
+            "—" if math.isnan(cover) else f"{cover:.0%}",  # nothing wanted: no coverage
         )
     out.print(table)
     out.print(

@@ -382,7 +382,9 @@ def _chunk(a: PlanArrays, d: Draws) -> dict[str, np.ndarray]:
     hit = np.flatnonzero(lost.any(axis=(0, 2)))  # countries some sample loses capacity in
     if np.isin(a.project_country, hit).any():
         capacity *= d.availability[:, a.project_country, :]
-    new_supply = np.stack([capacity[:, rows, :].sum(axis=1) for rows in a.resource_slices], axis=1)
+    new_supply = np.zeros((capacity.shape[0], len(a.resource_slices), capacity.shape[2]))
+    for r, rows in enumerate(a.resource_slices):  # none where nothing is wanted
+        new_supply[:, r, :] = capacity[:, rows, :].sum(axis=1)
     # Existing supply less what events take; subtracting an exact 0 leaves the bits unchanged,
     # so which countries a chunk checks does not change the result.
     existing = np.broadcast_to(a.existing.sum(axis=1), new_supply.shape).copy()
@@ -392,7 +394,8 @@ def _chunk(a: PlanArrays, d: Draws) -> dict[str, np.ndarray]:
 
     # Served compute: the scarcest resource decides.
     with np.errstate(divide="ignore", invalid="ignore"):
-        deliverable = np.where(need > 0.0, supply / need, np.inf).min(axis=1)
+        # inf as the initial value: a world that needs no resource can deliver anything.
+        deliverable = np.where(need > 0.0, supply / need, np.inf).min(axis=1, initial=np.inf)
     delivered = np.minimum(wanted, deliverable)
     unserved = wanted - delivered
     used = delivered[:, None, :] * need

@@ -266,7 +266,7 @@ def draw(
     marginals: list[Marginal] = [x for x in uncertainty.inputs if not isinstance(x, Event)]
     events = [x for x in uncertainty.inputs if isinstance(x, Event)]
     year_tuple = _years(years, events)
-    mixing = _copula(uncertainty.correlations, marginals, events)
+    mixing = copula(uncertainty.correlations, marginals, events)
 
     n_years = len(year_tuple or ())
     cube = _unit_cube(n, len(marginals) + len(events) * n_years, seed, method)
@@ -485,10 +485,12 @@ def _integer(value: object, parameter: str, *, minimum: int) -> int:
     return int(cast(int, value))
 
 
-def _copula(
+def copula(
     correlations: Sequence[Correlation], marginals: Sequence[Marginal], events: Sequence[Event]
 ) -> tuple[list[int], npt.NDArray[np.float64]] | None:
-    """Columns of the correlated inputs and the Cholesky factor of their normal correlations."""
+    """Columns of the correlated inputs and the Cholesky factor of their normal correlations
+    (None without correlations); a ParameterError for correlations that cannot hold together.
+    ``validate`` runs it too (:mod:`fabnet.scenario._feasible`)."""
     position = {x.id: j for j, x in enumerate(marginals)}
     event_ids = {x.id for x in events}
     pairs: dict[frozenset[str], float] = {}

@@ -177,9 +177,14 @@ def scenario_to_yaml(scenario: Scenario) -> str:
     """The scenario as standalone YAML: everything explicit, nothing extended."""
     data = _plain(scenario.model_dump(mode="python", exclude_none=True))
     data.pop("extends", None)
-    if scenario.finance == Finance():
-        # Only finance settings that were chosen are written: a default loan tenor longer than
-        # a short horizon would otherwise read back as an error.
+    # Only finance settings that were chosen are written: a default loan tenor longer than a
+    # short horizon would otherwise read back as an error (the default applies again on load).
+    finance = _plain(
+        scenario.finance.model_dump(mode="python", exclude_none=True, exclude_defaults=True)
+    )
+    if finance:
+        data["finance"] = finance
+    else:
         data.pop("finance", None)
     header = (
         f"# fabnet scenario {scenario.name!r}: standalone (extends resolved, catalog"

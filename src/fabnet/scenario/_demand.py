@@ -37,8 +37,10 @@ class InstalledCompute(_Model):
     base_h100e: Annotated[float, Field(gt=0.0, le=MAX_INSTALLED_H100E)] | None = Field(
         None, description="Installed compute [H100e], at most 1e12 (the planner's sound range)."
     )
-    growth: dict[Year, Annotated[float, Field(gt=0.0, le=20.0)]] | None = Field(
-        None, description="Annual growth multiplier of installed compute from each year on."
+    growth: dict[Year, Annotated[float, Field(ge=0.1, le=20.0)]] | None = Field(
+        None,
+        description="Annual growth multiplier of installed compute from each year on; from 0.1"
+        " (a tenth a year) to 20.",
     )
     table: dict[Year, InstalledH100e] | None = Field(
         None,

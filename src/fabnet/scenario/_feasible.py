@@ -11,7 +11,8 @@ passed the schema, so that ``fabnet validate`` accepts only what every stage can
   modelled year (``gap`` counts wafers per good item);
 * a successor follows a product with its own logic dies (the roadmap scales them);
 * an acquisition without ``price_musd`` targets a partner with ``book_value_musd``;
-* a perpetuity terminal value grows more slowly than the discount rate (else it is infinite).
+* a perpetuity terminal value grows more slowly than the discount rate (else it is infinite);
+* the uncertain inputs' rank correlations can hold together (the risk analysis samples them).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from fabnet.catalog import Catalog
-from fabnet.exceptions import ScenarioIssue, render_value
+from fabnet.exceptions import ParameterError, ScenarioIssue, render_value
 from fabnet.scenario._check import Locator, dotted
 from fabnet.scenario._located import Path_
 from fabnet.scenario._schema import Product, Scenario
@@ -47,6 +48,7 @@ def feasibility_issues(
     if problem is not None:
         add(("demand", "installed"), problem, None)
     _finance(scenario, add)
+    _correlations(scenario, add)
     if _successors(scenario, add):
         _wafers(scenario, catalog, add)
     return issues
@@ -72,6 +74,21 @@ def _finance(scenario: Scenario, add: Add) -> None:
                 " the deal from",
                 None,
             )
+
+
+def _correlations(scenario: Scenario, add: Add) -> None:
+    """The declared rank correlations can hold together (their normal correlation matrix is
+    positive definite), as the risk analysis's sampling needs."""
+    from fabnet.risk.sampling import copula
+
+    inputs = scenario.uncertainty.inputs
+    marginals = [x for x in inputs if x.distribution != "bernoulli"]
+    events = [x for x in inputs if x.distribution == "bernoulli"]
+    try:
+        copula(scenario.uncertainty.correlations, marginals, events)
+    except ParameterError as exc:
+        why = exc.got.strip("'")
+        add(("uncertainty", "correlations"), f"must be {exc.allowed}; {why}", None)
 
 
 def _successors(scenario: Scenario, add: Add) -> bool:
