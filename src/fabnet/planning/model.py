@@ -36,6 +36,7 @@ from fabnet.planning.blocks import (
     Production,
     Slacks,
     capacity_expression,
+    constrain,
     coords,
     define_builds,
     define_compute,
@@ -394,7 +395,8 @@ def _max_compute(
     delta = xr.DataArray(data.discount.to_numpy(dtype=float), coords=[coords(data, w)["year"]])
     capex = money.capex.sum("country")
     grants = money.grant.fillna(0).sum(["programme", "country"])
-    m.add_constraints(((capex - grants) * delta).sum() <= budget, name="Budget")
+    # Through constrain: without any project the budget is a fact to check, not a row.
+    constrain(m, ((capex - grants) * delta).sum(), "<=", budget, "Budget")
     delivered = compute.delivered.sum("year")
     m.add_objective(delivered.sum(), sense="max")
     return delivered
