@@ -140,3 +140,11 @@ def test_a_constant_constraint_is_checked_not_added() -> None:
     assert "Holds" not in m.constraints
     with pytest.raises(InfeasiblePlanError, match="Fails: nothing the plan decides enters it"):
         constrain(m, constant, ">=", 5.0, "Fails")
+
+
+def test_max_compute_with_nothing_wanted_plans_nothing() -> None:
+    # The objective would be empty (no product is wanted): the plan is empty, its objective 0.
+    world = _world({2025: 0.0, 2032: 0.0}, objective="max_compute", budget_musd=1000.0)
+    result = plan(world, threads=1)
+    assert result.builds.empty
+    assert result.objective == 0.0

@@ -398,5 +398,10 @@ def _max_compute(
     # Through constrain: without any project the budget is a fact to check, not a row.
     constrain(m, ((capex - grants) * delta).sum(), "<=", budget, "Budget")
     delivered = compute.delivered.sum("year")
-    m.add_objective(delivered.sum(), sense="max")
+    objective = delivered.sum()
+    if objective.empty:
+        # Nothing can be delivered (no product is wanted): the objective is 0, on a variable
+        # fixed at 0, since a solver needs one.
+        objective = 1 * m.add_variables(lower=0, upper=0, name="Nothing-to-deliver")
+    m.add_objective(objective, sense="max")
     return delivered
