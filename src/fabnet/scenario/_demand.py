@@ -8,6 +8,7 @@ from itertools import pairwise
 from typing import Annotated, Literal
 
 from pydantic import (
+    AfterValidator,
     Field,
     model_validator,
 )
@@ -20,9 +21,20 @@ from fabnet.scenario._base import (
 )
 from fabnet.units import MAX_INSTALLED_H100E
 
-#: Installed compute [H100e] within the range in which the planner is numerically sound
-#: (:data:`fabnet.units.MAX_INSTALLED_H100E`).
-InstalledH100e = Annotated[float, Field(ge=0.0, le=MAX_INSTALLED_H100E)]
+
+def _none_or_one(value: float) -> float:
+    """Installed compute is none or at least one H100e: a fraction of a chip is a unit mistake
+    (and 1e-308 H100e overflows every ratio taken of it)."""
+    if 0.0 < value < 1.0:
+        raise ValueError("must be 0 or at least 1 H100e")
+    return value
+
+
+#: Installed compute [H100e]: none, or from one H100e to the range in which the planner is
+#: numerically sound (:data:`fabnet.units.MAX_INSTALLED_H100E`).
+InstalledH100e = Annotated[
+    float, Field(ge=0.0, le=MAX_INSTALLED_H100E), AfterValidator(_none_or_one)
+]
 
 
 class InstalledCompute(_Model):
@@ -34,7 +46,7 @@ class InstalledCompute(_Model):
     """
 
     base_year: Year | None = None
-    base_h100e: Annotated[float, Field(gt=0.0, le=MAX_INSTALLED_H100E)] | None = Field(
+    base_h100e: Annotated[float, Field(ge=1.0, le=MAX_INSTALLED_H100E)] | None = Field(
         None, description="Installed compute [H100e], at most 1e12 (the planner's sound range)."
     )
     growth: dict[Year, Annotated[float, Field(ge=0.1, le=20.0)]] | None = Field(
