@@ -1,8 +1,8 @@
 """Doctests that solve a full-size plan, and browser tests, are part of the slow suite.
 
 The examples in fabnet's docstrings run as doctests (``--doctest-modules``). Those that plan the
-built-in world (``altman-2024``) take seconds each; they are marked ``slow`` here, by what they
-run, so that the quick suite (``-m "not slow"``) stays quick while CI (which runs everything)
+built-in world (``altman-2024``), and those that make a stochastic plan, take seconds each; they
+are marked ``slow`` here, by what they run, so that the quick suite (``-m "not slow"``) stays quick while CI (which runs everything)
 still checks every example.
 """
 
@@ -25,5 +25,5 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         if not isinstance(item, pytest.DoctestItem) or item.dtest is None:
             continue
         source = "".join(example.source for example in item.dtest.examples)
-        if "altman-2024" in source and _FULL_SIZE.search(source):
-            item.add_marker(pytest.mark.slow)
+        if ("altman-2024" in source and _FULL_SIZE.search(source)) or "stochastic_plan(" in source:
+            item.add_marker(pytest.mark.slow)  # a stochastic plan solves many MIPs

@@ -80,6 +80,7 @@ def _cost(**changes: Any) -> float:
     return result.objective
 
 
+@pytest.mark.slow  # four MIPs: the slow suite (CI) runs it
 @settings(max_examples=2, deadline=None)
 @given(st.floats(min_value=1e7, max_value=3e8), st.floats(min_value=1.0, max_value=2.0))
 def test_more_demand_never_lowers_the_optimal_cost(demand: float, factor: float) -> None:

@@ -87,6 +87,7 @@ def committed() -> StochasticPlan:
 # ------------------------------------------------------------------------ worked by hand
 
 
+@pytest.mark.slow  # the stochastic plan with its WS, EV and EEV solves: the slow suite
 def test_building_now_pays_in_the_mean_world_but_not_in_expectation() -> None:
     # Two equally likely worlds, growth factor 0.2 or 1.8: 20 or 180 M H100e wanted in 2027;
     # the mean world (f = 1) wants 100. Only a start in 2025 (first stage) is online in 2027.
