@@ -2,8 +2,8 @@
 
 The examples in fabnet's docstrings run as doctests (``--doctest-modules``). Those that plan the
 built-in world (``altman-2024``), and those that make a stochastic plan, take seconds each; they
-are marked ``slow`` here, by what they run, so that the quick suite (``-m "not slow"``) stays quick while CI (which runs everything)
-still checks every example.
+are marked ``slow`` here, by what they run, so that the quick suite (``-m "not slow"``) stays
+quick while CI (which runs everything) still checks every example.
 """
 
 from __future__ import annotations
