@@ -318,3 +318,17 @@ def test_an_acquisition_without_a_price_of_a_partner_without_a_book_value(tmp_pa
     issue = _one(_write(tmp_path, text))
     assert issue.loc == "finance.strategies.acquisitions[0].price_musd"
     assert "no book_value_musd" in issue.message
+
+
+def test_a_successor_naming_unknown_nodes_and_generations(tmp_path: Path) -> None:
+    # Found by the mutation fuzz: the roadmap looked the node up in the catalog and failed.
+    text = (
+        f"{HEAD}demand:\n  successors:\n  - {{after: RUBIN-ULTRA, first_year: 2028, h100e_growth:"
+        " 1.2, nodes: [A, A16], hbm_generations: [HBM9], source: x}\n"
+    )
+    issues = _issues(_write(tmp_path, text))
+    assert [(i.loc, i.got) for i in issues] == [
+        ("demand.successors[0].nodes[0]", "'A'"),
+        ("demand.successors[0].hbm_generations[0]", "'HBM9'"),
+    ]
+    assert issues[0].message.startswith("unknown logic resource (known: A16, N2")

@@ -363,6 +363,16 @@ class _References:
         if isinstance(demand, dict) and isinstance(demand.get("mix"), dict):
             for product in demand["mix"]:
                 self.ref(("demand", "mix", product), product, self.nameable, "product")
+        for k, spec in self.section("demand", "successors"):
+            path = ("demand", "successors", k)
+            logic = self.by_category.get("logic", [])
+            self.refs((*path, "nodes"), spec.get("nodes"), logic, "logic resource")
+            self.refs(
+                (*path, "hbm_generations"),
+                spec.get("hbm_generations"),
+                self.hbm_generations,
+                "HBM generation",
+            )
 
     def supply(self) -> None:
         supply = self.data.get("supply")
