@@ -232,12 +232,17 @@ def read_bytes(path: Path, what: str = "scenario", limit: int = MAX_FILE_BYTES) 
         raise _fail(file, None, f"the {what} path contains a NUL byte")
     fd = _open(path, what, file)
     try:
-        mode = os.fstat(fd).st_mode
+        info = os.fstat(fd)
+        mode = info.st_mode
         if stat.S_ISDIR(mode):
             raise _fail(file, None, f"is a directory, not a {what} file")
         if not stat.S_ISREG(mode):
             kind = _KINDS.get(stat.S_IFMT(mode), "not a regular file")
             raise _fail(file, None, f"is {kind}, not a regular {what} file")
+        if info.st_size > limit:
+            raise _fail(
+                file, None, f"the file is too large ({info.st_size:,} bytes; at most {limit:,})"
+            )
         chunks: list[bytes] = []
         size = 0
         while size <= limit:
@@ -253,7 +258,8 @@ def read_bytes(path: Path, what: str = "scenario", limit: int = MAX_FILE_BYTES) 
     finally:
         os.close(fd)
     if size > limit:
-        raise _fail(file, None, f"the file is too large (over {limit:,} bytes; at most {limit:,})")
+        # It grew while it was read.
+        raise _fail(file, None, f"the file is too large (more than {limit:,} bytes)")
     return b"".join(chunks)
 
 
