@@ -24,14 +24,15 @@ import numpy as np
 
 from fabnet.exceptions import ParameterError
 from fabnet.scenario import Product, Scenario, Successors, interpolate
+from fabnet.units import MM2_PER_RETICLE
 
 if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = ["RETICLE_MM2", "generations", "product_mix", "successor"]
 
-#: One lithography reticle field, 26 mm × 33 mm [mm²] (ASML; domain-facts §2.2).
-RETICLE_MM2 = 26.0 * 33.0
+#: One lithography reticle field, 26 mm × 33 mm [mm²] (:data:`fabnet.units.MM2_PER_RETICLE`).
+RETICLE_MM2 = MM2_PER_RETICLE
 
 
 def successor(after: Product, spec: Successors, k: int) -> Product:

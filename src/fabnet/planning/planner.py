@@ -205,10 +205,6 @@ def plan(
         outlook = gap(scenario, catalog=catalog)  # the outlook does not depend on the objective
     scenario = _with_overrides(scenario, objective, budget_musd)
     solver = scenario.solver
-    if solver.name != "highs":
-        raise ParameterError(
-            "solver.name", "'highs' (the Gurobi interface is not built yet)", solver.name
-        )
     limit = solver.time_limit_s if time_limit_s is None else time_limit_s
     gap_target = solver.mip_gap if mip_gap is None else mip_gap
     n_threads = solver.threads if threads is None else threads

@@ -44,7 +44,7 @@ from fabnet.scenario._finance import (
     Finance,
 )
 from fabnet.scenario._uncertainty import Uncertainty
-from fabnet.units import MAX_PENALTY_USD_PER_H100E, reticles_to_mm2
+from fabnet.units import MAX_PENALTY_USD_PER_H100E, MM2_PER_RETICLE, reticles_to_mm2
 
 
 class _Entity(_Model):
@@ -105,6 +105,8 @@ SHAPE_TOLERANCE = 0.05
 _Mm = Annotated[float, Field(gt=0.0, le=300.0)]
 #: The area of a 300 mm wafer [mm²]: no die or interposer is larger.
 WAFER_MM2 = math.pi * 150.0**2
+#: The most whole reticles of interposer a 300 mm wafer's area holds (82).
+WAFER_RETICLES = math.floor(WAFER_MM2 / MM2_PER_RETICLE)
 #: Wafer starts per month of one fab [wspm], at most 1 million (TSMC made ~1.4 million
 #: 12-inch-equivalent wafers a month in all its fabs in 2024, annual report).
 Wspm = Annotated[float, Field(ge=0.0, le=1e6)]
@@ -146,7 +148,7 @@ class Product(_Entity):
         description="HBM generation, an id of the catalog's hbm table (HBM3E-8H); without it"
         " the memory resource's default generation.",
     )
-    interposer_reticles: Annotated[float, Field(gt=0.0, le=82.0)] | None = Field(
+    interposer_reticles: Annotated[float, Field(gt=0.0, le=WAFER_RETICLES)] | None = Field(
         None,
         description="Interposer size in reticles of 26 × 33 mm = 858 mm² [reticles]; at most"
         " 82, a 300 mm wafer's area.",

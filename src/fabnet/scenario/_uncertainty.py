@@ -4,6 +4,7 @@ correlations between them (a Gaussian copula). Declared here, sampled by the ris
 from __future__ import annotations
 
 import math
+from statistics import NormalDist
 from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
@@ -27,7 +28,7 @@ TARGET_RANGES: dict[str, tuple[float, float]] = {
     "construction_delay_months": (-60.0, 240.0),
 }
 #: The standard normal's 99.9 % quantile: a normal's range is mean ± this × sd.
-_Z999 = 3.090232306167813
+_Z999 = NormalDist().inv_cdf(0.999)
 
 
 class _Distribution(_Model):
