@@ -18,22 +18,28 @@ from fabnet.report._palette import FONT_FAMILY, REGION_COLORS, SERIES_COLORS, co
 if TYPE_CHECKING:
     import pandas as pd
 
+    from fabnet.report._money import Money
+
 __all__ = [
     "FACET_COLUMNS",
     "HOVERTEXT",
+    "KEY_MARGIN_PX",
     "MARKER_PX",
-    "MUSD_HOVER",
     "Panels",
     "base_layout",
     "demand_trace",
     "geo_layout",
     "legend_entry",
     "marker_sizes",
-    "musd_bars",
+    "money_bars",
+    "money_hover",
     "note",
     "plotly_modules",
+    "reference_line",
     "region_areas",
     "resource_panels",
+    "size_key",
+    "size_key_values",
     "stacked_area",
 ]
 
@@ -43,8 +49,8 @@ FACET_COLUMNS = 4
 #: Marker diameter of the smallest and the largest point on a map [px].
 MARKER_PX = (5.0, 34.0)
 
-#: Hover of a bar or marker in musd.
-MUSD_HOVER = "%{fullData.name}: %{y:,.0f} musd<extra>%{x}</extra>"
+#: Bottom margin of a map with a key of its marker sizes under it (:func:`size_key`) [px].
+KEY_MARGIN_PX = 100
 
 #: Hover of a trace that carries its own hover text.
 HOVERTEXT = "%{hovertext}<extra></extra>"
@@ -145,6 +151,104 @@ def marker_sizes(values: Iterable[float], peak: float) -> list[float]:
     return [low + (high - low) * math.sqrt(max(float(v), 0.0) / peak) for v in values]
 
 
+def size_key_values(peak: float) -> list[float]:
+    """Round values for the key of marker sizes on a map whose largest value is ``peak``: about
+    a tenth, a half and all of it, each to one or two significant digits.
+
+    Examples
+    --------
+    >>> size_key_values(120_000.0), size_key_values(12.0), size_key_values(1.0)
+    ([10000.0, 60000.0, 120000.0], [1.0, 6.0, 12.0], [1.0])
+    >>> size_key_values(0.0)
+    []
+    """
+    if not peak > 0:
+        return []
+
+    def nice(value: float) -> float:
+        rounded = float(f"{value:.1g}")
+        return max(rounded, 1.0) if peak >= 1.0 else rounded
+
+    found = sorted({nice(peak / 10.0), nice(peak / 2.0), float(f"{peak:.2g}")})
+    return [value for value in found if 0 < value <= peak * 1.05]
+
+
+def size_key(
+    values: Iterable[float], peak: float, title: str, text: Iterable[str], *, color: str
+) -> dict[str, list[dict[str, Any]]]:
+    """The key of marker sizes on a map: a circle per value of the map's marker size
+    (:func:`marker_sizes` of ``value`` and ``peak``), each labelled, under the map's lower left
+    corner, after ``title``.
+
+    The circles and labels are placed in pixels from the map's lower left corner (paper
+    coordinates 0, 0), so the key keeps its size whatever the figure's width; the figure needs
+    a bottom margin of :data:`KEY_MARGIN_PX` for it.
+
+    Returns
+    -------
+    dict
+        ``shapes`` (one circle per value) and ``annotations`` (the title and one label per
+        value), to add to the figure's layout.
+    """
+    values = list(values)
+    sizes = marker_sizes(values, peak)
+    largest = max(sizes, default=0.0)
+    gap = 14.0  # [px] from the map's bottom edge to the circles' bottom
+    shapes: list[dict[str, Any]] = []
+    annotations: list[dict[str, Any]] = [
+        {
+            "text": title,
+            "xref": "paper",
+            "yref": "paper",
+            "x": 0.0,
+            "y": 0.0,
+            "xanchor": "left",
+            "yanchor": "middle",
+            "yshift": -(gap + largest / 2),
+            "showarrow": False,
+            "font": {"size": 12},
+        }
+    ]
+    left = 8.0 * len(title) + 10.0  # [px] past the title (about 8 px a character)
+    for size, words in zip(sizes, text, strict=True):
+        centre = left + max(size, 24.0) / 2
+        shapes.append(
+            {
+                "type": "circle",
+                "xref": "paper",
+                "yref": "paper",
+                "xsizemode": "pixel",
+                "ysizemode": "pixel",
+                "xanchor": 0.0,
+                "yanchor": 0.0,
+                "x0": centre - size / 2,
+                "x1": centre + size / 2,
+                "y0": -(gap + largest / 2) - size / 2,
+                "y1": -(gap + largest / 2) + size / 2,
+                "fillcolor": color,
+                "opacity": 0.6,
+                "line": {"color": color, "width": 1},
+            }
+        )
+        annotations.append(
+            {
+                "text": words,
+                "xref": "paper",
+                "yref": "paper",
+                "x": 0.0,
+                "y": 0.0,
+                "xanchor": "center",
+                "yanchor": "top",
+                "xshift": centre,
+                "yshift": -(gap + largest + 4),
+                "showarrow": False,
+                "font": {"size": 11},
+            }
+        )
+        left = centre + max(size, 24.0) / 2 + 18.0
+    return {"shapes": shapes, "annotations": annotations}
+
+
 @dataclass(frozen=True)
 class Panels:
     """Small multiples with one panel per resource: the figure and where each resource goes."""
@@ -208,19 +312,27 @@ def resource_panels(table: pd.DataFrame) -> Panels:
 
 def demand_trace(table: pd.DataFrame, resource: str, years: list[int], *, first: bool) -> Any:
     """The demand line [wspm] of ``resource`` in a gap ``table``; in the legend when ``first``."""
-    go, _ = plotly_modules()
     demand = table[table["resource"] == resource].groupby("year")["demand_wspm"].sum()
+    values = demand.reindex(years).to_numpy(dtype=float)
+    return reference_line(years, values, name="Demand", group="demand", first=first)
+
+
+def reference_line(years: list[int], values: Any, *, name: str, group: str, first: bool) -> Any:
+    """The black line [wspm] a panel's stacked supply is set against (the demand, a plan's
+    wafer use), named ``name`` (escaped) in legend group ``group``; in the legend when
+    ``first``."""
+    go, _ = plotly_modules()
     return go.Scatter(
         x=years,
-        y=demand.reindex(years).to_numpy(dtype=float),
-        name="Demand",
-        legendgroup="demand",
+        y=values,
+        name=name,
+        legendgroup=group,
         showlegend=first,
         legendrank=1,
         mode="lines+markers",
         marker={"size": 4},
         line={"width": 2.5, "color": SERIES_COLORS["demand"]},
-        hovertemplate="Demand: %{y:,.0f} wspm<extra></extra>",
+        hovertemplate=f"{name}: %{{y:,.0f}} wspm<extra></extra>",
     )
 
 
@@ -312,18 +424,32 @@ def region_areas(
     return traces
 
 
-def musd_bars(years: list[int], values: pd.Series[Any], name: str, group: str, color: str) -> Any:
-    """Bars [musd] of ``values`` per year (missing years: zero), to stack, in the legend group
-    titled ``group``; ``name`` is escaped HTML."""
+def money_hover(money: Money) -> str:
+    """Hover of a bar or marker of money per year, in the report's unit.
+
+    Examples
+    --------
+    >>> from fabnet.report._money import BILLIONS
+    >>> money_hover(BILLIONS)
+    '%{fullData.name}: $%{y:,.2f} B<extra>%{x}</extra>'
+    """
+    return f"%{{fullData.name}}: {money.hover()}<extra>%{{x}}</extra>"
+
+
+def money_bars(
+    years: list[int], values: pd.Series[Any], name: str, group: str, color: str, *, money: Money
+) -> Any:
+    """Bars of ``values`` [musd] per year (missing years: zero) in the unit ``money``, to stack,
+    in the legend group titled ``group``; ``name`` is escaped HTML."""
     go, _ = plotly_modules()
     return go.Bar(
         x=years,
-        y=values.reindex(years, fill_value=0.0).to_numpy(dtype=float),
+        y=money.of(values.reindex(years, fill_value=0.0).to_numpy(dtype=float)),
         name=name,
         legendgroup=group.lower(),
         legendgrouptitle={"text": group},
         marker={"color": color},
-        hovertemplate=MUSD_HOVER,
+        hovertemplate=money_hover(money),
     )
 
 

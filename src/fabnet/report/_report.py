@@ -1,24 +1,33 @@
 """One report per result: :func:`render_report` and :func:`write_report`.
 
-Every report is one page (:func:`fabnet.report._page.render_page`): the outlook of the result's
-scenario (the gap report's sections, :mod:`fabnet.report.gap_html`), then the result's own
-sections, then the assumptions and their sources. What the result adds depends on its type:
+Every report is one page (:func:`fabnet.report._page.render_page`) of the result's own sections,
+with a short summary of the chain above it (the steps the result was made from) before them and
+the assumptions and their sources after them. With ``full=True`` the summary makes way for the
+whole chain: every section of every step above, then the result's own. What a result adds
+depends on its type:
 
-==========================  ==============================================================
-result                      its sections (after the outlook's)
-==========================  ==============================================================
-``GapResult``               the outlook is the result; a short backcast section
-                            (:mod:`~fabnet.report.backcast_html`) where the scenario can be
-                            evaluated from the record's first year
-``Backcast``                the backcast's (:mod:`~fabnet.report.backcast_html`), *before*
-                            the outlook of the record's years
-``Plan``                    the plan's (:mod:`~fabnet.report.plan_html`)
-``Financials``              the plan's, then the money's (:mod:`~fabnet.report.finance_html`)
-``Comparison``              the strategies', then the money of the strategy that builds
-                            (:mod:`~fabnet.report.strategy_html`)
-``RiskResult``              the plan's, the risk's (:mod:`~fabnet.report.risk_html`), and a
-                            stochastic plan's (:mod:`~fabnet.report.stochastic_html`) if given
-==========================  ==============================================================
+==========================  ===================  ==================================================
+result                      chain above it       its own sections
+==========================  ===================  ==================================================
+``GapResult``               none                 the outlook (:mod:`~fabnet.report.gap_html`) and a
+                                                 short backcast section
+                                                 (:mod:`~fabnet.report.backcast_html`) where the
+                                                 scenario can be evaluated from the record's first
+                                                 year
+``Backcast``                the outlook of the   the backcast's
+                            record's years       (:mod:`~fabnet.report.backcast_html`)
+``Plan``                    the outlook          the plan's (:mod:`~fabnet.report.plan_html`)
+``Financials``              the outlook, the     the money's (:mod:`~fabnet.report.finance_html`)
+                            plan
+``Comparison``              the outlook          the strategies', then the money of the strategy
+                                                 that builds (:mod:`~fabnet.report.strategy_html`)
+``RiskResult``              the outlook, the     the risk's (:mod:`~fabnet.report.risk_html`), and a
+                            plan                 stochastic plan's
+                                                 (:mod:`~fabnet.report.stochastic_html`) if given
+==========================  ===================  ==================================================
+
+A report shows its money in one unit (:mod:`fabnet.report._money`), chosen by the magnitude of
+the result's figures: every axis, table, key figure and hover of the page uses it.
 """
 
 from __future__ import annotations
@@ -34,17 +43,21 @@ if TYPE_CHECKING:
     from fabnet.finance import Comparison, Financials
     from fabnet.outlook import Backcast, GapResult
     from fabnet.planning import Plan, StochasticPlan
-    from fabnet.report._page import Section
+    from fabnet.report._money import Money
+    from fabnet.report._page import Block, Section
     from fabnet.risk import RiskResult
     from fabnet.scenario import Scenario
 
     #: What a report can be made of.
     Result: TypeAlias = GapResult | Backcast | Plan | Financials | Comparison | RiskResult
 
-__all__ = ["render_report", "write_report"]
+__all__ = ["CHAIN", "money_of", "render_report", "write_report"]
 
 #: What a result is, in words (for the error on anything else).
 _RESULTS = "a GapResult, Plan, Financials, Comparison, RiskResult or Backcast"
+
+#: The section that sums up the chain above a result (without ``full``).
+CHAIN = ("chain", "Summary of the chain above")
 
 
 def render_report(
@@ -53,31 +66,36 @@ def render_report(
     outlook: GapResult | None = None,
     stochastic: StochasticPlan | None = None,
     generated: dt.date | None = None,
+    full: bool = False,
 ) -> str:
     """The report of ``result`` as one self-contained HTML document that works offline.
 
     Parameters
     ----------
     result : GapResult, Backcast, Plan, Financials, Comparison or RiskResult
-        What the report is about (the table in :mod:`fabnet.report._report` lists the sections
-        of each).
+        What the report is about (the table in :mod:`fabnet.report._report` lists the chain
+        above each and its own sections).
     outlook : GapResult, optional
-        The gap result of ``result``'s scenario, whose sections start the report. Default: the
+        The gap result of ``result``'s scenario, the first step of its chain. Default: the
         result itself for a ``GapResult``, the outlook of the record's years for a
-        ``Backcast``; else :func:`fabnet.outlook.gap` of the result's
-        scenario with the packaged catalog (pass it to use another catalog, or to not compute it
-        twice).
+        ``Backcast``; else :func:`fabnet.outlook.gap` of the result's scenario with the
+        packaged catalog (pass it to use another catalog, or to not compute it twice).
     stochastic : StochasticPlan, optional
         A stochastic plan of the same scenario, shown after a ``RiskResult``'s sections.
     generated : datetime.date, optional
         Date shown as the generation date (default: today). Fix it for byte-identical output.
+    full : bool
+        Show every section of the chain above the result (the outlook's, the plan's) before its
+        own, instead of a short summary of it. A ``GapResult`` has no chain: its report is the
+        same either way.
 
     Returns
     -------
     str
         The HTML document: title with the scenario name, fabnet version and date; the sections;
         plotly.js and the world basemap inlined once. It loads nothing from the network, and
-        every string that comes from data is HTML-escaped.
+        every string that comes from data is HTML-escaped. Money is in one unit throughout
+        (:func:`money_of`).
 
     Raises
     ------
@@ -93,20 +111,18 @@ def render_report(
     (True, 1)
     """
     from fabnet.report._page import render_page
-    from fabnet.report.gap_html import gap_sections
+    from fabnet.report.gap_html import UNITS
 
-    contents = _contents(result, outlook, stochastic)
-    *outlooks, assumptions = gap_sections(contents.outlook)
+    contents = _contents(result, outlook, stochastic, full)
     scenario = contents.scenario
-    own = contents.sections
+    money = contents.money
+    units = UNITS if money is None else f"{UNITS}, money in {money.symbol} ({money.words})"
     return render_page(
         title=f"{contents.heading}: {scenario.name}",
         description=scenario.description,
         years=contents.outlook.years,
-        units=contents.units,
-        sections=[*own, *outlooks, assumptions]
-        if contents.lead
-        else [*outlooks, *own, assumptions],
+        units=units,
+        sections=contents.sections,
         generated=generated,
     )
 
@@ -118,6 +134,7 @@ def write_report(
     outlook: GapResult | None = None,
     stochastic: StochasticPlan | None = None,
     generated: dt.date | None = None,
+    full: bool = False,
 ) -> Path:
     """Write the report of ``result`` (:func:`render_report`) to ``path`` (UTF-8).
 
@@ -126,7 +143,7 @@ def write_report(
 
     Parameters
     ----------
-    result, outlook, stochastic, generated
+    result, outlook, stochastic, generated, full
         As for :func:`render_report`.
     path : str or Path
         The HTML file to write.
@@ -143,33 +160,138 @@ def write_report(
     """
     from fabnet.outputs import write_atomic
 
-    html = render_report(result, outlook=outlook, stochastic=stochastic, generated=generated)
+    html = render_report(
+        result, outlook=outlook, stochastic=stochastic, generated=generated, full=full
+    )
     return write_atomic(path, html)
 
 
+def money_of(result: Result, stochastic: StochasticPlan | None = None) -> Money | None:
+    """The money unit of ``result``'s report (:func:`fabnet.report._money.money_unit`) from its
+    headline amounts [musd]; None for a result without money (a gap, a backcast).
+
+    The amounts: a plan's capex and the NPV of its cost; a financials' capex, revenue and
+    capital called as well; a comparison's costs, objectives and peak capital; a risk's cost
+    measures and its stochastic plan's objectives.
+    """
+    from fabnet.finance import Comparison, Financials
+    from fabnet.planning import Plan
+    from fabnet.report._money import money_unit
+    from fabnet.risk import RiskResult
+
+    match result:
+        case Plan():
+            return money_unit(_plan_amounts(result))
+        case Financials():
+            totals = result.by_year().sum()
+            more = [totals.get(k, 0.0) for k in ("capex_musd", "revenue_musd")]
+            return money_unit([*_plan_amounts(result.plan), *more])
+        case Comparison():
+            table = result.table
+            columns = ("npv_cost_musd", "npv_objective_musd", "peak_capital_musd")
+            return money_unit(
+                value for column in columns if column in table for value in table[column]
+            )
+        case RiskResult():
+            measures = result.measures
+            cost = [
+                value
+                for output in ("npv_objective_musd", "npv_cost_musd")
+                if output in measures.index
+                for value in measures.loc[output, ["mean", "var", "cvar"]]
+            ]
+            extra = [] if stochastic is None else [stochastic.rp, stochastic.eev, stochastic.ws]
+            return money_unit([*_plan_amounts(result.plan), *cost, *extra])
+    return None
+
+
+def _plan_amounts(plan: Plan) -> list[float]:
+    """A plan's headline amounts [musd]: its capex and the NPV of its money cost."""
+    amounts = [float(plan.builds["capex_musd"].sum())] if "capex_musd" in plan.builds else []
+    if not plan.costs.empty:
+        amounts.append(plan.cost_npv()["cost"])
+    return amounts
+
+
 class _Contents(NamedTuple):
-    """What a result's page holds besides the outlook's sections."""
+    """What a result's page holds."""
 
     heading: str  # the title, before the scenario's name
     scenario: Scenario
-    units: str
     outlook: GapResult
+    money: Money | None
     sections: list[Section]
-    lead: bool = False  # its own sections before the outlook's
 
 
 def _contents(
-    result: Result, given: GapResult | None, stochastic: StochasticPlan | None
+    result: Result, given: GapResult | None, stochastic: StochasticPlan | None, full: bool
 ) -> _Contents:
-    """The page of ``result``: its title, scenario, units, outlook (``given``, else computed)
-    and own sections."""
+    """The page of ``result``: its title, scenario, outlook (``given``, else computed), money
+    unit and sections, the chain above it in full or summed up."""
+    from fabnet.finance import Financials
+    from fabnet.outlook import Backcast, GapResult
+    from fabnet.risk import RiskResult
+
+    if stochastic is not None and not isinstance(result, RiskResult):
+        raise ParameterError("stochastic", "None unless the result is a RiskResult", stochastic)
+    if isinstance(result, GapResult | Backcast):
+        own_outlook = result if isinstance(result, GapResult) else result.outlook
+        if given is not None and given is not own_outlook:
+            what = type(result).__name__
+            raise ParameterError("outlook", f"None for a {what} (its own outlook)", given)
+    if isinstance(result, GapResult):
+        return _gap_page(result)
+    if isinstance(result, Backcast) and full:
+        return _backcast_page(result)
+    money = money_of(result, stochastic)
+    heading, outlook, own, plan = _step(result, given, stochastic, money)
+    if full:
+        from fabnet.report.gap_html import gap_sections
+        from fabnet.report.plan_html import plan_sections
+
+        chain = gap_sections(outlook)[:-1]
+        if plan is not None:
+            # The finance sections' capital calls are the plan's funding by investor.
+            skip = {"plan-funding"} if isinstance(result, Financials) else set()
+            chain += [s for s in plan_sections(plan, outlook, money) if s.id not in skip]
+    else:
+        chain = [chain_summary(outlook, plan, money, own)]
+    from fabnet.report.gap_html import assumptions_section
+
+    sections = [*chain, *own, assumptions_section(outlook)]
+    return _Contents(heading, outlook.scenario, outlook, money, sections)
+
+
+def _gap_page(result: GapResult) -> _Contents:
+    """The gap report: the outlook, the backcast of its scenario, the assumptions."""
+    from fabnet.report.gap_html import gap_sections
+
+    *outlooks, assumptions = gap_sections(result)
+    sections = [*outlooks, *_backcast_summary(result.scenario), assumptions]
+    return _Contents("Demand–supply gap", result.scenario, result, None, sections)
+
+
+def _backcast_page(result: Backcast) -> _Contents:
+    """The full backcast report: its own sections before its outlook's, then the assumptions."""
+    from fabnet.report.backcast_html import backcast_sections
+    from fabnet.report.gap_html import gap_sections
+
+    *outlooks, assumptions = gap_sections(result.outlook)
+    sections = [*backcast_sections(result), *outlooks, assumptions]
+    return _Contents("Backcast", result.scenario, result.outlook, None, sections)
+
+
+def _step(
+    result: Result, given: GapResult | None, stochastic: StochasticPlan | None, money: Money | None
+) -> tuple[str, GapResult, list[Section], Plan | None]:
+    """A result after the outlook in the chain: its heading, its outlook (``given``, else
+    computed), its own sections and its plan where the plan is a step of its chain."""
     from fabnet.finance import Comparison, Financials
-    from fabnet.outlook import Backcast, GapResult, gap
+    from fabnet.outlook import Backcast, gap
     from fabnet.planning import Plan
     from fabnet.report.backcast_html import backcast_sections
     from fabnet.report.finance_html import finance_sections
-    from fabnet.report.gap_html import UNITS
-    from fabnet.report.plan_html import PLAN_UNITS, plan_sections
+    from fabnet.report.plan_html import plan_sections
     from fabnet.report.risk_html import risk_sections
     from fabnet.report.stochastic_html import stochastic_sections
     from fabnet.report.strategy_html import strategy_sections
@@ -178,45 +300,55 @@ def _contents(
     def outlook_of(scenario: Scenario) -> GapResult:
         return gap(scenario) if given is None else given
 
-    if stochastic is not None and not isinstance(result, RiskResult):
-        raise ParameterError("stochastic", "None unless the result is a RiskResult", stochastic)
     match result:
-        case GapResult():
-            if given is not None and given is not result:
-                raise ParameterError("outlook", "None for a GapResult (its own outlook)", given)
-            sections = _backcast_summary(result.scenario)
-            return _Contents("Demand–supply gap", result.scenario, UNITS, result, sections)
         case Backcast():
-            if given is not None and given is not result.outlook:
-                raise ParameterError("outlook", "None for a Backcast (its own outlook)", given)
-            sections = backcast_sections(result)
-            return _Contents("Backcast", result.scenario, UNITS, result.outlook, sections, True)
+            return "Backcast", result.outlook, backcast_sections(result), None
         case Plan():
-            scenario = result.scenario
-            outlook = outlook_of(scenario)
-            sections = plan_sections(result, outlook)
-            return _Contents("Network plan", scenario, PLAN_UNITS, outlook, sections)
+            outlook = outlook_of(result.scenario)
+            return "Network plan", outlook, plan_sections(result, outlook, money), None
         case Financials():
-            scenario = result.plan.scenario
-            outlook = outlook_of(scenario)
-            sections = [*plan_sections(result.plan, outlook), *finance_sections(result)]
-            return _Contents(
-                "Network plan and its financials", scenario, PLAN_UNITS, outlook, sections
-            )
+            own = finance_sections(result, money)
+            heading = "Financials of the network plan"
+            return heading, outlook_of(result.plan.scenario), own, result.plan
         case Comparison():
-            scenario = result.scenario
-            sections = strategy_sections(result)
-            return _Contents(
-                "Strategies compared", scenario, PLAN_UNITS, outlook_of(scenario), sections
-            )
+            own = strategy_sections(result, money)
+            return "Strategies compared", outlook_of(result.scenario), own, None
         case RiskResult():
-            scenario = result.plan.scenario
-            outlook = outlook_of(scenario)
-            sections = [*plan_sections(result.plan, outlook), *risk_sections(result)]
+            own = risk_sections(result, money)
             if stochastic is not None:
-                sections += stochastic_sections(stochastic)
-            return _Contents("Network plan and its risk", scenario, PLAN_UNITS, outlook, sections)
+                own += stochastic_sections(stochastic, money)
+            heading = "Risk of the network plan"
+            return heading, outlook_of(result.plan.scenario), own, result.plan
     raise ParameterError("result", _RESULTS, type(result).__name__)
+
+
+def chain_summary(
+    outlook: GapResult, plan: Plan | None, money: Money | None, own: list[Section]
+) -> Section:
+    """The section that sums up the chain above a result: the outlook's key figures (and the
+    plan's, when ``plan`` is a step of it), with links to the result's ``own`` sections."""
+    from fabnet.report._markup import code, link, strong
+    from fabnet.report._money import MILLIONS
+    from fabnet.report._page import Section, Text
+    from fabnet.report.gap_html import gap_summary
+    from fabnet.report.plan_html import plan_summary
+
+    steps = "the outlook" if plan is None else "the outlook and the plan"
+    blocks: list[Block] = [
+        Text(
+            f"Above this result in the chain: {steps} of the scenario, summed up here. Their "
+            f"sections in full: {code('--full')} on the command line, {code('full=True')} in "
+            f"Python. This report's own sections: {', '.join(link(s.id, s.title) for s in own)}."
+        ),
+        Text(f"{strong('Outlook')}: the demand–supply gap ({code('fabnet gap')}).", note=False),
+        *gap_summary(outlook),
+    ]
+    if plan is not None:
+        blocks += [
+            Text(f"{strong('Plan')}: the network plan ({code('fabnet plan')}).", note=False),
+            plan_summary(plan, money or MILLIONS),
+        ]
+    return Section(*CHAIN).holding(blocks)
 
 
 def _backcast_summary(scenario: Scenario) -> list[Section]:

@@ -3,8 +3,9 @@ investors' returns against their hurdle rates, and the capital calls.
 
 Each function takes the financials of a plan (:class:`fabnet.finance.Financials`) and returns a
 new :class:`plotly.graph_objects.Figure`; none reads a file or changes global state, and plotly
-is imported when a function runs. Money is in musd (million US dollars) of the plan's constant
-money, undiscounted unless a title says otherwise; text from data is HTML-escaped, as in
+is imported when a function runs. Money is in the report's unit (``money``,
+:mod:`fabnet.report._money`; by default the one of the financials' report) of the plan's
+constant money, undiscounted unless a title says otherwise; text from data is HTML-escaped, as in
 :mod:`fabnet.report.gap_figures`.
 """
 
@@ -18,9 +19,9 @@ from fabnet.report._frames import column, years_of
 from fabnet.report._palette import REGION_COLORS, SERIES_COLORS, SOURCE_COLORS, cycle_colors
 from fabnet.report._plotting import (
     HOVERTEXT,
-    MUSD_HOVER,
     base_layout,
-    musd_bars,
+    money_bars,
+    money_hover,
     note,
     plotly_modules,
 )
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
     import plotly.graph_objects as go  # type: ignore[import-untyped]
 
     from fabnet.finance import Financials
+    from fabnet.report._money import Money
 
 __all__ = [
     "called_investors",
@@ -119,7 +121,9 @@ def waterfall_steps(totals: pd.Series[Any]) -> list[tuple[str, str, float]]:
     return steps
 
 
-def cash_flow_waterfall_figure(financials: Financials, project: str | None = None) -> go.Figure:
+def cash_flow_waterfall_figure(
+    financials: Financials, project: str | None = None, money: Money | None = None
+) -> go.Figure:
     """The cash flow of the network, or of one project, summed over the horizon, as a waterfall.
 
     Parameters
@@ -128,11 +132,14 @@ def cash_flow_waterfall_figure(financials: Financials, project: str | None = Non
         The financials of a plan; reads ``cash_flows`` (per project and year).
     project : str, optional
         One project (an index value of ``financials.projects``); default: every project.
+    money : Money, optional
+        The unit of the bars, axis and hovers (default: the financials' report's,
+        :func:`fabnet.report._report.money_of`).
 
     Returns
     -------
     plotly.graph_objects.Figure
-        One ``waterfall`` trace of undiscounted sums [musd] (:func:`waterfall_steps`): capex,
+        One ``waterfall`` trace of undiscounted sums in ``money`` (:func:`waterfall_steps`): capex,
         grants, tax credits, revenue, opex, tax and terminal value, then their total, the
         project cash flow; debt drawn, interest and principal, then the equity cash flow. Money
         in is green, money out vermillion, totals blue; each bar is labelled with its value.
@@ -152,6 +159,7 @@ def cash_flow_waterfall_figure(financials: Financials, project: str | None = Non
     ['Project cash flow', 'Debt drawn', 'Interest', 'Principal', 'Equity cash flow']
     """
     go, _ = plotly_modules()
+    money = money or _money(financials)
     flows = financials.cash_flows
     whose = "the network"
     if project is not None:
@@ -162,16 +170,16 @@ def cash_flow_waterfall_figure(financials: Financials, project: str | None = Non
         whose = label(project)
     steps = waterfall_steps(flows.sum(numeric_only=True))
     hover = [
-        f"<b>{name}</b>: {number(value)} musd{_TOTAL_NOTES.get(name, '')}"
+        f"<b>{name}</b>: {money.amount(value)}{_TOTAL_NOTES.get(name, '')}"
         for name, _, value in steps
     ]
     figure = go.Figure(
         go.Waterfall(
             x=[name for name, _, _ in steps],
-            y=[value for *_, value in steps],
+            y=[money.of(value) for *_, value in steps],
             measure=[kind for _, kind, _ in steps],
             name="Cash flow",
-            text=[number(value) for *_, value in steps],
+            text=[money.number(value) for *_, value in steps],
             textposition="outside",
             hovertext=hover,
             hovertemplate=HOVERTEXT,
@@ -188,26 +196,28 @@ def cash_flow_waterfall_figure(financials: Financials, project: str | None = Non
     span = f", {years[0]}–{years[-1]}" if years else ""
     figure.update_layout(
         **base_layout(
-            f"Cash flow of {whose}{span} [musd, undiscounted]"
+            f"Cash flow of {whose}{span} [{money.symbol}, undiscounted]"
             "<br><sup>money in green, out vermillion; totals blue; depreciation is not cash</sup>"
         ),
         height=500,
         hovermode="closest",
         xaxis={"type": "category"},
-        yaxis={"title": {"text": "musd"}, "tickformat": ",.0f", "zeroline": True},
+        yaxis={"title": {"text": money.symbol}, "tickformat": money.tickformat, "zeroline": True},
     )
     if flows.empty:
         note(figure, "No cash flows: the plan starts no module.")
     return figure
 
 
-def project_waterfalls_figure(financials: Financials) -> go.Figure:
+def project_waterfalls_figure(financials: Financials, money: Money | None = None) -> go.Figure:
     """The network's cash-flow waterfall with a menu that shows any one project's instead.
 
     Parameters
     ----------
     financials : Financials
         The financials of a plan.
+    money : Money, optional
+        As for :func:`cash_flow_waterfall_figure`.
 
     Returns
     -------
@@ -224,13 +234,14 @@ def project_waterfalls_figure(financials: Financials) -> go.Figure:
     >>> len(figure.data) == len(money.projects) + 1
     True
     """
-    figure = cash_flow_waterfall_figure(financials)
+    money = money or _money(financials)
+    figure = cash_flow_waterfall_figure(financials, money=money)
     projects = [str(p) for p in financials.projects.index]
     if financials.cash_flows.empty or not projects:
         return figure
     titles = [figure.layout.title.text]
     for project in projects:
-        single = cash_flow_waterfall_figure(financials, project)
+        single = cash_flow_waterfall_figure(financials, project, money)
         figure.add_trace(single.data[0].update(visible=False))
         titles.append(single.layout.title.text)
     buttons = []
@@ -259,7 +270,7 @@ def project_waterfalls_figure(financials: Financials) -> go.Figure:
     return figure
 
 
-def cash_flow_by_year_figure(financials: Financials) -> go.Figure:
+def cash_flow_by_year_figure(financials: Financials, money: Money | None = None) -> go.Figure:
     """The network's cash flow per year: its components, the project and equity cash flows, and
     the cumulative equity cash flow.
 
@@ -267,14 +278,16 @@ def cash_flow_by_year_figure(financials: Financials) -> go.Figure:
     ----------
     financials : Financials
         The financials of a plan; reads ``by_year()`` (every component summed per year).
+    money : Money, optional
+        As for :func:`cash_flow_waterfall_figure`.
 
     Returns
     -------
     plotly.graph_objects.Figure
-        Two panels sharing the year axis. Top [musd]: one bar trace per component of
+        Two panels sharing the year axis (money in ``money``). Top: one bar trace per component of
         :data:`PROJECT_COMPONENTS` and :data:`FINANCING_COMPONENTS`, stacked up (money in) and
-        down (money out) from zero, then the project and the equity cash flow as lines. Bottom
-        [musd]: the cumulative equity cash flow, filled to zero (below zero the investors are
+        down (money out) from zero, then the project and the equity cash flow as lines. Bottom:
+        the cumulative equity cash flow, filled to zero (below zero the investors are
         still owed their money back).
 
     Examples
@@ -285,6 +298,8 @@ def cash_flow_by_year_figure(financials: Financials) -> go.Figure:
     ['Project cash flow', 'Equity cash flow', 'Cumulative equity cash flow']
     """
     go, make_subplots = plotly_modules()
+    money = money or _money(financials)
+    hover = money_hover(money)
     yearly = financials.by_year().sort_index()
     years = years_of(yearly.index, financials.plan.scenario.years)
     yearly = yearly.reindex(years, fill_value=0.0)
@@ -295,8 +310,8 @@ def cash_flow_by_year_figure(financials: Financials) -> go.Figure:
         row_heights=[0.65, 0.35],
         vertical_spacing=0.1,
         subplot_titles=[
-            "Cash-flow components per year [musd]: money in up, money out down",
-            "Cumulative equity cash flow [musd]",
+            f"{money.header('Cash-flow components per year')}: money in up, money out down",
+            money.header("Cumulative equity cash flow"),
         ],
     )
     for group, parts in (("Project", PROJECT_COMPONENTS), ("Financing", FINANCING_COMPONENTS)):
@@ -304,12 +319,12 @@ def cash_flow_by_year_figure(financials: Financials) -> go.Figure:
             figure.add_trace(
                 go.Bar(
                     x=years,
-                    y=column(yearly, key),
+                    y=money.of(column(yearly, key)),
                     name=name,
                     legendgroup=group.lower(),
                     legendgrouptitle={"text": group},
                     marker={"color": COMPONENT_COLORS[key]},
-                    hovertemplate=MUSD_HOVER,
+                    hovertemplate=hover,
                 ),
                 row=1,
                 col=1,
@@ -321,13 +336,13 @@ def cash_flow_by_year_figure(financials: Financials) -> go.Figure:
         figure.add_trace(
             go.Scatter(
                 x=years,
-                y=column(yearly, key),
+                y=money.of(column(yearly, key)),
                 name=name,
                 legendgroup="flows",
                 legendgrouptitle={"text": "Cash flow"},
                 mode="lines+markers",
                 line={"color": color, "width": 2.5, "dash": dash},
-                hovertemplate=MUSD_HOVER,
+                hovertemplate=hover,
             ),
             row=1,
             col=1,
@@ -335,18 +350,18 @@ def cash_flow_by_year_figure(financials: Financials) -> go.Figure:
     figure.add_trace(
         go.Scatter(
             x=years,
-            y=column(yearly, "equity_cash_flow_musd").cumsum(),
+            y=money.of(column(yearly, "equity_cash_flow_musd").cumsum()),
             name="Cumulative equity cash flow",
             legendgroup="flows",
             mode="lines+markers",
             line={"color": EQUITY_COLOR, "width": 2.5},
             fill="tozeroy",
-            hovertemplate=MUSD_HOVER,
+            hovertemplate=hover,
         ),
         row=2,
         col=1,
     )
-    layout = base_layout("The network's cash flow per year [musd, undiscounted]")
+    layout = base_layout(f"The network's cash flow per year [{money.symbol}, undiscounted]")
     layout["margin"]["t"] = 90
     figure.update_layout(
         **layout,
@@ -355,14 +370,14 @@ def cash_flow_by_year_figure(financials: Financials) -> go.Figure:
         hovermode="x unified",
         legend={"groupclick": "toggleitem", "tracegroupgap": 8},
     )
-    figure.update_yaxes(tickformat=",.0f", zeroline=True, zerolinecolor="#888888")
+    figure.update_yaxes(tickformat=money.tickformat, zeroline=True, zerolinecolor="#888888")
     figure.update_xaxes(dtick=1 if len(years) <= 12 else 2, showticklabels=True)
     if not (yearly.abs() > 1e-9).to_numpy().any():
         note(figure, "No cash flows: the plan starts no module.")
     return figure
 
 
-def investor_returns_figure(financials: Financials) -> go.Figure:
+def investor_returns_figure(financials: Financials, money: Money | None = None) -> go.Figure:
     """Each investor's IRR against its hurdle rate, met or missed.
 
     Parameters
@@ -371,6 +386,8 @@ def investor_returns_figure(financials: Financials) -> go.Figure:
         The financials of a plan; reads ``investors`` (per investor: capital called and
         returned, NPV at the hurdle rate, IRR and why there is none, MOIC, payback, the hurdle
         rate and whether it is met).
+    money : Money, optional
+        The unit of the money in the hovers; as for :func:`cash_flow_waterfall_figure`.
 
     Returns
     -------
@@ -390,6 +407,7 @@ def investor_returns_figure(financials: Financials) -> go.Figure:
     ['Hurdle met', 'Hurdle missed', 'Hurdle rate']
     """
     go, _ = plotly_modules()
+    money = money or _money(financials)
     table = financials.investors
     called = called_investors(table)
     names = [label(investor) for investor in called.index]
@@ -411,7 +429,9 @@ def investor_returns_figure(financials: Financials) -> go.Figure:
                 marker={"color": color, **({"pattern": pattern} if pattern else {})},
                 text=["no IRR" if value is None else percent(value) for value in irr],
                 textposition="outside",
-                hovertext=[_investor_hover(who, row, status) for who, row in rows.iterrows()],
+                hovertext=[
+                    _investor_hover(who, row, status, money) for who, row in rows.iterrows()
+                ],
                 hovertemplate=HOVERTEXT,
             )
         )
@@ -448,18 +468,21 @@ def investor_returns_figure(financials: Financials) -> go.Figure:
     return figure
 
 
-def capital_calls_figure(financials: Financials) -> go.Figure:
+def capital_calls_figure(financials: Financials, money: Money | None = None) -> go.Figure:
     """Capital called per year, stacked by investor.
 
     Parameters
     ----------
     financials : Financials
         The financials of a plan; reads ``capital_calls`` (per investor and year [musd]).
+    money : Money, optional
+        As for :func:`cash_flow_waterfall_figure`.
 
     Returns
     -------
     plotly.graph_objects.Figure
-        Stacked bars [musd] over the years from the first to the last with any call: one trace
+        Stacked bars (in ``money``) over the years from the first to the last with any call: one
+        trace
         per investor (largest total first, each in its own colour), then the total called per
         year as black ticks.
 
@@ -471,35 +494,47 @@ def capital_calls_figure(financials: Financials) -> go.Figure:
     'Total called'
     """
     go, _ = plotly_modules()
+    money = money or _money(financials)
     years, calls = capital_calls_by_year(financials)
     per_year = calls.sum(axis=0)
     colors = cycle_colors(str(investor) for investor in calls.index)
     figure = go.Figure()
     for position, investor in enumerate(str(investor) for investor in calls.index):
         figure.add_trace(
-            musd_bars(years, calls.iloc[position], label(investor), "Investor", colors[investor])
+            money_bars(
+                years,
+                calls.iloc[position],
+                label(investor),
+                "Investor",
+                colors[investor],
+                money=money,
+            )
         )
     figure.add_trace(
         go.Scatter(
             x=years,
-            y=per_year.to_numpy(dtype=float),
+            y=money.of(per_year.to_numpy(dtype=float)),
             name="Total called",
             legendgroup="total",
             mode="markers",
             marker={"symbol": "line-ew-open", "size": 18, "color": SERIES_COLORS["demand"]},
-            hovertemplate=MUSD_HOVER,
+            hovertemplate=money_hover(money),
         )
     )
     figure.update_layout(
         **base_layout(
-            "Capital called from the investors per year [musd]"
+            f"Capital called from the investors per year [{money.symbol}]"
             "<br><sup>the equity part of capex: capex − grants − debt drawn</sup>"
         ),
         height=460,
         barmode="stack",
         hovermode="closest",
         legend={"groupclick": "toggleitem", "tracegroupgap": 8},
-        yaxis={"title": {"text": "musd"}, "tickformat": ",.0f", "rangemode": "tozero"},
+        yaxis={
+            "title": {"text": money.symbol},
+            "tickformat": money.tickformat,
+            "rangemode": "tozero",
+        },
         xaxis={"dtick": 1 if len(years) <= 12 else 2},
     )
     if not (per_year.abs() > 1e-9).any():
@@ -533,7 +568,7 @@ def _met(value: object) -> bool:
     return not is_missing(value) and bool(value)
 
 
-def _investor_hover(investor: object, row: pd.Series[Any], status: str) -> str:
+def _investor_hover(investor: object, row: pd.Series[Any], status: str, money: Money) -> str:
     """Hover text of one investor's bar (escaped)."""
     irr = as_float(row.get("irr"))
     reason = row.get("irr_note")
@@ -544,10 +579,18 @@ def _investor_hover(investor: object, row: pd.Series[Any], status: str) -> str:
         [
             f"<b>{label(investor)}</b> · hurdle {status}",
             f"{returns} · hurdle rate {percent(row.get('hurdle_rate'))}",
-            f"NPV at the hurdle rate: {number(row.get('npv_at_hurdle_musd'))} musd",
+            f"NPV at the hurdle rate: {money.amount(row.get('npv_at_hurdle_musd'))}",
             f"MOIC {number(row.get('moic'), 2)}× · payback "
             + ("never" if payback is None else f"after {number(payback, 1)} years"),
-            f"called {number(row.get('called_musd'))} musd · returned "
-            f"{number(row.get('returned_musd'))} musd",
+            f"called {money.amount(row.get('called_musd'))} · returned "
+            f"{money.amount(row.get('returned_musd'))}",
         ]
     )
+
+
+def _money(financials: Financials) -> Money:
+    """The money unit of ``financials``' report (:func:`fabnet.report._report.money_of`)."""
+    from fabnet.report._money import MILLIONS
+    from fabnet.report._report import money_of
+
+    return money_of(financials) or MILLIONS

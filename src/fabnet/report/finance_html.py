@@ -11,17 +11,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from fabnet.report._format import (
-    as_float,
-    blank_zero,
-    irr,
-    is_missing,
-    label,
-    number,
-    percent,
-    usd,
-)
+from fabnet.report._format import as_float, irr, is_missing, label, number, percent
 from fabnet.report._frames import site_names, years_of
+from fabnet.report._markup import strong
 from fabnet.report._page import Block, Cards, Section, Text, figure, table
 from fabnet.report.finance_figures import (
     called_investors,
@@ -37,6 +29,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from fabnet.finance import Financials
+    from fabnet.report._money import Money
 
 __all__ = ["FINANCE_SECTIONS", "finance_sections"]
 
@@ -54,17 +47,22 @@ FINANCE_SECTIONS: tuple[Section, ...] = (
 _NO_MODULE = "The plan starts no module: it has no cash flows, capital calls or returns."
 
 
-def finance_sections(financials: Financials, *, strategy: str | None = None) -> list[Section]:
+def finance_sections(
+    financials: Financials, money: Money | None = None, *, strategy: str | None = None
+) -> list[Section]:
     """The financials' sections (:data:`FINANCE_SECTIONS`) with their blocks.
 
-    A plan that starts no module has no cash flows: each section then says so. ``strategy``
-    names the strategy whose plan it is, in the key figures (escaped).
+    A plan that starts no module has no cash flows: each section then says so. ``money`` is the
+    report's money unit (default: the financials', :func:`fabnet.report._report.money_of`);
+    ``strategy`` names the strategy whose plan it is, in the key figures (escaped).
     """
+    from fabnet.report._money import MILLIONS
+    from fabnet.report._report import money_of
+
+    money = money or money_of(financials) or MILLIONS
     intro: list[Block] = []
     if strategy is not None:
-        intro.append(
-            Text(f"Financials of the <strong>{label(strategy)}</strong> strategy's plan.", False)
-        )
+        intro.append(Text(f"Financials of the {strong(label(strategy))} strategy's plan.", False))
     assumptions = _assumptions(financials.assumptions)
     if financials.cash_flows.empty:
         none: list[Block] = [Text(_NO_MODULE)]
@@ -75,7 +73,7 @@ def finance_sections(financials: Financials, *, strategy: str | None = None) -> 
         financials.cash_flows.index.get_level_values("year"), financials.plan.scenario.years
     )
     body = {
-        "finance-key-figures": [*intro, *_key_figures(financials, years), *assumptions],
+        "finance-key-figures": [*intro, *_key_figures(financials, years, money), *assumptions],
         "finance-waterfall": [
             Text(
                 "Every project's cash flow summed over the horizon, undiscounted. The project "
@@ -84,7 +82,7 @@ def finance_sections(financials: Financials, *, strategy: str | None = None) -> 
                 "Depreciation is not cash: it only lowers the tax. The menu shows any one "
                 "project's waterfall instead."
             ),
-            figure(project_waterfalls_figure(financials), "fig-finance-waterfall"),
+            figure(project_waterfalls_figure(financials, money), "fig-finance-waterfall"),
         ],
         "finance-by-year": [
             Text(
@@ -92,22 +90,22 @@ def finance_sections(financials: Financials, *, strategy: str | None = None) -> 
                 "horizon's end) stacks up, money out (capex, opex, tax, interest, principal) "
                 "down; the lines are their sums without and with the debt."
             ),
-            figure(cash_flow_by_year_figure(financials), "fig-finance-by-year"),
+            figure(cash_flow_by_year_figure(financials, money), "fig-finance-by-year"),
         ],
         "finance-investors": [
-            figure(investor_returns_figure(financials), "fig-finance-investors"),
-            _investors_table(financials, years),
+            figure(investor_returns_figure(financials, money), "fig-finance-investors"),
+            _investors_table(financials, years, money),
         ],
         "finance-calls": [
-            figure(capital_calls_figure(financials), "fig-finance-calls"),
-            _calls_table(financials),
+            figure(capital_calls_figure(financials, money), "fig-finance-calls"),
+            _calls_table(financials, money),
         ],
-        "finance-projects": [_projects_table(financials, years)],
+        "finance-projects": [_projects_table(financials, years, money)],
     }
     return [section.holding(body[section.id]) for section in FINANCE_SECTIONS]
 
 
-def _key_figures(financials: Financials, years: list[int]) -> list[Block]:
+def _key_figures(financials: Financials, years: list[int], money: Money) -> list[Block]:
     """Headline numbers of the financials over ``years``."""
     totals = financials.by_year().sum()
     span = f" {years[0]}–{years[-1]}" if years else ""
@@ -119,17 +117,22 @@ def _key_figures(financials: Financials, years: list[int]) -> list[Block]:
     projects = financials.projects
     npv = projects["npv_musd"].sum() if "npv_musd" in projects.columns else None
     cards = [
-        ("Capex", usd(-float(totals.get("capex_musd", 0.0)))),
+        ("Capex", money.amount(-float(totals.get("capex_musd", 0.0)))),
         (
             "Grants and tax credits",
-            usd(float(totals.get("grants_musd", 0.0)) + float(totals.get("tax_credits_musd", 0.0))),
+            money.amount(
+                float(totals.get("grants_musd", 0.0)) + float(totals.get("tax_credits_musd", 0.0))
+            ),
         ),
-        ("Debt drawn", usd(float(totals.get("debt_drawn_musd", 0.0)))),
-        ("Equity called", usd(float(financials.capital_calls.to_numpy().sum()))),
-        (f"Revenue{span}", usd(float(totals.get("revenue_musd", 0.0)))),
-        (f"Project cash flow{span}", usd(float(totals.get("project_cash_flow_musd", 0.0)))),
-        (f"Equity cash flow{span}", usd(float(totals.get("equity_cash_flow_musd", 0.0)))),
-        (f"NPV of the projects{at}", "—" if npv is None else usd(float(npv))),
+        ("Debt drawn", money.amount(float(totals.get("debt_drawn_musd", 0.0)))),
+        ("Equity called", money.amount(float(capital_calls_by_year(financials)[1].sum().sum()))),
+        (f"Revenue{span}", money.amount(float(totals.get("revenue_musd", 0.0)))),
+        (
+            f"Project cash flow{span}",
+            money.amount(float(totals.get("project_cash_flow_musd", 0.0))),
+        ),
+        (f"Equity cash flow{span}", money.amount(float(totals.get("equity_cash_flow_musd", 0.0)))),
+        (f"NPV of the projects{at}", "—" if npv is None else money.amount(float(npv))),
         ("Investors meeting their hurdle", f"{met} of {len(called)}"),
     ]
     first = f" to {years[0]}" if years else ""
@@ -169,16 +172,16 @@ def _years_after(value: object) -> str:
     return "never" if as_float(value) is None else number(value, 1)
 
 
-def _investors_table(financials: Financials, years: list[int]) -> Block:
+def _investors_table(financials: Financials, years: list[int], money: Money) -> Block:
     """Per investor: capital called and returned, NPV at the hurdle, IRR, hurdle met, MOIC."""
     investors = financials.investors
     if investors.empty:
         return Text("No investors.")
     headers = [
         ("Investor", False),
-        ("Called [musd]", True),
-        ("Returned [musd]", True),
-        ("NPV at hurdle [musd]", True),
+        (money.header("Called"), True),
+        (money.header("Returned"), True),
+        (money.header("NPV at hurdle"), True),
         ("IRR", True),
         ("Hurdle rate", True),
         ("Met", False),
@@ -192,21 +195,21 @@ def _investors_table(financials: Financials, years: list[int]) -> Block:
         moic = as_float(row["moic"])
         cells = [
             label(investor),
-            number(row["called_musd"]),
-            number(row["returned_musd"]),
-            number(row["npv_at_hurdle_musd"]),
+            money.number(row["called_musd"]),
+            money.number(row["returned_musd"]),
+            money.number(row["npv_at_hurdle_musd"]),
             irr(row["irr"], row["irr_note"]),
             percent(row["hurdle_rate"]),
-            ("met" if met else "<strong>missed</strong>") if called else "no call",
+            ("met" if met else strong("missed")) if called else "no call",
             "—" if moic is None else f"{number(moic, 2)}×",
             _years_after(row["payback_years"]) if called else "—",
         ]
         rows.append((cells, ""))
-    sums = [number(investors[column].sum()) for column in ("called_musd", "returned_musd")]
+    sums = [money.number(investors[column].sum()) for column in ("called_musd", "returned_musd")]
     rows.append((["Total", *sums, "", "", "", "", "", ""], "total"))
     start = f"{years[0]}" if years else "the horizon's start"
     caption = (
-        "Per investor, over all its projects: capital called and cash returned [musd, "
+        f"Per investor, over all its projects: capital called and cash returned [{money.symbol}, "
         f"undiscounted]; the NPV of its cash flow at its own hurdle rate, discounted to {start}; "
         "the IRR, or why there is none; met: the IRR reaches the hurdle rate (without one IRR: "
         "the NPV at the hurdle rate is not negative); MOIC: cash returned ÷ cash put in; "
@@ -215,36 +218,47 @@ def _investors_table(financials: Financials, years: list[int]) -> Block:
     return table(headers, [rows], caption, title="Investor returns")
 
 
-def _calls_table(financials: Financials) -> Block:
+def _calls_table(financials: Financials, money: Money) -> Block:
     """Capital called per investor (rows) and year (columns), with totals."""
     years, calls = capital_calls_by_year(financials)
     if not (calls.abs() > 1e-9).to_numpy().any():
         return Text("No capital called.")
     wide = calls.assign(_total=calls.sum(axis=1))
-    headers = [("Investor", False), *((str(year), True) for year in years), ("Total [musd]", True)]
+    headers = [
+        ("Investor", False),
+        *((str(year), True) for year in years),
+        (money.header("Total"), True),
+    ]
     rows = [
-        ([label(investor), *(blank_zero(row[year]) for year in years), number(row["_total"])], "")
+        (
+            [
+                label(investor),
+                *(money.blank(row[year]) for year in years),
+                money.number(row["_total"]),
+            ],
+            "",
+        )
         for investor, row in wide.iterrows()
     ]
-    total = ["Total", *(number(wide[year].sum()) for year in years)]
-    rows.append(([*total, number(wide["_total"].sum())], "total"))
-    caption = "Capital called per year [musd], largest investor first; blank: none."
+    total = ["Total", *(money.number(wide[year].sum()) for year in years)]
+    rows.append(([*total, money.number(wide["_total"].sum())], "total"))
+    caption = f"Capital called per year [{money.symbol}], largest investor first; blank: none."
     return table(headers, [rows], caption, title="Capital calls")
 
 
-#: Columns of the projects table: (header, column, numeric); money in musd.
+#: Money columns of the projects table: (header, column [musd]).
 _PROJECT_MONEY: tuple[tuple[str, str], ...] = (
-    ("Capex [musd]", "capex_musd"),
-    ("Grants [musd]", "grants_musd"),
-    ("Tax credits [musd]", "tax_credits_musd"),
-    ("Debt [musd]", "debt_musd"),
-    ("Equity [musd]", "equity_musd"),
-    ("Revenue [musd]", "revenue_musd"),
-    ("NPV [musd]", "npv_musd"),
+    ("Capex", "capex_musd"),
+    ("Grants", "grants_musd"),
+    ("Tax credits", "tax_credits_musd"),
+    ("Debt", "debt_musd"),
+    ("Equity", "equity_musd"),
+    ("Revenue", "revenue_musd"),
+    ("NPV", "npv_musd"),
 )
 
 
-def _projects_table(financials: Financials, years: list[int]) -> Block:
+def _projects_table(financials: Financials, years: list[int], money: Money) -> Block:
     """One row per project, banded by region, with the total."""
     projects = financials.projects
     if projects.empty:
@@ -255,7 +269,7 @@ def _projects_table(financials: Financials, years: list[int]) -> Block:
     frame = frame.sort_values(["region", "site", "partner", "resource"], kind="stable")
     headers = [
         *PLACE_COLUMNS,
-        *((header, True) for header, _ in _PROJECT_MONEY),
+        *((money.header(header), True) for header, _ in _PROJECT_MONEY),
         ("IRR", True),
         ("Payback [years]", True),
         ("Equity IRR", True),
@@ -269,7 +283,7 @@ def _projects_table(financials: Financials, years: list[int]) -> Block:
             moic = as_float(row.get("equity_moic"))
             cells = [
                 *place_cells(row, names),
-                *(number(row.get(column)) for _, column in _PROJECT_MONEY),
+                *(money.number(row.get(column)) for _, column in _PROJECT_MONEY),
                 irr(row.get("irr"), row.get("irr_note")),
                 _years_after(row.get("payback_years")),
                 irr(row.get("equity_irr")),
@@ -278,7 +292,7 @@ def _projects_table(financials: Financials, years: list[int]) -> Block:
             ]
             body.append((cells, ""))
         groups.append(body)
-    sums = [number(frame[c].sum()) if c in frame.columns else "" for _, c in _PROJECT_MONEY]
+    sums = [money.number(frame[c].sum()) if c in frame.columns else "" for _, c in _PROJECT_MONEY]
     total = ["Total", "", "", "", "", number(frame["modules"].sum()), *sums, "", "", "", "", ""]
     groups.append([(total, "total")])
     start = f"{years[0]}" if years else "the horizon's start"
@@ -286,7 +300,8 @@ def _projects_table(financials: Financials, years: list[int]) -> Block:
     at = f" at {percent(rate)}" if rate is not None else ""
     caption = (
         f"{len(frame)} projects (a site, a partner and a resource). Money over the horizon "
-        f"[musd, undiscounted]; the NPV of the project cash flow{at}, discounted to {start}; "
+        f"[{money.symbol}, undiscounted]; the NPV of the project cash flow{at}, discounted to "
+        f"{start}; "
         "the IRR of the project's cash flow, or why there is none, and of its equity; payback "
         f"in years from {start}; the investors by their share of the project's equity."
     )

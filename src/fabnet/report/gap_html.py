@@ -1,8 +1,10 @@
 """The gap report's sections: key figures, supply against demand, the shortfall, the map of
 fabs, the gap and EUV tables, and the assumptions with their sources.
 
-Every report starts with these sections (the outlook of its scenario) and ends with the
-assumptions (:mod:`fabnet.report._report`). Every string that comes from data is HTML-escaped.
+The reports after the gap in the chain sum these sections up (:func:`gap_summary`), or show
+them in full with ``full=True``; every report ends with the assumptions
+(:func:`assumptions_section`, :mod:`fabnet.report._report`). Every string that comes from data
+is HTML-escaped.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from fabnet.report._format import (
     percent,
     signed,
 )
+from fabnet.report._markup import em, strong
 from fabnet.report._page import Block, Cards, Section, Text, figure, table
 from fabnet.report._palette import RESOURCE_ORDER, ordered
 
@@ -29,7 +32,7 @@ if TYPE_CHECKING:
 
     from fabnet.outlook import GapResult
 
-__all__ = ["SECTIONS", "UNITS", "gap_sections"]
+__all__ = ["SECTIONS", "UNITS", "assumptions_section", "gap_sections", "gap_summary"]
 
 
 #: The report's sections, in order.
@@ -71,16 +74,27 @@ def gap_sections(gap: GapResult) -> list[Section]:
         "shortfall": [
             Text(
                 "The compute that can be delivered is limited by the resource with the lowest "
-                "coverage (supply ÷ demand), the <em>binding</em> resource."
+                f"coverage (supply ÷ demand), the {em('binding')} resource."
             ),
             figure(shortfall_figure(gap), "fig-shortfall"),
         ],
         "fab-map": [figure(fab_map_figure(gap), "fig-fab-map")],
         "gap-table": [_gap_table(gap.table)],
         "euv": [_euv_table(gap.euv)],
-        "assumptions": [_assumptions_table(gap.assumptions)],
     }
-    return [section.holding(body[section.id]) for section in SECTIONS]
+    outlook = [section.holding(body[section.id]) for section in SECTIONS[:-1]]
+    return [*outlook, assumptions_section(gap)]
+
+
+def assumptions_section(gap: GapResult) -> Section:
+    """The last section of every report: the assumptions of ``gap`` with their sources."""
+    return SECTIONS[-1].holding([_assumptions_table(gap.assumptions)])
+
+
+def gap_summary(gap: GapResult) -> list[Block]:
+    """The outlook summed up (the chain summary of the reports after it): its key figures and
+    the binding resource by year, as in its key-figures section."""
+    return _key_figures(gap)
 
 
 def _key_figures(gap: GapResult) -> list[Block]:
@@ -105,11 +119,11 @@ def _key_figures(gap: GapResult) -> list[Block]:
         short_years = [y for y, s in zip(years, compute["shortfall_h100e"], strict=True) if s > 0]
         cards.append(("First year short", str(short_years[0]) if short_years else "none"))
     runs = _runs(years, [label(value) for value in gap.binding.reindex(compute.index)])
-    binding = "; ".join(f"{span}: <strong>{resource}</strong>" for span, resource in runs)
+    binding = "; ".join(f"{span}: {strong(resource)}" for span, resource in runs)
     return [
         Cards(tuple(cards)),
         Text(
-            f"<strong>Binding resource by year</strong> (lowest coverage): {binding or '—'}",
+            f"{strong('Binding resource by year')} (lowest coverage): {binding or '—'}",
             note=False,
         ),
     ]

@@ -23,16 +23,19 @@ from fabnet.report._palette import (
     ordered,
 )
 from fabnet.report._plotting import (
-    MUSD_HOVER,
+    KEY_MARGIN_PX,
     base_layout,
-    demand_trace,
     geo_layout,
     marker_sizes,
-    musd_bars,
+    money_bars,
+    money_hover,
     note,
     plotly_modules,
+    reference_line,
     region_areas,
     resource_panels,
+    size_key,
+    size_key_values,
     stacked_area,
 )
 
@@ -42,13 +45,17 @@ if TYPE_CHECKING:
 
     from fabnet.outlook import GapResult
     from fabnet.planning import Plan
+    from fabnet.report._money import Money
 
 __all__ = [
+    "OPTIONS",
+    "USE_COLUMNS",
     "build_gantt_figure",
     "capacity_demand_figure",
     "compute_outcome_figure",
     "money_figure",
     "new_fabs_map_figure",
+    "wafer_use",
 ]
 
 #: Capex sources in stacking order (bottom first), with their column in ``Plan.capex``.
@@ -61,8 +68,19 @@ SOURCES: tuple[tuple[str, str], ...] = (
 #: Height of one Gantt row [px].
 GANTT_ROW_PX = 22
 
+#: Capacity the plan reserves or acquires, stacked over its new modules: (name, column of
+#: ``Plan.production``, colour).
+OPTIONS: tuple[tuple[str, str, str], ...] = (
+    ("Reserved", "reserved_wspm", "#999999"),
+    ("Acquired", "acquired_wspm", "#666666"),
+)
 
-def build_gantt_figure(plan: Plan) -> go.Figure:
+#: The columns of ``Plan.production`` whose sum is the plan's wafer use [wspm]: wafers from
+#: existing fabs, new modules, reserved and acquired capacity.
+USE_COLUMNS = ("existing_wspm", "new_wspm", "reserved_wspm", "acquired_wspm")
+
+
+def build_gantt_figure(plan: Plan, money: Money | None = None) -> go.Figure:
     """Fab builds over time: construction, then operation to the end of the horizon.
 
     Parameters
@@ -70,6 +88,9 @@ def build_gantt_figure(plan: Plan) -> go.Figure:
     plan : Plan
         A plan; reads ``builds`` (one row per project and start year), ``scenario.sites`` (site
         names) and ``compute`` (the years).
+    money : Money, optional
+        The unit of the capex in the hovers (default: the plan's,
+        :func:`fabnet.report._report.money_of`).
 
     Returns
     -------
@@ -89,6 +110,7 @@ def build_gantt_figure(plan: Plan) -> go.Figure:
     ['A16 · construction', 'A16 · operating', 'HBM · construction', 'HBM · operating']
     """
     go, _ = plotly_modules()
+    money = money or _money(plan)
     years = years_of(plan.compute["year"], plan.scenario.years)
     end = years[-1] + 1  # the end of the last modelled year
     builds = _sorted_builds(plan)
@@ -106,7 +128,7 @@ def build_gantt_figure(plan: Plan) -> go.Figure:
         y = [row for row, keep in zip(rows, mask, strict=True) if keep]
         start = part["start_year"].to_numpy(dtype=float)
         online = part["online_year"].to_numpy(dtype=float).clip(max=end)
-        hover = [_build_hover(b, names) for b in part.itertuples(index=False)]
+        hover = [_build_hover(b, names, money) for b in part.itertuples(index=False)]
         modules = [_modules(m) for m in part["modules"]]
         operates = online < end
         group = f"resource:{label(resource)}"
@@ -183,23 +205,30 @@ def build_gantt_figure(plan: Plan) -> go.Figure:
 
 
 def capacity_demand_figure(plan: Plan, gap: GapResult) -> go.Figure:
-    """Existing AI supply plus the plan's new capacity by region against demand, per resource.
+    """Existing AI supply plus the plan's new capacity by region against the plan's own wafer
+    use, per resource.
 
     Parameters
     ----------
     plan : Plan
-        A plan; reads ``capacity`` (new capacity ``new_wspm`` per year, resource and region).
+        A plan; reads ``capacity`` (new capacity ``new_wspm`` per year, resource and region)
+        and ``production`` (per year and resource, the wafers from existing fabs, new modules,
+        reserved and acquired capacity [wspm]).
     gap : GapResult
-        The gap result of the same scenario; reads ``table`` (``supply_wspm`` and
-        ``demand_wspm`` per year and resource) and ``years``.
+        The gap result of the same scenario; reads ``table`` (``supply_wspm``, the existing AI
+        supply, per year and resource) and ``years``.
 
     Returns
     -------
     plotly.graph_objects.Figure
         One panel per resource, as in
         :func:`fabnet.report.gap_figures.supply_demand_figure`. In each panel, stacked areas
-        [wspm]: the existing AI supply (grey), then the new capacity of each region that builds
-        the resource (region colours, "New: <region>"); then the demand line [wspm].
+        [wspm]: the existing AI supply (grey), the new capacity of each region that builds the
+        resource (region colours, "New: <region>"), then any capacity the plan reserves or
+        acquires (:data:`OPTIONS`); and the line of the plan's wafer use [wspm]: the sum of the
+        ``production`` columns :data:`USE_COLUMNS`, the wafers of the accelerators the plan
+        makes in the product mix it chose. (The gap's demand is that of the scenario's base
+        mix, which the plan may shift within ``demand.mix_flexibility``, so it is not drawn.)
 
     Examples
     --------
@@ -209,6 +238,8 @@ def capacity_demand_figure(plan: Plan, gap: GapResult) -> go.Figure:
     >>> figure = capacity_demand_figure(result, gap("altman-2024"))
     >>> sum(trace.name == "Existing AI supply" for trace in figure.data)
     7
+    >>> sum(trace.name == "Plan's wafer use" for trace in figure.data)
+    7
     """
     years = [int(year) for year in gap.years]
     panels = resource_panels(gap.table)
@@ -216,7 +247,9 @@ def capacity_demand_figure(plan: Plan, gap: GapResult) -> go.Figure:
         index="year", columns="resource", values="supply_wspm", aggfunc="sum", fill_value=0.0
     ).reindex(years, fill_value=0.0)  # every panel's resource is a column
     new = plan.capacity.groupby(["resource", "region", "year"])["new_wspm"].sum().sort_index()
+    production = plan.production.groupby(["resource", "year"]).sum(numeric_only=True)
     in_legend: set[str] = set()
+    options_shown: set[str] = set()
     for index, (resource, place) in enumerate(zip(panels.resources, panels.places, strict=True)):
         panels.figure.add_trace(
             stacked_area(
@@ -233,13 +266,67 @@ def capacity_demand_figure(plan: Plan, gap: GapResult) -> go.Figure:
         )
         for area in region_areas(new, resource, years, prefix="New: ", in_legend=in_legend):
             panels.figure.add_trace(area, **place)
-        panels.figure.add_trace(demand_trace(gap.table, resource, years, first=index == 0), **place)
+        for rank, (name, column, color) in enumerate(OPTIONS):
+            values = _production(production, resource, column, years)
+            if not (values > 0).any():
+                continue
+            panels.figure.add_trace(
+                stacked_area(
+                    years,
+                    values,
+                    name=name,
+                    group=f"option:{column}",
+                    color=color,
+                    stack=f"supply:{label(resource)}",
+                    rank=90 + rank,
+                    legend=column not in options_shown,
+                ),
+                **place,
+            )
+            options_shown.add(column)
+        panels.figure.add_trace(
+            reference_line(
+                years,
+                wafer_use(plan, resource, years),
+                name="Plan's wafer use",
+                group="use",
+                first=index == 0,
+            ),
+            **place,
+        )
     return panels.finish(
-        "Existing AI supply + the plan's new capacity by region vs demand [wspm]", years
+        "Existing AI supply + the plan's new capacity by region vs the plan's wafer use [wspm]",
+        years,
     )
 
 
-def money_figure(plan: Plan) -> go.Figure:
+def wafer_use(plan: Plan, resource: str, years: list[int]) -> Any:
+    """The plan's wafer use of ``resource`` per year in ``years`` [wspm]: the sum of the
+    ``production`` columns :data:`USE_COLUMNS` (a column it lacks counts as none; a year it has
+    no row for is NaN)."""
+    import numpy as np
+
+    production = plan.production
+    part = production[production["resource"] == resource]
+    if part.empty:
+        return np.full(len(years), np.nan)
+    columns = [c for c in USE_COLUMNS if c in part.columns]
+    use = part.groupby("year")[columns].sum().sum(axis=1)
+    return use.reindex(years).to_numpy(dtype=float)
+
+
+def _production(production: pd.DataFrame, resource: str, column: str, years: list[int]) -> Any:
+    """``column`` of the (resource, year)-indexed ``production`` for ``resource`` per year
+    [wspm]; zero where absent."""
+    import numpy as np
+
+    if column not in production.columns or resource not in production.index.get_level_values(0):
+        return np.zeros(len(years))
+    values: pd.Series[Any] = production.xs(resource, level="resource")[column]
+    return values.reindex(years, fill_value=0.0).to_numpy(dtype=float)
+
+
+def money_figure(plan: Plan, money: Money | None = None) -> go.Figure:
     """Capex per year by source of money, and investor funding per year by investor.
 
     Parameters
@@ -247,11 +334,14 @@ def money_figure(plan: Plan) -> go.Figure:
     plan : Plan
         A plan; reads ``capex`` (per year and country: ``capex_musd``, ``investors_musd``,
         ``grants_musd``, ``debt_musd``) and ``funding`` (``musd`` per year, investor, country).
+    money : Money, optional
+        The unit of the bars, axes and hovers (default: the plan's,
+        :func:`fabnet.report._report.money_of`).
 
     Returns
     -------
     plotly.graph_objects.Figure
-        Two panels of stacked bars [musd] over the years from the first to the last with any
+        Two panels of stacked bars (in ``money``) over the years from the first to the last with any
         capex: left, capex by source (investors, grants, debt: one trace each) with the total
         capex as markers; right, investor funding, one trace per investor (largest total first).
 
@@ -263,27 +353,31 @@ def money_figure(plan: Plan) -> go.Figure:
     ['investors', 'grants', 'debt', 'Total capex']
     """
     go, make_subplots = plotly_modules()
+    money = money or _money(plan)
     capex = plan.capex.groupby("year")[["capex_musd", *(c for _, c in SOURCES)]].sum()
     funding = plan.funding.groupby(["investor", "year"])["musd"].sum()
     years = _money_years(capex, funding)
     figure = make_subplots(
         rows=1,
         cols=2,
-        subplot_titles=["Capex by source [musd]", "Investor funding by investor [musd]"],
+        subplot_titles=[
+            money.header("Capex by source"),
+            money.header("Investor funding by investor"),
+        ],
         horizontal_spacing=0.08,
     )
     for name, column in SOURCES:
-        bars = musd_bars(years, capex[column], name, "Source", SOURCE_COLORS[name])
+        bars = money_bars(years, capex[column], name, "Source", SOURCE_COLORS[name], money=money)
         figure.add_trace(bars, row=1, col=1)
     figure.add_trace(
         go.Scatter(
             x=years,
-            y=capex["capex_musd"].reindex(years, fill_value=0.0).to_numpy(dtype=float),
+            y=money.of(capex["capex_musd"].reindex(years, fill_value=0.0).to_numpy(dtype=float)),
             name="Total capex",
             legendgroup="source",
             mode="markers",
             marker={"symbol": "line-ew-open", "size": 18, "color": SERIES_COLORS["demand"]},
-            hovertemplate=MUSD_HOVER,
+            hovertemplate=money_hover(money),
         ),
         row=1,
         col=1,
@@ -292,18 +386,18 @@ def money_figure(plan: Plan) -> go.Figure:
     investors = [str(investor) for investor in totals.index]
     colors = cycle_colors(investors)
     for investor in investors:
-        bars = musd_bars(
-            years, funding.loc[investor], label(investor), "Investor", colors[investor]
+        bars = money_bars(
+            years, funding.loc[investor], label(investor), "Investor", colors[investor], money=money
         )
         figure.add_trace(bars, row=1, col=2)
     figure.update_layout(
-        **base_layout("Capex and its funding per year [musd, million US dollars]"),
+        **base_layout(f"Capex and its funding per year [{money.symbol}, {money.words}]"),
         height=480,
         barmode="stack",
         hovermode="closest",
         legend={"groupclick": "toggleitem", "tracegroupgap": 8},
     )
-    figure.update_yaxes(rangemode="tozero", tickformat=",.0f")
+    figure.update_yaxes(rangemode="tozero", tickformat=money.tickformat)
     figure.update_xaxes(dtick=1 if len(years) <= 12 else 2)
     if not len(capex) or not (capex["capex_musd"] > 0).any():
         note(figure, "No capex: the plan starts no module.")
@@ -414,7 +508,7 @@ def compute_outcome_figure(plan: Plan) -> go.Figure:
     return figure
 
 
-def new_fabs_map_figure(plan: Plan) -> go.Figure:
+def new_fabs_map_figure(plan: Plan, money: Money | None = None) -> go.Figure:
     """World map of the new fab modules: one marker per site and resource, sized by modules.
 
     Parameters
@@ -422,6 +516,9 @@ def new_fabs_map_figure(plan: Plan) -> go.Figure:
     plan : Plan
         A plan; reads ``builds`` (with ``lat``/``lon``, which may be NaN) and
         ``scenario.sites`` (names, and the candidate sites left unused).
+    money : Money, optional
+        The unit of the capex in the hovers (default: the plan's,
+        :func:`fabnet.report._report.money_of`).
 
     Returns
     -------
@@ -431,8 +528,10 @@ def new_fabs_map_figure(plan: Plan) -> go.Figure:
         inlined ``world_110m`` topojson). One trace per resource with new modules: a circle per
         site in the resource's colour, marker area proportional to the modules at the site,
         hover with the site, every build's partner, modules, start and online years and capex;
-        then the candidate sites without new modules as small open stars. Builds without
-        coordinates are counted in the subtitle.
+        then the candidate sites without new modules as small open stars. Under the map, a key
+        of the marker sizes (circles of the sizes of a few round numbers of modules,
+        :func:`fabnet.report._plotting.size_key`). Builds without coordinates are counted in
+        the subtitle.
 
     Examples
     --------
@@ -442,6 +541,7 @@ def new_fabs_map_figure(plan: Plan) -> go.Figure:
     (110, ['A16', 'HBM', 'COWOS', 'Unused candidate sites'])
     """
     go, _ = plotly_modules()
+    money = money or _money(plan)
     builds = _sorted_builds(plan)
     names = site_names(plan.scenario)
     located = builds.dropna(subset=["lat", "lon"])
@@ -471,7 +571,7 @@ def new_fabs_map_figure(plan: Plan) -> go.Figure:
                     "line": {"width": 1, "color": "#FFFFFF"},
                     "opacity": 0.85,
                 },
-                hovertext=[_site_build_hover(part, names) for part in parts],
+                hovertext=[_site_build_hover(part, names, money) for part in parts],
                 hoverinfo="text",
             )
         )
@@ -499,12 +599,19 @@ def new_fabs_map_figure(plan: Plan) -> go.Figure:
     missing = len(builds) - len(located)
     if missing:
         subtitle += f"; {missing} build{'s' if missing != 1 else ''} without coordinates not shown"
+    layout = base_layout(f"New fab modules of the plan<br><sup>{subtitle}</sup>")
+    layout["margin"]["b"] = KEY_MARGIN_PX
+    values = size_key_values(peak)
+    key = size_key(
+        values, peak, "Modules at a site:", [number(v) for v in values], color=SITE_COLOR
+    )
     figure.update_layout(
-        **base_layout(f"New fab modules of the plan<br><sup>{subtitle}</sup>"),
-        height=560,
+        **layout,
+        height=600,
         geo=geo_layout(),
         showlegend=True,  # also when one resource is all there is
         legend={"itemsizing": "constant", "tracegroupgap": 2},
+        **key,
     )
     return figure
 
@@ -520,7 +627,7 @@ def _modules(count: object) -> str:
     return f"{number(count)} module{'' if number(count) == '1' else 's'}"
 
 
-def _build_hover(build: Any, names: dict[str, str]) -> str:
+def _build_hover(build: Any, names: dict[str, str], money: Money) -> str:
     """Hover text of one build (escaped)."""
     site = names.get(str(build.site), str(build.site))
     return "<br>".join(
@@ -529,23 +636,23 @@ def _build_hover(build: Any, names: dict[str, str]) -> str:
             f"partner: {label(build.partner)} · resource: {label(build.resource)}",
             f"{_modules(build.modules)}: start {label(build.start_year)}"
             f" → online {label(build.online_year)}",
-            f"capex: {number(build.capex_musd)} musd",
+            f"capex: {money.amount(build.capex_musd)}",
         ]
     )
 
 
-def _site_build_hover(part: pd.DataFrame, names: dict[str, str]) -> str:
+def _site_build_hover(part: pd.DataFrame, names: dict[str, str], money: Money) -> str:
     """Hover text of the builds of one resource at one site (escaped)."""
     first = part.iloc[0]
     site = names.get(str(first["site"]), str(first["site"]))
     lines = [
         f"<b>{label(site)}</b> · {label(first['country'])} ({label(first['region'])})",
         f"{label(first['resource'])}: {_modules(part['modules'].sum())},"
-        f" capex {number(part['capex_musd'].sum())} musd",
+        f" capex {money.amount(part['capex_musd'].sum())}",
     ]
     lines += [
         f"{label(b.partner)}: {_modules(b.modules)}, start {label(b.start_year)}"
-        f" → online {label(b.online_year)}, {number(b.capex_musd)} musd"
+        f" → online {label(b.online_year)}, {money.amount(b.capex_musd)}"
         for b in part.itertuples(index=False)
     ]
     return "<br>".join(lines)
@@ -558,3 +665,11 @@ def _money_years(capex: pd.DataFrame, funding: pd.Series[Any]) -> list[int]:
     if not spent:
         return [int(year) for year in capex.index]
     return list(range(int(min(spent)), int(max(spent)) + 1))
+
+
+def _money(plan: Plan) -> Money:
+    """The money unit of ``plan``'s report (:func:`fabnet.report._report.money_of`)."""
+    from fabnet.report._money import MILLIONS
+    from fabnet.report._report import money_of
+
+    return money_of(plan) or MILLIONS

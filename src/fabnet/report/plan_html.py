@@ -12,18 +12,18 @@ import math
 from collections.abc import Hashable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from fabnet.report._format import as_float, blank_zero, compact, label, number, usd
+from fabnet.report._format import as_float, compact, label, number
 from fabnet.report._frames import site_names
 from fabnet.report._page import Block, Cards, Section, Text, figure, table
-from fabnet.report.gap_html import UNITS
 
 if TYPE_CHECKING:
     import pandas as pd
 
     from fabnet.outlook import GapResult
     from fabnet.planning import Plan
+    from fabnet.report._money import Money
 
-__all__ = ["PLACE_COLUMNS", "PLAN_SECTIONS", "PLAN_UNITS", "place_cells", "plan_sections"]
+__all__ = ["PLACE_COLUMNS", "PLAN_SECTIONS", "place_cells", "plan_sections", "plan_summary"]
 
 #: The plan's sections, in order.
 PLAN_SECTIONS: tuple[Section, ...] = (
@@ -39,9 +39,6 @@ PLAN_SECTIONS: tuple[Section, ...] = (
     Section("plan-funding", "Plan: funding by investor"),
 )
 
-#: Units named under the title of the reports with money in them.
-PLAN_UNITS = f"{UNITS}, money in musd (million US dollars)"
-
 #: The columns that place a build or a project: where, by whom, of what and how many modules.
 PLACE_COLUMNS: tuple[tuple[str, bool], ...] = (
     ("Region", False),
@@ -53,9 +50,13 @@ PLACE_COLUMNS: tuple[tuple[str, bool], ...] = (
 )
 
 
-def plan_sections(plan: Plan, gap: GapResult) -> list[Section]:
+def plan_sections(plan: Plan, gap: GapResult, money: Money | None = None) -> list[Section]:
     """The plan's sections (:data:`PLAN_SECTIONS`) with their blocks; ``gap`` is the outlook of
-    the plan's scenario (the existing supply and the demand under the new capacity)."""
+    the plan's scenario (the existing supply under the new capacity), ``money`` the report's
+    money unit (default: chosen by the plan's capex and cost,
+    :func:`fabnet.report._report.money_of`)."""
+    from fabnet.report._money import MILLIONS
+    from fabnet.report._report import money_of
     from fabnet.report.plan_figures import (
         build_gantt_figure,
         capacity_demand_figure,
@@ -64,22 +65,24 @@ def plan_sections(plan: Plan, gap: GapResult) -> list[Section]:
         new_fabs_map_figure,
     )
 
+    money = money or money_of(plan) or MILLIONS
     body: dict[str, list[Block]] = {
-        "plan-key-figures": _key_figures(plan),
-        "plan-cost": [_cost_table(plan)],
-        "plan-limits": _limits_blocks(plan),
+        "plan-key-figures": _key_figures(plan, money),
+        "plan-cost": [_cost_table(plan, money)],
+        "plan-limits": _limits_blocks(plan, money),
         "plan-capacity": [
             Text(
                 "The existing AI supply (as in the supply–demand figure) with the capacity of the "
-                "plan's new modules stacked on top by region, against the wafer demand."
+                "plan's new modules stacked on top by region (and any capacity it reserves or "
+                "acquires), against the plan's own wafer use: the wafers of the accelerators it "
+                "makes, in the product mix it chose."
             ),
             figure(capacity_demand_figure(plan, gap), "fig-plan-capacity"),
         ],
-        "plan-gantt": [figure(build_gantt_figure(plan), "fig-plan-gantt")],
-        "plan-map": [figure(new_fabs_map_figure(plan), "fig-plan-map")],
+        "plan-map": [figure(new_fabs_map_figure(plan, money), "fig-plan-map")],
         "plan-money": [
             Text("Capex is paid while the modules are built; investors, grants and debt fund it."),
-            figure(money_figure(plan), "fig-plan-money"),
+            figure(money_figure(plan, money), "fig-plan-money"),
         ],
         "plan-compute": [
             Text(
@@ -89,36 +92,56 @@ def plan_sections(plan: Plan, gap: GapResult) -> list[Section]:
             ),
             figure(compute_outcome_figure(plan), "fig-plan-compute"),
         ],
-        "plan-builds": [_builds_table(plan)],
-        "plan-funding": [_funding_table(plan.funding)],
+        "plan-gantt": [figure(build_gantt_figure(plan, money), "fig-plan-gantt")],
+        "plan-builds": [_builds_table(plan, money)],
+        "plan-funding": [_funding_table(plan.funding, money)],
     }
     return [section.holding(body[section.id]) for section in PLAN_SECTIONS]
 
 
-def _key_figures(plan: Plan) -> list[Block]:
-    """Headline numbers of the plan and how the solve went."""
+def plan_summary(plan: Plan, money: Money) -> Block:
+    """The plan summed up (the chain summary of the reports after it): modules, capex, the NPV
+    of its cost, unserved compute and how the solve went."""
+    return Cards((*_headline(plan, money), ("Solver status", label(plan.status))))
+
+
+def _headline(plan: Plan, money: Money) -> tuple[tuple[str, str], ...]:
+    """Modules started, capex, unserved compute, the NPV of the money cost (a min-cost plan)."""
     builds = plan.builds
     compute = plan.compute.sort_values("year")
-    stats = plan.stats
     years = [int(year) for year in compute["year"]]
     span = f" {years[0]}–{years[-1]}" if years else ""
     modules = int(builds["modules"].sum())
-    capex = float(builds["capex_musd"].sum())
+    sites = len(set(builds["site"]))
     wanted = float(compute["wanted_h100e"].sum())
     unserved = float(compute["unserved_h100e"].sum())
     share = f" ({unserved / wanted:.0%} of wanted)" if wanted > 0 else ""
-    sense = stats.get("objective_sense")
-    unit = " musd (discounted)" if sense == "min_cost" else ""
-    online = builds["online_year"].min() if len(builds) else None
-    sites = len(set(builds["site"]))
-    cards = [
+    cost = money.amount(plan.cost_npv()["cost"]) if not plan.costs.empty else "—"
+    return (
         ("Modules started", f"{modules} at {sites} site{'s' if sites != 1 else ''}"),
-        ("Capex of the new modules", usd(capex)),
+        ("Capex of the new modules", money.amount(float(builds["capex_musd"].sum()))),
         (f"Unserved compute{span}", f"{compact(unserved)} H100e{share}"),
+        ("Money cost (NPV)", cost),
+    )
+
+
+def _key_figures(plan: Plan, money: Money) -> list[Block]:
+    """Headline numbers of the plan and how the solve went."""
+    builds = plan.builds
+    stats = plan.stats
+    sense = stats.get("objective_sense")
+    objective = stats.get("objective")
+    shown = f"{money.amount(objective)} (discounted)" if sense == "min_cost" else number(objective)
+    online = builds["online_year"].min() if len(builds) else None
+    modules, capex, unserved, _ = _headline(plan, money)
+    cards = [
+        modules,
+        capex,
+        unserved,
         ("First module online", label(online)),
         ("Solver status", label(stats.get("status", "unknown"))),
         ("MIP gap", _gap(stats.get("gap"))),
-        (f"Objective ({label(sense)})", f"{number(stats.get('objective'))}{unit}"),
+        (f"Objective ({label(sense)})", shown),
         ("Solve time", _seconds(stats.get("solve_seconds"))),
     ]
     timing = ", ".join(
@@ -130,14 +153,14 @@ def _key_figures(plan: Plan) -> list[Block]:
         f"{number(stats.get('variables'))} variables ({number(stats.get('integer_variables'))} "
         f"integer), {number(stats.get('constraints'))} constraints, "
         f"{number(stats.get('projects'))} candidate projects; best bound "
-        f"{number(stats.get('bound'))}"
+        f"{money.amount(stats.get('bound')) if sense == 'min_cost' else number(stats.get('bound'))}"
     )
     return [Cards(tuple(cards)), Text(f"Model: {size}. Seconds: {timing}.")]
 
 
-def _cost_table(plan: Plan) -> Block:
-    """The plan's cost by term, discounted and undiscounted [musd], with the money cost, the
-    unserved-compute penalty and the objective."""
+def _cost_table(plan: Plan, unit: Money) -> Block:
+    """The plan's cost by term, discounted and undiscounted (in ``unit``), with the money cost,
+    the unserved-compute penalty and the objective."""
     from fabnet.planning.result import COST_TERMS
 
     costs = plan.costs
@@ -146,23 +169,23 @@ def _cost_table(plan: Plan) -> Block:
     npv = plan.cost_npv()
     money = costs.groupby("term")["musd"].sum()
     rows = [
-        ([label(meaning), number(money.get(term, 0.0)), number(npv[term])], "")
+        ([label(meaning), unit.number(money.get(term, 0.0)), unit.number(npv[term])], "")
         for term, meaning in COST_TERMS.items()
         if term != "unserved_penalty" and abs(npv[term]) >= 0.5
     ]
-    rows.append((["Money cost", "", number(npv["cost"])], "total"))
+    rows.append((["Money cost", "", unit.number(npv["cost"])], "total"))
     rows.append(
         (
             [
                 label(COST_TERMS["unserved_penalty"]),
-                number(money.get("unserved_penalty", 0.0)),
-                number(npv["unserved_penalty"]),
+                unit.number(money.get("unserved_penalty", 0.0)),
+                unit.number(npv["unserved_penalty"]),
             ],
             "",
         )
     )
-    rows.append((["Objective (money cost + penalty)", "", number(npv["objective"])], "total"))
-    headers = [("Term", False), ("Undiscounted [musd]", True), ("NPV [musd]", True)]
+    rows.append((["Objective (money cost + penalty)", "", unit.number(npv["objective"])], "total"))
+    headers = [("Term", False), (unit.header("Undiscounted"), True), (unit.header("NPV"), True)]
     caption = (
         "Discounted to the first year at policy.discount_rate; the residual value and grants are"
         " credits. The penalty prices compute not delivered; it is not money paid."
@@ -170,7 +193,7 @@ def _cost_table(plan: Plan) -> Block:
     return table(headers, [rows], caption, title="Cost of the plan")
 
 
-def _limits_blocks(plan: Plan) -> list[Block]:
+def _limits_blocks(plan: Plan, money: Money) -> list[Block]:
     """The binding limits (shadow prices from the LP relaxation) and why compute goes unserved."""
     limits = plan.limits
     blocks: list[Block] = []
@@ -188,7 +211,7 @@ def _limits_blocks(plan: Plan) -> list[Block]:
         ("Limit", True),
         ("Used", True),
         ("Unit", False),
-        ("One more saves [musd, NPV]", True),
+        (money.header("One more saves", "NPV"), True),
     ]
     rows = [
         (
@@ -196,10 +219,8 @@ def _limits_blocks(plan: Plan) -> list[Block]:
                 label(row["family"]),
                 label(row["where"]),
                 label(None if math.isnan(as_float(row["year"]) or math.nan) else int(row["year"])),
-                number(row["limit"], 1),
-                number(row["used"], 1),
-                label(row["unit"]),
-                number(row["shadow_price_musd"], 1),
+                *_limit_cells(row, money),
+                money.number(row["shadow_price_musd"], money.digits + 1),
             ],
             "",
         )
@@ -212,6 +233,13 @@ def _limits_blocks(plan: Plan) -> list[Block]:
     )
     blocks.append(table(headers, [rows], caption, title="Binding limits", scroll=True))
     return blocks
+
+
+def _limit_cells(row: Mapping[Hashable, Any], money: Money) -> list[str]:
+    """A limit's size, its use and their unit; a limit in musd in the report's money unit."""
+    if str(row["unit"]) == "musd":
+        return [money.number(row["limit"]), money.number(row["used"]), money.symbol]
+    return [number(row["limit"], 1), number(row["used"], 1), label(row["unit"])]
 
 
 def _gap(value: object) -> str:
@@ -240,13 +268,13 @@ def place_cells(row: Mapping[Hashable, Any], names: Mapping[str, str]) -> list[s
     ]
 
 
-def _builds_table(plan: Plan) -> Block:
+def _builds_table(plan: Plan, money: Money) -> Block:
     """One row per build, banded by region, with the total."""
     if plan.builds.empty:
         return Text("The plan starts no module.")
     names = site_names(plan.scenario)
     builds = plan.builds.sort_values(["region", "site", "partner", "start_year", "resource"])
-    headers = [*PLACE_COLUMNS, ("Start", True), ("Online", True), ("Capex [musd]", True)]
+    headers = [*PLACE_COLUMNS, ("Start", True), ("Online", True), (money.header("Capex"), True)]
     groups = [
         [
             (
@@ -254,7 +282,7 @@ def _builds_table(plan: Plan) -> Block:
                     *place_cells(build, names),
                     label(build["start_year"]),
                     label(build["online_year"]),
-                    number(build["capex_musd"]),
+                    money.number(build["capex_musd"]),
                 ],
                 "",
             )
@@ -263,7 +291,7 @@ def _builds_table(plan: Plan) -> Block:
         for _, rows in builds.groupby("region", sort=True)
     ]
     total = ["Total", "", "", "", "", number(builds["modules"].sum()), "", ""]
-    groups.append([([*total, number(builds["capex_musd"].sum())], "total")])
+    groups.append([([*total, money.number(builds["capex_musd"].sum())], "total")])
     caption = (
         f"{len(builds)} builds (one per project and start year); capex of all the modules of "
         "a build, paid while it is built."
@@ -271,7 +299,7 @@ def _builds_table(plan: Plan) -> Block:
     return table(headers, groups, caption, title="Builds", scroll=True)
 
 
-def _funding_table(funding: pd.DataFrame) -> Block:
+def _funding_table(funding: pd.DataFrame, money: Money) -> Block:
     """Investor funding per investor (rows) and year (columns), with totals."""
     if funding.empty:
         return Text("No investor funding.")
@@ -283,22 +311,22 @@ def _funding_table(funding: pd.DataFrame) -> Block:
     headers = [
         ("Investor", False),
         *((str(year), True) for year in years),
-        ("Total [musd]", True),
+        (money.header("Total"), True),
         ("Countries", False),
     ]
     rows = [
         (
             [
                 label(investor),
-                *(blank_zero(row[year]) for year in years),
-                number(row["_total"]),
+                *(money.blank(row[year]) for year in years),
+                money.number(row["_total"]),
                 label(countries.get(investor, "")),
             ],
             "",
         )
         for investor, row in wide.iterrows()
     ]
-    total = ["Total", *(number(wide[year].sum()) for year in years)]
-    rows.append(([*total, number(wide["_total"].sum()), ""], "total"))
-    caption = "Investor funding per year [musd], largest investor first; blank: none."
+    total = ["Total", *(money.number(wide[year].sum()) for year in years)]
+    rows.append(([*total, money.number(wide["_total"].sum()), ""], "total"))
+    caption = f"Investor funding per year [{money.symbol}], largest investor first; blank: none."
     return table(headers, [rows], caption, title="Funding by investor")

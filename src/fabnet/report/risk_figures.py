@@ -4,7 +4,8 @@ values.
 
 Each function takes a risk analysis (:class:`fabnet.risk.RiskResult`) and returns a new
 :class:`plotly.graph_objects.Figure`; none reads a file or changes global state, and plotly is
-imported when a function runs. Money is in musd (million US dollars), compute in H100e; text from
+imported when a function runs. Money is in the report's unit (``money``,
+:mod:`fabnet.report._money`; by default the one of the risk's report), compute in H100e; text from
 data is HTML-escaped, as in :mod:`fabnet.report.gap_figures`.
 """
 
@@ -13,7 +14,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from fabnet.exceptions import ParameterError
-from fabnet.report._format import as_float, label, number, ordinal, rounded, share, signed
+from fabnet.report._format import as_float, label, number, ordinal, rounded, share
 from fabnet.report._frames import column, years_of
 from fabnet.report._palette import SERIES_COLORS, rgba
 from fabnet.report._plotting import HOVERTEXT, base_layout, note, plotly_modules
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
     import pandas as pd
     import plotly.graph_objects as go  # type: ignore[import-untyped]
 
+    from fabnet.report._money import Money
     from fabnet.risk import RiskResult
 
 __all__ = [
@@ -34,6 +36,7 @@ __all__ = [
     "shortfall_probability_figure",
     "sobol_figure",
     "tornado_figure",
+    "tornado_floor",
 ]
 
 #: The bands of the fan charts: (lower percentile, upper percentile, opacity of the fill).
@@ -292,23 +295,34 @@ def shortfall_probability_figure(risk: RiskResult) -> go.Figure:
     return figure
 
 
-def tornado_figure(risk: RiskResult) -> go.Figure:
-    """The NPV of cost with each input alone at its low and at its high value, as a tornado.
+def tornado_figure(risk: RiskResult, money: Money | None = None) -> go.Figure:
+    """The NPV of cost with each input alone at its low and at its high value, as a tornado on
+    a logarithmic axis, so that a small swing shows beside a large one.
 
     Parameters
     ----------
     risk : RiskResult
         The risk of a plan; reads ``tornado`` (per input: ``low_value``, ``high_value``,
         ``output_low``, ``output_high``, ``swing``; ``attrs["output_base"]``, the NPV of cost
-        with every input at its base value).
+        with every input at its base value) and ``samples.uncertainty`` (each input's target,
+        whose unit labels its range: :data:`TARGET_UNITS`).
+    money : Money, optional
+        The unit of the changes, the axes and the hovers (default: the risk's report's,
+        :func:`fabnet.report._report.money_of`).
 
     Returns
     -------
     plotly.graph_objects.Figure
-        One row per input, the biggest swing on top, labelled ``input: low → high`` (the input's
-        low and high values). Two horizontal bar traces from the base NPV: "Input at its high
-        value" (orange, wide) to ``output_high`` and over it "Input at its low value" (sky blue,
-        narrow) to ``output_low``; a vertical line at the base NPV [musd].
+        Two panels sharing the rows, one row per input, the biggest swing on top, labelled
+        ``input: low → high unit`` (the input's low and high values in its target's unit). Each
+        bar is the change of the NPV of cost from the base (every input at its base value)
+        when one input moves to its low value ("Input at its low value", sky blue, narrow) or
+        its high value ("… high value", orange, wide), drawn by the size of the change on a
+        logarithmic axis: the left panel holds the changes that lower the cost (its axis runs
+        right to left), the right panel those that raise it. Both axes share one range, from a
+        tenth of the smallest change (:func:`tornado_floor`) to above the largest, so that every
+        bar spans at least a decade of it; a change below a millionth of the largest counts as
+        none and has no bar. Each bar is labelled with its signed change.
 
     Examples
     --------
@@ -316,71 +330,112 @@ def tornado_figure(risk: RiskResult) -> go.Figure:
     >>> from fabnet.risk.analysis import analyse
     >>> risk = analyse(fabnet.plan("altman-2024", shadow_prices=False), samples=256, seed=1)
     >>> figure = tornado_figure(risk)
-    >>> [trace.name for trace in figure.data], figure.data[0].y[0].split(":")[0]
-    (['Input at its high value', 'Input at its low value'], 'demand-growth')
+    >>> sorted({trace.name for trace in figure.data})
+    ['Input at its high value', 'Input at its low value']
+    >>> figure.layout.xaxis2.type, figure.layout.yaxis.categoryarray[0].split(":")[0]
+    ('log', 'demand-growth')
     """
-    go, _ = plotly_modules()
+    import math
+
+    go, make_subplots = plotly_modules()
+    money = money or _money(risk)
     table = risk.tornado.sort_values("swing", ascending=False, kind="stable")
     known = as_float(risk.tornado.attrs.get("output_base"))
     base = 0.0 if known is None else known
+    units = _input_units(risk)
     rows = [
         f"{label(row.input)}: {_value(row.low_value)} → {_value(row.high_value)}"
+        f"{units.get(str(row.input), '')}"
         for row in table.itertuples(index=False)
     ]
-    figure = go.Figure()
+    changes = {
+        key: table[key].to_numpy(dtype=float) - base for key in ("output_low", "output_high")
+    }
+    floor, top = tornado_floor([v for values in changes.values() for v in values])
+    figure = make_subplots(
+        rows=1,
+        cols=2,
+        shared_yaxes=True,
+        horizontal_spacing=0.02,
+        subplot_titles=["Lowers the NPV of cost", "Raises the NPV of cost"],
+    )
     for which, key, value, color, width in (
         ("high", "output_high", "high_value", HIGH_COLOR, 0.7),
         ("low", "output_low", "low_value", LOW_COLOR, 0.4),
     ):
         outputs = table[key].to_numpy(dtype=float)
-        figure.add_trace(
-            go.Bar(
-                orientation="h",
-                y=rows,
-                x=outputs - base,
-                base=[base] * len(rows),
-                width=width,
-                name=f"Input at its {which} value",
-                legendgroup=which,
-                marker={"color": color},
-                hovertext=[
-                    f"<b>{label(row.input)}</b> at its {which} value, "
-                    f"{_value(getattr(row, value))}<br>NPV of cost: {number(out)} musd "
-                    f"({signed(out - base)} musd against the base)"
-                    for row, out in zip(table.itertuples(index=False), outputs, strict=True)
-                ],
-                hovertemplate=HOVERTEXT,
+        for col, side in ((1, -1.0), (2, 1.0)):
+            keep = [
+                index
+                for index, change in enumerate(changes[key])
+                if math.isfinite(change) and change * side >= floor * 9.999  # the smallest
+            ]
+            records = list(table.itertuples(index=False))
+            sizes = [abs(float(changes[key][index])) for index in keep]
+            figure.add_trace(
+                go.Bar(
+                    orientation="h",
+                    y=[rows[index] for index in keep],
+                    x=[money.of(size - floor) for size in sizes],
+                    base=[money.of(floor)] * len(keep),
+                    width=width,
+                    name=f"Input at its {which} value",
+                    legendgroup=which,
+                    showlegend=col == 2,
+                    marker={"color": color},
+                    text=[_change(changes[key][index], money) for index in keep],
+                    textposition="outside",
+                    cliponaxis=False,
+                    hovertext=[
+                        f"<b>{label(records[index].input)}</b> at its {which} value, "
+                        f"{_value(getattr(records[index], value))}"
+                        f"{units.get(str(records[index].input), '')}<br>NPV of cost: "
+                        f"{money.amount(outputs[index])} ({_change(changes[key][index], money)}"
+                        " against the base)"
+                        for index in keep
+                    ],
+                    hovertemplate=HOVERTEXT,
+                ),
+                row=1,
+                col=col,
             )
-        )
     subtitle = (
-        f"line: every input at its base value, {number(base)} musd"
+        f"every input at its base value: {money.amount(base)}; bars: the change from it, "
+        "on a log scale (a decade per grid step)"
         if known is not None
-        else "the NPV at the base values is unknown: bars from zero"
+        else "the NPV at the base values is unknown: changes from zero"
     )
     layout = base_layout(
-        "What moves the NPV of cost: each input alone from its low to its high value [musd]"
+        "What moves the NPV of cost: each input alone from its low to its high value"
         f"<br><sup>{subtitle}</sup>"
     )
     layout["margin"]["l"] = 20
+    layout["margin"]["t"] = 100
+    layout["margin"]["b"] = 100  # the axis titles, then the legend
+    layout["margin"]["r"] = 90  # the labels of the longest bars
+    span = [math.log10(money.of(floor)), math.log10(money.of(top))]
+    axis = {
+        "type": "log",
+        "autorange": False,
+        "title": {"text": money.header("Change of the NPV of cost", "log scale")},
+        "dtick": 1,
+        "tickformat": ",~g",
+    }
     figure.update_layout(
         **layout,
-        height=max(320, 170 + TORNADO_ROW_PX * len(rows)),
+        height=max(360, 240 + TORNADO_ROW_PX * len(rows)),
         barmode="overlay",
         hovermode="closest",
-        shapes=[
-            {
-                "type": "line",
-                "xref": "x",
-                "x0": base,
-                "x1": base,
-                "yref": "paper",
-                "y0": 0,
-                "y1": 1,
-                "line": {"color": PLAN_COLOR, "width": 1.5},
-            }
-        ],
-        legend={"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 1.0, "xanchor": "right"},
-        xaxis={"title": {"text": "NPV of cost [musd]"}, "tickformat": ",.0f"},
+        legend={
+            "orientation": "h",
+            "yref": "container",
+            "y": 0.0,
+            "yanchor": "bottom",
+            "x": 0.5,
+            "xanchor": "center",
+        },
+        xaxis={**axis, "range": span[::-1]},  # right to left: the bigger cut, the further left
+        xaxis2={**axis, "range": span},
         yaxis={
             "type": "category",
             "categoryorder": "array",
@@ -392,6 +447,50 @@ def tornado_figure(risk: RiskResult) -> go.Figure:
     if not rows:
         note(figure, "No input to swing.")
     return figure
+
+
+def tornado_floor(changes: list[float]) -> tuple[float, float]:
+    """The range of the tornado's logarithmic axes [musd]: a tenth of the smallest change that
+    counts (one of at least a millionth of the largest) and 1.5 times the largest.
+
+    Examples
+    --------
+    >>> tornado_floor([30000.0, -2000.0, 1000.0, 0.0, 1e-9])
+    (100.0, 45000.0)
+    >>> tornado_floor([])
+    (0.1, 1.0)
+    """
+    import math
+
+    sizes = [abs(change) for change in changes if math.isfinite(change)]
+    largest = max(sizes, default=0.0)
+    counted = [size for size in sizes if size > 0 and size >= largest * 1e-6]
+    if not counted:
+        return 0.1, 1.0
+    return min(counted) / 10.0, largest * 1.5
+
+
+#: The unit of an uncertain input's values, by its target (factors have none).
+TARGET_UNITS: dict[str, str] = {
+    "demand_growth": " ×",
+    "capex_overrun": " ×",
+    "d0_learning_speed": " ×",
+    "wafer_price": " ×",
+    "construction_delay_months": " months",
+}
+
+
+def _input_units(risk: RiskResult) -> dict[str, str]:
+    """Input id → the unit of its values (:data:`TARGET_UNITS`; escaped, with a leading space)."""
+    uncertainty = getattr(risk.samples, "uncertainty", None)
+    inputs = getattr(uncertainty, "inputs", None) or []
+    return {str(i.id): TARGET_UNITS.get(str(i.target), "") for i in inputs}
+
+
+def _change(musd: float, money: Money) -> str:
+    """A signed change in the report's money: ``+$30.00 B``, ``−$2,000 M``."""
+    text = money.amount(musd)
+    return text if text.startswith(("−", "—")) else f"+{text}"
 
 
 def sobol_figure(risk: RiskResult) -> go.Figure:
@@ -463,7 +562,7 @@ def sobol_figure(risk: RiskResult) -> go.Figure:
     return figure
 
 
-def investor_value_figure(risk: RiskResult) -> go.Figure:
+def investor_value_figure(risk: RiskResult, money: Money | None = None) -> go.Figure:
     """Each investor's NPV across the samples: percentiles, mean and CVaR.
 
     Parameters
@@ -471,11 +570,13 @@ def investor_value_figure(risk: RiskResult) -> go.Figure:
     risk : RiskResult
         The risk of a plan; reads ``measures`` (the rows of kind ``"value"``,
         ``npv_<investor>_musd``: mean, p5, p50, p95, cvar) and ``alpha``.
+    money : Money, optional
+        As for :func:`tornado_figure`.
 
     Returns
     -------
     plotly.graph_objects.Figure
-        Per investor (the highest median first) [musd]: a grey line from the 5th to the 95th
+        Per investor (the highest median first, in ``money``): a grey line from the 5th to the 95th
         percentile, then markers: "5th percentile" and "95th percentile" (ticks), "Median"
         (circle), "Mean" (open diamond), all blue, and the CVaR of the low tail (vermillion
         cross): the mean NPV of the worst ``1 − alpha`` of the samples.
@@ -490,6 +591,7 @@ def investor_value_figure(risk: RiskResult) -> go.Figure:
      'CVaR 95%']
     """
     go, _ = plotly_modules()
+    money = money or _money(risk)
     table = investor_values(risk.measures)
     names = [label(investor) for investor in table.index]
     figure = go.Figure()
@@ -497,7 +599,7 @@ def investor_value_figure(risk: RiskResult) -> go.Figure:
         go.Scatter(
             x=[x for name in names for x in (name, name, None)],
             y=[y for low, high in zip(table["p5"], table["p95"], strict=True)
-               for y in (float(low), float(high), None)],
+               for y in (money.of(float(low)), money.of(float(high)), None)],
             name="5th to 95th percentile",
             mode="lines",
             line={"color": "#888888", "width": 3},
@@ -507,10 +609,11 @@ def investor_value_figure(risk: RiskResult) -> go.Figure:
     hover = [
         "<br>".join(
             [
-                f"<b>{name}</b>: NPV across the samples [musd]",
-                f"5th percentile {number(row['p5'])} · median {number(row['p50'])} · 95th "
-                f"percentile {number(row['p95'])}",
-                f"mean {number(row['mean'])} · CVaR {share(risk.alpha)} {number(row['cvar'])}",
+                f"<b>{name}</b>: NPV across the samples [{money.symbol}]",
+                f"5th percentile {money.number(row['p5'])} · median {money.number(row['p50'])} · "
+                f"95th percentile {money.number(row['p95'])}",
+                f"mean {money.number(row['mean'])} · CVaR {share(risk.alpha)} "
+                f"{money.number(row['cvar'])}",
             ]
         )
         for name, (_, row) in zip(names, table.iterrows(), strict=True)
@@ -526,25 +629,25 @@ def investor_value_figure(risk: RiskResult) -> go.Figure:
         figure.add_trace(
             go.Scatter(
                 x=names,
-                y=table[key].to_numpy(dtype=float),
+                y=money.of(table[key].to_numpy(dtype=float)),
                 name=name,
                 mode="markers",
                 marker={**marker, "line": {"width": 2, "color": marker["color"]}},
                 hovertext=hover,
-                hovertemplate=f"{name}: %{{y:,.0f}} musd<extra>%{{x}}</extra>",
+                hovertemplate=f"{name}: {money.hover()}<extra>%{{x}}</extra>",
             )
         )
     tail = share(1.0 - risk.alpha)
     figure.update_layout(
         **base_layout(
-            "Investor NPV at the hurdle rate across the samples [musd]"
+            f"Investor NPV at the hurdle rate across the samples [{money.symbol}]"
             f"<br><sup>CVaR {share(risk.alpha)}: the mean NPV of the worst {tail} of the "
             "samples</sup>"
         ),
         height=460,
         hovermode="closest",
         xaxis={"type": "category", "categoryorder": "array", "categoryarray": names},
-        yaxis={"title": {"text": "musd"}, "tickformat": ",.0f", "zeroline": True,
+        yaxis={"title": {"text": money.symbol}, "tickformat": money.tickformat, "zeroline": True,
                "zerolinecolor": "#888888"},
     )  # fmt: skip
     if not names:
@@ -591,3 +694,11 @@ def _probability(value: object) -> str:
     """
     numeric = as_float(value)
     return "—" if numeric is None else f"{numeric:.1%}"
+
+
+def _money(risk: RiskResult) -> Money:
+    """The money unit of ``risk``'s report (:func:`fabnet.report._report.money_of`)."""
+    from fabnet.report._money import MILLIONS
+    from fabnet.report._report import money_of
+
+    return money_of(risk) or MILLIONS

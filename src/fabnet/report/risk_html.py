@@ -12,14 +12,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from fabnet.report._format import amount, compact, label, number, percent, rounded, share, usd
+from fabnet.report._format import amount, compact, label, number, percent, rounded, share
 from fabnet.report._frames import years_of
+from fabnet.report._markup import code
 from fabnet.report._page import Block, Cards, Section, Text, figure, table
 from fabnet.report.risk_figures import output_name, sample_count
 
 if TYPE_CHECKING:
     import pandas as pd
 
+    from fabnet.report._money import Money
     from fabnet.risk import RiskResult
 
 __all__ = ["METHODS", "RISK_SECTIONS", "risk_sections"]
@@ -43,8 +45,11 @@ METHODS: dict[str, str] = {
 }
 
 
-def risk_sections(risk: RiskResult) -> list[Section]:
-    """The risk's sections (:data:`RISK_SECTIONS`) with their blocks."""
+def risk_sections(risk: RiskResult, money: Money | None = None) -> list[Section]:
+    """The risk's sections (:data:`RISK_SECTIONS`) with their blocks; ``money`` is the report's
+    money unit (default: the risk's, :func:`fabnet.report._report.money_of`)."""
+    from fabnet.report._money import MILLIONS
+    from fabnet.report._report import money_of
     from fabnet.report.risk_figures import (
         fan_chart_figure,
         investor_value_figure,
@@ -52,8 +57,9 @@ def risk_sections(risk: RiskResult) -> list[Section]:
         tornado_figure,
     )
 
+    money = money or money_of(risk) or MILLIONS
     body: dict[str, list[Block]] = {
-        "risk-key-figures": _key_figures(risk),
+        "risk-key-figures": _key_figures(risk, money),
         "risk-fan": [
             Text(
                 "The plan is fixed: every sample of the uncertain inputs changes the compute "
@@ -71,27 +77,29 @@ def risk_sections(risk: RiskResult) -> list[Section]:
             ),
             figure(shortfall_probability_figure(risk), "fig-risk-shortfall"),
         ],
-        "risk-measures": [_measures_table(risk)],
+        "risk-measures": [_measures_table(risk, money)],
         "risk-tornado": [
             Text(
                 "Each input moved alone from its low to its high value (the 10th and 90th "
                 "percentiles of its distribution), the others at their base values (the "
-                "median) and no disruption; the biggest swing is on top."
+                "median) and no disruption; the biggest swing is on top. The bars are the "
+                "changes of the cost from its base value on a logarithmic axis, so that a small "
+                "change shows beside a large one: the cuts on the left, the rises on the right."
             ),
-            figure(tornado_figure(risk), "fig-risk-tornado"),
+            figure(tornado_figure(risk, money), "fig-risk-tornado"),
         ],
         "risk-sobol": _sobol(risk),
         "risk-investors": [
             Text(
                 "Each investor's NPV at its hurdle rate, over all its projects, across the samples."
             ),
-            figure(investor_value_figure(risk), "fig-risk-investors"),
+            figure(investor_value_figure(risk, money), "fig-risk-investors"),
         ],
     }
     return [section.holding(body[section.id]) for section in RISK_SECTIONS]
 
 
-def _key_figures(risk: RiskResult) -> list[Block]:
+def _key_figures(risk: RiskResult, money: Money) -> list[Block]:
     """Headline numbers of the risk and how its samples were drawn."""
     table = risk.by_year.sort_index()
     years = years_of(risk.by_year.index)
@@ -119,9 +127,9 @@ def _key_figures(risk: RiskResult) -> list[Block]:
         cost = measures.loc["npv_objective_musd"]
         a = share(risk.alpha)
         cards += [
-            ("Expected cost (NPV)", usd(cost["mean"])),
-            (f"VaR {a} of the cost (NPV)", usd(cost["var"])),
-            (f"CVaR {a} of the cost (NPV)", usd(cost["cvar"])),
+            ("Expected cost (NPV)", money.amount(cost["mean"])),
+            (f"VaR {a} of the cost (NPV)", money.amount(cost["var"])),
+            (f"CVaR {a} of the cost (NPV)", money.amount(cost["cvar"])),
         ]
     inputs = _names(samples.values.columns)  # noqa: PD011 - a DataFrame
     events = _names(samples.events.keys())
@@ -151,7 +159,7 @@ def _shortfall(table: pd.DataFrame, year: int) -> str:
     return f"{p} ({low.removesuffix('%')}–{high})"
 
 
-def _measures_table(risk: RiskResult) -> Block:
+def _measures_table(risk: RiskResult, money: Money) -> Block:
     """Per output: mean, percentiles, VaR and CVaR; the costs, then the values."""
     measures = risk.measures
     if measures.empty:
@@ -174,8 +182,9 @@ def _measures_table(risk: RiskResult) -> Block:
         body = []
         for output, row in rows.iterrows():
             name, unit = output_name(output)
-            cells = [name, unit, tail]
-            cells += [amount(row[c], unit) for c in ("mean", "p5", "p50", "p95", "var", "cvar")]
+            show = money.number if unit == "musd" else lambda value, u=unit: amount(value, u)
+            cells = [name, money.symbol if unit == "musd" else unit, tail]
+            cells += [show(row[c]) for c in ("mean", "p5", "p50", "p95", "var", "cvar")]
             body.append((cells, ""))
         if body:
             groups.append(body)
@@ -186,7 +195,7 @@ def _measures_table(risk: RiskResult) -> Block:
         f"{a} quantile, exceeded in {tail} of the samples, and CVaR {a} the mean of that worst "
         f"{tail}. For an investor's NPV (at its hurdle rate) the tail is the low side, in the "
         f"NPV's own sign: VaR {a} is the {tail} quantile and CVaR {a} the mean below it. Money "
-        "in musd (million US dollars), discounted; compute in H100e."
+        f"in {money.symbol} ({money.words}), discounted; compute in H100e."
     )
     return table(headers, groups, caption, title="VaR and CVaR")
 
@@ -199,7 +208,7 @@ def _sobol(risk: RiskResult) -> list[Block]:
         return [
             Text(
                 "Sobol' indices were not computed for this analysis (run it with "
-                "<code>sobol_samples</code>, a power of 2, to compute them)."
+                f"{code('sobol_samples')}, a power of 2, to compute them)."
             )
         ]
     indices = risk.sobol.sort_values("total", ascending=False, kind="stable")

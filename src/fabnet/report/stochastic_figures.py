@@ -3,8 +3,8 @@ objectives RP, EEV and WS with the VSS and the EVPI.
 
 It takes a stochastic plan (:class:`fabnet.risk.StochasticPlan`) and returns a new
 :class:`plotly.graph_objects.Figure`; it reads no file and changes no global state, and plotly is
-imported when it runs. Money is in musd (million US dollars), discounted as the planner's
-objective is, compute in H100e; text from data is HTML-escaped, as in
+imported when it runs. Money is in the report's unit (``money``, :mod:`fabnet.report._money`),
+discounted as the planner's objective is, compute in H100e; text from data is HTML-escaped, as in
 :mod:`fabnet.report.gap_figures`.
 """
 
@@ -22,8 +22,13 @@ if TYPE_CHECKING:
     import plotly.graph_objects as go  # type: ignore[import-untyped]
 
     from fabnet.planning import StochasticPlan
+    from fabnet.report._money import Money
 
-__all__ = ["STOCHASTIC_COLORS", "stochastic_figure"]
+__all__ = ["STOCHASTIC_COLORS", "ZOOM_SPREAD", "objectives_range", "stochastic_figure"]
+
+#: Where RP, EEV and WS lie within this share of the largest of them, their axis starts near
+#: the smallest rather than at zero, so that their differences show.
+ZOOM_SPREAD = 0.2
 
 #: The stochastic plan (blue), the expected-value plan (orange) and wait-and-see (bluish green).
 STOCHASTIC_COLORS: dict[str, str] = {
@@ -33,7 +38,7 @@ STOCHASTIC_COLORS: dict[str, str] = {
 }
 
 
-def stochastic_figure(stochastic: StochasticPlan) -> go.Figure:
+def stochastic_figure(stochastic: StochasticPlan, money: Money | None = None) -> go.Figure:
     """The stochastic plan's cost and unserved compute in each world, and RP, EEV and WS.
 
     Parameters
@@ -43,42 +48,59 @@ def stochastic_figure(stochastic: StochasticPlan) -> go.Figure:
         ``unserved_h100e``, ``modules``, and where present ``eev_cost_musd`` and
         ``ws_cost_musd``), ``expected_cost_musd``, ``cvar_musd``, ``rp``, ``eev``, ``ws``,
         ``vss`` and ``evpi``.
+    money : Money, optional
+        The unit of the money panels and hovers (default: chosen by the magnitude of RP, EEV
+        and WS, :func:`fabnet.report._money.money_unit`).
 
     Returns
     -------
     plotly.graph_objects.Figure
-        Three panels. Left [musd]: the stochastic plan's cost per world (blue bars), the
+        Three panels. Left (in ``money``): the stochastic plan's cost per world (blue bars), the
         expected-value plan's (orange open diamonds) and the wait-and-see cost (green open
         circles) where ``by_scenario`` has them, and the expected cost (dashed black) and the
         CVaR of the cost (dotted vermillion) as lines across the worlds. Middle [H100e]: the
-        compute unserved per world (vermillion bars). Right [musd]: the objectives RP, EEV and
-        WS as bars labelled with their values (a value that is not finite has no bar; its label
-        says ∞ or —). VSS and EVPI are in the title.
+        compute unserved per world (vermillion bars). Right (in ``money``): the objectives RP,
+        EEV and WS as bars labelled with their values (a value that is not finite has no bar;
+        its label says ∞ or —), on an axis that starts near the smallest of them where they lie
+        close together (:func:`objectives_range`); a dotted line at RP, and arrows from it to
+        EEV (labelled with the VSS) and to WS (the EVPI); the panel's title says when its axis
+        does not start at zero. VSS and EVPI are in the title too.
+
+    Examples
+    --------
+    >>> from fabnet.report._money import BILLIONS
+    >>> objectives_range([60000.0, 64000.0, 55000.0], BILLIONS)
+    [50.5, 67.15]
     """
+    from fabnet.report._money import money_unit
+
     go, make_subplots = plotly_modules()
+    money = money or money_unit([stochastic.rp, stochastic.eev, stochastic.ws])
     by = stochastic.by_scenario
     worlds = [label(world) for world in by.index]
     count = len(worlds)
+    span = objectives_range([stochastic.rp, stochastic.eev, stochastic.ws], money)
+    zoomed = " (axis not from zero)" if span is not None else ""
     figure = make_subplots(
         rows=1,
         cols=3,
         column_widths=[0.45, 0.3, 0.25],
         horizontal_spacing=0.07,
         subplot_titles=[
-            "Cost per world [musd]",
+            money.header("Cost per world"),
             "Unserved compute per world [H100e]",
-            "RP, EEV and WS [musd]",
+            money.header("RP, EEV and WS") + zoomed,
         ],
     )
     hover = [
-        f"<b>world {world}</b><br>cost {number(row['cost_musd'])} musd · unserved "
+        f"<b>world {world}</b><br>cost {money.amount(row['cost_musd'])} · unserved "
         f"{compact(row['unserved_h100e'])} H100e · {number(row.get('modules'))} modules"
         for world, (_, row) in zip(worlds, by.iterrows(), strict=True)
     ]
     figure.add_trace(
         go.Bar(
             x=worlds,
-            y=_finite(by["cost_musd"]),
+            y=money.of(_finite(by["cost_musd"])),
             name="Stochastic plan: cost",
             legendgroup="rp",
             marker={"color": STOCHASTIC_COLORS["RP"]},
@@ -97,13 +119,13 @@ def stochastic_figure(stochastic: StochasticPlan) -> go.Figure:
         figure.add_trace(
             go.Scatter(
                 x=worlds,
-                y=_finite(by[column]),
+                y=money.of(_finite(by[column])),
                 name=name,
                 legendgroup=key.lower(),
                 mode="markers",
                 marker={"symbol": symbol, "size": 11, "color": STOCHASTIC_COLORS[key],
                         "line": {"width": 2, "color": STOCHASTIC_COLORS[key]}},
-                hovertemplate=f"{name}: %{{y:,.0f}} musd<extra>world %{{x}}</extra>",
+                hovertemplate=f"{name}: {money.hover()}<extra>world %{{x}}</extra>",
             ),
             row=1,
             col=1,
@@ -115,12 +137,12 @@ def stochastic_figure(stochastic: StochasticPlan) -> go.Figure:
         figure.add_trace(
             go.Scatter(
                 x=worlds,
-                y=[_finite_value(value)] * count,
+                y=[money.of(_finite_value(value))] * count,
                 name=name,
                 legendgroup=name.lower(),
                 mode="lines",
                 line={"color": color, "width": 2, "dash": dash},
-                hovertemplate=f"{name}: %{{y:,.0f}} musd<extra></extra>",
+                hovertemplate=f"{name}: {money.hover()}<extra></extra>",
             ),
             row=1,
             col=1,
@@ -142,13 +164,13 @@ def stochastic_figure(stochastic: StochasticPlan) -> go.Figure:
     figure.add_trace(
         go.Bar(
             x=[key for key, _ in objectives],
-            y=[_finite_value(value) for _, value in objectives],
+            y=[money.of(_finite_value(value)) for _, value in objectives],
             name="Objective",
             marker={"color": [STOCHASTIC_COLORS[key] for key, _ in objectives]},
-            text=[number(value) for _, value in objectives],
+            text=[_objective(value, money) for _, value in objectives],
             textposition="outside",
             cliponaxis=False,
-            hovertext=[f"<b>{key}</b>: {number(value)} musd" for key, value in objectives],
+            hovertext=[f"<b>{key}</b>: {_objective(value, money)}" for key, value in objectives],
             hovertemplate=HOVERTEXT,
             showlegend=False,
         ),
@@ -157,8 +179,8 @@ def stochastic_figure(stochastic: StochasticPlan) -> go.Figure:
     )
     layout = base_layout(
         f"The stochastic plan over {count} world{'s' if count != 1 else ''}"
-        f"<br><sup>VSS = EEV − RP = {number(stochastic.vss)} musd; EVPI = RP − WS = "
-        f"{number(stochastic.evpi)} musd</sup>"
+        f"<br><sup>VSS = EEV − RP = {_objective(stochastic.vss, money)}; EVPI = RP − WS = "
+        f"{_objective(stochastic.evpi, money)}</sup>"
     )
     layout["margin"]["t"] = 100
     figure.update_layout(
@@ -169,12 +191,95 @@ def stochastic_figure(stochastic: StochasticPlan) -> go.Figure:
         legend={"orientation": "h", "y": -0.15, "yanchor": "top", "x": 0.0, "xanchor": "left"},
     )
     figure.update_xaxes(type="category")
-    figure.update_yaxes(rangemode="tozero", tickformat=",.0f", row=1, col=1)
+    figure.update_yaxes(rangemode="tozero", tickformat=money.tickformat, row=1, col=1)
     figure.update_yaxes(rangemode="tozero", tickformat="~s", row=1, col=2)
-    figure.update_yaxes(rangemode="tozero", tickformat=",.0f", row=1, col=3)
+    if span is None:
+        figure.update_yaxes(rangemode="tozero", tickformat=money.tickformat, row=1, col=3)
+    else:
+        figure.update_yaxes(range=span, tickformat=money.tickformat, row=1, col=3)
+    _mark_differences(figure, stochastic, money)
     if not worlds:
         note(figure, "No world was sampled.")
     return figure
+
+
+def objectives_range(values: list[float], money: Money) -> list[float] | None:
+    """The axis range (in ``money``) of RP, EEV and WS (``values`` [musd]) where they lie close
+    together: all finite and positive, within :data:`ZOOM_SPREAD` of the largest. From half
+    their spread below the smallest (not below zero) to 0.35 of it above the largest (room for
+    the labels); a spread of zero counts as 1 % of the largest. None (start at zero) otherwise.
+    """
+    finite = [_finite_value(value) for value in values]
+    if not finite or any(math.isnan(v) or v <= 0 for v in finite):
+        return None
+    low, high = min(finite), max(finite)
+    if high - low >= ZOOM_SPREAD * high:
+        return None
+    spread = max(high - low, 0.01 * high)
+    return [
+        round(float(money.of(max(low - 0.5 * spread, 0.0))), 6),
+        round(float(money.of(high + 0.35 * spread)), 6),
+    ]
+
+
+def _mark_differences(figure: go.Figure, stochastic: StochasticPlan, money: Money) -> None:
+    """On the RP, EEV and WS panel: a dotted line at RP, an arrow from it to EEV labelled with
+    the VSS and one to WS labelled with the EVPI (where both ends are finite)."""
+    rp = _finite_value(stochastic.rp)
+    if math.isnan(rp):
+        return
+    figure.add_shape(
+        type="line",
+        xref="x3",
+        yref="y3",
+        x0=-0.5,
+        x1=2.5,
+        y0=money.of(rp),
+        y1=money.of(rp),
+        line={"color": STOCHASTIC_COLORS["RP"], "width": 1.5, "dash": "dot"},
+    )
+    for name, other, where, value in (
+        ("VSS", stochastic.eev, 0.5, stochastic.vss),
+        ("EVPI", stochastic.ws, 1.5, stochastic.evpi),
+    ):
+        end = _finite_value(other)
+        if math.isnan(end):
+            continue
+        figure.add_annotation(
+            xref="x3",
+            yref="y3",
+            axref="x3",
+            ayref="y3",
+            x=where,
+            y=money.of(end),
+            ax=where,
+            ay=money.of(rp),
+            text="",
+            showarrow=True,
+            arrowhead=2,
+            arrowside="end",
+            arrowwidth=1.5,
+            arrowcolor="#333333",
+        )
+        figure.add_annotation(
+            xref="x3",
+            yref="y3",
+            x=where,
+            y=money.of((rp + end) / 2),
+            text=f"{name}<br>{_objective(value, money)}",
+            showarrow=False,
+            xanchor="center",
+            bgcolor="rgba(255,255,255,0.85)",
+            font={"size": 11},
+        )
+
+
+def _objective(musd: object, money: Money) -> str:
+    """An objective (or VSS, EVPI) in ``money``; ∞ where infinite, — where missing."""
+    value = as_float(musd)
+    if value is not None and math.isinf(value):
+        return number(value)
+    return money.amount(musd)
 
 
 def _finite(values: pd.Series[Any]) -> list[float]:

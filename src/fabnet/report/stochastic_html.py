@@ -15,6 +15,7 @@ from fabnet.report._page import Block, Cards, Section, Text, figure, table
 
 if TYPE_CHECKING:
     from fabnet.planning import StochasticPlan
+    from fabnet.report._money import Money
 
 __all__ = ["STOCHASTIC_SECTIONS", "stochastic_sections"]
 
@@ -26,18 +27,22 @@ STOCHASTIC_SECTIONS: tuple[Section, ...] = (
 )
 
 
-def stochastic_sections(stochastic: StochasticPlan) -> list[Section]:
-    """The stochastic plan's sections (:data:`STOCHASTIC_SECTIONS`) with their blocks."""
+def stochastic_sections(stochastic: StochasticPlan, money: Money | None = None) -> list[Section]:
+    """The stochastic plan's sections (:data:`STOCHASTIC_SECTIONS`) with their blocks; ``money``
+    is the report's money unit (default: chosen by RP, EEV and WS,
+    :func:`fabnet.report._money.money_unit`)."""
+    from fabnet.report._money import money_unit
     from fabnet.report.stochastic_figures import stochastic_figure
 
+    money = money or money_unit([stochastic.rp, stochastic.eev, stochastic.ws])
     body: dict[str, list[Block]] = {
-        "stochastic-value": _value_table(stochastic),
+        "stochastic-value": _value_table(stochastic, money),
         "stochastic-worlds": [
             Text(
                 "Every world is one sample of the uncertain inputs; the stochastic plan shares "
                 "its first-stage starts across the worlds and adapts the rest to each."
             ),
-            figure(stochastic_figure(stochastic), "fig-stochastic"),
+            figure(stochastic_figure(stochastic, money), "fig-stochastic"),
         ],
         "stochastic-first-stage": [_first_stage_table(stochastic)],
     }
@@ -77,26 +82,26 @@ _VALUES: tuple[tuple[str, str, str], ...] = (
 )
 
 
-def _value_table(stochastic: StochasticPlan) -> list[Block]:
+def _value_table(stochastic: StochasticPlan, money: Money) -> list[Block]:
     """Key figures of the stochastic plan, then RP, EEV, WS, VSS and EVPI explained."""
     by = stochastic.by_scenario
     first = stochastic.first_stage
     stats = stochastic.stats
     cards = [
         ("Worlds", number(len(by))),
-        ("Expected cost", f"{number(stochastic.expected_cost_musd)} musd"),
-        ("CVaR of cost", f"{number(stochastic.cvar_musd)} musd"),
+        ("Expected cost", money.amount(stochastic.expected_cost_musd)),
+        ("CVaR of cost", money.amount(stochastic.cvar_musd)),
         ("First-stage modules", number(first["modules"].sum() if len(first) else 0)),
     ]
-    headers = [("Measure", False), ("Value [musd]", True), ("What it is", False)]
+    headers = [("Measure", False), (money.header("Value"), True), ("What it is", False)]
     rows = [
-        ([name, number(getattr(stochastic, attribute)), explanation], "")
+        ([name, money.number(getattr(stochastic, attribute)), explanation], "")
         for name, attribute, explanation in _VALUES
     ]
     caption = (
-        "Objectives of the planner, discounted [musd]: lower is better. VSS and EVPI are ≥ 0 up "
-        "to the solvers' gaps; ∞: some world cannot carry the expected-value plan's starts; —: "
-        "a solve found no solution."
+        f"Objectives of the planner, discounted [{money.symbol}]: lower is better. VSS and EVPI "
+        "are ≥ 0 up to the solvers' gaps; ∞: some world cannot carry the expected-value plan's "
+        "starts; —: a solve found no solution."
     )
     blocks: list[Block] = [
         Cards(tuple(cards)),

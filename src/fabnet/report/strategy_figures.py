@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from fabnet.report._format import amount, as_float, label
 from fabnet.report._frames import column, years_of
 from fabnet.report._palette import color_of
-from fabnet.report._plotting import HOVERTEXT, MUSD_HOVER, base_layout, note, plotly_modules
+from fabnet.report._plotting import HOVERTEXT, base_layout, money_hover, note, plotly_modules
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     import plotly.graph_objects as go  # type: ignore[import-untyped]
 
     from fabnet.finance import Comparison
+    from fabnet.report._money import Money
 
 __all__ = [
     "STRATEGY_COLORS",
@@ -53,7 +54,7 @@ STRATEGY_DASHES: dict[str, str] = {
 _MILESTONE = re.compile(r"^delivered_by_(\d{4})_h100e$")
 
 
-def strategy_figure(comparison: Comparison) -> go.Figure:
+def strategy_figure(comparison: Comparison, money: Money | None = None) -> go.Figure:
     """The strategies side by side: cost, compute delivered, compute unserved, peak capital.
 
     Parameters
@@ -61,15 +62,19 @@ def strategy_figure(comparison: Comparison) -> go.Figure:
     comparison : Comparison
         The strategies compared; reads ``table`` (one row per strategy) and ``by_year`` (the
         years).
+    money : Money, optional
+        The unit of the money panels (default: the comparison's report's,
+        :func:`fabnet.report._report.money_of`).
 
     Returns
     -------
     plotly.graph_objects.Figure
         Four panels of bars, one bar per strategy in the table's order and colour
         (:data:`STRATEGY_COLORS`), each labelled with its value: the cost, discounted to the
-        horizon's start [musd]; the compute delivered by the milestone year (hatched, where the
-        table has it) and by the horizon's end [H100e]; the compute unserved [H100e]; the peak
-        capital need of one year [musd]. Five bar traces (four without a milestone).
+        horizon's start (in ``money``); the compute delivered by the milestone year (hatched,
+        where the table has it) and by the horizon's end [H100e]; the compute unserved [H100e];
+        the peak capital need of one year (in ``money``). Five bar traces (four without a
+        milestone).
 
     Examples
     --------
@@ -80,6 +85,7 @@ def strategy_figure(comparison: Comparison) -> go.Figure:
      'Peak capital need']
     """
     go, make_subplots = plotly_modules()
+    money = money or _money(comparison)
     table = comparison.table
     strategies = [str(strategy) for strategy in table.index]
     names = [label(strategy) for strategy in strategies]
@@ -93,10 +99,10 @@ def strategy_figure(comparison: Comparison) -> go.Figure:
         rows=2,
         cols=2,
         subplot_titles=[
-            "Cost, NPV [musd]",
+            money.header("Cost, NPV"),
             f"{delivered} [H100e]",
             "Compute unserved [H100e]",
-            "Peak capital need in one year [musd]",
+            money.header("Peak capital need in one year"),
         ],
         horizontal_spacing=0.1,
         vertical_spacing=0.2,
@@ -114,7 +120,11 @@ def strategy_figure(comparison: Comparison) -> go.Figure:
     ]
     for name, key, unit, place, hatched in bars:
         values = [as_float(value) for value in column(table, key)]
-        shown = [amount(value, unit) for value in values]
+        if unit == "musd":
+            shown = [money.amount(value) for value in values]
+            values = [None if value is None else money.of(value) for value in values]
+        else:
+            shown = [f"{amount(value, unit)} {unit}" for value in values]
         pattern = {"pattern": {"shape": "/", "fgcolor": "#FFFFFF", "solidity": 0.3}}
         figure.add_trace(
             go.Bar(
@@ -126,7 +136,7 @@ def strategy_figure(comparison: Comparison) -> go.Figure:
                 textposition="outside",
                 cliponaxis=False,
                 hovertext=[
-                    f"<b>{strategy}</b><br>{name}: {text} {unit}"
+                    f"<b>{strategy}</b><br>{name}: {text}"
                     for strategy, text in zip(names, shown, strict=True)
                 ],
                 hovertemplate=HOVERTEXT,
@@ -141,13 +151,15 @@ def strategy_figure(comparison: Comparison) -> go.Figure:
     layout["margin"]["t"] = 110
     figure.update_layout(**layout, height=680, barmode="group", hovermode="closest")
     figure.update_yaxes(rangemode="tozero", tickformat="~s")
+    for place in (bars[0][3], bars[-1][3]):  # the money panels
+        figure.update_yaxes(tickformat=money.tickformat, **place)
     figure.update_xaxes(type="category", categoryorder="array", categoryarray=names)
     if not names:
         note(figure, "No strategy was compared.")
     return figure
 
 
-def strategy_timeline_figure(comparison: Comparison) -> go.Figure:
+def strategy_timeline_figure(comparison: Comparison, money: Money | None = None) -> go.Figure:
     """Compute delivered and capital needed per year, one line per strategy.
 
     Parameters
@@ -155,6 +167,8 @@ def strategy_timeline_figure(comparison: Comparison) -> go.Figure:
     comparison : Comparison
         The strategies compared; reads ``by_year`` (per strategy and year: delivered compute,
         capital need) and ``table`` (the order of the strategies).
+    money : Money, optional
+        As for :func:`strategy_figure`.
 
     Returns
     -------
@@ -162,7 +176,7 @@ def strategy_timeline_figure(comparison: Comparison) -> go.Figure:
         Two panels sharing the year axis, one line per strategy in each, in the strategy's
         colour and dash (:data:`STRATEGY_COLORS`, :data:`STRATEGY_DASHES`): top, the new compute
         delivered [H100e]; bottom, the capital needed (capex − grants + reservation fees +
-        acquisition prices) [musd, undiscounted]. A strategy has one legend entry for both.
+        acquisition prices, in ``money``, undiscounted). A strategy has one legend entry for both.
 
     Examples
     --------
@@ -172,6 +186,7 @@ def strategy_timeline_figure(comparison: Comparison) -> go.Figure:
     ['own-build', 'design-only', 'own-build', 'design-only']
     """
     go, make_subplots = plotly_modules()
+    money = money or _money(comparison)
     by_year = comparison.by_year
     strategies = _strategies(comparison)
     years = years_of(by_year["year"], comparison.scenario.years)
@@ -183,19 +198,19 @@ def strategy_timeline_figure(comparison: Comparison) -> go.Figure:
         vertical_spacing=0.13,
         subplot_titles=[
             "New compute delivered per year [H100e]",
-            "Capital needed per year [musd, undiscounted]",
+            money.header("Capital needed per year", "undiscounted"),
         ],
     )
-    for row, key, hover in (
-        (1, "delivered_h100e", "%{fullData.name}: %{y:,.3s} H100e<extra>%{x}</extra>"),
-        (2, "capital_need_musd", MUSD_HOVER),
+    for row, key, hover, scale in (
+        (1, "delivered_h100e", "%{fullData.name}: %{y:,.3s} H100e<extra>%{x}</extra>", 1.0),
+        (2, "capital_need_musd", money_hover(money), money.musd),
     ):
         for strategy in strategies:
             part = by_year[by_year["strategy"].astype(str) == strategy].groupby("year")[key]
             figure.add_trace(
                 go.Scatter(
                     x=years,
-                    y=part.sum().reindex(years).to_numpy(dtype=float),
+                    y=part.sum().reindex(years).to_numpy(dtype=float) / scale,
                     name=label(strategy),
                     legendgroup=f"strategy:{label(strategy)}",
                     showlegend=row == 1,
@@ -215,7 +230,7 @@ def strategy_timeline_figure(comparison: Comparison) -> go.Figure:
     layout["margin"]["t"] = 90
     figure.update_layout(**layout, height=620, hovermode="x unified")
     figure.update_yaxes(rangemode="tozero", tickformat="~s", row=1, col=1)
-    figure.update_yaxes(rangemode="tozero", tickformat=",.0f", row=2, col=1)
+    figure.update_yaxes(rangemode="tozero", tickformat=money.tickformat, row=2, col=1)
     figure.update_xaxes(dtick=1 if len(years) <= 12 else 2, showticklabels=True)
     if not strategies:
         note(figure, "No strategy was compared.")
@@ -242,3 +257,11 @@ def _strategies(comparison: Comparison) -> list[str]:
     strategies = [str(strategy) for strategy in comparison.table.index]
     extra = sorted({str(s) for s in comparison.by_year["strategy"]} - set(strategies))
     return strategies + extra
+
+
+def _money(comparison: Comparison) -> Money:
+    """The money unit of ``comparison``'s report (:func:`fabnet.report._report.money_of`)."""
+    from fabnet.report._money import MILLIONS
+    from fabnet.report._report import money_of
+
+    return money_of(comparison) or MILLIONS

@@ -18,6 +18,7 @@ from fabnet.report.strategy_figures import milestone_year
 
 if TYPE_CHECKING:
     from fabnet.finance import Comparison
+    from fabnet.report._money import Money
 
 __all__ = ["COMPARE_SECTIONS", "FINANCE_STRATEGIES", "finance_strategy", "strategy_sections"]
 
@@ -39,20 +40,25 @@ def finance_strategy(comparison: Comparison) -> str | None:
     return next((s for s in FINANCE_STRATEGIES if s in comparison.financials), None)
 
 
-def strategy_sections(comparison: Comparison) -> list[Section]:
+def strategy_sections(comparison: Comparison, money: Money | None = None) -> list[Section]:
     """The comparison's sections (:data:`COMPARE_SECTIONS`) with their blocks, then the
-    financials' sections of the :func:`finance_strategy` (none where no strategy builds)."""
+    financials' sections of the :func:`finance_strategy` (none where no strategy builds);
+    ``money`` is the report's money unit (default: the comparison's,
+    :func:`fabnet.report._report.money_of`)."""
+    from fabnet.report._money import MILLIONS
+    from fabnet.report._report import money_of
     from fabnet.report.strategy_figures import strategy_figure, strategy_timeline_figure
 
+    money = money or money_of(comparison) or MILLIONS
     body: dict[str, list[Block]] = {
-        "compare-table": [_strategies_table(comparison)],
-        "compare-figures": [figure(strategy_figure(comparison), "fig-compare-strategies")],
+        "compare-table": [_strategies_table(comparison, money)],
+        "compare-figures": [figure(strategy_figure(comparison, money), "fig-compare-strategies")],
         "compare-timeline": [
             Text(
                 "The new compute each strategy delivers per year, and the capital it needs: "
                 "capex − grants + reservation fees + acquisition prices (in full, at closing)."
             ),
-            figure(strategy_timeline_figure(comparison), "fig-compare-timeline"),
+            figure(strategy_timeline_figure(comparison, money), "fig-compare-timeline"),
         ],
         "compare-investors": _irr_table(comparison),
     }
@@ -60,10 +66,11 @@ def strategy_sections(comparison: Comparison) -> list[Section]:
     strategy = finance_strategy(comparison)
     if strategy is None:
         return sections
-    return [*sections, *finance_sections(comparison.financials[strategy], strategy=strategy)]
+    money_of_strategy = finance_sections(comparison.financials[strategy], money, strategy=strategy)
+    return [*sections, *money_of_strategy]
 
 
-def _strategies_table(comparison: Comparison) -> Block:
+def _strategies_table(comparison: Comparison, money: Money) -> Block:
     """One row per strategy: cost, compute, time to new supply, capital, what it does."""
     strategies = comparison.table
     if strategies.empty:
@@ -73,8 +80,8 @@ def _strategies_table(comparison: Comparison) -> Block:
     milestone = milestone_year(strategies.columns)
     columns: list[tuple[str, str, Any, bool]] = [
         ("Status", "status", label, False),
-        ("Cost NPV [musd]", "npv_cost_musd", number, True),
-        ("Objective [musd]", "npv_objective_musd", number, True),
+        (money.header("Cost NPV"), "npv_cost_musd", money.number, True),
+        (money.header("Objective"), "npv_objective_musd", money.number, True),
     ]
     if milestone is not None:
         by = f"delivered_by_{milestone}_h100e"
@@ -83,7 +90,7 @@ def _strategies_table(comparison: Comparison) -> Block:
         (f"Delivered{span} [H100e]", "delivered_h100e", compact, True),
         (f"Unserved{span} [H100e]", "unserved_h100e", compact, True),
         ("First new supply", "first_new_supply_year", _year, True),
-        ("Peak capital [musd]", "peak_capital_musd", number, True),
+        (money.header("Peak capital"), "peak_capital_musd", money.number, True),
         ("Modules", "modules", number, True),
         ("Reserved [wspm·years]", "reserved_wspm_years", number, True),
         ("Acquired", "acquired", _text, False),
@@ -107,8 +114,8 @@ def _strategies_table(comparison: Comparison) -> Block:
         "compute summed over the years [H100e]. First new supply: the first year the "
         "strategy's own new supply (new fabs, reserved capacity, an acquired chipmaker's fabs) "
         "makes wafers. Peak capital: the largest year of capex − grants + reservation fees + "
-        "acquisition prices [musd, undiscounted]. Reserved: capacity reserved, summed over the "
-        "years. Block probability: the chance that the acquisition is blocked."
+        f"acquisition prices [{money.symbol}, undiscounted]. Reserved: capacity reserved, summed "
+        "over the years. Block probability: the chance that the acquisition is blocked."
     )
     return table(headers, [rows], caption, title="Strategies compared", scroll=True)
 
