@@ -858,19 +858,24 @@ def tiny_reports(tiny: SimpleNamespace, tmp_path_factory: pytest.TempPathFactory
     folder = tmp_path_factory.mktemp("tiny-reports")
     day = dt.date(2026, 1, 2)
     paths = {
-        "gap": write_report(tiny.gap, folder / "gap.html", generated=day),
-        "plan": write_report(tiny.plan, folder / "plan.html", outlook=tiny.gap, generated=day),
+        "gap": write_report(tiny.gap, folder / "gap.html", generated=day, full=True),
+        "plan": write_report(
+            tiny.plan, folder / "plan.html", outlook=tiny.gap, generated=day, full=True
+        ),
         "financials": write_report(
-            tiny.financials, folder / "money.html", outlook=tiny.gap, generated=day
+            tiny.financials, folder / "money.html", outlook=tiny.gap, generated=day, full=True
         ),
         # Without an outlook: the report computes the gap of the scenario itself.
-        "comparison": write_report(tiny.comparison, folder / "compare.html", generated=day),
+        "comparison": write_report(
+            tiny.comparison, folder / "compare.html", generated=day, full=True
+        ),
         "risk": write_report(
             tiny.risk,
             folder / "risk.html",
             outlook=tiny.gap,
             stochastic=tiny.stochastic,
             generated=day,
+            full=True,
         ),
     }
     return {kind: path.read_text(encoding="utf-8") for kind, path in paths.items()}

@@ -44,7 +44,7 @@ def result(altman: Scenario) -> Backcast:
 
 @pytest.fixture(scope="module")
 def html(result: Backcast) -> str:
-    return render_report(result, generated=DAY)
+    return render_report(result, generated=DAY, full=True)
 
 
 def test_the_backcast_leads_its_report(result: Backcast, html: str) -> None:
@@ -82,7 +82,7 @@ def test_every_record_figure_is_listed_with_its_source(result: Backcast, html: s
 
 
 def test_the_gap_report_has_a_short_backcast_section(small_gap: Any) -> None:
-    html = render_report(small_gap, generated=DAY)
+    html = render_report(small_gap, generated=DAY, full=True)
     assert _section_ids(html) == [s.id for s in (*SECTIONS[:-1], SUMMARY, SECTIONS[-1])]
     summary = _section(html, SUMMARY.id)
     assert "fabnet backcast" in summary
@@ -97,20 +97,20 @@ def test_no_backcast_section_where_the_scenario_cannot_start_in_2023(
         raise ParameterError("horizon.start_year", "a year it can be evaluated from", 2023)
 
     monkeypatch.setattr("fabnet.outlook.backcast", unevaluable)
-    html = render_report(small_gap, generated=DAY)
+    html = render_report(small_gap, generated=DAY, full=True)
     assert _section_ids(html) == [s.id for s in SECTIONS]
 
 
 def test_outlook_must_be_its_own(result: Backcast, small_gap: Any) -> None:
     with pytest.raises(ParameterError, match="None for a Backcast"):
         render_report(result, outlook=small_gap)
-    assert render_report(result, outlook=result.outlook, generated=DAY) == render_report(
+    assert render_report(result, outlook=result.outlook, generated=DAY, full=True) == render_report(
         result, generated=DAY
     )
 
 
 def test_write_report(result: Backcast, tmp_path: Path, html: str) -> None:
-    path = write_report(result, tmp_path / "out" / "backcast.html", generated=DAY)
+    path = write_report(result, tmp_path / "out" / "backcast.html", generated=DAY, full=True)
     assert path.read_text(encoding="utf-8") == html
 
 

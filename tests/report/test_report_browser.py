@@ -75,14 +75,16 @@ def _layer_path(dom: str, name: str) -> str:
 @pytest.fixture(scope="module")
 def report(tmp_path_factory: pytest.TempPathFactory, small_gap: Any) -> Path:
     folder = tmp_path_factory.mktemp("browser")
-    return write_report(small_gap, folder / "report.html", generated=dt.date(2026, 1, 2))
+    return write_report(small_gap, folder / "report.html", generated=dt.date(2026, 1, 2), full=True)
 
 
 @pytest.fixture(scope="module")
 def plan_report(tmp_path_factory: pytest.TempPathFactory, small_plan: Any, small_gap: Any) -> Path:
     folder = tmp_path_factory.mktemp("browser-plan")
     day = dt.date(2026, 1, 2)
-    return write_report(small_plan, folder / "plan.html", outlook=small_gap, generated=day)
+    return write_report(
+        small_plan, folder / "plan.html", outlook=small_gap, generated=day, full=True
+    )
 
 
 @pytest.fixture(scope="module")
@@ -91,7 +93,9 @@ def compare_report(
 ) -> Path:
     folder = tmp_path_factory.mktemp("browser-compare")
     day = dt.date(2026, 1, 2)
-    return write_report(small_comparison, folder / "compare.html", outlook=small_gap, generated=day)
+    return write_report(
+        small_comparison, folder / "compare.html", outlook=small_gap, generated=day, full=True
+    )
 
 
 @pytest.fixture(scope="module")

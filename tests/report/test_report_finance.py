@@ -19,6 +19,7 @@ import pytest
 import fabnet
 from fabnet.exceptions import ParameterError
 from fabnet.report import finance_figures, render_report, strategy_figures, write_report
+from fabnet.report._money import MILLIONS
 from fabnet.report.finance_html import FINANCE_SECTIONS
 from fabnet.report.gap_html import SECTIONS
 from fabnet.report.plan_html import PLAN_SECTIONS
@@ -104,7 +105,7 @@ def _hostile(financials: Any, comparison: Any) -> tuple[Any, Any]:
 
 
 def test_waterfall_sums_the_network_over_the_horizon(small_financials: Any) -> None:
-    figure = finance_figures.cash_flow_waterfall_figure(small_financials)
+    figure = finance_figures.cash_flow_waterfall_figure(small_financials, money=MILLIONS)
     (trace,) = figure.data
 
     assert trace.type == "waterfall"
@@ -123,18 +124,22 @@ def test_waterfall_sums_the_network_over_the_horizon(small_financials: Any) -> N
 
 
 def test_waterfall_of_one_project(small_financials: Any) -> None:
-    figure = finance_figures.cash_flow_waterfall_figure(small_financials, "us-az-phoenix/tsmc/N3")
+    figure = finance_figures.cash_flow_waterfall_figure(
+        small_financials, "us-az-phoenix/tsmc/N3", money=MILLIONS
+    )
 
     assert list(figure.data[0].y) == [
         -15000.0, 3000.0, 0.0, 0.0, 0.0, 0.0, 13500.0, 1500.0, 3000.0, -350.0, -3000.0, 1150.0,
     ]  # fmt: skip
     assert figure.layout.title.text.startswith("Cash flow of us-az-phoenix/tsmc/N3, 2024–2026")
     with pytest.raises(ParameterError, match="project"):
-        finance_figures.cash_flow_waterfall_figure(small_financials, "nowhere/acme/N2")
+        finance_figures.cash_flow_waterfall_figure(
+            small_financials, "nowhere/acme/N2", money=MILLIONS
+        )
 
 
 def test_a_menu_shows_each_projects_waterfall(small_financials: Any) -> None:
-    figure = finance_figures.project_waterfalls_figure(small_financials)
+    figure = finance_figures.project_waterfalls_figure(small_financials, money=MILLIONS)
     projects = [str(p) for p in small_financials.projects.index]
 
     assert len(figure.data) == len(projects) + 1
@@ -143,7 +148,9 @@ def test_a_menu_shows_each_projects_waterfall(small_financials: Any) -> None:
     assert [button.label for button in menu.buttons] == ["the network", *projects]
     phoenix = projects.index("us-az-phoenix/tsmc/N3") + 1
     assert list(figure.data[phoenix].y) == list(
-        finance_figures.cash_flow_waterfall_figure(small_financials, projects[phoenix - 1])
+        finance_figures.cash_flow_waterfall_figure(
+            small_financials, projects[phoenix - 1], money=MILLIONS
+        )
         .data[0]
         .y
     )
@@ -153,7 +160,7 @@ def test_a_menu_shows_each_projects_waterfall(small_financials: Any) -> None:
 
 
 def test_cash_flow_by_year(small_financials: Any) -> None:
-    figure = finance_figures.cash_flow_by_year_figure(small_financials)
+    figure = finance_figures.cash_flow_by_year_figure(small_financials, money=MILLIONS)
     names = [t.name for t in figure.data]
 
     assert names == [
@@ -182,7 +189,7 @@ def test_cash_flow_by_year(small_financials: Any) -> None:
 
 
 def test_investor_returns(small_financials: Any) -> None:
-    figure = finance_figures.investor_returns_figure(small_financials)
+    figure = finance_figures.investor_returns_figure(small_financials, money=MILLIONS)
     met, missed, hurdle = figure.data
 
     assert [t.name for t in figure.data] == ["Hurdle met", "Hurdle missed", "Hurdle rate"]
@@ -212,7 +219,7 @@ def test_investor_without_an_irr_gets_a_labelled_empty_bar(small_financials: Any
     ]  # fmt: skip
     money = dataclasses.replace(small_financials, investors=investors)
 
-    met = finance_figures.investor_returns_figure(money).data[0]
+    met = finance_figures.investor_returns_figure(money, money=MILLIONS).data[0]
 
     assert (list(met.y), list(met.text)) == ([0.0], ["no IRR"])
     assert "no IRR: several roots: 5%, 40%" in met.hovertext[0]
@@ -220,7 +227,7 @@ def test_investor_without_an_irr_gets_a_labelled_empty_bar(small_financials: Any
 
 
 def test_capital_calls(small_financials: Any) -> None:
-    figure = finance_figures.capital_calls_figure(small_financials)
+    figure = finance_figures.capital_calls_figure(small_financials, money=MILLIONS)
 
     assert [t.name for t in figure.data] == ["microsoft", "openai", "Total called"]  # largest first
     microsoft, openai, total = figure.data
@@ -237,14 +244,14 @@ def test_capital_calls_span_the_years_with_calls(small_financials: Any) -> None:
     calls[[2024, 2026]] = 0.0
     money = dataclasses.replace(small_financials, capital_calls=calls)
 
-    figure = finance_figures.capital_calls_figure(money)
+    figure = finance_figures.capital_calls_figure(money, money=MILLIONS)
 
     assert all(list(t.x) == [2025] for t in figure.data)
     assert list(figure.data[-1].y) == [3500.0]
 
 
 def test_strategy_figure(small_comparison: Any) -> None:
-    figure = strategy_figures.strategy_figure(small_comparison)
+    figure = strategy_figures.strategy_figure(small_comparison, money=MILLIONS)
     strategies = ["own-build", "reservation", "acquisition", "design-only"]
 
     assert [t.name for t in figure.data] == [
@@ -273,7 +280,9 @@ def test_strategy_figure(small_comparison: Any) -> None:
 
 def test_strategy_figure_without_a_milestone(small_comparison: Any) -> None:
     table = small_comparison.table.drop(columns="delivered_by_2025_h100e")
-    figure = strategy_figures.strategy_figure(dataclasses.replace(small_comparison, table=table))
+    figure = strategy_figures.strategy_figure(
+        dataclasses.replace(small_comparison, table=table), money=MILLIONS
+    )
 
     assert [t.name for t in figure.data] == [
         "Cost (NPV)",
@@ -284,7 +293,7 @@ def test_strategy_figure_without_a_milestone(small_comparison: Any) -> None:
 
 
 def test_strategy_timeline(small_comparison: Any) -> None:
-    figure = strategy_figures.strategy_timeline_figure(small_comparison)
+    figure = strategy_figures.strategy_timeline_figure(small_comparison, money=MILLIONS)
     strategies = ["own-build", "reservation", "acquisition", "design-only"]
 
     assert [t.name for t in figure.data] == strategies * 2
@@ -307,11 +316,11 @@ def test_figure_text_from_data_is_escaped(small_financials: Any, small_compariso
     compared = dataclasses.replace(compared, scenario=scenario)
 
     figures = [
-        finance_figures.cash_flow_waterfall_figure(money, f"p{EVIL}"),
-        finance_figures.investor_returns_figure(money),
-        finance_figures.capital_calls_figure(money),
-        strategy_figures.strategy_figure(compared),
-        strategy_figures.strategy_timeline_figure(compared),
+        finance_figures.cash_flow_waterfall_figure(money, f"p{EVIL}", money=MILLIONS),
+        finance_figures.investor_returns_figure(money, money=MILLIONS),
+        finance_figures.capital_calls_figure(money, money=MILLIONS),
+        strategy_figures.strategy_figure(compared, money=MILLIONS),
+        strategy_figures.strategy_timeline_figure(compared, money=MILLIONS),
     ]
     joined = "\n".join(_texts(figure) for figure in figures)
 
@@ -323,16 +332,16 @@ def test_figure_text_from_data_is_escaped(small_financials: Any, small_compariso
 
 
 def test_figures_of_nothing_still_draw(empty_financials: Any) -> None:
-    waterfall = finance_figures.cash_flow_waterfall_figure(empty_financials)
+    waterfall = finance_figures.cash_flow_waterfall_figure(empty_financials, money=MILLIONS)
     assert list(waterfall.data[0].y) == [0.0] * 12
     assert waterfall.layout.annotations[0].text == "No cash flows: the plan starts no module."
-    by_year = finance_figures.cash_flow_by_year_figure(empty_financials)
+    by_year = finance_figures.cash_flow_by_year_figure(empty_financials, money=MILLIONS)
     assert list(by_year.data[0].x) == list(empty_financials.plan.scenario.years)
     assert by_year.layout.annotations[-1].text == "No cash flows: the plan starts no module."
-    returns = finance_figures.investor_returns_figure(empty_financials)
+    returns = finance_figures.investor_returns_figure(empty_financials, money=MILLIONS)
     assert [len(t.x) for t in returns.data] == [0, 0, 0]
     assert returns.layout.annotations[0].text == "No investor is called on for capital."
-    calls = finance_figures.capital_calls_figure(empty_financials)
+    calls = finance_figures.capital_calls_figure(empty_financials, money=MILLIONS)
     assert [t.name for t in calls.data] == ["Total called"]
     assert calls.layout.annotations[0].text == "No capital called: the plan starts no module."
 
@@ -342,12 +351,12 @@ def test_figures_of_nothing_still_draw(empty_financials: Any) -> None:
 
 @pytest.fixture(scope="module")
 def finance_html(small_financials: Any, small_gap: Any) -> str:
-    return render_report(small_financials, outlook=small_gap, generated=DAY)
+    return render_report(small_financials, outlook=small_gap, generated=DAY, full=True)
 
 
 @pytest.fixture(scope="module")
 def compare_html(small_comparison: Any, small_gap: Any) -> str:
-    return render_report(small_comparison, outlook=small_gap, generated=DAY)
+    return render_report(small_comparison, outlook=small_gap, generated=DAY, full=True)
 
 
 def test_finance_report_is_the_plan_report_then_the_money(
@@ -357,7 +366,7 @@ def test_finance_report_is_the_plan_report_then_the_money(
     assert _section_ids(finance_html) == expected
     for section in (*SECTIONS, *PLAN_SECTIONS, *FINANCE_SECTIONS):
         assert f"<li><a href='#{section.id}'>{section.title}</a></li>" in finance_html
-    plan_page = render_report(small_financials.plan, outlook=small_gap, generated=DAY)
+    plan_page = render_report(small_financials.plan, outlook=small_gap, generated=DAY, full=True)
     for section in (*SECTIONS, *PLAN_SECTIONS):
         assert _section(finance_html, section.id) == _section(plan_page, section.id)
     assert finance_html.count("Plotly.newPlot(") == GAP_FIGURES + PLAN_FIGURES + FINANCE_FIGURES
@@ -421,7 +430,7 @@ def test_finance_irr_note_where_the_irr_is_undefined(small_financials: Any, smal
     investors.loc["microsoft", ["irr", "irr_note"]] = [math.nan, "no sign change: every flow ≤ 0"]
     money = dataclasses.replace(small_financials, investors=investors)
 
-    page = render_report(money, outlook=small_gap, generated=DAY)
+    page = render_report(money, outlook=small_gap, generated=DAY, full=True)
 
     table = _section(page, "finance-investors")
     assert "<td class='num irr'>no sign change: every flow ≤ 0</td>" in table
@@ -457,7 +466,7 @@ def test_finance_projects_table(finance_html: str) -> None:
 
 
 def test_finance_report_of_a_plan_without_builds(empty_financials: Any, small_gap: Any) -> None:
-    page = render_report(empty_financials, outlook=small_gap, generated=DAY)
+    page = render_report(empty_financials, outlook=small_gap, generated=DAY, full=True)
 
     assert _section_ids(page)[-len(FINANCE_SECTIONS) - 1 : -1] == [s.id for s in FINANCE_SECTIONS]
     note = "The plan starts no module: it has no cash flows, capital calls or returns."
@@ -486,8 +495,12 @@ def test_same_input_same_bytes(
     finance_html: str,
     compare_html: str,
 ) -> None:
-    assert render_report(small_financials, outlook=small_gap, generated=DAY) == finance_html
-    assert render_report(small_comparison, outlook=small_gap, generated=DAY) == compare_html
+    assert (
+        render_report(small_financials, outlook=small_gap, generated=DAY, full=True) == finance_html
+    )
+    assert (
+        render_report(small_comparison, outlook=small_gap, generated=DAY, full=True) == compare_html
+    )
 
 
 # --- the strategies report -------------------------------------------------------------------
@@ -547,7 +560,7 @@ def test_compare_report_falls_back_to_the_mix(
 ) -> None:
     comparison = dataclasses.replace(small_comparison, financials={"mix": small_financials})
 
-    page = render_report(comparison, outlook=small_gap, generated=DAY)
+    page = render_report(comparison, outlook=small_gap, generated=DAY, full=True)
 
     assert "Financials of the <strong>mix</strong> strategy's plan." in page
 
@@ -559,7 +572,7 @@ def test_compare_report_without_financials(small_comparison: Any, small_gap: Any
         investors=small_comparison.investors.assign(**{"own-build": math.nan}),
     )
 
-    page = render_report(comparison, outlook=small_gap, generated=DAY)
+    page = render_report(comparison, outlook=small_gap, generated=DAY, full=True)
 
     assert _section_ids(page) == [s.id for s in (*SECTIONS[:-1], *COMPARE_SECTIONS, SECTIONS[-1])]
     assert "No strategy builds new fabs: there are no returns." in page
@@ -578,8 +591,8 @@ def test_report_strings_are_escaped(
     money = dataclasses.replace(money, plan=dataclasses.replace(money.plan, scenario=scenario))
 
     pages = [
-        render_report(money, outlook=gap, generated=DAY),
-        render_report(compared, outlook=gap, generated=DAY),
+        render_report(money, outlook=gap, generated=DAY, full=True),
+        render_report(compared, outlook=gap, generated=DAY, full=True),
     ]
 
     for page in pages:
@@ -605,8 +618,12 @@ def test_reports_of_the_built_in_scenario(tmp_path: Path) -> None:
     money = fabnet.financials(fabnet.plan("altman-2024", shadow_prices=False))
     comparison = fabnet.compare("altman-2024")
 
-    finance = write_report(money, tmp_path / "money.html", outlook=outlook, generated=DAY)
-    compare = write_report(comparison, tmp_path / "compare.html", outlook=outlook, generated=DAY)
+    finance = write_report(
+        money, tmp_path / "money.html", outlook=outlook, generated=DAY, full=True
+    )
+    compare = write_report(
+        comparison, tmp_path / "compare.html", outlook=outlook, generated=DAY, full=True
+    )
 
     page = finance.read_text(encoding="utf-8")
     assert page.count("Plotly.newPlot(") == GAP_FIGURES + PLAN_FIGURES + FINANCE_FIGURES
@@ -617,7 +634,7 @@ def test_reports_of_the_built_in_scenario(tmp_path: Path) -> None:
     rows = _section(page, "finance-projects").count("<tr>")
     assert rows == 1 + len(money.projects)  # the header, then one row per project
     # The waterfall adds up to the cash flows, as summed by the financials.
-    steps = finance_figures.cash_flow_waterfall_figure(money).data[0]
+    steps = finance_figures.cash_flow_waterfall_figure(money, money=MILLIONS).data[0]
     totals = money.by_year().sum()
     assert steps.y[7] == pytest.approx(totals["project_cash_flow_musd"])
     assert steps.y[11] == pytest.approx(totals["equity_cash_flow_musd"])

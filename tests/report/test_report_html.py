@@ -84,7 +84,7 @@ FIGURES = {
 
 @pytest.fixture(scope="module")
 def html(small_gap: Any) -> str:
-    return render_report(small_gap, generated=DAY)
+    return render_report(small_gap, generated=DAY, full=True)
 
 
 @pytest.fixture(scope="module", params=sorted(FIGURES))
@@ -99,7 +99,7 @@ def page(
     if request.param == "gap":
         return html
     if request.param == "plan":
-        return render_report(small_plan, outlook=small_gap, generated=DAY)
+        return render_report(small_plan, outlook=small_gap, generated=DAY, full=True)
     return tiny_reports[request.param.removeprefix("tiny-")]
 
 
@@ -216,7 +216,7 @@ def test_data_strings_are_escaped(make_small_gap: Any, altman: Any, html: str) -
     assumptions.loc[0, "item"] = f"item {evil}"
     gap = dataclasses.replace(gap, assumptions=assumptions)
 
-    page = render_report(gap, generated=DAY)
+    page = render_report(gap, generated=DAY, full=True)
 
     assert "<script>alert" not in page
     assert "alert('x')</script>" not in page
@@ -230,18 +230,21 @@ def test_data_strings_are_escaped(make_small_gap: Any, altman: Any, html: str) -
 
 
 def test_same_input_same_bytes(small_gap: Any, html: str) -> None:
-    assert render_report(small_gap, generated=DAY) == html
+    assert render_report(small_gap, generated=DAY, full=True) == html
 
 
 def test_write_report(small_gap: Any, tmp_path: Path, html: str) -> None:
-    path = write_report(small_gap, tmp_path / "out" / "report.html", generated=DAY)
+    path = write_report(small_gap, tmp_path / "out" / "report.html", generated=DAY, full=True)
 
     assert path == tmp_path / "out" / "report.html"
     assert path.read_text(encoding="utf-8") == html
     # An existing file is replaced whole, and no temporary file is left beside it (only the
     # empty lock file, fabnet.outputs).
     path.write_text("old", encoding="utf-8")
-    assert write_report(small_gap, str(path), generated=DAY).read_text(encoding="utf-8") == html
+    assert (
+        write_report(small_gap, str(path), generated=DAY, full=True).read_text(encoding="utf-8")
+        == html
+    )
     assert sorted(p.name for p in path.parent.iterdir()) == [".report.html.lock", "report.html"]
 
 
@@ -258,7 +261,7 @@ def test_degenerate_result_still_renders(small_gap: Any) -> None:
         assumptions=small_gap.assumptions.iloc[0:0],
     )
 
-    page = render_report(gap, generated=DAY)
+    page = render_report(gap, generated=DAY, full=True)
 
     assert "No EUV scanners needed." in page
     assert "0 figures. Sources" in page

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from fabnet.report import plan_figures
+from fabnet.report._money import MILLIONS
 from fabnet.report._palette import REGION_COLORS, RESOURCE_COLORS, SOURCE_COLORS
 
 RESOURCES = 7  # panels of the gap table
@@ -18,7 +19,7 @@ NEW_AREAS = 5  # new capacity: COWOS TW+JP+EU, N3 TW+US
 
 
 def test_gantt_has_a_construction_and_an_operating_trace_per_resource(small_plan: Any) -> None:
-    figure = plan_figures.build_gantt_figure(small_plan)
+    figure = plan_figures.build_gantt_figure(small_plan, money=MILLIONS)
 
     assert [t.name for t in figure.data] == [
         "N3 · construction",
@@ -36,7 +37,7 @@ def test_gantt_has_a_construction_and_an_operating_trace_per_resource(small_plan
 
 
 def test_gantt_rows_are_sorted_by_region_then_site(small_plan: Any) -> None:
-    figure = plan_figures.build_gantt_figure(small_plan)
+    figure = plan_figures.build_gantt_figure(small_plan, money=MILLIONS)
 
     assert list(figure.layout.yaxis.categoryarray) == [
         "EU · xx-nowhere · acme · COWOS · 2025",
@@ -52,7 +53,7 @@ def test_gantt_rows_are_sorted_by_region_then_site(small_plan: Any) -> None:
 
 
 def test_gantt_bars_run_from_start_to_online_to_the_horizon(small_plan: Any) -> None:
-    figure = plan_figures.build_gantt_figure(small_plan)
+    figure = plan_figures.build_gantt_figure(small_plan, money=MILLIONS)
     n3_build, n3_run = figure.data[0], figure.data[1]
 
     # N3 rows in order: tw-chiayi/tsmc 2024→2026, phoenix/consortium 2025→2026,
@@ -67,7 +68,7 @@ def test_gantt_bars_run_from_start_to_online_to_the_horizon(small_plan: Any) -> 
     assert list(n3_build.text) == ["", "", "3 modules"]
     assert "partner: consortium" in n3_build.hovertext[1]
     assert "start 2024 → online 2027" in n3_build.hovertext[2]
-    assert "capex: 15,000 musd" in n3_build.hovertext[2]
+    assert "capex: $15,000 M" in n3_build.hovertext[2]
     assert "<b>North Phoenix Arizona" in n3_build.hovertext[2]  # the site's name
 
 
@@ -80,7 +81,7 @@ def test_capacity_demand_stacks_new_capacity_on_existing_supply(
     assert len(data) == 2 * RESOURCES + NEW_AREAS
     assert len(figure.layout.annotations) == RESOURCES  # one titled panel per resource
     existing = [t for t in data if t.name == "Existing AI supply"]
-    demand = [t for t in data if t.name == "Demand"]
+    demand = [t for t in data if t.name == "Plan's wafer use"]
     new = [t for t in data if t.name.startswith("New: ")]
     assert len(existing) == len(demand) == RESOURCES
     assert sum(bool(t.showlegend) for t in existing) == 1
@@ -93,12 +94,16 @@ def test_capacity_demand_stacks_new_capacity_on_existing_supply(
     supply = small_gap.table.query("resource == 'COWOS'")["supply_wspm"].to_numpy()
     assert list(cowos[0].y) == pytest.approx(supply)
     assert list(cowos[1].y) == pytest.approx([0.0, 10e3, 10e3])
-    cowos_demand = next(t for t in demand if t.xaxis == cowos[0].xaxis)
-    assert list(cowos_demand.y) == pytest.approx([20e3, 30e3, 40e3])
+    # The line is the plan's own wafer use (its production), not the gap's base-mix demand.
+    use = next(t for t in demand if t.xaxis == cowos[0].xaxis)
+    production = small_plan.production.query("resource == 'COWOS'").sort_values("year")
+    expected = production[list(plan_figures.USE_COLUMNS)].sum(axis=1).to_numpy()
+    assert list(use.y) == pytest.approx(expected)
+    assert list(use.y) != pytest.approx([20e3, 30e3, 40e3])  # the gap's demand of COWOS
 
 
 def test_money_figure(small_plan: Any) -> None:
-    figure = plan_figures.money_figure(small_plan)
+    figure = plan_figures.money_figure(small_plan, money=MILLIONS)
     names = [t.name for t in figure.data]
 
     assert names == [
@@ -150,7 +155,7 @@ def test_compute_outcome_without_shadow_prices_says_so(small_plan: Any) -> None:
 
 
 def test_new_fabs_map_uses_the_vendored_110m_world(small_plan: Any) -> None:
-    geo = plan_figures.new_fabs_map_figure(small_plan).layout.geo
+    geo = plan_figures.new_fabs_map_figure(small_plan, money=MILLIONS).layout.geo
 
     assert geo.projection.type == "natural earth"
     assert geo.resolution == 110
@@ -160,7 +165,7 @@ def test_new_fabs_map_uses_the_vendored_110m_world(small_plan: Any) -> None:
 
 
 def test_new_fabs_map_traces(small_plan: Any) -> None:
-    figure = plan_figures.new_fabs_map_figure(small_plan)
+    figure = plan_figures.new_fabs_map_figure(small_plan, money=MILLIONS)
     data = list(figure.data)
 
     assert all(t.type == "scattergeo" for t in data)
@@ -174,9 +179,9 @@ def test_new_fabs_map_traces(small_plan: Any) -> None:
     assert n3.lat[0] == pytest.approx(33.78)
     assert n3.marker.size[0] > n3.marker.size[1]
     hover = n3.hovertext[0]
-    assert "N3: 4 modules, capex 20,000 musd" in hover
-    assert "consortium: 1 module, start 2025 → online 2026, 5,000 musd" in hover
-    assert "tsmc: 3 modules, start 2024 → online 2027, 15,000 musd" in hover
+    assert "N3: 4 modules, capex $20,000 M" in hover
+    assert "consortium: 1 module, start 2025 → online 2026, $5,000 M" in hover
+    assert "tsmc: 3 modules, start 2024 → online 2027, $15,000 M" in hover
     used = {"tw-chiayi", "us-az-phoenix", "jp-kumamoto"}
     assert len(unused.lat) == len([s for s in small_plan.scenario.sites if s.id not in used])
     assert unused.marker.symbol == "star-open"
@@ -195,9 +200,9 @@ def test_plan_figure_text_from_data_is_escaped(small_plan: Any) -> None:
     plan = dataclasses.replace(small_plan, builds=builds, scenario=scenario, funding=funding)
 
     figures = [
-        plan_figures.build_gantt_figure(plan),
-        plan_figures.new_fabs_map_figure(plan),
-        plan_figures.money_figure(plan),
+        plan_figures.build_gantt_figure(plan, money=MILLIONS),
+        plan_figures.new_fabs_map_figure(plan, money=MILLIONS),
+        plan_figures.money_figure(plan, money=MILLIONS),
     ]
     texts = [
         text
@@ -223,12 +228,12 @@ def test_empty_plan_still_draws(small_plan: Any, small_gap: Any) -> None:
         funding=small_plan.funding.iloc[0:0],
     )  # fmt: skip
 
-    gantt = plan_figures.build_gantt_figure(plan)
+    gantt = plan_figures.build_gantt_figure(plan, money=MILLIONS)
     assert gantt.layout.annotations[0].text == "No modules started."
-    money = plan_figures.money_figure(plan)
+    money = plan_figures.money_figure(plan, money=MILLIONS)
     assert [t.name for t in money.data] == ["investors", "grants", "debt", "Total capex"]
     assert money.layout.annotations[-1].text == "No capex: the plan starts no module."
-    fabs = plan_figures.new_fabs_map_figure(plan)
+    fabs = plan_figures.new_fabs_map_figure(plan, money=MILLIONS)
     assert [t.name for t in fabs.data] == ["Unused candidate sites"]
     assert len(fabs.data[0].lat) == len(plan.scenario.sites)
     capacity = plan_figures.capacity_demand_figure(plan, small_gap)

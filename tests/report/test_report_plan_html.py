@@ -34,7 +34,7 @@ FIGURE_DIVS = [
 
 @pytest.fixture(scope="module")
 def html(small_plan: Any, small_gap: Any) -> str:
-    return render_report(small_plan, outlook=small_gap, generated=DAY)
+    return render_report(small_plan, outlook=small_gap, generated=DAY, full=True)
 
 
 def _section(html: str, section_id: str) -> str:
@@ -58,7 +58,7 @@ def test_every_figure_is_drawn_once(html: str) -> None:
 
 
 def test_it_contains_the_gap_report(html: str, small_gap: Any) -> None:
-    gap_page = render_report(small_gap, generated=DAY)
+    gap_page = render_report(small_gap, generated=DAY, full=True)
     for section in SECTIONS:
         assert _section(html, section.id) == _section(gap_page, section.id)
 
@@ -129,7 +129,7 @@ def test_data_strings_are_escaped(
         small_plan, scenario=scenario, builds=builds, funding=funding, stats=stats
     )
 
-    page = render_report(plan, outlook=make_small_gap(scenario), generated=DAY)
+    page = render_report(plan, outlook=make_small_gap(scenario), generated=DAY, full=True)
 
     assert "<script>alert" not in page
     assert "alert('x')</script>" not in page
@@ -142,7 +142,7 @@ def test_data_strings_are_escaped(
 
 
 def test_same_input_same_bytes(small_plan: Any, small_gap: Any, html: str) -> None:
-    assert render_report(small_plan, outlook=small_gap, generated=DAY) == html
+    assert render_report(small_plan, outlook=small_gap, generated=DAY, full=True) == html
 
 
 def test_a_plan_without_builds_still_renders(small_plan: Any, small_gap: Any) -> None:
@@ -156,7 +156,7 @@ def test_a_plan_without_builds_still_renders(small_plan: Any, small_gap: Any) ->
         stats={"status": "optimal"},
     )
 
-    page = render_report(plan, outlook=small_gap, generated=DAY)
+    page = render_report(plan, outlook=small_gap, generated=DAY, full=True)
 
     assert "<p class='note'>The plan starts no module.</p>" in page
     assert "<p class='note'>No investor funding.</p>" in page

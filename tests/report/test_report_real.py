@@ -22,6 +22,7 @@ from fabnet.report import (
     risk_figures,
     stochastic_figures,
 )
+from fabnet.report._money import MILLIONS
 from fabnet.report.backcast_html import SUMMARY
 from fabnet.report.finance_html import FINANCE_SECTIONS
 from fabnet.report.gap_html import SECTIONS
@@ -106,18 +107,18 @@ def test_plan_report(tiny: SimpleNamespace, tiny_reports: dict[str, str]) -> Non
 
 def test_plan_figures(tiny: SimpleNamespace) -> None:
     plan = tiny.plan
-    gantt = plan_figures.build_gantt_figure(plan)
+    gantt = plan_figures.build_gantt_figure(plan, money=MILLIONS)
     assert len(gantt.layout.yaxis.categoryarray) == len(plan.builds)
     construction = [t for t in gantt.data if t.name.endswith("construction")]
     assert sum(len(t.y) for t in construction) == len(plan.builds)
 
-    fabs = plan_figures.new_fabs_map_figure(plan)
+    fabs = plan_figures.new_fabs_map_figure(plan, money=MILLIONS)
     pairs = plan.builds.dropna(subset=["lat", "lon"])[["resource", "site"]].drop_duplicates()
     assert sum(len(t.lat) for t in fabs.data[:-1]) == len(pairs)
     unused = {s.id for s in plan.scenario.sites} - set(plan.builds["site"])
     assert len(fabs.data[-1].lat) == len(unused)
 
-    money = plan_figures.money_figure(plan)
+    money = plan_figures.money_figure(plan, money=MILLIONS)
     investors, grants, debt, total = money.data[:4]
     assert sum(total.y) == pytest.approx(plan.capex["capex_musd"].sum())
     assert sum(investors.y) + sum(grants.y) + sum(debt.y) == pytest.approx(sum(total.y))
@@ -142,12 +143,12 @@ def test_finance_report(tiny: SimpleNamespace, tiny_reports: dict[str, str]) -> 
     assert investors.count("<tr>") == 1 + len(money.investors)
     assert "Assumptions: discount rate: 8%" in _section(page, "finance-key-figures")
     # The waterfall adds up to the cash flows, as summed by the financials.
-    steps = finance_figures.cash_flow_waterfall_figure(money).data[0]
+    steps = finance_figures.cash_flow_waterfall_figure(money, money=MILLIONS).data[0]
     totals = money.by_year().sum()
     assert steps.y[7] == pytest.approx(totals["project_cash_flow_musd"])
     assert steps.y[11] == pytest.approx(totals["equity_cash_flow_musd"])
     assert sum(steps.y[:7]) == pytest.approx(steps.y[7], rel=1e-9, abs=1e-6)
-    calls = finance_figures.capital_calls_figure(money).data[-1]
+    calls = finance_figures.capital_calls_figure(money, money=MILLIONS).data[-1]
     assert sum(calls.y) == pytest.approx(money.capital_calls.to_numpy().sum())
 
 
@@ -178,7 +179,7 @@ def test_risk_report(tiny: SimpleNamespace, tiny_reports: dict[str, str]) -> Non
     fan = risk_figures.fan_chart_figure(risk)
     median = next(t for t in fan.data if t.name == "Delivered: median")
     assert list(median.y) == list(risk.by_year["delivered_p50_h100e"])
-    tornado = risk_figures.tornado_figure(risk)
+    tornado = risk_figures.tornado_figure(risk, money=MILLIONS)
     biggest = risk.tornado.sort_values("swing", ascending=False)["input"].iloc[0]
     assert tornado.data[0].y[0].startswith(f"{biggest}: ")
 
@@ -193,5 +194,5 @@ def test_stochastic_sections(tiny: SimpleNamespace, tiny_reports: dict[str, str]
         assert first.count("<tr") == 1 + len(stochastic.first_stage) + 1  # and the total
     else:
         assert "starts no module in its first stage" in first
-    figure = stochastic_figures.stochastic_figure(stochastic)
+    figure = stochastic_figures.stochastic_figure(stochastic, money=MILLIONS)
     assert list(figure.data[0].y) == pytest.approx(stochastic.by_scenario["cost_musd"].tolist())

@@ -19,6 +19,7 @@ from markupsafe import escape
 import fabnet
 from fabnet.exceptions import ParameterError
 from fabnet.report import render_report, risk_figures, stochastic_figures
+from fabnet.report._money import MILLIONS
 from fabnet.report._palette import SERIES_COLORS
 from fabnet.report.gap_html import SECTIONS
 from fabnet.report.plan_html import PLAN_SECTIONS
@@ -167,45 +168,100 @@ def test_shortfall_threshold_in_the_title(small_risk: Any) -> None:
     assert "more than 2.5% of the compute wanted" in title
 
 
-def test_tornado_biggest_swing_on_top(small_risk: Any) -> None:
-    figure = risk_figures.tornado_figure(small_risk)
-    high, low = figure.data
-    rows = [
-        "demand-growth: 0.8 → 1.25",
-        "capex-overrun: 0.9 → 1.4",
-        "delay-us: 3 → 24",
-    ]
+def _tornado_bars(figure: Any) -> dict[tuple[str, str, int], tuple[float, float]]:
+    """(trace name, row label, panel) → (base, length) of every bar of a tornado."""
+    return {
+        (t.name, row, 1 if t.xaxis == "x" else 2): (base, length)
+        for t in figure.data
+        for row, base, length in zip(t.y, t.base, t.x, strict=True)
+    }
 
-    assert [t.name for t in figure.data] == ["Input at its high value", "Input at its low value"]
+
+def test_tornado_biggest_swing_on_top(small_risk: Any) -> None:
+    figure = risk_figures.tornado_figure(small_risk, money=MILLIONS)
+    rows = [
+        "demand-growth: 0.8 → 1.25 ×",
+        "capex-overrun: 0.9 → 1.4 ×",
+        "delay-us: 3 → 24 months",
+    ]  # the inputs' ranges with their targets' units
+
+    assert {t.name for t in figure.data} == {"Input at its high value", "Input at its low value"}
     assert all(t.type == "bar" and t.orientation == "h" for t in figure.data)
-    assert list(high.y) == rows
-    assert list(low.y) == rows
     assert list(figure.layout.yaxis.categoryarray) == rows
     assert figure.layout.yaxis.autorange == "reversed"  # the first row on top
-    # Bars from the base (48,000) to the output: demand-growth, capex-overrun, delay-us.
-    assert list(high.base) == [48000.0] * 3
-    assert list(high.x) == [22000.0, 4500.0, -1000.0]
-    assert list(low.x) == [-8000.0, -500.0, 1000.0]
-    assert (high.width, low.width) == (0.7, 0.4)  # the low bar drawn narrower, over the high
-    (line,) = figure.layout.shapes
-    assert (line.x0, line.x1) == (48000.0, 48000.0)
-    assert "every input at its base value, 48,000 musd" in figure.layout.title.text
-    assert high.hovertext[2] == (
-        "<b>delay-us</b> at its high value, 24<br>NPV of cost: 47,000 musd "
-        "(−1,000 musd against the base)"
+    # Changes from the base (48,000): the cuts in the left panel, the rises in the right one,
+    # each bar from the axes' floor (a tenth of the smallest change, 500 / 10) to its size.
+    high, low = "Input at its high value", "Input at its low value"
+    assert _tornado_bars(figure) == (
+        {
+            (high, rows[0], 2): (50.0, 22000.0 - 50.0),
+            (high, rows[1], 2): (50.0, 4500.0 - 50.0),
+            (high, rows[2], 1): (50.0, 1000.0 - 50.0),
+            (low, rows[0], 1): (50.0, 8000.0 - 50.0),
+            (low, rows[1], 1): (50.0, 500.0 - 50.0),
+            (low, rows[2], 2): (50.0, 1000.0 - 50.0),
+        }
     )
-    assert low.hovertext[0].endswith("(−8,000 musd against the base)")
+    assert {t.width for t in figure.data if t.name == high} == {0.7}
+    assert {t.width for t in figure.data if t.name == low} == {0.4}
+    assert figure.layout.xaxis2.type == figure.layout.xaxis.type == "log"
+    assert "every input at its base value: $48,000 M" in figure.layout.title.text
+    hover = next(t for t in figure.data if t.name == high and t.xaxis == "x").hovertext[0]
+    assert hover == (
+        "<b>delay-us</b> at its high value, 24 months<br>NPV of cost: $47,000 M "
+        "(−$1,000 M against the base)"
+    )
+
+
+def test_every_tornado_bar_can_be_seen(small_risk: Any) -> None:
+    # Today's data: the biggest change (22,000) is 44 times the smallest (500); on a linear
+    # axis the smallest bar was 2 % of the largest. On the log axis every bar spans at least a
+    # decade of the axis's range (its floor is a tenth of the smallest change).
+    figure = risk_figures.tornado_figure(small_risk)
+    for axis, trace_axis in ((figure.layout.xaxis, "x"), (figure.layout.xaxis2, "x2")):
+        low, high = sorted(axis.range)
+        for t in (t for t in figure.data if t.xaxis == trace_axis):
+            for base, length in zip(t.base, t.x, strict=True):
+                assert math.log10(base) == pytest.approx(low)
+                visible = (math.log10(base + length) - low) / (high - low)
+                assert visible >= 0.3, (t.name, visible)
+
+
+def test_a_tiny_swing_shows_beside_a_huge_one(small_risk: Any) -> None:
+    tornado = small_risk.tornado.copy()
+    tornado.loc[tornado["input"] == "delay-us", ["output_low", "output_high"]] = [48000.5, 47999.0]
+    figure = risk_figures.tornado_figure(dataclasses.replace(small_risk, tornado=tornado))
+    spans = [sorted(a.range) for a in (figure.layout.xaxis, figure.layout.xaxis2)]
+    assert spans[0] == spans[1]
+    low, high = spans[0]
+    fractions = [
+        (math.log10(base + length) - low) / (high - low)
+        for t in figure.data
+        for base, length in zip(t.base, t.x, strict=True)
+    ]
+    assert len(fractions) == 6  # every bar is drawn
+    assert min(fractions) >= 0.1
+
+
+def test_tornado_floor_leaves_out_noise() -> None:
+    assert risk_figures.tornado_floor([30000.0, -2000.0, 1e-9]) == (200.0, 45000.0)
+    assert risk_figures.tornado_floor([0.0, float("nan")]) == (0.1, 1.0)
 
 
 def test_tornado_without_its_base(small_risk: Any) -> None:
     tornado = small_risk.tornado.copy()
     tornado.attrs = {}
 
-    figure = risk_figures.tornado_figure(dataclasses.replace(small_risk, tornado=tornado))
+    figure = risk_figures.tornado_figure(
+        dataclasses.replace(small_risk, tornado=tornado), money=MILLIONS
+    )
 
-    assert list(figure.data[0].base) == [0.0] * 3
-    assert list(figure.data[0].x) == [70000.0, 52500.0, 47000.0]
-    assert "unknown: bars from zero" in figure.layout.title.text
+    # The changes are from zero: every output raises the cost by itself.
+    bars = _tornado_bars(figure)
+    assert {panel for *_, panel in bars} == {2}
+    high = {row: base + length for (name, row, _), (base, length) in bars.items() if "high" in name}
+    assert sorted(high.values()) == pytest.approx([47000.0, 52500.0, 70000.0])
+    assert "unknown: changes from zero" in figure.layout.title.text
 
 
 def test_sobol_indices_largest_total_first(small_risk: Any) -> None:
@@ -230,7 +286,7 @@ def test_sobol_figure_needs_sobol_indices(small_risk: Any) -> None:
 
 
 def test_investor_values(small_risk: Any) -> None:
-    figure = risk_figures.investor_value_figure(small_risk)
+    figure = risk_figures.investor_value_figure(small_risk, money=MILLIONS)
     traces = {t.name: t for t in figure.data}
     investors = ["microsoft", "openai", "softbank"]  # by median, the highest first
 
@@ -264,7 +320,7 @@ def test_investor_values(small_risk: Any) -> None:
 
 
 def test_stochastic_figure(small_stochastic: Any) -> None:
-    figure = stochastic_figures.stochastic_figure(small_stochastic)
+    figure = stochastic_figures.stochastic_figure(small_stochastic, money=MILLIONS)
     traces = {t.name: t for t in figure.data}
     worlds = ["0", "1", "2", "3"]
 
@@ -303,7 +359,7 @@ def test_stochastic_figure_with_an_eev_that_is_not_finite(small_stochastic: Any)
         small_stochastic, eev=math.inf, ws=math.nan, by_scenario=by_scenario
     )
 
-    figure = stochastic_figures.stochastic_figure(stochastic)
+    figure = stochastic_figures.stochastic_figure(stochastic, money=MILLIONS)
 
     assert [t.name for t in figure.data][1:3] == ["Expected cost", "CVaR of cost"]
     objective = figure.data[-1]
@@ -318,10 +374,10 @@ def test_figure_text_from_data_is_escaped(small_risk: Any, small_stochastic: Any
     risk, stochastic = _hostile(small_risk, small_stochastic)
 
     figures = [
-        risk_figures.tornado_figure(risk),
+        risk_figures.tornado_figure(risk, money=MILLIONS),
         risk_figures.sobol_figure(risk),
-        risk_figures.investor_value_figure(risk),
-        stochastic_figures.stochastic_figure(stochastic),
+        risk_figures.investor_value_figure(risk, money=MILLIONS),
+        stochastic_figures.stochastic_figure(stochastic, money=MILLIONS),
     ]
     joined = "\n".join(_texts(figure) for figure in figures)
 
@@ -336,10 +392,10 @@ def test_figures_of_nothing_still_draw(small_risk: Any) -> None:
     measures = small_risk.measures[small_risk.measures["kind"] == "cost"]
     risk = dataclasses.replace(small_risk, tornado=tornado, measures=measures)
 
-    figure = risk_figures.tornado_figure(risk)
-    assert [len(t.y) for t in figure.data] == [0, 0]
-    assert figure.layout.annotations[0].text == "No input to swing."
-    values = risk_figures.investor_value_figure(risk)
+    figure = risk_figures.tornado_figure(risk, money=MILLIONS)
+    assert [len(t.y) for t in figure.data] == [0, 0, 0, 0]
+    assert "No input to swing." in [a.text for a in figure.layout.annotations]
+    values = risk_figures.investor_value_figure(risk, money=MILLIONS)
     assert [len(t.x) for t in values.data] == [0] * 6
     assert (
         values.layout.annotations[0].text == "No investor: the plan calls on no investor's money."
@@ -351,12 +407,14 @@ def test_figures_of_nothing_still_draw(small_risk: Any) -> None:
 
 @pytest.fixture(scope="module")
 def risk_html(small_risk: Any, small_gap: Any) -> str:
-    return render_report(small_risk, outlook=small_gap, generated=DAY)
+    return render_report(small_risk, outlook=small_gap, generated=DAY, full=True)
 
 
 @pytest.fixture(scope="module")
 def stochastic_html(small_risk: Any, small_stochastic: Any, small_gap: Any) -> str:
-    return render_report(small_risk, outlook=small_gap, stochastic=small_stochastic, generated=DAY)
+    return render_report(
+        small_risk, outlook=small_gap, stochastic=small_stochastic, generated=DAY, full=True
+    )
 
 
 def test_risk_report_is_the_plan_report_then_the_risk(
@@ -366,7 +424,7 @@ def test_risk_report_is_the_plan_report_then_the_risk(
     assert _section_ids(risk_html) == expected
     for section in RISK_SECTIONS:
         assert f"<li><a href='#{section.id}'>{escape(section.title)}</a></li>" in risk_html
-    plan_page = render_report(small_risk.plan, outlook=small_gap, generated=DAY)
+    plan_page = render_report(small_risk.plan, outlook=small_gap, generated=DAY, full=True)
     for section in (*SECTIONS, *PLAN_SECTIONS):
         assert _section(risk_html, section.id) == _section(plan_page, section.id)
     assert risk_html.count("Plotly.newPlot(") == GAP_FIGURES + PLAN_FIGURES + RISK_FIGURES
@@ -419,7 +477,9 @@ def test_risk_key_figures_name_2030_and_the_last_year(small_risk: Any, small_gap
     by_year = small_risk.by_year.set_axis(pd.Index([2029, 2030, 2031], name="year"), axis=0)
     risk = dataclasses.replace(small_risk, by_year=by_year)
 
-    key = _section(render_report(risk, outlook=small_gap, generated=DAY), "risk-key-figures")
+    key = _section(
+        render_report(risk, outlook=small_gap, generated=DAY, full=True), "risk-key-figures"
+    )
 
     assert "<dt>P(shortfall) in 2030</dt><dd>25% (20–31%)</dd>" in key
     assert "<dt>P(shortfall) in 2031</dt><dd>60% (53–67%)</dd>" in key
@@ -511,7 +571,9 @@ def test_stochastic_value_table_with_an_eev_that_is_not_finite(
 ) -> None:
     stochastic = dataclasses.replace(small_stochastic, eev=math.inf)
 
-    page = render_report(small_risk, outlook=small_gap, stochastic=stochastic, generated=DAY)
+    page = render_report(
+        small_risk, outlook=small_gap, stochastic=stochastic, generated=DAY, full=True
+    )
 
     section = _section(page, "stochastic-value")
     assert "<td class='measure'>EEV</td><td class='num value'>∞</td>" in section
@@ -535,7 +597,7 @@ def test_report_strings_are_escaped(
 ) -> None:
     risk, stochastic = _hostile(small_risk, small_stochastic)
 
-    page = render_report(risk, outlook=small_gap, stochastic=stochastic, generated=DAY)
+    page = render_report(risk, outlook=small_gap, stochastic=stochastic, generated=DAY, full=True)
 
     assert "<script>alert" not in page
     assert "alert('x')</script>" not in page
@@ -561,6 +623,8 @@ def test_pages_load_nothing_and_inline_plotlyjs_once(stochastic_html: str) -> No
 def test_same_input_same_bytes(
     small_risk: Any, small_stochastic: Any, small_gap: Any, risk_html: str, stochastic_html: str
 ) -> None:
-    assert render_report(small_risk, outlook=small_gap, generated=DAY) == risk_html
-    again = render_report(small_risk, outlook=small_gap, stochastic=small_stochastic, generated=DAY)
+    assert render_report(small_risk, outlook=small_gap, generated=DAY, full=True) == risk_html
+    again = render_report(
+        small_risk, outlook=small_gap, stochastic=small_stochastic, generated=DAY, full=True
+    )
     assert again == stochastic_html
