@@ -114,13 +114,13 @@ def test_waterfall_sums_the_network_over_the_horizon(small_financials: Any) -> N
     assert sum(trace.y[:7]) == pytest.approx(trace.y[7])
     assert trace.y[7] + sum(trace.y[8:11]) == pytest.approx(trace.y[11])
     assert list(trace.text)[:3] == ["−16,800", "3,300", "90"]
-    assert trace.hovertext[0] == "<b>Capex</b>: −16,800 musd"
-    assert trace.hovertext[11].startswith("<b>Equity cash flow</b>: 2,240 musd<br>")
+    assert trace.hovertext[0] == "<b>Capex</b>: −$16,800 M"
+    assert trace.hovertext[11].startswith("<b>Equity cash flow</b>: $2,240 M<br>")
     assert "Depreciation" not in trace.x  # not cash
     assert trace.increasing.marker.color == finance_figures.MONEY_IN
     assert trace.decreasing.marker.color == finance_figures.MONEY_OUT
     assert trace.totals.marker.color == finance_figures.MONEY_TOTAL
-    assert "Cash flow of the network, 2024–2026 [musd, undiscounted]" in figure.layout.title.text
+    assert "Cash flow of the network, 2024–2026 [$ M, undiscounted]" in figure.layout.title.text
 
 
 def test_waterfall_of_one_project(small_financials: Any) -> None:
@@ -205,11 +205,11 @@ def test_investor_returns(small_financials: Any) -> None:
     assert met.hovertext[0].split("<br>") == [
         "<b>openai</b> · hurdle met",
         "IRR 18% · hurdle rate 6%",
-        "NPV at the hurdle rate: 812 musd",
+        "NPV at the hurdle rate: $812 M",
         "MOIC 1.43× · payback after 2.6 years",
-        "called 3,350 musd · returned 4,790 musd",
+        "called $3,350 M · returned $4,790 M",
     ]
-    assert "NPV at the hurdle rate: −420 musd" in missed.hovertext[0]
+    assert "NPV at the hurdle rate: −$420 M" in missed.hovertext[0]
 
 
 def test_investor_without_an_irr_gets_a_labelled_empty_bar(small_financials: Any) -> None:
@@ -273,7 +273,7 @@ def test_strategy_figure(small_comparison: Any) -> None:
     assert list(cost.marker.color) == [STRATEGY_COLORS[s] for s in strategies]
     assert by_2025.marker.pattern.shape == "/"  # the milestone is hatched
     assert [t.xaxis for t in figure.data] == ["x", "x2", "x2", "x3", "x4"]
-    assert cost.hovertext[2] == "<b>acquisition</b><br>Cost (NPV): 9,500 musd"
+    assert cost.hovertext[2] == "<b>acquisition</b><br>Cost (NPV): $9,500 M"
     titles = [a.text for a in figure.layout.annotations]
     assert "Compute delivered by 2025 (hatched) and by 2026 [H100e]" in titles
 
@@ -362,7 +362,8 @@ def compare_html(small_comparison: Any, small_gap: Any) -> str:
 def test_finance_report_is_the_plan_report_then_the_money(
     finance_html: str, small_financials: Any, small_gap: Any
 ) -> None:
-    expected = [s.id for s in (*SECTIONS[:-1], *PLAN_SECTIONS, *FINANCE_SECTIONS, SECTIONS[-1])]
+    plan = [s for s in PLAN_SECTIONS if s.id != "plan-funding"]  # the capital calls hold it
+    expected = [s.id for s in (*SECTIONS[:-1], *plan, *FINANCE_SECTIONS, SECTIONS[-1])]
     assert _section_ids(finance_html) == expected
     for section in (*SECTIONS, *PLAN_SECTIONS, *FINANCE_SECTIONS):
         assert f"<li><a href='#{section.id}'>{section.title}</a></li>" in finance_html
@@ -374,7 +375,7 @@ def test_finance_report_is_the_plan_report_then_the_money(
                 "fig-finance-calls"):  # fmt: skip
         assert finance_html.count(f'id="{div}"') == 1, div
     name = small_financials.plan.scenario.name
-    assert f"<h1>Network plan and its financials: {name}</h1>" in finance_html
+    assert f"<h1>Financials of the network plan: {name}</h1>" in finance_html
     assert f"fabnet {fabnet.__version__} · generated 2026-01-02 · years 2024–2026" in finance_html
 
 
@@ -443,7 +444,7 @@ def test_finance_capital_calls_table(finance_html: str) -> None:
     rows = section.split("<tr")[2:]
 
     heads = "".join(f"<th scope='col' class=num>{year}</th>" for year in (2024, 2025, 2026))
-    assert heads + "<th scope='col' class=num>Total [musd]</th>" in section
+    assert heads + "<th scope='col' class=num>Total [$ B]</th>" in section
     assert "<td class='investor'>microsoft</td><td class='num 2024'>1,500</td>" in rows[0]
     assert "<td class='num total'>6,750</td>" in rows[0]
     assert "<td class='investor'>openai</td><td class='num 2024'>1,100</td>" in rows[1]

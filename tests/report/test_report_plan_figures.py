@@ -97,7 +97,7 @@ def test_capacity_demand_stacks_new_capacity_on_existing_supply(
     # The line is the plan's own wafer use (its production), not the gap's base-mix demand.
     use = next(t for t in demand if t.xaxis == cowos[0].xaxis)
     production = small_plan.production.query("resource == 'COWOS'").sort_values("year")
-    expected = production[list(plan_figures.USE_COLUMNS)].sum(axis=1).to_numpy()
+    expected = production[["existing_wspm", "new_wspm"]].sum(axis=1).to_numpy()  # no options
     assert list(use.y) == pytest.approx(expected)
     assert list(use.y) != pytest.approx([20e3, 30e3, 40e3])  # the gap's demand of COWOS
 

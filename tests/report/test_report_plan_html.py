@@ -68,13 +68,13 @@ def test_title_names_scenario_version_date_and_units(html: str, small_plan: Any)
     assert f"<title>Network plan: {name} · fabnet</title>" in html
     assert f"<h1>Network plan: {name}</h1>" in html
     assert f"fabnet {fabnet.__version__} · generated 2026-01-02 · years 2024–2026" in html
-    assert "money in musd (million US dollars)" in html
+    assert "money in $ B (billion US dollars)" in html
 
 
 def test_key_figures(html: str) -> None:
     key = _section(html, "plan-key-figures")
     assert "<dt>Modules started</dt><dd>9 at 4 sites</dd>" in key
-    assert "<dt>Capex of the new modules</dt><dd>28.6 B USD</dd>" in key
+    assert "<dt>Capex of the new modules</dt><dd>$28.60 B</dd>" in key
     # Unserved: 0 + 1 M + 3 M = 4 M H100e of 19 M wanted.
     assert "<dt>Unserved compute 2024–2026</dt><dd>4 M H100e (21% of wanted)</dd>" in key
     assert "<dt>First module online</dt><dd>2025</dd>" in key
@@ -95,7 +95,7 @@ def test_builds_table(html: str) -> None:
     assert "<td class='site'>xx-nowhere</td>" in table  # not a scenario site: its id
     total = table[table.index("<tr class='total'>") :]
     assert "<td class='num modules'>9</td>" in total
-    assert "<td class='num capex'>28,600</td>" in total
+    assert "<td class='num capex'>28.60</td>" in total
 
 
 def test_funding_table(html: str) -> None:
@@ -109,7 +109,7 @@ def test_funding_table(html: str) -> None:
         "softbank",
         "Total",
     ]
-    assert "<td class='num 2024'>5,000</td><td class='num 2025'>7,000</td>" in rows[0]
+    assert "<td class='num 2024'>5.00</td><td class='num 2025'>7.00</td>" in rows[0]
     assert "<td class='num 2024'></td>" in rows[2]  # softbank: nothing in 2024
     assert "<td class='num total'>15,600</td>" in rows[3]
 

@@ -181,7 +181,7 @@ def test_risk_report(tiny: SimpleNamespace, tiny_reports: dict[str, str]) -> Non
     assert list(median.y) == list(risk.by_year["delivered_p50_h100e"])
     tornado = risk_figures.tornado_figure(risk, money=MILLIONS)
     biggest = risk.tornado.sort_values("swing", ascending=False)["input"].iloc[0]
-    assert tornado.data[0].y[0].startswith(f"{biggest}: ")
+    assert tornado.layout.yaxis.categoryarray[0].startswith(f"{biggest}: ")
 
 
 def test_stochastic_sections(tiny: SimpleNamespace, tiny_reports: dict[str, str]) -> None:

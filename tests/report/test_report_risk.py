@@ -433,7 +433,7 @@ def test_risk_report_is_the_plan_report_then_the_risk(
         assert risk_html.count(f'id="{div}"') == 1, div
     assert "stochastic" not in risk_html.lower()
     name = small_risk.plan.scenario.name
-    assert f"<h1>Network plan and its risk: {name}</h1>" in risk_html
+    assert f"<h1>Risk of the network plan: {name}</h1>" in risk_html
     assert f"fabnet {fabnet.__version__} · generated 2026-01-02 · years 2024–2026" in risk_html
 
 
