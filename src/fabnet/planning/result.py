@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
     from fabnet.planning.data import PlanData
     from fabnet.planning.model import ModelParts
+    from fabnet.planning.statistics import Statistics
     from fabnet.planning.supply_options import SupplyParts
     from fabnet.scenario import Scenario
 
@@ -132,6 +133,14 @@ class Plan:
         """The objective value of the plan (musd, discounted; or compute for max_compute)."""
         value = self.stats.get("objective")
         return None if value is None else float(value)
+
+    @property
+    def statistics(self) -> Statistics:
+        """The plan's figures summed by region, country, partner, resource, investor, year, …
+        (:class:`~fabnet.planning.statistics.Statistics`, as PyPSA's ``n.statistics``)."""
+        from fabnet.planning.statistics import Statistics
+
+        return Statistics(self)
 
     def save(self, folder: str | Path) -> Path:
         """Write the plan into ``folder``: one Parquet file per table, ``plan.json`` (stats),
