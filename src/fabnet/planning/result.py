@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
     from fabnet.planning.data import PlanData
     from fabnet.planning.model import ModelParts
+    from fabnet.planning.statistics import Statistics
     from fabnet.planning.supply_options import SupplyParts
     from fabnet.scenario import Scenario
 
@@ -156,6 +157,14 @@ class Plan(Result):
         """The objective value of the plan (musd, discounted; or compute for max_compute)."""
         value = self.stats.get("objective")
         return None if value is None else float(value)
+
+    @property
+    def statistics(self) -> Statistics:
+        """The plan's figures summed by region, country, partner, resource, investor, year, …
+        (:class:`~fabnet.planning.statistics.Statistics`, as PyPSA's ``n.statistics``)."""
+        from fabnet.planning.statistics import Statistics
+
+        return Statistics(self)
 
     def headline(self) -> dict[str, Any]:
         """Modules started, their capex, the plan's cost and penalty (NPV), unserved compute,
