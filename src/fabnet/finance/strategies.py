@@ -26,11 +26,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
 from fabnet.exceptions import ParameterError
+from fabnet.results import Parts, Result
 from fabnet.units import usd_to_musd
 
 if TYPE_CHECKING:
@@ -45,9 +46,12 @@ if TYPE_CHECKING:
 MILESTONE_YEAR = 2030
 
 
-@dataclass(frozen=True)
-class Comparison:
+@dataclass(frozen=True, repr=False)
+class Comparison(Result):
     """The strategies compared.
+
+    A :class:`~fabnet.results.Result` (``to_xarray``, ``to_netcdf``, ``save(folder, format)``,
+    :func:`fabnet.open_result`, ``headline()``); it keeps every strategy's plan and money.
 
     Attributes
     ----------
@@ -59,7 +63,8 @@ class Comparison:
     table : DataFrame
         One row per strategy: the measures in the module's description.
     investors : DataFrame
-        IRR per investor (rows) and strategy (columns); NaN where the investor has no project.
+        Per (investor, strategy): ``irr`` [fraction/year]; NaN where the investor has no project
+        in that strategy (long; :meth:`investor_irr_wide` pivots it).
     by_year : DataFrame
         Per (strategy, year): delivered and unserved compute [H100e], new supply [wspm] and
         capital need [musd].
@@ -72,20 +77,91 @@ class Comparison:
     investors: pd.DataFrame = field(repr=False)
     by_year: pd.DataFrame = field(repr=False)
 
-    def save(self, folder: str | Path) -> Path:
-        """Write ``strategies.csv``, ``investor_irr.csv`` and ``by_year.csv`` into ``folder``,
-        whole or not at all, with a manifest (:func:`fabnet.outputs.result_folder`)."""
-        from fabnet.outputs import result_folder
+    KIND: ClassVar[str] = "strategies"
+    TITLE: ClassVar[str] = "comparison"
+    LEGACY_FILES: ClassVar[tuple[str, ...]] = ()
 
-        with result_folder(folder, kind="strategies", names=STRATEGY_FILES) as out:
-            self.table.to_csv(out.file("strategies.csv"))
-            self.investors.to_csv(out.file("investor_irr.csv"))
-            self.by_year.to_csv(out.file("by_year.csv"), index=False)
-        return Path(folder)
+    def investor_irr_wide(self) -> pd.DataFrame:
+        """IRR per investor (rows, in the scenario's order) and strategy (columns, in the order
+        compared) [fraction/year]: :attr:`investors` pivoted."""
+        wide = self.investors.pivot(index="investor", columns="strategy", values="irr")
+        order = list(dict.fromkeys(self.investors["investor"]))
+        columns = list(dict.fromkeys(self.investors["strategy"]))
+        wide = wide.reindex(index=order, columns=columns)
+        wide.columns.name = None
+        return wide
+
+    def headline(self) -> dict[str, Any]:
+        """Per strategy: its cost and penalty (NPV) [musd], unserved compute [H100e] and
+        status; and the strategy of least objective."""
+        table = self.table
+        out: dict[str, Any] = {"scenario": self.scenario.name, "strategies": list(table.index)}
+        if len(table):
+            out["best_strategy"] = str(table["npv_objective_musd"].astype(float).idxmin())
+        for name, row in table.iterrows():
+            key = str(name).replace("-", "_")
+            out[f"{key}_cost_npv_musd"] = float(row["npv_cost_musd"])
+            out[f"{key}_penalty_npv_musd"] = float(row["npv_penalty_musd"])
+            out[f"{key}_unserved_h100e"] = float(row["unserved_h100e"])
+            out[f"{key}_status"] = str(row["status"])
+        return out
+
+    def _parts(self) -> Parts:
+        children: dict[str, Any] = {f"plans.{n}": p for n, p in self.plans.items()}
+        children |= {f"financials.{n}": f for n, f in self.financials.items()}
+        return Parts(
+            tables={
+                "strategies": self.table,
+                "investor_irr": self.investors,
+                "by_year": self.by_year,
+            },
+            meta={"plans": list(self.plans), "financials": list(self.financials)},
+            scenario=self.scenario,
+            children=children,
+            keys={"investor_irr": ("strategy", "investor"), "by_year": ("strategy", "year")},
+        )
+
+    @classmethod
+    def _from_parts(cls, parts: Parts) -> Comparison:
+        from fabnet.finance.statements import Financials
+        from fabnet.planning import Plan
+
+        assert parts.scenario is not None
+        return cls(
+            scenario=parts.scenario,
+            plans={n: parts.child(f"plans.{n}", Plan) for n in parts.meta["plans"]},
+            financials={
+                n: parts.child(f"financials.{n}", Financials) for n in parts.meta["financials"]
+            },
+            table=parts.table("strategies"),
+            investors=parts.table("investor_irr"),
+            by_year=parts.table("by_year"),
+        )
 
 
-#: The files of a saved comparison.
+#: The files an older fabnet saved for a comparison (such a folder may be replaced).
 STRATEGY_FILES = ("strategies.csv", "investor_irr.csv", "by_year.csv")
+Comparison.LEGACY_FILES = STRATEGY_FILES
+
+
+#: The type of each measure of :attr:`Comparison.table` (numbers as floats or ints, words as
+#: strings; a measure that can be missing is a float).
+MEASURE_DTYPES: dict[str, str] = {
+    "npv_cost_musd": "float64",
+    "npv_penalty_musd": "float64",
+    "npv_objective_musd": "float64",
+    f"delivered_by_{MILESTONE_YEAR}_h100e": "float64",
+    "delivered_h100e": "float64",
+    "unserved_h100e": "float64",
+    "first_new_supply_year": "float64",
+    "peak_capital_musd": "float64",
+    "modules": "int64",
+    "reserved_wspm_years": "float64",
+    "acquired": "str",
+    "declined": "str",
+    "block_probability": "float64",
+    "status": "str",
+}
 
 
 def capital_need(plan: Plan) -> pd.Series:
@@ -228,13 +304,23 @@ def compare(
         )
         if len(plans[name].builds):
             money[name] = financials(plans[name], catalog)
-    table = pd.DataFrame({name: measures(p) for name, p in plans.items()}).T
-    table.index.name = "strategy"
+    table = pd.DataFrame(
+        [measures(p) for p in plans.values()], index=pd.Index(list(plans), name="strategy")
+    ).astype(MEASURE_DTYPES)
     investors = pd.DataFrame(
-        {name: f.investors["irr"] for name, f in money.items()},
-        index=pd.Index([i.id for i in scenario.investors], name="investor"),
-        columns=chosen,
-    ).astype(float)
+        [
+            {
+                "investor": i.id,
+                "strategy": name,
+                "irr": float(money[name].investors["irr"].get(i.id, np.nan))
+                if name in money
+                else np.nan,
+            }
+            for name in chosen
+            for i in scenario.investors
+        ],
+        columns=["investor", "strategy", "irr"],
+    ).astype({"investor": str, "strategy": str, "irr": float})
     by_year = pd.concat([_by_year(name, p) for name, p in plans.items()], ignore_index=True)
     return Comparison(
         scenario=scenario,

@@ -125,7 +125,7 @@ def _key_figures(financials: Financials, years: list[int], money: Money) -> list
             ),
         ),
         ("Debt drawn", money.amount(float(totals.get("debt_drawn_musd", 0.0)))),
-        ("Equity called", money.amount(float(capital_calls_by_year(financials)[1].sum().sum()))),
+        ("Equity called", money.amount(float(financials.capital_calls["capital_call_musd"].sum()))),
         (f"Revenue{span}", money.amount(float(totals.get("revenue_musd", 0.0)))),
         (
             f"Project cash flow{span}",

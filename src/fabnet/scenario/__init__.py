@@ -23,11 +23,9 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import ValidationError
 
 from fabnet.catalog import Catalog, load_catalog
-from fabnet.exceptions import ScenarioError, ScenarioIssue
-from fabnet.scenario._check import Locator, reference_issues, schema_issues
+from fabnet.scenario._changes import with_changes
 from fabnet.scenario._demand import (
     Demand,
     DemandLimits,
@@ -35,7 +33,6 @@ from fabnet.scenario._demand import (
     Successors,
     interpolate,
 )
-from fabnet.scenario._feasible import feasibility_issues
 from fabnet.scenario._finance import (
     Acquisition,
     Debt,
@@ -44,9 +41,8 @@ from fabnet.scenario._finance import (
     Reservation,
     Strategies,
 )
-from fabnet.scenario._located import LList, Loc, locate, parse_yaml
+from fabnet.scenario._located import Loc, locate, parse_yaml
 from fabnet.scenario._resolve import (
-    apply_catalog,
     builtin_names,
     follow_extends,
     read_chain,
@@ -67,6 +63,7 @@ from fabnet.scenario._schema import (
 )
 from fabnet.scenario._summary import Row, included_fabs, provenance, summary
 from fabnet.scenario._uncertainty import Uncertainty
+from fabnet.scenario._validate import standalone_data, validate_tree
 
 __all__ = [
     "Acquisition",
@@ -102,6 +99,7 @@ __all__ = [
     "save_scenario",
     "scenario_to_yaml",
     "summary",
+    "with_changes",
 ]
 
 
@@ -137,55 +135,12 @@ def load_scenario(
         data = follow_extends(parse_yaml(source, "<text>"), Path.cwd(), "<text>")
     else:
         data = read_chain(source)
-    apply_catalog(data, catalog)
-    locator = Locator(data)
-    issues = reference_issues(data, catalog, locator)
-    for section in ENTITY_SECTIONS:
-        holder: Any = data
-        for part in section[:-1]:
-            holder = holder.get(part) if isinstance(holder, dict) else None
-        items = holder.get(section[-1]) if isinstance(holder, dict) else None
-        if isinstance(items, LList):
-            kept = [i for i in items if not (isinstance(i, dict) and i.get("remove") is True)]
-            holder[section[-1]] = kept
-    try:
-        scenario = Scenario.model_validate(data)
-    except ValidationError as exc:
-        issues = schema_issues(exc, data, locator) + issues
-    if not issues:
-        # What a later stage would refuse is refused now, with its line.
-        issues = feasibility_issues(scenario, catalog, locator)
-    if issues:
-        raise ScenarioError(sorted(issues, key=_order))
-    return scenario
-
-
-def _order(issue: ScenarioIssue) -> tuple[str, int]:
-    return (issue.file or "", issue.line or 0)
-
-
-def _plain(value: Any) -> Any:
-    """Tuples to lists, recursively, for YAML."""
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    return value
+    return validate_tree(data, catalog)
 
 
 def scenario_to_yaml(scenario: Scenario) -> str:
     """The scenario as standalone YAML: everything explicit, nothing extended."""
-    data = _plain(scenario.model_dump(mode="python", exclude_none=True))
-    data.pop("extends", None)
-    # Only finance settings that were chosen are written: a default loan tenor longer than a
-    # short horizon would otherwise read back as an error (the default applies again on load).
-    finance = _plain(
-        scenario.finance.model_dump(mode="python", exclude_none=True, exclude_defaults=True)
-    )
-    if finance:
-        data["finance"] = finance
-    else:
-        data.pop("finance", None)
+    data = standalone_data(scenario)
     header = (
         f"# fabnet scenario {scenario.name!r}: standalone (extends resolved, catalog"
         " defaults written out)\n"

@@ -9,9 +9,9 @@ Cross-references between sections (a site's partners, an investor's countries…
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import (
     ConfigDict,
@@ -45,6 +45,9 @@ from fabnet.scenario._finance import (
 )
 from fabnet.scenario._uncertainty import Uncertainty
 from fabnet.units import MAX_PENALTY_USD_PER_H100E, MM2_PER_RETICLE, reticles_to_mm2
+
+if TYPE_CHECKING:
+    from fabnet.catalog import Catalog
 
 
 class _Entity(_Model):
@@ -481,7 +484,9 @@ class Solver(_Model):
 
 
 class Scenario(_Model):
-    """A whole fabnet scenario. Load one with :func:`fabnet.load_scenario`."""
+    """A whole fabnet scenario. Load one with :func:`fabnet.load_scenario`; change one with
+    :meth:`with_changes`, which checks the result as a file is checked (pydantic's
+    ``model_copy(update=...)`` checks nothing: a regional cap of 7.0 would pass)."""
 
     model_config = ConfigDict(
         extra="forbid",
@@ -526,6 +531,27 @@ class Scenario(_Model):
         from fabnet.scenario import save_scenario
 
         return save_scenario(self, path)
+
+    def with_changes(
+        self, changes: Mapping[str, Any], *, catalog: Catalog | None = None
+    ) -> Scenario:
+        """A new scenario with ``changes`` applied, validated exactly as a file is.
+
+        ``changes`` maps dotted paths to new values (``None`` removes one): through sections
+        and fields, mappings by key and lists by an item's ``id`` or index, e.g.
+        ``{"policy.regional_caps.TW": 0.3, "sites.tw-chiayi.power_mw": 900}``
+        (:func:`fabnet.scenario.with_changes`). This scenario is left as it is.
+
+        Raises
+        ------
+        ScenarioError
+            If a path leads nowhere (naming the keys allowed there) or the changed scenario is
+            invalid: every problem as for a file, at ``<changes>`` where a change put it
+            (``<changes>: policy.regional_caps.TW: must be less than or equal to 1 (got 7.0)``).
+        """
+        from fabnet.scenario._changes import with_changes
+
+        return with_changes(self, changes, catalog=catalog)
 
 
 #: Top-level sections that hold lists of entities merged by ``id`` (and may be table files).
