@@ -104,9 +104,10 @@ def test_no_backcast_section_where_the_scenario_cannot_start_in_2023(
 def test_outlook_must_be_its_own(result: Backcast, small_gap: Any) -> None:
     with pytest.raises(ParameterError, match="None for a Backcast"):
         render_report(result, outlook=small_gap)
-    assert render_report(result, outlook=result.outlook, generated=DAY, full=True) == render_report(
-        result, generated=DAY
-    )
+    for full in (False, True):
+        assert render_report(
+            result, outlook=result.outlook, generated=DAY, full=full
+        ) == render_report(result, generated=DAY, full=full)
 
 
 def test_write_report(result: Backcast, tmp_path: Path, html: str) -> None:

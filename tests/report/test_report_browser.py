@@ -106,7 +106,7 @@ def risk_report(
     day = dt.date(2026, 1, 2)
     path = folder / "risk.html"
     return write_report(
-        small_risk, path, outlook=small_gap, stochastic=small_stochastic, generated=day
+        small_risk, path, outlook=small_gap, stochastic=small_stochastic, generated=day, full=True
     )
 
 

@@ -268,8 +268,8 @@ def test_strategy_figure(small_comparison: Any) -> None:
     assert list(delivered.y) == [15e6, 9e6, 11e6, 7e6]
     assert list(unserved.y) == [4e6, 10e6, 8e6, 12e6]
     assert list(peak.y) == [9000.0, 300.0, 6000.0, 0.0]
-    assert list(cost.text) == ["12,000", "8,000", "9,500", "7,000"]
-    assert list(delivered.text) == ["15 M", "9 M", "11 M", "7 M"]
+    assert list(cost.text) == ["$12,000 M", "$8,000 M", "$9,500 M", "$7,000 M"]
+    assert list(delivered.text) == ["15 M H100e", "9 M H100e", "11 M H100e", "7 M H100e"]
     assert list(cost.marker.color) == [STRATEGY_COLORS[s] for s in strategies]
     assert by_2025.marker.pattern.shape == "/"  # the milestone is hatched
     assert [t.xaxis for t in figure.data] == ["x", "x2", "x2", "x3", "x4"]
@@ -365,10 +365,11 @@ def test_finance_report_is_the_plan_report_then_the_money(
     plan = [s for s in PLAN_SECTIONS if s.id != "plan-funding"]  # the capital calls hold it
     expected = [s.id for s in (*SECTIONS[:-1], *plan, *FINANCE_SECTIONS, SECTIONS[-1])]
     assert _section_ids(finance_html) == expected
-    for section in (*SECTIONS, *PLAN_SECTIONS, *FINANCE_SECTIONS):
+    for section in (*SECTIONS, *plan, *FINANCE_SECTIONS):
         assert f"<li><a href='#{section.id}'>{section.title}</a></li>" in finance_html
+    assert "plan-funding" not in finance_html
     plan_page = render_report(small_financials.plan, outlook=small_gap, generated=DAY, full=True)
-    for section in (*SECTIONS, *PLAN_SECTIONS):
+    for section in (*SECTIONS, *plan):
         assert _section(finance_html, section.id) == _section(plan_page, section.id)
     assert finance_html.count("Plotly.newPlot(") == GAP_FIGURES + PLAN_FIGURES + FINANCE_FIGURES
     for div in ("fig-finance-waterfall", "fig-finance-by-year", "fig-finance-investors",
@@ -383,14 +384,14 @@ def test_finance_key_figures(finance_html: str) -> None:
     key = _section(finance_html, "finance-key-figures")
 
     for term, value in [
-        ("Capex", "16.8 B USD"),
-        ("Grants and tax credits", "3.39 B USD"),
-        ("Debt drawn", "3.4 B USD"),
-        ("Equity called", "10.1 B USD"),
-        ("Revenue 2024–2026", "2.4 B USD"),
-        ("Project cash flow 2024–2026", "2.64 B USD"),
-        ("Equity cash flow 2024–2026", "2.24 B USD"),
-        ("NPV of the projects at 8%", "−345 M USD"),  # 905.5 − 1,250.75
+        ("Capex", "$16.80 B"),
+        ("Grants and tax credits", "$3.39 B"),
+        ("Debt drawn", "$3.40 B"),
+        ("Equity called", "$10.10 B"),
+        ("Revenue 2024–2026", "$2.40 B"),
+        ("Project cash flow 2024–2026", "$2.64 B"),
+        ("Equity cash flow 2024–2026", "$2.24 B"),
+        ("NPV of the projects at 8%", "−$0.35 B"),  # 905.5 − 1,250.75 [musd]
         ("Investors meeting their hurdle", "1 of 2"),
     ]:
         assert f"<dt>{term}</dt><dd>{value}</dd>" in key, term
@@ -414,16 +415,17 @@ def test_finance_investors_table(finance_html: str) -> None:
         "Total",
     ]
     assert (
-        "<td class='num called'>3,350</td><td class='num returned'>4,790</td>"
-        "<td class='num npv'>812</td><td class='num irr'>18%</td>"
+        "<td class='num called'>3.35</td><td class='num returned'>4.79</td>"
+        "<td class='num npv'>0.81</td><td class='num irr'>18%</td>"
         "<td class='num hurdle'>6%</td><td class='met'>met</td>"
         "<td class='num moic'>1.43×</td><td class='num payback'>2.6</td>"
     ) in rows[0]
     assert "<td class='met'><strong>missed</strong></td>" in rows[1]
-    assert "<td class='num npv'>−420</td>" in rows[1]
+    assert "<td class='num npv'>−0.42</td>" in rows[1]
     assert "<td class='met'>no call</td>" in rows[2]
     assert "<td class='num irr'>—</td>" in rows[2]
-    assert "<td class='num called'>10,100</td>" in rows[3]
+    assert "<th scope='col' class=num>Called [$ B]</th>" in section
+    assert "<td class='num called'>10.10</td>" in rows[3]
 
 
 def test_finance_irr_note_where_the_irr_is_undefined(small_financials: Any, small_gap: Any) -> None:
@@ -445,10 +447,10 @@ def test_finance_capital_calls_table(finance_html: str) -> None:
 
     heads = "".join(f"<th scope='col' class=num>{year}</th>" for year in (2024, 2025, 2026))
     assert heads + "<th scope='col' class=num>Total [$ B]</th>" in section
-    assert "<td class='investor'>microsoft</td><td class='num 2024'>1,500</td>" in rows[0]
-    assert "<td class='num total'>6,750</td>" in rows[0]
-    assert "<td class='investor'>openai</td><td class='num 2024'>1,100</td>" in rows[1]
-    assert "<td class='num 2026'>4,000</td><td class='num total'>10,100</td>" in rows[2]
+    assert "<td class='investor'>microsoft</td><td class='num 2024'>1.50</td>" in rows[0]
+    assert "<td class='num total'>6.75</td>" in rows[0]
+    assert "<td class='investor'>openai</td><td class='num 2024'>1.10</td>" in rows[1]
+    assert "<td class='num 2026'>4.00</td><td class='num total'>10.10</td>" in rows[2]
 
 
 def test_finance_projects_table(finance_html: str) -> None:
@@ -462,8 +464,9 @@ def test_finance_projects_table(finance_html: str) -> None:
     assert "<td class='investors'>openai 100%</td>" in section
     assert "<td class='investors'>microsoft 75%, openai 25%</td>" in section
     total = section[section.index("<tr class='total'>") :]
-    assert "<td class='num modules'>5</td><td class='num capex'>16,800</td>" in total
-    assert "<td class='num npv'>−345</td>" in total
+    assert "<th scope='col' class=num>Capex [$ B]</th>" in section
+    assert "<td class='num modules'>5</td><td class='num capex'>16.80</td>" in total
+    assert "<td class='num npv'>−0.35</td>" in total
 
 
 def test_finance_report_of_a_plan_without_builds(empty_financials: Any, small_gap: Any) -> None:
@@ -529,12 +532,13 @@ def test_compare_strategies_table(compare_html: str) -> None:
         "<th scope='col' class=num>Delivered by 2025 [H100e]</th>"
         "<th scope='col' class=num>Delivered 2024–2026 [H100e]</th>"
     ) in section
+    assert "<th scope='col' class=num>Cost NPV [$ B]</th>" in section
     assert (
         "<td class='strategy'>own-build</td><td class='status'>optimal</td>"
-        "<td class='num cost'>12,000</td><td class='num objective'>15,000</td>"
+        "<td class='num cost'>12.00</td><td class='num objective'>15.00</td>"
         "<td class='num delivered'>6 M</td><td class='num delivered'>15 M</td>"
         "<td class='num unserved'>4 M</td><td class='num first'>2025</td>"
-        "<td class='num peak'>9,000</td><td class='num modules'>5</td>"
+        "<td class='num peak'>9.00</td><td class='num modules'>5</td>"
         "<td class='num reserved'>0</td><td class='acquired'>—</td>"
         "<td class='num block'>—</td>"
     ) in rows[0]

@@ -80,9 +80,10 @@ def test_key_figures(html: str) -> None:
     assert "<dt>First module online</dt><dd>2025</dd>" in key
     assert "<dt>Solver status</dt><dd>optimal</dd>" in key
     assert "<dt>MIP gap</dt><dd>0.37%</dd>" in key
-    assert "<dt>Objective (min_cost)</dt><dd>123,457 musd (discounted)</dd>" in key
+    assert "<dt>Objective (min_cost)</dt><dd>$123.46 B (discounted)</dd>" in key
     assert "<dt>Solve time</dt><dd>1.5 s</dd>" in key
     assert "1,200 variables (300 integer), 900 constraints, 12 candidate projects" in key
+    assert "best bound $123.00 B" in key
     assert "build 0.5 s, solve 1.5 s, shadow prices 0.2 s, extract 0.0 s" in key
 
 
@@ -111,7 +112,7 @@ def test_funding_table(html: str) -> None:
     ]
     assert "<td class='num 2024'>5.00</td><td class='num 2025'>7.00</td>" in rows[0]
     assert "<td class='num 2024'></td>" in rows[2]  # softbank: nothing in 2024
-    assert "<td class='num total'>15,600</td>" in rows[3]
+    assert "<td class='num total'>15.60</td>" in rows[3]
 
 
 def test_data_strings_are_escaped(

@@ -31,12 +31,16 @@ from fabnet.report.risk_html import RISK_SECTIONS
 from fabnet.report.stochastic_html import STOCHASTIC_SECTIONS
 from fabnet.report.strategy_html import COMPARE_SECTIONS
 
-#: Each report's own sections (between the gap's and the assumptions) and its figures; the gap
-#: report's is the backcast of its scenario.
+#: The plan's sections on the finance page: its funding by investor is the finance sections'
+#: capital calls, shown once.
+FUNDED_ELSEWHERE = tuple(s for s in PLAN_SECTIONS if s.id != "plan-funding")
+
+#: Each report's sections in full (between the gap's and the assumptions) and its figures; the
+#: gap report's is the backcast of its scenario.
 KINDS = {
     "gap": ((SUMMARY,), 3),
     "plan": (PLAN_SECTIONS, 3 + 5),
-    "financials": ((*PLAN_SECTIONS, *FINANCE_SECTIONS), 3 + 5 + 4),
+    "financials": ((*FUNDED_ELSEWHERE, *FINANCE_SECTIONS), 3 + 5 + 4),
     "comparison": ((*COMPARE_SECTIONS, *FINANCE_SECTIONS), 3 + 2 + 4),
     "risk": ((*PLAN_SECTIONS, *RISK_SECTIONS, *STOCHASTIC_SECTIONS), 3 + 5 + 5 + 1),
 }
@@ -45,9 +49,9 @@ KINDS = {
 TITLES = {
     "gap": "Demand–supply gap",
     "plan": "Network plan",
-    "financials": "Network plan and its financials",
+    "financials": "Financials of the network plan",
     "comparison": "Strategies compared",
-    "risk": "Network plan and its risk",
+    "risk": "Risk of the network plan",
 }
 
 

@@ -312,7 +312,7 @@ def test_investor_values(small_risk: Any) -> None:
     assert list(traces["CVaR 90%"].y) == [50.0, -450.0, 0.0]
     assert traces["CVaR 90%"].marker.symbol == "x"  # not by colour alone
     assert traces["Median"].hovertext[1].split("<br>") == [
-        "<b>openai</b>: NPV across the samples [musd]",
+        "<b>openai</b>: NPV across the samples [$ M]",
         "5th percentile −300 · median 900 · 95th percentile 1,700",
         "mean 800 · CVaR 90% −450",
     ]
@@ -345,12 +345,12 @@ def test_stochastic_figure(small_stochastic: Any) -> None:
     objective = traces["Objective"]
     assert list(objective.x) == ["RP", "EEV", "WS"]
     assert list(objective.y) == [60000.0, 64000.0, 55000.0]
-    assert list(objective.text) == ["60,000", "64,000", "55,000"]
+    assert list(objective.text) == ["$60,000 M", "$64,000 M", "$55,000 M"]
     assert [t.xaxis for t in figure.data] == ["x", "x", "x", "x", "x", "x2", "x3"]
     assert figure.layout.xaxis.type == "category"  # worlds 0–3 are labels, not numbers
-    assert "VSS = EEV − RP = 4,000 musd; EVPI = RP − WS = 5,000 musd" in figure.layout.title.text
+    assert "VSS = EEV − RP = $4,000 M; EVPI = RP − WS = $5,000 M" in figure.layout.title.text
     assert traces["Stochastic plan: cost"].hovertext[1] == (
-        "<b>world 1</b><br>cost 55,000 musd · unserved 1 M H100e · 4 modules"
+        "<b>world 1</b><br>cost $55,000 M · unserved 1 M H100e · 4 modules"
     )
 
 
@@ -367,8 +367,8 @@ def test_stochastic_figure_with_an_eev_that_is_not_finite(small_stochastic: Any)
     assert objective.y[0] == 60000.0
     assert math.isnan(objective.y[1])
     assert math.isnan(objective.y[2])
-    assert list(objective.text) == ["60,000", "∞", "—"]
-    assert "VSS = EEV − RP = ∞ musd; EVPI = RP − WS = — musd" in figure.layout.title.text
+    assert list(objective.text) == ["$60,000 M", "∞", "—"]
+    assert "VSS = EEV − RP = ∞; EVPI = RP − WS = —" in figure.layout.title.text
 
 
 def test_figure_text_from_data_is_escaped(small_risk: Any, small_stochastic: Any) -> None:
@@ -464,9 +464,9 @@ def test_risk_key_figures(risk_html: str) -> None:
         ("Confidence level of VaR and CVaR", "90%"),
         ("P(shortfall) in 2026", "60% (53–67%)"),
         ("Expected unserved compute 2024–2026", "4.7 M H100e (24% of wanted)"),
-        ("Expected cost (NPV)", "52 B USD"),
-        ("VaR 90% of the cost (NPV)", "80 B USD"),
-        ("CVaR 90% of the cost (NPV)", "95 B USD"),
+        ("Expected cost (NPV)", "$52.00 B"),
+        ("VaR 90% of the cost (NPV)", "$80.00 B"),
+        ("CVaR 90% of the cost (NPV)", "$95.00 B"),
     ]:
         assert f"<dt>{term}</dt><dd>{value}</dd>" in key, term
     assert "in 2030" not in key  # not a year of this analysis
@@ -504,17 +504,18 @@ def test_risk_measures_table(risk_html: str) -> None:
         "NPV of softbank",
     ]
     assert (
-        "<td class='output'>Cost incl. lost compute (NPV)</td><td class='unit'>musd</td>"
+        "<td class='output'>Cost incl. lost compute (NPV)</td><td class='unit'>$ B</td>"
         "<td class='tail'>high</td>"
-        "<td class='num mean'>52,000</td><td class='num 5th'>30,000</td>"
-        "<td class='num median'>48,000</td><td class='num 95th'>85,000</td>"
-        "<td class='num var'>80,000</td><td class='num cvar'>95,000</td>"
+        "<td class='num mean'>52.00</td><td class='num 5th'>30.00</td>"
+        "<td class='num median'>48.00</td><td class='num 95th'>85.00</td>"
+        "<td class='num var'>80.00</td><td class='num cvar'>95.00</td>"
     ) in rows[0]
     assert (
         "<td class='unit'>H100e</td><td class='tail'>high</td><td class='num mean'>4.7 M</td>"
     ) in rows[1]
     assert "<td class='tail'>low</td>" in rows[2]
-    assert "<td class='num var'>−100</td><td class='num cvar'>−450</td>" in rows[2]
+    assert "<td class='num var'>−0.10</td><td class='num cvar'>−0.45</td>" in rows[2]
+    assert "Money in $ B (billion US dollars), discounted" in section
     assert "exceeded in 10% of the samples" in section
 
 
@@ -533,7 +534,7 @@ def test_risk_tornado_and_sobol_sections(risk_html: str) -> None:
 
 def test_risk_report_without_sobol(small_risk: Any, small_gap: Any) -> None:
     page = render_report(
-        dataclasses.replace(small_risk, sobol=None), outlook=small_gap, generated=DAY
+        dataclasses.replace(small_risk, sobol=None), outlook=small_gap, generated=DAY, full=True
     )
 
     sobol = _section(page, "risk-sobol")
@@ -548,19 +549,20 @@ def test_stochastic_value_table(stochastic_html: str) -> None:
 
     for term, value in [
         ("Worlds", "4"),
-        ("Expected cost", "58,250 musd"),
-        ("CVaR of cost", "90,000 musd"),
+        ("Expected cost", "$58.25 B"),
+        ("CVaR of cost", "$90.00 B"),
         ("First-stage modules", "3"),
     ]:
         assert f"<dt>{term}</dt><dd>{value}</dd>" in section, term
     cells = [re.findall(r"<td class='[^']*'>([^<]*)<", row)[:2] for row in rows]
     assert cells == [
-        ["RP", "60,000"],
-        ["EEV", "64,000"],
-        ["WS", "55,000"],
-        ["VSS = EEV − RP", "4,000"],
-        ["EVPI = RP − WS", "5,000"],
+        ["RP", "60.00"],
+        ["EEV", "64.00"],
+        ["WS", "55.00"],
+        ["VSS = EEV − RP", "4.00"],
+        ["EVPI = RP − WS", "5.00"],
     ]
+    assert "<th scope='col' class=num>Value [$ B]</th>" in section
     assert section.count("<tbody") == 2
     assert "Value of the stochastic solution: what planning for the spread saves" in rows[3]
     assert "Expected value of perfect information" in rows[4]
