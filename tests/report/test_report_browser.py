@@ -37,10 +37,12 @@ def _chromium() -> str:
     pytest.skip("no chromium on PATH (set FABNET_REQUIRE_BROWSER=1 to make this a failure)")
 
 
-def _dump_dom(page: Path, profile: Path) -> str:
-    """The DOM of ``page`` after its scripts ran, in headless Chromium with no network."""
+def _dump_dom(page: Path, profile: Path, width: int | None = None) -> str:
+    """The DOM of ``page`` after its scripts ran, in headless Chromium with no network (in a
+    window ``width`` px wide, where given)."""
     command = [
         _chromium(),
+        *([f"--window-size={width},900"] if width else []),
         "--headless=new",
         "--no-sandbox",
         "--disable-gpu",
@@ -206,3 +208,37 @@ def test_offline_risk_report_draws_every_plot(risk_report: Path, tmp_path: Path)
     assert _figure(dom, "fig-risk-investors").count('class="point"') == 5 * 3
     # Per world (4): the cost bar, the EEV and WS markers, the unserved bar; then RP, EEV, WS.
     assert _figure(dom, "fig-stochastic").count('class="point"') == 4 * 4 + 3
+
+
+#: Set on the body, once the page has loaded and its plots drew: the document's height [px].
+HEIGHT_PROBE = (
+    "<script>window.addEventListener('load', () => setTimeout(() => document.body.setAttribute("
+    "'data-height', document.documentElement.scrollHeight), 2000));</script></body>"
+)
+
+
+def _height(page: Path, profile: Path) -> int:
+    """The height [px] of ``page`` drawn 1280 px wide."""
+    probe = page.with_suffix(".probe.html")
+    probe.write_text(page.read_text(encoding="utf-8").replace("</body>", HEIGHT_PROBE), "utf-8")
+    found = re.search(r'data-height="(\d+)"', _dump_dom(probe, profile, width=1280))
+    assert found, "the page did not report its height"
+    return int(found.group(1))
+
+
+def test_the_finance_page_is_short_without_the_chain_in_full(
+    tmp_path: Path, small_financials: Any, small_gap: Any
+) -> None:
+    day = dt.date(2026, 1, 2)
+    short = write_report(
+        small_financials, tmp_path / "short.html", outlook=small_gap, generated=day
+    )
+    full = write_report(
+        small_financials, tmp_path / "full.html", outlook=small_gap, generated=day, full=True
+    )
+
+    short_px = _height(short, tmp_path / "profile-short")
+    full_px = _height(full, tmp_path / "profile-full")
+
+    # The gap's and the plan's sections (9 figures and their tables) are summed up in one.
+    assert 2000 < short_px < 0.6 * full_px, (short_px, full_px)

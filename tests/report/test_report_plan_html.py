@@ -165,3 +165,28 @@ def test_a_plan_without_builds_still_renders(small_plan: Any, small_gap: Any) ->
     assert "<dt>First module online</dt><dd>—</dd>" in page
     assert "<dt>MIP gap</dt><dd>—</dd>" in page
     assert page.count("Plotly.newPlot(") == len(FIGURE_DIVS)
+
+
+def test_without_full_the_gap_is_summed_up_not_repeated(
+    html: str, small_plan: Any, small_gap: Any
+) -> None:
+    short = render_report(small_plan, outlook=small_gap, generated=DAY)
+    found = [part.split("'", 1)[0] for part in short.split("<section id='")[1:]]
+
+    # The plan's own sections after one summary of the outlook, then the assumptions.
+    assert found == ["chain", *(s.id for s in PLAN_SECTIONS), "assumptions"]
+    for section in SECTIONS[:-1]:  # none of the gap's own sections, nor its figures
+        assert f"<section id='{section.id}'>" not in short, section.id
+        assert f"<section id='{section.id}'>" in html, section.id  # … which full=True has
+    assert short.count("Plotly.newPlot(") == len(FIGURE_DIVS) - 3
+    assert html.count("Plotly.newPlot(") == len(FIGURE_DIVS)
+    chain = _section(short, "chain")
+    assert "<h2>Summary of the chain above</h2>" in chain
+    assert "<dt>Cumulative shortfall 2024–2026</dt><dd>10.9 M H100e (57% of new)</dd>" in chain
+    assert "<code>--full</code>" in chain
+    for section in PLAN_SECTIONS:  # links to the report's own sections
+        assert f"<a href='#{section.id}'>{section.title}</a>" in chain
+    # The plan's sections are the same with or without the chain in full.
+    for section in PLAN_SECTIONS:
+        assert _section(short, section.id) == _section(html, section.id), section.id
+    assert _section(short, "assumptions") == _section(html, "assumptions")

@@ -354,6 +354,48 @@ def test_stochastic_figure(small_stochastic: Any) -> None:
     )
 
 
+def test_objectives_axis_shows_their_difference(small_stochastic: Any) -> None:
+    # RP 60,000, EEV 64,000 and WS 55,000 musd lie within 20 % of the largest: the axis starts
+    # half their spread (9,000) below WS, not at 0, and ends 0.35 of it above EEV.
+    figure = stochastic_figures.stochastic_figure(small_stochastic, money=MILLIONS)
+    low, high = figure.layout.yaxis3.range
+    assert (low, high) == (pytest.approx(50500.0), pytest.approx(67150.0))
+    assert 0 < low < 55000.0
+    assert high > 64000.0
+    assert figure.layout.yaxis3.rangemode is None
+    assert "(axis not from zero)" in " ".join(a.text for a in figure.layout.annotations)
+    # The same in $ B: the range follows the unit.
+    billions = stochastic_figures.stochastic_figure(small_stochastic)
+    assert list(billions.layout.yaxis3.range) == [pytest.approx(50.5), pytest.approx(67.15)]
+
+
+def test_objectives_axis_from_zero_when_they_are_far_apart(small_stochastic: Any) -> None:
+    # WS at 30,000 musd is half of RP: the differences show from zero.
+    stochastic = dataclasses.replace(small_stochastic, ws=30000.0)
+
+    figure = stochastic_figures.stochastic_figure(stochastic, money=MILLIONS)
+
+    assert figure.layout.yaxis3.range is None
+    assert figure.layout.yaxis3.rangemode == "tozero"
+    assert "(axis not from zero)" not in " ".join(a.text for a in figure.layout.annotations)
+
+
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [
+        ([60000.0, 64000.0, 55000.0], [50500.0, 67150.0]),
+        ([100.0, 100.0, 100.0], [99.5, 100.35]),  # no spread: 1 % of the largest
+        ([60000.0, 64000.0, 30000.0], None),  # WS far below: from zero
+        ([60000.0, math.inf, 55000.0], None),  # an EEV that is not finite
+        ([60000.0, 64000.0, math.nan], None),  # a solve without a solution
+        ([-5.0, -4.0, -4.5], None),  # not all positive
+    ],
+)
+def test_objectives_range(values: list[float], expected: list[float] | None) -> None:
+    found = stochastic_figures.objectives_range(values, MILLIONS)
+    assert found == (None if expected is None else [pytest.approx(v) for v in expected])
+
+
 def test_stochastic_figure_with_an_eev_that_is_not_finite(small_stochastic: Any) -> None:
     by_scenario = small_stochastic.by_scenario.drop(columns=["eev_cost_musd", "ws_cost_musd"])
     stochastic = dataclasses.replace(
