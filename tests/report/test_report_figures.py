@@ -11,6 +11,7 @@ import pytest
 
 from fabnet.report import gap_figures
 from fabnet.report._palette import REGION_COLORS, RESOURCE_COLORS, RESOURCE_ORDER
+from fabnet.report._plotting import KEY_MARGIN_PX
 
 # Trace counts of the small gap result: see tests/report/conftest.py.
 RESOURCES = 7
@@ -107,6 +108,20 @@ def test_fab_map_traces(small_gap: Any) -> None:
     assert sites.name == "Candidate sites"
     assert sites.marker.symbol == "star"
     assert len(sites.lat) == len(small_gap.scenario.sites)
+
+
+def test_fab_map_has_a_key_of_marker_sizes(small_gap: Any) -> None:
+    figure = gap_figures.fab_map_figure(small_gap)
+    circles = [shape for shape in figure.layout.shapes if shape.type == "circle"]
+    texts = [a.text for a in figure.layout.annotations]
+
+    # About a tenth, a half and all of the largest peak capacity (tw-n5: 100k wspm).
+    assert texts[-4:] == ["Peak capacity of a fab [wspm]:", "10 k", "50 k", "100 k"]
+    widths = [shape.x1 - shape.x0 for shape in circles]
+    largest = max(size for t in figure.data if t.showlegend is False for size in t.marker.size)
+    assert widths == pytest.approx([5 + 29 * 0.1**0.5, 5 + 29 * 0.5**0.5, largest])
+    assert all(shape.xsizemode == "pixel" and shape.yref == "paper" for shape in circles)
+    assert figure.layout.margin.b == KEY_MARGIN_PX
 
 
 def test_figure_text_from_data_is_escaped(small_gap: Any) -> None:

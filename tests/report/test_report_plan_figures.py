@@ -190,6 +190,18 @@ def test_new_fabs_map_traces(small_plan: Any) -> None:
     assert "1 build without coordinates not shown" in title
 
 
+def test_new_fabs_map_has_a_key_of_marker_sizes(small_plan: Any) -> None:
+    figure = plan_figures.new_fabs_map_figure(small_plan, money=MILLIONS)
+    circles = [shape for shape in figure.layout.shapes if shape.type == "circle"]
+
+    # The most modules at a site is 4 (us-az-phoenix): keys of 1, 2 and 4 modules, each the
+    # size of a site's marker with as many.
+    assert [a.text for a in figure.layout.annotations] == ["Modules at a site:", "1", "2", "4"]
+    n3, cowos, _ = figure.data
+    widths = [shape.x1 - shape.x0 for shape in circles]
+    assert widths == pytest.approx([n3.marker.size[1], cowos.marker.size[0], n3.marker.size[0]])
+
+
 def test_plan_figure_text_from_data_is_escaped(small_plan: Any) -> None:
     evil = "<script>alert(1)</script> & <b>bold</b>"
     builds = small_plan.builds.copy()

@@ -247,6 +247,8 @@ def linkify(text: object) -> str:
     >>> linkify("(see https://en.wikipedia.org/wiki/EUV_(disambiguation))").endswith("n)</a>)")
     True
     """
+    from fabnet.report._markup import href
+
     if is_missing(text):
         return "—"
     raw = str(text)
@@ -257,8 +259,7 @@ def linkify(text: object) -> str:
         if len(url) <= len("https://"):
             continue
         parts.append(escape(raw[position : match.start()]))
-        href = escape(url, quote=True)
-        parts.append(f'<a href="{href}" rel="noopener noreferrer">{href}</a>')
+        parts.append(href(url, escape(url, quote=True)))
         position = match.start() + len(url)
     parts.append(escape(raw[position:]))
     return "".join(parts)

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from fabnet.outlook.history import ratio_text
 from fabnet.report._format import compact, is_missing, label, linkify, number
+from fabnet.report._markup import code, lines, strong
 from fabnet.report._page import Block, Cards, Section, Text, figure, table
 
 if TYPE_CHECKING:
@@ -52,8 +53,8 @@ def backcast_sections(result: Backcast) -> list[Section]:
     body: dict[str, list[Block]] = {
         "backcast-verdicts": [
             Text(
-                f"fabnet's outlook of {years} for scenario <strong>{label(result.scenario.name)}"
-                "</strong> (its horizon moved to the record's years) set beside the public"
+                f"fabnet's outlook of {years} for scenario {strong(label(result.scenario.name))}"
+                " (its horizon moved to the record's years) set beside the public"
                 " record: accelerators shipped (Epoch AI), CoWoS and HBM capacity and the years"
                 " each was sold out.",
                 note=False,
@@ -86,7 +87,7 @@ def backcast_summary(result: Backcast) -> Section:
     """
     lead = Text(
         f"The scenario's outlook for {result.years[0]}–{result.years[-1]} (its horizon moved to"
-        " the record's years) against the public record. <code>fabnet backcast</code> shows the"
+        f" the record's years) against the public record. {code('fabnet backcast')} shows the"
         " vendors, the figures and every source.",
         note=False,
     )
@@ -104,8 +105,8 @@ def _verdicts(result: Backcast) -> list[Block]:
         )
         for v in result.verdicts
     )
-    lines = "<br>".join(f"{'✓' if v.passed else '✗'} {label(v.text)}" for v in result.verdicts)
-    return [Cards(cards), Text(lines, note=False)]
+    each = lines(f"{'✓' if v.passed else '✗'} {label(v.text)}" for v in result.verdicts)
+    return [Cards(cards), Text(each, note=False)]
 
 
 def _flag(value: object) -> str:
@@ -136,7 +137,7 @@ def _compute_table(result: Backcast) -> Block:
                 compact(row["new_h100e"]),
                 compact(row["deliverable_h100e"]),
                 ratio_text(row["ratio"]),
-                "yes" if row["within"] else "<strong>no</strong>",
+                "yes" if row["within"] else strong("no"),
             ],
             "",
         )
@@ -217,7 +218,7 @@ def _resource_table(result: Backcast) -> Block:
                 number(row.record_capacity_wspm),
                 _flag(row.record_short),
                 _flag(row.fabnet_short),
-                "<strong>no</strong>" if _flag(row.agree) == "no" else _flag(row.agree),
+                strong("no") if _flag(row.agree) == "no" else _flag(row.agree),
             ],
             "",
         )
@@ -263,7 +264,7 @@ def _record_table(result: Backcast) -> Block:
         for row in result.record.itertuples(index=False)
     ]
     caption = (
-        f"{len(rows)} figures (catalog table <code>record</code>). Epoch AI's data:"
+        f"{len(rows)} figures (catalog table {code('record')}). Epoch AI's data:"
         " epoch-research/ai-chip-counts at commit 10c28e48b450bb0acf3c4c53c8d4b2ab38dc47cc,"
         " CC BY (credit: Epoch AI). Sources are links, opened only when clicked."
     )

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from fabnet.report._format import label, number
+from fabnet.report._format import compact, label, number
 from fabnet.report._palette import (
     RESOURCE_COLORS,
     SERIES_COLORS,
@@ -24,6 +24,7 @@ from fabnet.report._palette import (
     ordered,
 )
 from fabnet.report._plotting import (
+    KEY_MARGIN_PX,
     base_layout,
     demand_trace,
     geo_layout,
@@ -32,6 +33,8 @@ from fabnet.report._plotting import (
     plotly_modules,
     region_areas,
     resource_panels,
+    size_key,
+    size_key_values,
 )
 
 if TYPE_CHECKING:
@@ -40,6 +43,9 @@ if TYPE_CHECKING:
     from fabnet.outlook import GapResult
 
 __all__ = ["fab_map_figure", "shortfall_figure", "supply_demand_figure"]
+
+#: The grey of the map's keys that stand for every resource: status shapes, marker sizes.
+KEY_COLOR = "#555555"
 
 
 def supply_demand_figure(gap: GapResult) -> go.Figure:
@@ -172,7 +178,9 @@ def fab_map_figure(gap: GapResult) -> go.Figure:
         looks up the ``world_110m`` topojson). Traces: per resource with located fabs, the fabs
         (marker area proportional to the fab's peak capacity, symbol by status; not in the
         legend) and a legend-only swatch that toggles them; one legend-only entry per status
-        present; and the candidate sites as stars. Fabs without coordinates are counted in the
+        present; and the candidate sites as stars. Under the map, a key of marker sizes (about a
+        tenth, a half and all of the largest peak capacity [wspm],
+        :func:`fabnet.report._plotting.size_key`). Fabs without coordinates are counted in the
         subtitle.
 
     Examples
@@ -223,7 +231,7 @@ def fab_map_figure(gap: GapResult) -> go.Figure:
                 label(status),
                 "status",
                 "Status (marker shape)",
-                color="#555555",
+                color=KEY_COLOR,
                 symbol=STATUS_SYMBOLS.get(status, "square"),
             )
         )
@@ -250,11 +258,22 @@ def fab_map_figure(gap: GapResult) -> go.Figure:
     note = "marker area ∝ peak capacity"
     if missing:
         note += f"; {missing} fab{'s' if missing != 1 else ''} without coordinates not shown"
+    layout = base_layout(f"Fabs and candidate sites<br><sup>{note}</sup>")
+    layout["margin"]["b"] = KEY_MARGIN_PX
+    values = size_key_values(peak)
+    key = size_key(
+        values,
+        peak,
+        "Peak capacity of a fab [wspm]:",
+        [compact(value) for value in values],
+        color=KEY_COLOR,
+    )
     figure.update_layout(
-        **base_layout(f"Fabs and candidate sites<br><sup>{note}</sup>"),
-        height=560,
+        **layout,
+        height=600,
         geo=geo_layout(),
         legend={"groupclick": "togglegroup", "itemsizing": "constant", "tracegroupgap": 2},
+        **key,
     )
     return figure
 

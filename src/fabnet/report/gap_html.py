@@ -177,7 +177,7 @@ def _gap_table(gaps: pd.DataFrame) -> Block:
             body.append((cells, "short" if short else ""))
         groups.append(body)
     caption = (
-        "Gap = demand − supply: <strong>+</strong> (bold) is a shortfall, − a surplus. "
+        f"Gap = demand − supply: {strong('+')} (bold) is a shortfall, − a surplus. "
         "Coverage = supply ÷ demand (— where there is no demand)."
     )
     return table(headers, groups, caption, title="Gap per year and resource", scroll=True)
