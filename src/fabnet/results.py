@@ -860,18 +860,11 @@ def _plain(values: pd.Series) -> np.ndarray:
 
 
 def _netcdf_bytes(result: Stored) -> bytes:
-    dataset = _to_dataset(_flatten(result))
-    try:
-        data = dataset.to_netcdf(engine="h5netcdf", invalid_netcdf=False)
-    except (ImportError, ValueError) as exc:
-        if isinstance(exc, ValueError) and "h5netcdf" not in str(exc):
-            raise
-        from fabnet.exceptions import ParameterError
+    from fabnet._extras import require
 
-        raise ParameterError(
-            "format", "netcdf with h5netcdf installed (pip install 'fabnet[netcdf]')", "netcdf"
-        ) from None
-    return bytes(data)
+    require("netcdf", "netCDF")
+    dataset = _to_dataset(_flatten(result))
+    return bytes(dataset.to_netcdf(engine="h5netcdf", invalid_netcdf=False))
 
 
 def _from_dataset(dataset: xr.Dataset, shown: str) -> Stored:
@@ -1173,6 +1166,9 @@ def _read_saved_table(folder: Path, entry: dict[str, Any], format: str) -> pd.Da
 def _read_netcdf_file(path: Path) -> Stored:
     import xarray as xr
 
+    from fabnet._extras import require
+
+    require("netcdf", "reading netCDF")
     with xr.open_dataset(path, engine="h5netcdf") as opened:
         dataset = opened.load()
     return _from_dataset(dataset, os.fspath(path))
