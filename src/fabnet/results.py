@@ -651,15 +651,18 @@ def _restore_text(values: pd.Series, rule: Any) -> pd.Series:
     return out
 
 
-def _apply_schema(columns: dict[str, Any], schema: dict[str, Any], rows: int) -> pd.DataFrame:
-    """A table of *rows* rows from its columns (array-likes, by name) and its schema."""
+def _apply_schema(
+    columns: dict[str, Any], schema: dict[str, Any], rows: int, *, text_kept: bool = False
+) -> pd.DataFrame:
+    """A table of *rows* rows from its columns (array-likes, by name) and its schema;
+    *text_kept*: missing text was kept as missing (Parquet), not written as empty."""
     import pandas as pd
 
     missing = schema["text_missing"]
 
     def column(name: str, kind: str) -> pd.Series:
         values = _typed(columns[name], kind)
-        if kind == "str":
+        if kind == "str" and not text_kept:
             values = _restore_text(values, missing.get(name, "none"))
         return values.reset_index(drop=True)
 
@@ -1052,7 +1055,7 @@ def _read_table(path: Path, entry: dict[str, Any], format: str) -> pd.DataFrame:
         levels = schema["index"] or []
         flat = frame.reset_index(drop=not levels)
         columns = {name: flat[name] for name in [*levels, *schema["columns"]]}
-        return _apply_schema(columns, schema, len(flat))
+        return _apply_schema(columns, schema, len(flat), text_kept=True)
     names = [*(schema["index"] or []), *schema["columns"]]
     text = pd.read_csv(path, dtype=str, keep_default_na=False, na_filter=False)
     if list(text.columns) != names and not (len(names) == 0 and text.empty):
