@@ -37,6 +37,7 @@ import pytest
 import xarray as xr
 
 from fabnet.finance import Comparison, Financials
+from fabnet.finance.strategies import MEASURE_DTYPES
 from fabnet.outlook import GapResult
 from fabnet.planning import Plan, StochasticPlan
 from fabnet.planning.binding import COLUMNS as LIMIT_COLUMNS
@@ -165,9 +166,8 @@ def make_gap(scenario: Scenario) -> GapResult:
             index=pd.Index(["H100"], name="product"),
         ).assign(generated=False),
         mix=pd.DataFrame(
-            [[1.0] * len(YEARS)],
-            index=pd.Index(["H100"], name="product"),
-            columns=pd.Index(list(YEARS), name="year"),
+            {"share": [1.0] * len(YEARS)},
+            index=pd.MultiIndex.from_product([["H100"], list(YEARS)], names=["product", "year"]),
         ),
     )
 
@@ -453,10 +453,13 @@ def make_financials(plan: Plan) -> Financials:
     investor_flows = pd.DataFrame(
         rows, columns=["investor", "project", "year", "call_musd", "cash_flow_musd"]
     )
-    capital_calls = investor_flows.pivot_table(
-        index="investor", columns="year", values="call_musd", aggfunc="sum", sort=False
+    capital_calls = (
+        investor_flows.groupby(["investor", "year"], sort=False)["call_musd"]
+        .sum()
+        .rename("capital_call_musd")
+        .reset_index()
     )
-    capital_calls.columns.name = None
+    capital_calls = capital_calls[capital_calls["capital_call_musd"] > 0].reset_index(drop=True)
     info = (
         plan.builds.groupby("project")
         .agg(site=("site", "first"), country=("country", "first"), region=("region", "first"),
@@ -563,16 +566,23 @@ STRATEGY_YEARS: dict[str, list[tuple[float, float, float, float]]] = {
 
 def make_comparison(financials: Financials) -> Comparison:
     """Four strategies; own-build's money is ``financials`` (see above :data:`STRATEGIES`)."""
-    # Built as the real one is: a frame of dicts, transposed (object columns).
+    # Built as the real one is: one typed row of measures per strategy.
     table = pd.DataFrame(
-        {name: dict(zip(STRATEGY_COLUMNS, row, strict=True)) for name, row in STRATEGIES.items()}
-    ).T
-    table.index.name = "strategy"
+        [dict(zip(STRATEGY_COLUMNS, row, strict=True)) for row in STRATEGIES.values()],
+        index=pd.Index(list(STRATEGIES), name="strategy"),
+    ).astype({k: v for k, v in MEASURE_DTYPES.items() if k in STRATEGY_COLUMNS})
     investors = pd.DataFrame(
-        {"own-build": financials.investors["irr"]},
-        index=pd.Index(list(financials.investors.index), name="investor"),
-        columns=list(STRATEGIES),
-    ).astype(float)
+        [
+            {
+                "investor": str(investor),
+                "strategy": name,
+                "irr": float(irr) if name == "own-build" else math.nan,
+            }
+            for name in STRATEGIES
+            for investor, irr in financials.investors["irr"].items()
+        ],
+        columns=["investor", "strategy", "irr"],
+    )
     by_year = pd.DataFrame(
         [
             (name, year, *values)
@@ -700,12 +710,21 @@ def make_risk(plan: Plan) -> RiskResult:
                  "expected_unserved_h100e", "expected_wanted_h100e"],
         index=pd.Index(YEARS, name="year"),
     )  # fmt: skip
-    for name, rows in FAN.items():
-        for position, q in enumerate(PERCENTILES):
-            by_year[f"{name}_p{q}_h100e"] = [row[position] for row in rows]
-    measures = pd.DataFrame.from_dict(
+    fan = pd.DataFrame(
+        {
+            f"{name}_h100e": [row[position] for row in rows for position in range(len(PERCENTILES))]
+            for name, rows in FAN.items()
+        },
+        index=pd.MultiIndex.from_product(
+            [YEARS, [q / 100 for q in PERCENTILES]], names=["year", "quantile"]
+        ),
+    )
+    wide = pd.DataFrame.from_dict(
         MEASURES, orient="index", columns=["kind", "mean", "p5", "p50", "p95", "var", "cvar"]
     ).rename_axis("output")
+    measures = wide[["kind", "mean", "var", "cvar"]]
+    percentiles = wide[["p5", "p50", "p95"]].set_axis([0.05, 0.5, 0.95], axis=1)
+    quantiles = percentiles.rename_axis(columns="quantile").stack().rename("value").to_frame()  # noqa: PD013
     tornado = pd.DataFrame(
         TORNADO,
         columns=["input", "low_value", "high_value", "output_low", "output_high", "swing"],
@@ -721,6 +740,8 @@ def make_risk(plan: Plan) -> RiskResult:
         by_year=by_year,
         measures=measures,
         tornado=tornado,
+        fan=fan,
+        quantiles=quantiles,
         sobol=sobol,
     )
 

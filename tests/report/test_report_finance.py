@@ -83,7 +83,7 @@ def _hostile(financials: Any, comparison: Any) -> tuple[Any, Any]:
         cash_flows=cash_flows,
         investors=investors,
         shares=shares,
-        capital_calls=financials.capital_calls.rename(index=rename),
+        capital_calls=financials.capital_calls.replace({"investor": rename}),
         projects=financials.projects.rename(index=projects).assign(partner=f"t{EVIL}"),
         assumptions={**financials.assumptions, f"k{EVIL}": f"v{EVIL}"},
     )
@@ -94,7 +94,7 @@ def _hostile(financials: Any, comparison: Any) -> tuple[Any, Any]:
         comparison,
         financials={"own-build": money},
         table=table,
-        investors=comparison.investors.rename(index=rename, columns=strategies),
+        investors=comparison.investors.replace({"investor": rename, "strategy": strategies}),
         by_year=comparison.by_year.replace({"strategy": strategies}),
     )
     return money, compared
@@ -233,8 +233,8 @@ def test_capital_calls(small_financials: Any) -> None:
 
 
 def test_capital_calls_span_the_years_with_calls(small_financials: Any) -> None:
-    calls = small_financials.capital_calls.copy()
-    calls[[2024, 2026]] = 0.0
+    calls = small_financials.capital_calls
+    calls = calls[calls["year"] == 2025].reset_index(drop=True)
     money = dataclasses.replace(small_financials, capital_calls=calls)
 
     figure = finance_figures.capital_calls_figure(money)
@@ -556,7 +556,7 @@ def test_compare_report_without_financials(small_comparison: Any, small_gap: Any
     comparison = dataclasses.replace(
         small_comparison,
         financials={},
-        investors=small_comparison.investors.assign(**{"own-build": math.nan}),
+        investors=small_comparison.investors.assign(irr=math.nan),
     )
 
     page = render_report(comparison, outlook=small_gap, generated=DAY)

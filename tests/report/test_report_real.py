@@ -148,7 +148,7 @@ def test_finance_report(tiny: SimpleNamespace, tiny_reports: dict[str, str]) -> 
     assert steps.y[11] == pytest.approx(totals["equity_cash_flow_musd"])
     assert sum(steps.y[:7]) == pytest.approx(steps.y[7], rel=1e-9, abs=1e-6)
     calls = finance_figures.capital_calls_figure(money).data[-1]
-    assert sum(calls.y) == pytest.approx(money.capital_calls.to_numpy().sum())
+    assert sum(calls.y) == pytest.approx(money.capital_calls["capital_call_musd"].sum())
 
 
 def test_compare_report(tiny: SimpleNamespace, tiny_reports: dict[str, str]) -> None:
@@ -177,7 +177,7 @@ def test_risk_report(tiny: SimpleNamespace, tiny_reports: dict[str, str]) -> Non
     # The fans follow the analysis and the tornado puts its biggest swing on top.
     fan = risk_figures.fan_chart_figure(risk)
     median = next(t for t in fan.data if t.name == "Delivered: median")
-    assert list(median.y) == list(risk.by_year["delivered_p50_h100e"])
+    assert list(median.y) == list(risk.fan_wide()["delivered_p50_h100e"])
     tornado = risk_figures.tornado_figure(risk)
     biggest = risk.tornado.sort_values("swing", ascending=False)["input"].iloc[0]
     assert tornado.data[0].y[0].startswith(f"{biggest}: ")

@@ -69,6 +69,7 @@ def _hostile(risk: Any, stochastic: Any) -> tuple[Any, Any]:
         risk,
         samples=samples,
         measures=risk.measures.rename(index={"npv_openai_musd": f"npv_o{EVIL}_musd"}),
+        quantiles=risk.quantiles.rename(index={"npv_openai_musd": f"npv_o{EVIL}_musd"}),
         tornado=tornado,
         sobol=risk.sobol.replace({"input": rename}),
     )
@@ -334,7 +335,8 @@ def test_figure_text_from_data_is_escaped(small_risk: Any, small_stochastic: Any
 def test_figures_of_nothing_still_draw(small_risk: Any) -> None:
     tornado = small_risk.tornado.iloc[0:0]
     measures = small_risk.measures[small_risk.measures["kind"] == "cost"]
-    risk = dataclasses.replace(small_risk, tornado=tornado, measures=measures)
+    quantiles = small_risk.quantiles.loc[list(measures.index)]
+    risk = dataclasses.replace(small_risk, tornado=tornado, measures=measures, quantiles=quantiles)
 
     figure = risk_figures.tornado_figure(risk)
     assert [len(t.y) for t in figure.data] == [0, 0]

@@ -166,7 +166,7 @@ def test_analysis_tables(altman: Any) -> None:
     assert table["p_shortfall"].between(0, 1).all()
     assert (table["p_shortfall_low"] <= table["p_shortfall"]).all()
     assert (table["p_shortfall"] <= table["p_shortfall_high"]).all()
-    measures = result.measures
+    measures = result.measures_wide()
     cost = measures.loc["npv_objective_musd"]
     assert cost["cvar"] >= cost["var"] >= cost["p50"]
     investor = measures[measures["kind"] == "value"].iloc[0]
@@ -174,7 +174,21 @@ def test_analysis_tables(altman: Any) -> None:
     assert result.tornado.iloc[0]["input"] == "demand-growth"
     again = analyse(plan, samples=1024, seed=2, threshold=0.05, alpha=0.9)
     assert again.by_year.equals(table)
-    assert again.measures.equals(measures)
+    assert again.measures.equals(result.measures)
+    assert again.fan.equals(result.fan)
+    assert again.quantiles.equals(result.quantiles)
+    # The fan is long: one row per (year, quantile), quantiles as fractions.
+    assert result.fan.index.names == ["year", "quantile"]
+    assert sorted(set(result.fan.index.get_level_values("quantile"))) == [
+        0.05,
+        0.25,
+        0.5,
+        0.75,
+        0.95,
+    ]
+    low = result.fan.xs(0.05, level="quantile")["delivered_h100e"]
+    high = result.fan.xs(0.95, level="quantile")["delivered_h100e"]
+    assert (low <= high).all()
 
 
 def test_a_scenario_without_uncertainty_gives_the_plan_itself_in_every_sample() -> None:
@@ -182,7 +196,8 @@ def test_a_scenario_without_uncertainty_gives_the_plan_itself_in_every_sample() 
     scenario = _world([])
     plan = fabnet.plan(scenario, strategy="design-only", shadow_prices=False)
     result = analyse(plan, samples=8, sobol_samples=4)
-    spread = result.measures["p95"] - result.measures["p5"]
+    wide = result.measures_wide()
+    spread = wide["p95"] - wide["p5"]
     assert (spread.abs() <= 1e-9 * result.measures["mean"].abs().clip(lower=1.0)).all()
     assert result.tornado.empty
     assert result.sobol is None

@@ -188,16 +188,19 @@ def compare(
             f"{h100e(row['delivered_by_2030_h100e'])} H100e",
             f"{h100e(row['delivered_h100e'])} H100e",
             f"{h100e(row['unserved_h100e'])} H100e",
-            "none" if row["first_new_supply_year"] is None else str(row["first_new_supply_year"]),
+            "none"
+            if math.isnan(row["first_new_supply_year"])
+            else f"{row['first_new_supply_year']:.0f}",
             musd(row["peak_capital_musd"]),
             ", ".join(what) or "existing supply only",
         )
     out_console.print(table)
     irr = Table(title="Investor IRR by strategy", title_justify="left")
     irr.add_column("investor")
-    for name in result.investors.columns:
+    wide = result.investor_irr_wide()
+    for name in wide.columns:
         irr.add_column(str(name), justify="right")
-    for investor, row in result.investors.iterrows():
+    for investor, row in wide.iterrows():
         irr.add_row(str(investor), *(pct(v) for v in row))
     out_console.print(irr)
     write_outputs(

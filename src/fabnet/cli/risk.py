@@ -163,7 +163,7 @@ def _risk_tables(analysis: RiskResult, samples: int, method: str, seed: int) -> 
     )
     for column in ("year", "P(shortfall)", "95 % interval", "expected unserved", "p50", "p95"):
         by_year.add_column(column, justify="right")
-    for year, row in analysis.by_year.iterrows():
+    for year, row in analysis.by_year.join(analysis.fan_wide()).iterrows():
         by_year.add_row(
             str(year),
             f"{row['p_shortfall']:.1%}",
@@ -179,7 +179,7 @@ def _risk_tables(analysis: RiskResult, samples: int, method: str, seed: int) -> 
     )
     for column in ("output", "unit", "mean", "p5", "p50", "p95", "VaR", "CVaR"):
         measures.add_column(column, justify="left" if column in ("output", "unit") else "right")
-    for name, stats in analysis.measures.iterrows():
+    for name, stats in analysis.measures_wide().iterrows():
         label, unit = _output_name(str(name))
         scale = 1e6 if unit == "H100e" else 1.0
         keys = ("mean", "p5", "p50", "p95", "var", "cvar")

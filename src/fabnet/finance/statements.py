@@ -34,7 +34,8 @@ class Financials:
     shares : DataFrame
         Equity share per (investor, project) [fraction]; each project's shares sum to 1.
     capital_calls : DataFrame
-        Capital called per investor (rows) and year (columns) [musd].
+        Capital called per (investor, year) with a call: ``investor``, ``year``,
+        ``capital_call_musd`` (long; :meth:`capital_calls_wide` pivots it) [musd].
     projects : DataFrame
         Per project: country, partner, resource, modules, capex, grants, tax credits, debt;
         NPV and IRR of the project and of its equity; payback; equity MOIC.
@@ -63,6 +64,17 @@ class Financials:
             summed = summed.reindex(list(self.plan.scenario.years), fill_value=0.0).astype(float)
             summed.index.name = "year"
         return summed
+
+    def capital_calls_wide(self) -> pd.DataFrame:
+        """Capital called per investor (rows, those with a call) and year of the horizon
+        (columns) [musd]: :attr:`capital_calls` pivoted, zeros where nothing is called."""
+        calls = self.capital_calls.pivot_table(
+            index="investor", columns="year", values="capital_call_musd", aggfunc="sum"
+        )
+        years = list(self.plan.scenario.years)
+        wide = calls.reindex(columns=years, fill_value=0.0).fillna(0.0).astype(float)
+        wide.columns.name = "year"
+        return wide
 
     def save(self, folder: str | Path) -> Path:
         """Write every table as CSV into ``folder``, whole or not at all, with a manifest
@@ -230,18 +242,21 @@ def financials(plan: Plan, catalog: Catalog | None = None) -> Financials:
         ],
         columns=["investor", "project", "share"],
     )
+    per_year = result.calls.sum(axis=1)  # (investor, year) [musd]
     calls = pd.DataFrame(
-        result.calls.sum(axis=1),
-        index=pd.Index(result.investors, name="investor"),
-        columns=flows.years,
-    )
+        {
+            "investor": np.repeat(np.asarray(result.investors, dtype=object), len(flows.years)),
+            "year": np.tile(np.asarray(flows.years, dtype=np.int64), len(result.investors)),
+            "capital_call_musd": per_year.reshape(-1).astype(float),
+        }
+    ).astype({"investor": str})
     finance = plan.scenario.finance
     return Financials(
         plan=plan,
         cash_flows=flows.table(),
         investor_flows=table,
         shares=shares,
-        capital_calls=calls.loc[calls.sum(axis=1) > 0],
+        capital_calls=calls.loc[calls["capital_call_musd"] > 0].reset_index(drop=True),
         projects=_project_table(flows, rate),
         investors=_investor_table(plan, result),
         assumptions={

@@ -62,7 +62,8 @@ class Comparison:
     table : DataFrame
         One row per strategy: the measures in the module's description.
     investors : DataFrame
-        IRR per investor (rows) and strategy (columns); NaN where the investor has no project.
+        Per (investor, strategy): ``irr`` [fraction/year]; NaN where the investor has no project
+        in that strategy (long; :meth:`investor_irr_wide` pivots it).
     by_year : DataFrame
         Per (strategy, year): delivered and unserved compute [H100e], new supply [wspm] and
         capital need [musd].
@@ -74,6 +75,16 @@ class Comparison:
     table: pd.DataFrame = field(repr=False)
     investors: pd.DataFrame = field(repr=False)
     by_year: pd.DataFrame = field(repr=False)
+
+    def investor_irr_wide(self) -> pd.DataFrame:
+        """IRR per investor (rows, in the scenario's order) and strategy (columns, in the order
+        compared) [fraction/year]: :attr:`investors` pivoted."""
+        wide = self.investors.pivot(index="investor", columns="strategy", values="irr")
+        order = list(dict.fromkeys(self.investors["investor"]))
+        columns = list(dict.fromkeys(self.investors["strategy"]))
+        wide = wide.reindex(index=order, columns=columns)
+        wide.columns.name = None
+        return wide
 
     def save(self, folder: str | Path) -> Path:
         """Write ``strategies.csv``, ``investor_irr.csv`` and ``by_year.csv`` into ``folder``,
@@ -89,6 +100,26 @@ class Comparison:
 
 #: The files of a saved comparison.
 STRATEGY_FILES = ("strategies.csv", "investor_irr.csv", "by_year.csv")
+
+
+#: The type of each measure of :attr:`Comparison.table` (numbers as floats or ints, words as
+#: strings; a measure that can be missing is a float).
+MEASURE_DTYPES: dict[str, str] = {
+    "npv_cost_musd": "float64",
+    "npv_penalty_musd": "float64",
+    "npv_objective_musd": "float64",
+    f"delivered_by_{MILESTONE_YEAR}_h100e": "float64",
+    "delivered_h100e": "float64",
+    "unserved_h100e": "float64",
+    "first_new_supply_year": "float64",
+    "peak_capital_musd": "float64",
+    "modules": "int64",
+    "reserved_wspm_years": "float64",
+    "acquired": "str",
+    "declined": "str",
+    "block_probability": "float64",
+    "status": "str",
+}
 
 
 def capital_need(plan: Plan) -> pd.Series:
@@ -246,13 +277,23 @@ def compare(
         )
         if len(plans[name].builds):
             money[name] = financials(plans[name], catalog)
-    table = pd.DataFrame({name: measures(p) for name, p in plans.items()}).T
-    table.index.name = "strategy"
+    table = pd.DataFrame(
+        [measures(p) for p in plans.values()], index=pd.Index(list(plans), name="strategy")
+    ).astype(MEASURE_DTYPES)
     investors = pd.DataFrame(
-        {name: f.investors["irr"] for name, f in money.items()},
-        index=pd.Index([i.id for i in scenario.investors], name="investor"),
-        columns=chosen,
-    ).astype(float)
+        [
+            {
+                "investor": i.id,
+                "strategy": name,
+                "irr": float(money[name].investors["irr"].get(i.id, np.nan))
+                if name in money
+                else np.nan,
+            }
+            for name in chosen
+            for i in scenario.investors
+        ],
+        columns=["investor", "strategy", "irr"],
+    ).astype({"investor": str, "strategy": str, "irr": float})
     by_year = pd.concat([_by_year(name, p) for name, p in plans.items()], ignore_index=True)
     return Comparison(
         scenario=scenario,

@@ -60,8 +60,8 @@ class GapResult:
         Index ``product``: every product the mix uses (the generic successors of
         ``demand.successors`` included): vendor, launch_year, h100e_per_unit, generated (bool).
     mix : DataFrame
-        Index ``product``, columns years: share of each year's new compute [fraction]
-        (:func:`fabnet.outlook.roadmap.product_mix`).
+        Index ``(product, year)``: ``share`` of each year's new compute [fraction]
+        (:func:`fabnet.outlook.roadmap.product_mix`, long; :meth:`mix_wide` pivots it).
     """
 
     scenario: Scenario
@@ -84,6 +84,12 @@ class GapResult:
     def shortfall_h100e(self) -> float:
         """New compute that cannot be delivered over the horizon [H100e]."""
         return float(self.compute["shortfall_h100e"].sum())
+
+    def mix_wide(self) -> pd.DataFrame:
+        """:attr:`mix` with one column per year (index ``product``) [fraction]."""
+        wide = self.mix["share"].unstack("year")
+        wide.columns = [int(year) for year in wide.columns]
+        return wide.reindex(index=list(dict.fromkeys(self.mix.index.get_level_values(0))))
 
     def to_xarray(self) -> xr.Dataset:
         """The result as one labelled Dataset (year × resource, year × resource × region, …)."""
@@ -355,5 +361,12 @@ def gap(scenario: Scenario | str | Path, *, catalog: Catalog | None = None) -> G
         euv=euv_frame(items, catalog),
         assumptions=_assumptions(scenario, catalog),
         products=product_table,
-        mix=mix,
+        mix=_long_mix(mix),
     )
+
+
+def _long_mix(mix: pd.DataFrame) -> pd.DataFrame:
+    """The roadmap's mix (product × year columns) as a long table, index ``(product, year)``."""
+    named = mix.rename_axis(index="product", columns="year")
+    long = named.stack().rename("share").to_frame()  # type: ignore[call-overload]  # noqa: PD013
+    return long.astype({"share": float})

@@ -174,7 +174,7 @@ def build_data(
     )
 
     # The outlook's products and mix: the scenario's and the generic successors of its roadmap.
-    mix = outlook.mix.reindex(columns=years).fillna(0.0).clip(0, 1).round(12)
+    mix = outlook.mix_wide().reindex(columns=years).fillna(0.0).clip(0, 1).round(12)
     products = pd.DataFrame(
         {"h100e": outlook.products["h100e_per_unit"].reindex(mix.index).astype(float)},
         index=pd.Index(mix.index, name="product"),

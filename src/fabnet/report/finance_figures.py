@@ -454,7 +454,7 @@ def capital_calls_figure(financials: Financials) -> go.Figure:
     Parameters
     ----------
     financials : Financials
-        The financials of a plan; reads ``capital_calls`` (per investor and year [musd]).
+        The financials of a plan; reads ``capital_calls`` (per investor and year [musd], pivoted).
 
     Returns
     -------
@@ -511,7 +511,7 @@ def capital_calls_by_year(financials: Financials) -> tuple[list[int], pd.DataFra
     """The years from the first to the last with a capital call (every year of the calls, else
     of the plan, when there is none) and the calls [musd] in them: one row per investor, the
     largest total first, one column per year."""
-    calls = financials.capital_calls
+    calls = financials.capital_calls_wide()
     columns = [int(year) for year in calls.columns]
     calls = calls.set_axis(columns, axis=1)
     per_year = calls.sum(axis=0).to_numpy(dtype=float)

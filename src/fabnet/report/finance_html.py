@@ -125,7 +125,7 @@ def _key_figures(financials: Financials, years: list[int]) -> list[Block]:
             usd(float(totals.get("grants_musd", 0.0)) + float(totals.get("tax_credits_musd", 0.0))),
         ),
         ("Debt drawn", usd(float(totals.get("debt_drawn_musd", 0.0)))),
-        ("Equity called", usd(float(financials.capital_calls.to_numpy().sum()))),
+        ("Equity called", usd(float(financials.capital_calls["capital_call_musd"].sum()))),
         (f"Revenue{span}", usd(float(totals.get("revenue_musd", 0.0)))),
         (f"Project cash flow{span}", usd(float(totals.get("project_cash_flow_musd", 0.0)))),
         (f"Equity cash flow{span}", usd(float(totals.get("equity_cash_flow_musd", 0.0)))),

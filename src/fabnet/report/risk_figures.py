@@ -111,8 +111,8 @@ def fan_chart_figure(risk: RiskResult) -> go.Figure:
     Parameters
     ----------
     risk : RiskResult
-        The risk of a plan; reads ``by_year`` (the 5th, 25th, 50th, 75th and 95th percentiles of
-        delivered and unserved compute and the expected unserved compute, per year),
+        The risk of a plan; reads ``fan`` (the 5th, 25th, 50th, 75th and 95th percentiles of
+        delivered and unserved compute per year), ``by_year`` (the expected unserved compute),
         ``plan.compute`` (the plan's own delivered and unserved compute) and ``samples``.
 
     Returns
@@ -134,7 +134,7 @@ def fan_chart_figure(risk: RiskResult) -> go.Figure:
      'Delivered: 25–75 %', 'Delivered: median', 'Plan as planned: delivered']
     """
     go, make_subplots = plotly_modules()
-    table = risk.by_year.sort_index()
+    table = risk.by_year.join(risk.fan_wide()).sort_index()
     years = years_of(risk.by_year.index)
     plan = _plan_compute(risk, years)
     figure = make_subplots(
@@ -469,7 +469,7 @@ def investor_value_figure(risk: RiskResult) -> go.Figure:
     Parameters
     ----------
     risk : RiskResult
-        The risk of a plan; reads ``measures`` (the rows of kind ``"value"``,
+        The risk of a plan; reads ``measures`` and ``quantiles`` (the rows of kind ``"value"``,
         ``npv_<investor>_musd``: mean, p5, p50, p95, cvar) and ``alpha``.
 
     Returns
@@ -490,7 +490,7 @@ def investor_value_figure(risk: RiskResult) -> go.Figure:
      'CVaR 95%']
     """
     go, _ = plotly_modules()
-    table = investor_values(risk.measures)
+    table = investor_values(risk.measures_wide())
     names = [label(investor) for investor in table.index]
     figure = go.Figure()
     figure.add_trace(

@@ -153,7 +153,7 @@ def _shortfall(table: pd.DataFrame, year: int) -> str:
 
 def _measures_table(risk: RiskResult) -> Block:
     """Per output: mean, percentiles, VaR and CVaR; the costs, then the values."""
-    measures = risk.measures
+    measures = risk.measures_wide()
     if measures.empty:
         return Text("No outputs were measured.")
     a = share(risk.alpha)

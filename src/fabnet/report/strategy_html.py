@@ -126,7 +126,7 @@ def _text(value: object) -> str:
 
 def _irr_table(comparison: Comparison) -> list[Block]:
     """IRR per investor (rows) and strategy (columns)."""
-    investors = comparison.investors
+    investors = comparison.investor_irr_wide()
     notes: list[Block] = []
     if not comparison.financials:
         notes.append(Text("No strategy builds new fabs: there are no returns."))

@@ -50,11 +50,17 @@ class RiskResult:
     alpha : float
         Confidence level of VaR and CVaR.
     by_year : DataFrame
-        Per year: probability of a shortfall above the threshold (with its 95 % Wilson
-        interval), expected unserved compute, and percentiles of delivered and unserved compute.
+        Index ``year``: probability of a shortfall above the threshold (with its 95 % Wilson
+        interval), expected unserved and wanted compute [H100e].
     measures : DataFrame
-        Per output (NPV of cost, unserved compute, each investor's NPV): mean, percentiles, VaR
+        Index ``output`` (NPV of cost, unserved compute, each investor's NPV): kind, mean, VaR
         and CVaR (of the loss: cost, unserved compute, or an investor's NPV shortfall).
+    fan : DataFrame
+        Index ``(year, quantile)`` (quantiles :data:`FAN` as fractions): ``delivered_h100e`` and
+        ``unserved_h100e`` across the samples [H100e] (:meth:`fan_wide` pivots it).
+    quantiles : DataFrame
+        Index ``(output, quantile)``: ``value`` of each output of :attr:`measures` at the
+        quantiles :data:`FAN` (:meth:`measures_wide` joins them as columns ``p5`` … ``p95``).
     tornado : DataFrame
         One-at-a-time swings of the NPV of cost (10th to 90th percentile of each input).
     sobol : DataFrame or None
@@ -69,7 +75,27 @@ class RiskResult:
     by_year: pd.DataFrame = field(repr=False)
     measures: pd.DataFrame = field(repr=False)
     tornado: pd.DataFrame = field(repr=False)
+    fan: pd.DataFrame = field(repr=False)
+    quantiles: pd.DataFrame = field(repr=False)
     sobol: pd.DataFrame | None = field(default=None, repr=False)
+
+    def fan_wide(self) -> pd.DataFrame:
+        """:attr:`fan` with one column per quantile and output, index ``year``:
+        ``delivered_p5_h100e`` … ``unserved_p95_h100e`` [H100e]."""
+        import pandas as pd
+
+        wide = pd.DataFrame(self.fan.unstack("quantile"))
+        wide.columns = [
+            f"{str(key[0]).removesuffix('_h100e')}_{_percent_label(float(key[1]))}_h100e"
+            for key in wide.columns.to_list()
+        ]
+        return wide
+
+    def measures_wide(self) -> pd.DataFrame:
+        """:attr:`measures` with the quantiles of each output as columns ``p5`` … ``p95``."""
+        wide = self.quantiles["value"].unstack("quantile")
+        wide.columns = [_percent_label(float(q)) for q in wide.columns]
+        return self.measures.join(wide)
 
     def save(self, folder: str | Path) -> Path:
         """Write the tables (CSV) and the per-sample results (Parquet) into ``folder``, whole or
@@ -105,10 +131,46 @@ RISK_FILES = (
 )
 
 
+def _percent_label(quantile: float) -> str:
+    """``0.05`` → ``"p5"``: a quantile as the percentile column of a wide table."""
+    return f"p{round(float(quantile) * 100):d}"
+
+
+def _fan(dataset: xr.Dataset) -> pd.DataFrame:
+    """Delivered and unserved compute per year at the quantiles :data:`FAN` [H100e]."""
+    import pandas as pd
+
+    from fabnet.risk.measures import percentiles
+
+    columns = {}
+    for name in ("delivered_h100e", "unserved_h100e"):
+        fan = percentiles(dataset[name], FAN).transpose("year", "percentile")
+        columns[name] = fan.to_numpy().reshape(-1)
+    index = pd.MultiIndex.from_product(
+        [dataset["year"].to_numpy().astype(np.int64), [q / 100 for q in FAN]],
+        names=["year", "quantile"],
+    )
+    return pd.DataFrame(columns, index=index)
+
+
+def _quantiles(dataset: xr.Dataset) -> pd.DataFrame:
+    """Each output of :func:`_measures` at the quantiles :data:`FAN`."""
+    import pandas as pd
+
+    rows = [
+        (name, q / 100, float(np.percentile(values, q)))
+        for name, (values, _) in _outputs(dataset).items()
+        for q in FAN
+    ]
+    return pd.DataFrame(rows, columns=["output", "quantile", "value"]).set_index(
+        ["output", "quantile"]
+    )
+
+
 def _by_year(dataset: xr.Dataset, threshold: float) -> pd.DataFrame:
     import pandas as pd
 
-    from fabnet.risk.measures import exceedance_probability, percentiles, probability_ci
+    from fabnet.risk.measures import exceedance_probability, probability_ci
 
     wanted = dataset["wanted_h100e"]
     unserved = dataset["unserved_h100e"]
@@ -116,7 +178,7 @@ def _by_year(dataset: xr.Dataset, threshold: float) -> pd.DataFrame:
     n = dataset.sizes["sample"]
     p = exceedance_probability(share, threshold)
     low, high = probability_ci(p.to_numpy(), n, 0.95)
-    table = pd.DataFrame(
+    return pd.DataFrame(
         {
             "p_shortfall": p.to_numpy(),
             "p_shortfall_low": low,
@@ -126,19 +188,12 @@ def _by_year(dataset: xr.Dataset, threshold: float) -> pd.DataFrame:
         },
         index=pd.Index(dataset["year"].to_numpy(), name="year"),
     )
-    for name in ("delivered_h100e", "unserved_h100e"):
-        fan = percentiles(dataset[name], FAN)
-        for q, row in zip(FAN, fan.to_numpy(), strict=True):
-            table[f"{name.removesuffix('_h100e')}_p{q}_h100e"] = row
-    return table
 
 
-def _measures(dataset: xr.Dataset, alpha: float) -> pd.DataFrame:
-    """Risk measures of each output, on the loss side (higher is worse)."""
-    import pandas as pd
-
-    from fabnet.risk.measures import conditional_value_at_risk, value_at_risk
-
+def _outputs(dataset: xr.Dataset) -> dict[str, tuple[np.ndarray, str]]:
+    """The outputs measured, each with its samples and kind (``cost``: higher is worse;
+    ``value``: lower is worse): the NPVs of objective and cost, the unserved compute over the
+    horizon, and each investor's NPV."""
     outputs: dict[str, tuple[np.ndarray, str]] = {
         "npv_objective_musd": (dataset["npv_objective_musd"].to_numpy(), "cost"),
         "npv_cost_musd": (dataset["npv_cost_musd"].to_numpy(), "cost"),
@@ -147,8 +202,17 @@ def _measures(dataset: xr.Dataset, alpha: float) -> pd.DataFrame:
     for investor in dataset["investor"].to_numpy():
         values = dataset["investor_npv_musd"].sel(investor=investor).to_numpy()
         outputs[f"npv_{investor}_musd"] = (values, "value")
+    return outputs
+
+
+def _measures(dataset: xr.Dataset, alpha: float) -> pd.DataFrame:
+    """Risk measures of each output, on the loss side (higher is worse)."""
+    import pandas as pd
+
+    from fabnet.risk.measures import conditional_value_at_risk, value_at_risk
+
     rows = []
-    for name, (values, kind) in outputs.items():
+    for name, (values, kind) in _outputs(dataset).items():
         loss = values if kind == "cost" else -values
         var = float(value_at_risk(loss, alpha))
         cvar = float(conditional_value_at_risk(loss, alpha))
@@ -157,9 +221,6 @@ def _measures(dataset: xr.Dataset, alpha: float) -> pd.DataFrame:
                 "output": name,
                 "kind": kind,
                 "mean": float(values.mean()),
-                "p5": float(np.percentile(values, 5)),
-                "p50": float(np.percentile(values, 50)),
-                "p95": float(np.percentile(values, 95)),
                 # Expressed in the output's own sign: for a value, the low tail.
                 "var": var if kind == "cost" else -var,
                 "cvar": cvar if kind == "cost" else -cvar,
@@ -321,6 +382,8 @@ def analyse(
         by_year=_by_year(dataset, threshold),
         measures=_measures(dataset, alpha),
         tornado=swings,
+        fan=_fan(dataset),
+        quantiles=_quantiles(dataset),
         sobol=sobol,
     )
 
