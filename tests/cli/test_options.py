@@ -76,7 +76,8 @@ def test_every_command_with_a_result_takes_the_same_result_flags() -> None:
             # --out's help says what the command writes; the rest are one definition each.
             seen[name] = [definition(option(command, f)) for f in RESULT_FLAGS[1:]]
         else:
-            assert "--json" not in flags and "--format" not in flags, name
+            assert "--json" not in flags, name
+            assert "--format" not in flags, name
     assert set(seen) == set(RESULTS)
     assert all(value == seen["plan"] for value in seen.values())
     assert option(commands()["gap"], "--csv").hidden  # the deprecated form of --out --format csv
@@ -182,6 +183,7 @@ def test_gap_and_mip_gap_together_are_refused() -> None:
 )
 def test_the_solver_flags_reach_the_library(
     fabnet: Fabnet,
+    *,
     monkeypatch: pytest.MonkeyPatch,
     saved_plan: tuple[Result, Path],
     tmp_path: Path,
