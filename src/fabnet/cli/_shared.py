@@ -75,7 +75,6 @@ __all__ = [
     "load_or_plan",
     "outputs",
     "progress",
-    "show_progress",
     "write_outputs",
 ]
 
@@ -477,8 +476,13 @@ def _save(result: Result, folder: Path, out_format: str) -> None:
     save: Callable[..., object] = getattr(result, "save", None) or result.to_csv  # type: ignore[union-attr]
     if "format" in inspect.signature(save).parameters:
         save(folder, format=out_format)
-    else:
-        save(folder)
+        return
+    native = "csv" if save.__name__ == "to_csv" else "parquet"
+    if out_format not in (native, "parquet"):  # parquet: the default, "its own format" here
+        raise ParameterError(
+            "--format", f"{native} for a {type(result).__name__} in this fabnet", out_format
+        )
+    save(folder)
 
 
 def emit_json(figures: Mapping[str, Any]) -> None:
@@ -502,11 +506,3 @@ def emit_json(figures: Mapping[str, Any]) -> None:
 
 def _is_file(ref: str) -> bool:
     return ref.endswith((".yaml", ".yml")) or "/" in ref or Path(ref).exists()
-
-
-def show_progress(err: Console) -> bool:
-    """Whether to show live progress on *err*: a terminal, ``FABNET_NO_PROGRESS`` unset and no
-    ``--quiet``."""
-    from fabnet.options import Options
-
-    return Options.from_env().progress and err.is_terminal and not RUN.get().quiet
