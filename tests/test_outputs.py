@@ -13,6 +13,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -313,12 +314,13 @@ def tiny_plan() -> object:
 
 def test_a_saved_plan_is_verified_when_loaded(tiny_plan: object, tmp_path: Path) -> None:
     from fabnet.planning import Plan, load_plan
-    from fabnet.planning.result import PLAN_FILES
+    from fabnet.planning.result import TABLES
 
     assert isinstance(tiny_plan, Plan)
     folder = tiny_plan.save(tmp_path / "plan")
     listed = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))["files"]
-    assert sorted(f["name"] for f in listed) == sorted(PLAN_FILES)
+    tables = [f"{name}.parquet" for name in TABLES]
+    assert sorted(f["name"] for f in listed) == sorted([*tables, "result.json", "scenario.yaml"])
     assert load_plan(folder).stats == tiny_plan.stats
     size = (folder / "funding.parquet").stat().st_size
     (folder / "funding.parquet").write_bytes(b"")
@@ -329,6 +331,32 @@ def test_a_saved_plan_is_verified_when_loaded(tiny_plan: object, tmp_path: Path)
     )
 
 
+def save_as_an_older_fabnet(plan: Any, folder: Path) -> Path:
+    """*plan* in the layout of a fabnet before results had one (a Parquet file per table,
+    ``plan.json``, ``scenario.yaml``; no manifest)."""
+    from fabnet.planning.result import TABLES
+
+    folder.mkdir()
+    for name in TABLES:
+        getattr(plan, name).to_parquet(folder / f"{name}.parquet", index=False)
+    (folder / "plan.json").write_text(json.dumps(plan.stats), encoding="utf-8")
+    (folder / "scenario.yaml").write_text(plan.scenario.to_yaml(), encoding="utf-8")
+    return folder
+
+
+def test_an_older_plan_folder_is_read(tiny_plan: object, tmp_path: Path) -> None:
+    from fabnet.planning import Plan, load_plan
+
+    assert isinstance(tiny_plan, Plan)
+    folder = save_as_an_older_fabnet(tiny_plan, tmp_path / "plan")
+    with pytest.warns(UnverifiedResultWarning):
+        again = load_plan(folder)
+    pd.testing.assert_frame_equal(again.builds, tiny_plan.builds)
+    tiny_plan.save(folder)  # saved over by this fabnet: the older layout is replaced
+    assert (folder / "result.json").is_file()
+    assert not (folder / "plan.json").exists()
+
+
 @pytest.mark.parametrize("name", ["builds.parquet", "plan.json"])
 def test_a_truncated_file_of_an_older_plan_is_refused(
     tiny_plan: object, tmp_path: Path, name: str
@@ -336,8 +364,7 @@ def test_a_truncated_file_of_an_older_plan_is_refused(
     from fabnet.planning import Plan, load_plan
 
     assert isinstance(tiny_plan, Plan)
-    folder = tiny_plan.save(tmp_path / "plan")
-    (folder / MANIFEST).unlink()
+    folder = save_as_an_older_fabnet(tiny_plan, tmp_path / "plan")
     data = (folder / name).read_bytes()
     (folder / name).write_bytes(data[: len(data) // 2])
     with (

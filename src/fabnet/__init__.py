@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from fabnet.finance import Comparison, Financials, compare, financials
     from fabnet.outlook import Backcast, GapResult, backcast, gap
     from fabnet.planning import Plan, StochasticPlan, load_plan, plan, stochastic_plan
+    from fabnet.results import Result, open_result
     from fabnet.scenario import Scenario, load_scenario
 
 __all__ = [
@@ -36,6 +37,7 @@ __all__ = [
     "InfeasiblePlanError",
     "ParameterError",
     "Plan",
+    "Result",
     "Scenario",
     "ScenarioError",
     "StochasticPlan",
@@ -47,6 +49,7 @@ __all__ = [
     "load_catalog",
     "load_plan",
     "load_scenario",
+    "open_result",
     "plan",
     "stochastic_plan",
 ]
@@ -69,6 +72,8 @@ _LAZY = {
     "stochastic_plan": "fabnet.planning",
     "Scenario": "fabnet.scenario",
     "load_scenario": "fabnet.scenario",
+    "Result": "fabnet.results",
+    "open_result": "fabnet.results",
 }
 
 

@@ -55,7 +55,7 @@ def test_backcast_writes_csv_and_the_report(fabnet: Fabnet, tmp_path: Path) -> N
     result = fabnet("backcast", "--out", tmp_path / "csv", "--report", report)
     assert result.exit_code == 0, result.stderr
     assert f"wrote the tables to {tmp_path / 'csv'}" in result.stdout
-    rows = list(csv.DictReader((tmp_path / "csv" / "backcast-compute.csv").open(encoding="utf-8")))
+    rows = list(csv.DictReader((tmp_path / "csv" / "compute.csv").open(encoding="utf-8")))
     assert [int(r["year"]) for r in rows] == [2023, 2024, 2025]
     assert {"record_h100e", "deliverable_h100e", "ratio", "within"} <= set(rows[0])
     text = report.read_text(encoding="utf-8")

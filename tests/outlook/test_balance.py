@@ -68,7 +68,7 @@ def test_table_sums_the_parts(result: fabnet.GapResult) -> None:
 def test_xarray_view(result: fabnet.GapResult) -> None:
     ds = result.to_xarray()
     assert set(ds.dims) >= {"year", "resource", "region", "product"}
-    assert ds["demand_wspm"].sel(year=2030, resource="N2").item() == pytest.approx(
+    assert ds["gap_demand_wspm"].sel(year=2030, resource="N2").item() == pytest.approx(
         result.table.set_index(["year", "resource"]).loc[(2030, "N2"), "demand_wspm"]
     )
     assert ds["supply_by_region_wspm"].sum("region").sel(year=2027, resource="COWOS").item() == (
@@ -76,19 +76,18 @@ def test_xarray_view(result: fabnet.GapResult) -> None:
             result.table.set_index(["year", "resource"]).loc[(2027, "COWOS"), "supply_wspm"]
         )
     )
-    assert ds["demand_wspm"].attrs["units"] == "wspm"
-    assert str(ds["binding"].sel(year=2030).item()) == result.binding[2030]
+    assert ds["gap_demand_wspm"].attrs["units"] == "wspm"
+    assert str(ds["compute_binding"].sel(year=2030).item()) == result.binding[2030]
 
 
 def test_csv_export(result: fabnet.GapResult, tmp_path: Path) -> None:
-    paths = result.to_csv(tmp_path / "out")
-    assert {p.name for p in paths} == {
-        "gap.csv",
-        "compute.csv",
-        "supply.csv",
-        "demand.csv",
-        "euv.csv",
-        "assumptions.csv",
+    folder = result.to_csv(tmp_path / "out")
+    names = {"gap", "compute", "supply", "demand", "euv", "assumptions", "products", "mix"}
+    assert {p.name for p in folder.iterdir()} == {
+        *(f"{name}.csv" for name in names),
+        "result.json",
+        "scenario.yaml",
+        "manifest.json",
     }
     back = pd.read_csv(tmp_path / "out" / "gap.csv")
     assert len(back) == len(result.table)

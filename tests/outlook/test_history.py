@@ -228,15 +228,12 @@ def test_it_is_a_pure_function(result: Backcast, catalog: Catalog) -> None:
 
 
 def test_to_csv(result: Backcast, tmp_path: Path) -> None:
-    paths = result.to_csv(tmp_path / "out")
-    assert [p.name for p in paths] == [
-        "backcast-compute.csv",
-        "backcast-vendors.csv",
-        "backcast-resources.csv",
-        "backcast-verdicts.csv",
-        "record.csv",
-    ]
-    years = pd.read_csv(paths[0])
+    folder = result.to_csv(tmp_path / "out")
+    names = {p.name for p in folder.iterdir()}
+    tables = ("compute", "vendors", "resources", "verdicts", "record")
+    assert {f"{name}.csv" for name in tables} <= names
+    assert {"outlook.gap.csv", "result.json", "manifest.json", "scenario.yaml"} <= names
+    years = pd.read_csv(folder / "compute.csv")
     assert years["year"].tolist() == [2023, 2024, 2025]
 
 

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
 from fabnet.finance.cashflows import ProjectFlows, project_flows
 from fabnet.finance.consortium import Split, investor_table, split
 from fabnet.finance.metrics import discounted_payback, irr_details, moic, npv, payback
+from fabnet.results import Parts, Result
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -19,9 +19,12 @@ if TYPE_CHECKING:
     from fabnet.planning import Plan
 
 
-@dataclass(frozen=True)
-class Financials:
+@dataclass(frozen=True, repr=False)
+class Financials(Result):
     """The money of a plan.
+
+    A :class:`~fabnet.results.Result` (``to_xarray``, ``to_netcdf``, ``save(folder, format)``,
+    :func:`fabnet.open_result`, ``headline()``); it keeps its plan.
 
     Attributes
     ----------
@@ -54,6 +57,10 @@ class Financials:
     investors: pd.DataFrame = field(repr=False)
     assumptions: dict[str, Any] = field(default_factory=dict)
 
+    KIND: ClassVar[str] = "finance"
+    TITLE: ClassVar[str] = "financials"
+    LEGACY_FILES: ClassVar[tuple[str, ...]] = ()
+
     def by_year(self) -> pd.DataFrame:
         """Every component summed over projects, per year [musd] (the network's waterfall):
         one row for each year of the horizon, zeros where nothing happens (all of them for a
@@ -76,22 +83,63 @@ class Financials:
         wide.columns.name = "year"
         return wide
 
-    def save(self, folder: str | Path) -> Path:
-        """Write every table as CSV into ``folder``, whole or not at all, with a manifest
-        (:func:`fabnet.outputs.result_folder`); returns the folder."""
-        from fabnet.outputs import result_folder
+    def headline(self) -> dict[str, Any]:
+        """Capex, grants and tax credits, debt, equity called [musd, undiscounted]; the
+        projects' NPV at the policy rate [musd]; investors meeting their hurdle."""
+        totals = self.by_year().sum()
+        called = self.investors[self.investors["called_musd"].fillna(0.0) > 0]
+        met = sum(1 for value in called["hurdle_met"] if value is True or value == 1)
+        npv = self.projects["npv_musd"].sum() if "npv_musd" in self.projects.columns else 0.0
+        return {
+            "scenario": self.plan.scenario.name,
+            "projects": len(self.projects),
+            "capex_musd": float(-totals.get("capex_musd", 0.0)),
+            "grants_musd": float(totals.get("grants_musd", 0.0)),
+            "tax_credits_musd": float(totals.get("tax_credits_musd", 0.0)),
+            "debt_musd": float(totals.get("debt_drawn_musd", 0.0)),
+            "equity_called_musd": float(self.capital_calls["capital_call_musd"].sum()),
+            "projects_npv_musd": float(npv),
+            "investors_called": len(called),
+            "investors_meeting_hurdle": met,
+        }
 
-        with result_folder(folder, kind="finance", names=FINANCE_FILES) as out:
-            self.cash_flows.to_csv(out.file("cash_flows.csv"))
-            self.investor_flows.to_csv(out.file("investor_flows.csv"), index=False)
-            self.shares.to_csv(out.file("shares.csv"), index=False)
-            self.capital_calls.to_csv(out.file("capital_calls.csv"))
-            self.projects.to_csv(out.file("projects.csv"))
-            self.investors.to_csv(out.file("investors.csv"))
-        return Path(folder)
+    def _parts(self) -> Parts:
+        return Parts(
+            tables={
+                "cash_flows": self.cash_flows,
+                "investor_flows": self.investor_flows,
+                "shares": self.shares,
+                "capital_calls": self.capital_calls,
+                "projects": self.projects,
+                "investors": self.investors,
+            },
+            meta={"assumptions": self.assumptions},
+            children={"plan": self.plan},
+            keys={
+                "investor_flows": ("investor", "project", "year"),
+                "shares": ("investor", "project"),
+                "capital_calls": ("investor", "year"),
+            },
+        )
+
+    @classmethod
+    def _from_parts(cls, parts: Parts) -> Financials:
+        from fabnet.planning import Plan
+
+        plan = parts.child("plan", Plan)
+        return cls(
+            plan=plan,
+            cash_flows=parts.table("cash_flows"),
+            investor_flows=parts.table("investor_flows"),
+            shares=parts.table("shares"),
+            capital_calls=parts.table("capital_calls"),
+            projects=parts.table("projects"),
+            investors=parts.table("investors"),
+            assumptions=dict(parts.meta["assumptions"]),
+        )
 
 
-#: The files of saved financials.
+#: The files an older fabnet saved for financials (such a folder may be replaced).
 FINANCE_FILES = (
     "cash_flows.csv",
     "investor_flows.csv",
@@ -100,6 +148,7 @@ FINANCE_FILES = (
     "projects.csv",
     "investors.csv",
 )
+Financials.LEGACY_FILES = FINANCE_FILES
 
 
 def _returns(flow: np.ndarray, rate: float) -> dict[str, Any]:

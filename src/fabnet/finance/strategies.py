@@ -27,11 +27,12 @@ import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
 from fabnet.exceptions import ParameterError
+from fabnet.results import Parts, Result
 from fabnet.units import usd_to_musd
 
 logger = logging.getLogger(__name__)
@@ -48,9 +49,12 @@ if TYPE_CHECKING:
 MILESTONE_YEAR = 2030
 
 
-@dataclass(frozen=True)
-class Comparison:
+@dataclass(frozen=True, repr=False)
+class Comparison(Result):
     """The strategies compared.
+
+    A :class:`~fabnet.results.Result` (``to_xarray``, ``to_netcdf``, ``save(folder, format)``,
+    :func:`fabnet.open_result`, ``headline()``); it keeps every strategy's plan and money.
 
     Attributes
     ----------
@@ -76,6 +80,10 @@ class Comparison:
     investors: pd.DataFrame = field(repr=False)
     by_year: pd.DataFrame = field(repr=False)
 
+    KIND: ClassVar[str] = "strategies"
+    TITLE: ClassVar[str] = "comparison"
+    LEGACY_FILES: ClassVar[tuple[str, ...]] = ()
+
     def investor_irr_wide(self) -> pd.DataFrame:
         """IRR per investor (rows, in the scenario's order) and strategy (columns, in the order
         compared) [fraction/year]: :attr:`investors` pivoted."""
@@ -86,20 +94,57 @@ class Comparison:
         wide.columns.name = None
         return wide
 
-    def save(self, folder: str | Path) -> Path:
-        """Write ``strategies.csv``, ``investor_irr.csv`` and ``by_year.csv`` into ``folder``,
-        whole or not at all, with a manifest (:func:`fabnet.outputs.result_folder`)."""
-        from fabnet.outputs import result_folder
+    def headline(self) -> dict[str, Any]:
+        """Per strategy: its cost and penalty (NPV) [musd], unserved compute [H100e] and
+        status; and the strategy of least objective."""
+        table = self.table
+        out: dict[str, Any] = {"scenario": self.scenario.name, "strategies": list(table.index)}
+        if len(table):
+            out["best_strategy"] = str(table["npv_objective_musd"].astype(float).idxmin())
+        for name, row in table.iterrows():
+            key = str(name).replace("-", "_")
+            out[f"{key}_cost_npv_musd"] = float(row["npv_cost_musd"])
+            out[f"{key}_penalty_npv_musd"] = float(row["npv_penalty_musd"])
+            out[f"{key}_unserved_h100e"] = float(row["unserved_h100e"])
+            out[f"{key}_status"] = str(row["status"])
+        return out
 
-        with result_folder(folder, kind="strategies", names=STRATEGY_FILES) as out:
-            self.table.to_csv(out.file("strategies.csv"))
-            self.investors.to_csv(out.file("investor_irr.csv"))
-            self.by_year.to_csv(out.file("by_year.csv"), index=False)
-        return Path(folder)
+    def _parts(self) -> Parts:
+        children: dict[str, Any] = {f"plans.{n}": p for n, p in self.plans.items()}
+        children |= {f"financials.{n}": f for n, f in self.financials.items()}
+        return Parts(
+            tables={
+                "strategies": self.table,
+                "investor_irr": self.investors,
+                "by_year": self.by_year,
+            },
+            meta={"plans": list(self.plans), "financials": list(self.financials)},
+            scenario=self.scenario,
+            children=children,
+            keys={"investor_irr": ("strategy", "investor"), "by_year": ("strategy", "year")},
+        )
+
+    @classmethod
+    def _from_parts(cls, parts: Parts) -> Comparison:
+        from fabnet.finance.statements import Financials
+        from fabnet.planning import Plan
+
+        assert parts.scenario is not None
+        return cls(
+            scenario=parts.scenario,
+            plans={n: parts.child(f"plans.{n}", Plan) for n in parts.meta["plans"]},
+            financials={
+                n: parts.child(f"financials.{n}", Financials) for n in parts.meta["financials"]
+            },
+            table=parts.table("strategies"),
+            investors=parts.table("investor_irr"),
+            by_year=parts.table("by_year"),
+        )
 
 
-#: The files of a saved comparison.
+#: The files an older fabnet saved for a comparison (such a folder may be replaced).
 STRATEGY_FILES = ("strategies.csv", "investor_irr.csv", "by_year.csv")
+Comparison.LEGACY_FILES = STRATEGY_FILES
 
 
 #: The type of each measure of :attr:`Comparison.table` (numbers as floats or ints, words as

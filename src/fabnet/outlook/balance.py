@@ -12,11 +12,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from fabnet.catalog import Catalog, load_catalog
 from fabnet.outlook.demand import demand_frames, euv_frame
 from fabnet.outlook.supply import supply_frame
+from fabnet.results import Parts, Result
 from fabnet.scenario import Scenario, load_scenario, provenance
 
 if TYPE_CHECKING:
@@ -34,9 +35,13 @@ TABLE_COLUMNS = [
 ]
 
 
-@dataclass(frozen=True)
-class GapResult:
+@dataclass(frozen=True, repr=False)
+class GapResult(Result):
     """The demand–supply outlook of a scenario. Build it with :func:`gap`.
+
+    A :class:`~fabnet.results.Result`: ``to_xarray`` (the tables, and AI supply per region and
+    demand per product on the ``year × resource`` grid), ``to_netcdf``, ``save(folder, format)``
+    and :func:`fabnet.open_result`; ``headline()``.
 
     Attributes
     ----------
@@ -75,6 +80,10 @@ class GapResult:
     products: pd.DataFrame = field(repr=False)
     mix: pd.DataFrame = field(repr=False)
 
+    KIND: ClassVar[str] = "gap"
+    TITLE: ClassVar[str] = "gap"
+    LEGACY_FILES: ClassVar[tuple[str, ...]] = ()
+
     @property
     def binding(self) -> pd.Series:
         """The binding (lowest-coverage) resource per year."""
@@ -91,79 +100,73 @@ class GapResult:
         wide.columns = [int(year) for year in wide.columns]
         return wide.reindex(index=list(dict.fromkeys(self.mix.index.get_level_values(0))))
 
-    def to_xarray(self) -> xr.Dataset:
-        """The result as one labelled Dataset (year × resource, year × resource × region, …)."""
+    def headline(self) -> dict[str, Any]:
+        """The horizon, the new compute wanted, deliverable and short [H100e], and the resource
+        that binds most often."""
+        compute = self.compute
+        binding = compute["binding"][compute["binding"] != NO_BINDING]
+        return {
+            "scenario": self.scenario.name,
+            "first_year": int(self.years[0]),
+            "last_year": int(self.years[-1]),
+            "new_h100e": float(compute["new_h100e"].sum()),
+            "deliverable_h100e": float(compute["deliverable_h100e"].sum()),
+            "shortfall_h100e": self.shortfall_h100e,
+            "binding_most_years": str(binding.mode().iloc[0]) if len(binding) else NO_BINDING,
+            "years_short": int((compute["shortfall_h100e"] > 0).sum()),
+        }
+
+    def _parts(self) -> Parts:
+        return Parts(
+            tables={
+                "gap": self.table,
+                "compute": self.compute,
+                "supply": self.supply,
+                "demand": self.demand,
+                "euv": self.euv,
+                "assumptions": self.assumptions,
+                "products": self.products,
+                "mix": self.mix,
+            },
+            meta={"years": list(self.years)},
+            scenario=self.scenario,
+            keys={"gap": ("year", "resource"), "euv": ("year", "resource")},
+        )
+
+    @classmethod
+    def _from_parts(cls, parts: Parts) -> GapResult:
+        assert parts.scenario is not None
+        return cls(
+            scenario=parts.scenario,
+            years=[int(y) for y in parts.meta["years"]],
+            table=parts.table("gap"),
+            supply=parts.table("supply"),
+            demand=parts.table("demand"),
+            compute=parts.table("compute"),
+            euv=parts.table("euv"),
+            assumptions=parts.table("assumptions"),
+            products=parts.table("products"),
+            mix=parts.table("mix"),
+        )
+
+    def _views(self) -> dict[str, xr.DataArray]:
+        """AI supply per region and demand per product, each per (year, resource) [wspm]."""
         import xarray as xr
 
-        by_resource = self.table.set_index(["year", "resource"])[
-            ["demand_wspm", "supply_wspm", "gap_wspm", "coverage"]
-        ]
-        by_region = (
-            self.supply.groupby(["year", "resource", "region"])["ai_capacity_wspm"]
-            .sum()
-            .rename("supply_by_region_wspm")
-        )
-        by_product = (
-            self.demand.groupby(["year", "resource", "product"])["wspm"]
-            .sum()
-            .rename("demand_by_product_wspm")
-        )
-        compute = self.compute.drop(columns="binding")
-        dataset = xr.merge(
-            [
-                xr.Dataset.from_dataframe(by_resource),
-                xr.Dataset.from_dataframe(by_region.to_frame()).fillna(0.0),
-                xr.Dataset.from_dataframe(by_product.to_frame()).fillna(0.0),
-                xr.Dataset.from_dataframe(compute),
-            ],
-            join="outer",
-            compat="no_conflicts",
-        )
-        dataset["binding"] = ("year", self.compute["binding"].astype(str).to_numpy())
-        units = {
-            "demand_wspm": "wspm",
-            "supply_wspm": "wspm",
-            "gap_wspm": "wspm",
-            "coverage": "1",
-            "supply_by_region_wspm": "wspm",
-            "demand_by_product_wspm": "wspm",
-        }
-        for name in dataset.data_vars:
-            dataset[name].attrs["units"] = units.get(str(name), "H100e")
-        dataset["binding"].attrs["units"] = "resource id"
-        dataset.attrs.update(scenario=self.scenario.name, model="fabnet gap")
-        return dataset
-
-    def to_csv(self, folder: str | Path) -> list[Path]:
-        """Write every table as CSV into ``folder`` (:func:`write_frames`); returns the paths."""
-        frames = {
-            "gap": self.table,
-            "compute": self.compute.reset_index(),
-            "supply": self.supply,
-            "demand": self.demand,
-            "euv": self.euv,
-            "assumptions": self.assumptions,
-        }
-        return write_frames(folder, frames, kind="gap")
+        by_region = self.supply.groupby(["year", "resource", "region"])["ai_capacity_wspm"].sum()
+        by_product = self.demand.groupby(["year", "resource", "product"])["wspm"].sum()
+        region = xr.DataArray.from_series(by_region).fillna(0.0)
+        product = xr.DataArray.from_series(by_product).fillna(0.0)
+        region.attrs.update(units="wspm", long_name="AI supply by region")
+        product.attrs.update(units="wspm", long_name="demand by product")
+        return {"supply_by_region_wspm": region, "demand_by_product_wspm": product}
 
 
-#: The files :meth:`GapResult.to_csv` writes (besides its ``manifest.json``).
+#: The files an older fabnet's ``GapResult.to_csv`` wrote (such a folder may be replaced).
 GAP_FILES = tuple(
     f"{name}.csv" for name in ("gap", "compute", "supply", "demand", "euv", "assumptions")
 )
-
-
-def write_frames(folder: str | Path, frames: dict[str, pd.DataFrame], *, kind: str) -> list[Path]:
-    """Write each frame as ``folder/<name>.csv`` without its index, the folder whole or not at
-    all, with a manifest of kind *kind* (:func:`fabnet.outputs.result_folder`); returns the
-    paths."""
-    from fabnet.outputs import result_folder
-
-    names = [f"{name}.csv" for name in frames]
-    with result_folder(folder, kind=kind, names=names) as out:
-        for name, frame in zip(names, frames.values(), strict=True):
-            frame.to_csv(out.file(name), index=False)
-    return [Path(folder) / name for name in names]
+GapResult.LEGACY_FILES = GAP_FILES
 
 
 #: The binding resource of a year without demand.

@@ -30,12 +30,13 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from fabnet.catalog import Catalog, load_catalog
 from fabnet.exceptions import ParameterError
-from fabnet.outlook.balance import GapResult, gap, write_frames
+from fabnet.outlook.balance import GapResult, gap
 from fabnet.outlook.supply import _year_end, scenario_fabs, status_weight
+from fabnet.results import Parts, Result
 from fabnet.scenario import Product, Scenario, load_scenario
 
 if TYPE_CHECKING:
@@ -126,8 +127,8 @@ class Verdict:
         return self.text
 
 
-@dataclass(frozen=True)
-class Backcast:
+@dataclass(frozen=True, repr=False)
+class Backcast(Result):
     """A scenario's outlook for the record's years beside the public record. Build it with
     :func:`backcast`.
 
@@ -177,31 +178,73 @@ class Backcast:
     record: pd.DataFrame = field(repr=False)
     verdicts: tuple[Verdict, ...]
 
+    KIND: ClassVar[str] = "backcast"
+    TITLE: ClassVar[str] = "backcast"
+    LEGACY_FILES: ClassVar[tuple[str, ...]] = ()
+
     @property
     def passed(self) -> bool:
         """Whether every check reproduced the record."""
         return all(verdict.passed for verdict in self.verdicts)
 
-    def to_csv(self, folder: str | Path) -> list[Path]:
-        """Write the tables (compute, vendors, resources, verdicts, record) as CSV into
-        ``folder`` (:func:`~fabnet.outlook.balance.write_frames`); returns the paths."""
+    def headline(self) -> dict[str, Any]:
+        """Whether every check reproduced the record, and each check's verdict."""
+        out: dict[str, Any] = {"scenario": self.scenario.name, "passed": self.passed}
+        ratios = self.compute["ratio"]
+        out |= {
+            f"compute_ratio_{year}": float(r) for year, r in zip(ratios.index, ratios, strict=True)
+        }
+        out |= {f"{v.check.lower()}_passed": bool(v.passed) for v in self.verdicts}
+        return out
+
+    def _parts(self) -> Parts:
         import pandas as pd
 
         verdicts = pd.DataFrame(
-            [(v.check, v.passed, v.text) for v in self.verdicts],
-            columns=["check", "passed", "text"],
+            {
+                "check": pd.Series([v.check for v in self.verdicts], dtype="str"),
+                "passed": pd.Series([v.passed for v in self.verdicts], dtype=bool),
+                "text": pd.Series([v.text for v in self.verdicts], dtype="str"),
+            }
         )
-        frames = {
-            "backcast-compute": self.compute.reset_index(),
-            "backcast-vendors": self.vendors,
-            "backcast-resources": self.resources,
-            "backcast-verdicts": verdicts,
-            "record": self.record,
-        }
-        return write_frames(folder, frames, kind="backcast")
+        return Parts(
+            tables={
+                "compute": self.compute,
+                "vendors": self.vendors,
+                "resources": self.resources,
+                "verdicts": verdicts,
+                "record": self.record,
+            },
+            meta={"years": list(self.years), "tolerance": self.tolerance},
+            scenario=self.scenario,
+            children={"outlook": self.outlook},
+        )
+
+    @classmethod
+    def _from_parts(cls, parts: Parts) -> Backcast:
+        assert parts.scenario is not None
+        outlook = parts.child("outlook", GapResult)
+        verdicts = parts.table("verdicts")
+        assert verdicts is not None
+        return cls(
+            scenario=parts.scenario,
+            outlook=outlook,
+            years=[int(y) for y in parts.meta["years"]],
+            tolerance=float(parts.meta["tolerance"]),
+            compute=parts.table("compute"),
+            vendors=parts.table("vendors"),
+            resources=parts.table("resources"),
+            record=parts.table("record"),
+            verdicts=tuple(
+                Verdict(str(c), bool(p), str(x))
+                for c, p, x in zip(
+                    verdicts["check"], verdicts["passed"], verdicts["text"], strict=True
+                )
+            ),
+        )
 
 
-#: The files :meth:`Backcast.to_csv` writes (besides its ``manifest.json``).
+#: The files an older fabnet's ``Backcast.to_csv`` wrote (such a folder may be replaced).
 BACKCAST_FILES = tuple(
     f"{name}.csv"
     for name in (
@@ -212,6 +255,7 @@ BACKCAST_FILES = tuple(
         "record",
     )
 )
+Backcast.LEGACY_FILES = BACKCAST_FILES
 
 
 def backcast(

@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
+from fabnet.results import Parts, Result
 from fabnet.units import from_kwspm, from_millions
 
 if TYPE_CHECKING:
@@ -39,6 +40,21 @@ TABLES = (
     "limits",
 )
 
+#: The key columns of each table (its index in xarray and in saved files).
+TABLE_KEYS: dict[str, tuple[str, ...]] = {
+    "builds": ("project", "start_year"),
+    "capacity": ("year", "resource", "region"),
+    "production": ("resource", "year"),
+    "accelerators": ("product", "year"),
+    "compute": ("year",),
+    "capex": ("country", "year"),
+    "funding": ("year", "investor", "country"),
+    "grants": ("year", "programme", "country"),
+    "reservations": ("year", "partner", "resource"),
+    "acquisitions": ("target",),
+    "costs": ("term", "year"),
+}
+
 #: The terms of a plan's cost, in the order shown, and their meaning [musd].
 COST_TERMS = {
     "capex": "capex of the new modules",
@@ -53,9 +69,12 @@ COST_TERMS = {
 }
 
 
-@dataclass(frozen=True)
-class Plan:
+@dataclass(frozen=True, repr=False)
+class Plan(Result):
     """A network plan: which modules start where and when, and what follows from them.
+
+    A :class:`~fabnet.results.Result`: ``to_xarray``, ``to_netcdf``, ``save(folder, format)``
+    and :func:`fabnet.open_result`; ``headline()``; ``statistics`` for grouped sums.
 
     Attributes
     ----------
@@ -112,6 +131,11 @@ class Plan:
     limits: pd.DataFrame = field(repr=False)
     stats: dict[str, Any] = field(default_factory=dict)
 
+    KIND = "plan"
+    TITLE = "plan"
+    #: What an older fabnet saved in a plan folder (such a folder may be replaced).
+    LEGACY_FILES: ClassVar[tuple[str, ...]] = ()
+
     @property
     def status(self) -> str:
         """How the solve ended (optimal, gap_limit, time_limit, …)."""
@@ -133,33 +157,52 @@ class Plan:
         value = self.stats.get("objective")
         return None if value is None else float(value)
 
-    def save(self, folder: str | Path) -> Path:
-        """Write the plan into ``folder``: one Parquet file per table, ``plan.json`` (stats),
-        ``scenario.yaml`` (the standalone scenario) and ``manifest.json``. Returns the folder.
+    def headline(self) -> dict[str, Any]:
+        """Modules started, their capex, the plan's cost and penalty (NPV), unserved compute,
+        the solve's status, gap and time."""
+        costs = self.cost_npv()
+        gap = self.stats.get("gap")
+        return {
+            "scenario": self.scenario.name,
+            "status": self.status,
+            "modules": int(self.builds["modules"].sum()) if len(self.builds) else 0,
+            "capex_musd": float(self.builds["capex_musd"].sum()) if len(self.builds) else 0.0,
+            "cost_npv_musd": costs["cost"],
+            "penalty_npv_musd": costs["unserved_penalty"],
+            "objective": self.objective,
+            "unserved_h100e": float(self.compute["unserved_h100e"].sum()),
+            "delivered_h100e": float(self.compute["delivered_h100e"].sum()),
+            "mip_gap": None if gap is None else float(gap),
+            "solve_seconds": float(self.stats.get("solve_seconds", 0.0)),
+        }
 
-        The folder is written whole or not at all (:func:`fabnet.outputs.result_folder`): an
-        existing plan there is replaced in one step; a folder that is not a fabnet result is
-        refused (:class:`~fabnet.exceptions.OutputPathError`).
-        """
-        from fabnet.outputs import result_folder
+    def _parts(self) -> Parts:
+        return Parts(
+            tables={name: getattr(self, name) for name in TABLES},
+            meta={"stats": self.stats},
+            scenario=self.scenario,
+            keys=TABLE_KEYS,
+        )
 
-        with result_folder(folder, kind="plan", names=PLAN_FILES) as out:
-            for name in TABLES:
-                getattr(self, name).to_parquet(out.file(f"{name}.parquet"), index=False)
-            out.write_text("plan.json", json.dumps(_jsonable(self.stats), indent=2) + "\n")
-            out.write_text("scenario.yaml", self.scenario.to_yaml())
-        return Path(folder)
+    @classmethod
+    def _from_parts(cls, parts: Parts) -> Plan:
+        assert parts.scenario is not None
+        tables = {name: parts.table(name) for name in TABLES}
+        return cls(scenario=parts.scenario, stats=dict(parts.meta["stats"]), **tables)
 
 
-#: The files of a saved plan (besides its ``manifest.json``).
+#: The files of a plan saved by fabnet 0.x before results had one layout (read by
+#: :func:`load_plan`).
 PLAN_FILES = (*(f"{name}.parquet" for name in TABLES), "plan.json", "scenario.yaml")
+Plan.LEGACY_FILES = PLAN_FILES
 
 
 def load_plan(folder: str | Path) -> Plan:
-    """Read a plan written by :meth:`Plan.save`, checked against its manifest first, and read
-    again if a save replaced it meanwhile (:func:`fabnet.outputs.read_result`; a plan saved by
-    an older fabnet, without a manifest, is read with an
-    :class:`~fabnet.outputs.UnverifiedResultWarning`).
+    """Read a plan saved by :meth:`Plan.save` (any format; or a netCDF file), checked against
+    its manifest first, and read again if a save replaced it meanwhile
+    (:func:`fabnet.open_result`). A plan folder of an older fabnet (one Parquet file per table
+    and ``plan.json``) is read too; without a manifest, with an
+    :class:`~fabnet.outputs.UnverifiedResultWarning`.
 
     Raises
     ------
@@ -172,8 +215,19 @@ def load_plan(folder: str | Path) -> Plan:
     """
     import pandas as pd
 
+    from fabnet.exceptions import ParameterError
     from fabnet.outputs import read_result, read_saved
+    from fabnet.results import LAYOUT_FILE, NETCDF_FILE, open_result
     from fabnet.scenario import load_scenario
+
+    path = Path(folder)
+    if path.is_file() or (path / LAYOUT_FILE).is_file() or (path / NETCDF_FILE).is_file():
+        result = open_result(path)
+        if not isinstance(result, Plan):
+            raise ParameterError(
+                "plan folder", f"a saved fabnet plan (it holds a {result.KIND} result)", str(path)
+            )
+        return result
 
     def read(path: Path) -> Plan:
         tables = {
@@ -187,18 +241,6 @@ def load_plan(folder: str | Path) -> Plan:
         return Plan(scenario=scenario, stats=stats, **tables)
 
     return read_result(folder, read, kind="plan", names=PLAN_FILES)
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, np.generic):
-        return value.item()
-    if isinstance(value, float) and not np.isfinite(value):
-        return None
-    return value
 
 
 def extract(

@@ -32,12 +32,13 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
 from fabnet.exceptions import InfeasiblePlanError, ParameterError, SolverError
 from fabnet.planning.worlds import availability, mean_samples, perturb
+from fabnet.results import Parts, Result
 from fabnet.units import from_millions
 
 if TYPE_CHECKING:
@@ -59,9 +60,12 @@ __all__ = ["StochasticPlan", "stochastic_plan"]
 logger = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
-class StochasticPlan:
+@dataclass(frozen=True, repr=False)
+class StochasticPlan(Result):
     """A two-stage stochastic plan and what it is worth.
+
+    A :class:`~fabnet.results.Result` (``to_xarray``, ``to_netcdf``, ``save(folder, format)``,
+    :func:`fabnet.open_result`, ``headline()``); it keeps its samples and expected-value plan.
 
     Attributes
     ----------
@@ -106,6 +110,68 @@ class StochasticPlan:
     samples: Samples = field(repr=False)
     ev_plan: Plan | None = field(repr=False)
     stats: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    KIND: ClassVar[str] = "stochastic"
+    TITLE: ClassVar[str] = "stochastic plan"
+
+    def headline(self) -> dict[str, Any]:
+        """Worlds; RP, EEV and WS; VSS and EVPI; the expected cost and its CVaR [musd]; first
+        stage modules."""
+        return {
+            "scenario": self.scenario.name,
+            "worlds": len(self.by_scenario),
+            "first_stage_modules": int(self.first_stage["modules"].sum())
+            if len(self.first_stage)
+            else 0,
+            "rp_musd": self.rp,
+            "eev_musd": self.eev,
+            "ws_musd": self.ws,
+            "vss_musd": self.vss,
+            "evpi_musd": self.evpi,
+            "expected_cost_musd": self.expected_cost_musd,
+            "cvar_musd": self.cvar_musd,
+        }
+
+    def _parts(self) -> Parts:
+        return Parts(
+            tables={
+                "first_stage": self.first_stage,
+                "builds": self.builds,
+                "by_scenario": self.by_scenario,
+            },
+            meta={
+                "expected_cost_musd": self.expected_cost_musd,
+                "cvar_musd": self.cvar_musd,
+                "rp": self.rp,
+                "eev": self.eev,
+                "ws": self.ws,
+                "stats": self.stats,
+            },
+            scenario=self.scenario,
+            children={"samples": self.samples, "ev_plan": self.ev_plan},
+        )
+
+    @classmethod
+    def _from_parts(cls, parts: Parts) -> StochasticPlan:
+        from fabnet.planning.result import Plan
+        from fabnet.risk.sampling import Samples
+
+        assert parts.scenario is not None
+        m = parts.meta
+        return cls(
+            scenario=parts.scenario,
+            first_stage=parts.table("first_stage"),
+            builds=parts.table("builds"),
+            by_scenario=parts.table("by_scenario"),
+            expected_cost_musd=float(m["expected_cost_musd"]),
+            cvar_musd=float(m["cvar_musd"]),
+            rp=float(m["rp"]),
+            eev=float(m["eev"]),
+            ws=float(m["ws"]),
+            samples=parts.child("samples", Samples),
+            ev_plan=None if parts.children["ev_plan"] is None else parts.child("ev_plan", Plan),
+            stats=dict(m["stats"]),
+        )
 
     @property
     def vss(self) -> float:

@@ -12,12 +12,12 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
 from fabnet.exceptions import ParameterError
+from fabnet.results import Parts, Result
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -34,9 +34,13 @@ FAN = (5, 25, 50, 75, 95)
 logger = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
-class RiskResult:
+@dataclass(frozen=True, repr=False)
+class RiskResult(Result):
     """The risk of one plan.
+
+    A :class:`~fabnet.results.Result` (``to_xarray`` holds the per-sample results beside the
+    tables, on ``sample``, ``year`` and ``investor``; ``to_netcdf``, ``save(folder, format)``,
+    :func:`fabnet.open_result`, ``headline()``); it keeps its plan and samples.
 
     Attributes
     ----------
@@ -79,6 +83,10 @@ class RiskResult:
     quantiles: pd.DataFrame = field(repr=False)
     sobol: pd.DataFrame | None = field(default=None, repr=False)
 
+    KIND: ClassVar[str] = "risk"
+    TITLE: ClassVar[str] = "risk analysis"
+    LEGACY_FILES: ClassVar[tuple[str, ...]] = ()
+
     def fan_wide(self) -> pd.DataFrame:
         """:attr:`fan` with one column per quantile and output, index ``year``:
         ``delivered_p5_h100e`` … ``unserved_p95_h100e`` [H100e]."""
@@ -97,29 +105,65 @@ class RiskResult:
         wide.columns = [_percent_label(float(q)) for q in wide.columns]
         return self.measures.join(wide)
 
-    def save(self, folder: str | Path) -> Path:
-        """Write the tables (CSV) and the per-sample results (Parquet) into ``folder``, whole or
-        not at all, with a manifest (:func:`fabnet.outputs.result_folder`); returns it."""
-        from fabnet.outputs import result_folder
+    def headline(self) -> dict[str, Any]:
+        """Samples; the chance of a shortfall in the last year; the expected unserved compute
+        [H100e]; the mean, VaR and CVaR of the plan's cost (NPV, with the penalty) [musd]."""
+        out: dict[str, Any] = {
+            "scenario": self.plan.scenario.name,
+            "samples": len(self.samples),
+            "threshold": self.threshold,
+            "alpha": self.alpha,
+        }
+        if len(self.by_year):
+            last = self.by_year.index.max()
+            out[f"p_shortfall_{int(last)}"] = float(self.by_year.loc[last, "p_shortfall"])
+            out["expected_unserved_h100e"] = float(self.by_year["expected_unserved_h100e"].sum())
+        if "npv_objective_musd" in self.measures.index:
+            cost = self.measures.loc["npv_objective_musd"].to_dict()
+            out |= {
+                "objective_npv_mean_musd": float(cost["mean"]),
+                "objective_npv_var_musd": float(cost["var"]),
+                "objective_npv_cvar_musd": float(cost["cvar"]),
+            }
+        return out
 
-        with result_folder(folder, kind="risk", names=RISK_FILES) as out:
-            self.by_year.to_csv(out.file("by_year.csv"))
-            self.measures.to_csv(out.file("measures.csv"))
-            self.tornado.to_csv(out.file("tornado.csv"), index=False)
-            if self.sobol is not None:
-                self.sobol.to_csv(out.file("sobol.csv"), index=False)
-            per_year = self.dataset[
-                ["wanted_h100e", "delivered_h100e", "unserved_h100e", "cost_musd"]
-            ].to_dataframe()
-            per_year.to_parquet(out.file("samples_by_year.parquet"))
-            scalars = [v for v in self.dataset.data_vars if self.dataset[v].dims == ("sample",)]
-            self.dataset[scalars].to_dataframe().to_parquet(out.file("samples.parquet"))
-            investors = self.dataset["investor_npv_musd"].to_pandas()
-            investors.to_parquet(out.file("investor_npv.parquet"))
-        return Path(folder)
+    def _parts(self) -> Parts:
+        return Parts(
+            tables={
+                "by_year": self.by_year,
+                "measures": self.measures,
+                "fan": self.fan,
+                "quantiles": self.quantiles,
+                "tornado": self.tornado,
+                "sobol": self.sobol,
+            },
+            meta={"threshold": self.threshold, "alpha": self.alpha},
+            datasets={"per_sample": self.dataset},
+            children={"plan": self.plan, "samples": self.samples},
+        )
+
+    @classmethod
+    def _from_parts(cls, parts: Parts) -> RiskResult:
+        from fabnet.planning import Plan
+        from fabnet.risk.sampling import Samples
+
+        plan, samples = parts.child("plan", Plan), parts.child("samples", Samples)
+        return cls(
+            plan=plan,
+            samples=samples,
+            dataset=parts.datasets["per_sample"],
+            threshold=float(parts.meta["threshold"]),
+            alpha=float(parts.meta["alpha"]),
+            by_year=parts.table("by_year"),
+            measures=parts.table("measures"),
+            tornado=parts.table("tornado"),
+            fan=parts.table("fan"),
+            quantiles=parts.table("quantiles"),
+            sobol=parts.tables["sobol"],
+        )
 
 
-#: The files of a saved risk analysis (``sobol.csv`` only when asked for).
+#: The files an older fabnet saved for a risk analysis (such a folder may be replaced).
 RISK_FILES = (
     "by_year.csv",
     "measures.csv",
@@ -129,6 +173,7 @@ RISK_FILES = (
     "samples.parquet",
     "investor_npv.parquet",
 )
+RiskResult.LEGACY_FILES = RISK_FILES
 
 
 def _percent_label(quantile: float) -> str:

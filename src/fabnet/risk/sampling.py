@@ -45,12 +45,13 @@ import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, Final, Literal, Protocol, TypeAlias, cast
+from typing import TYPE_CHECKING, Any, ClassVar, Final, Literal, Protocol, TypeAlias, cast
 
 import numpy as np
 import numpy.typing as npt
 
 from fabnet.exceptions import ParameterError
+from fabnet.results import Parts, Stored
 from fabnet.scenario._uncertainty import (
     Correlation,
     Empirical,
@@ -102,7 +103,7 @@ class InverseCDF(Protocol):
 
 
 @dataclass(frozen=True, eq=False)
-class Samples:
+class Samples(Stored):
     """Samples of a scenario's uncertain inputs. Build it with :func:`draw`.
 
     Equality is identity; compare the :attr:`values` and :attr:`events` to compare contents.
@@ -148,8 +149,61 @@ class Samples:
     seed: int
     years: tuple[int, ...] | None
 
+    KIND: ClassVar[str] = "samples"
+
     def __len__(self) -> int:
         return len(self.values)
+
+    def _parts(self) -> Parts:
+        """The values as a table; the events as the (sample, year) positions where one starts
+        (they are rare), with each event's array shape."""
+        import pandas as pd
+
+        rows = [
+            (name, int(i), int(j))
+            for name, onsets in self.events.items()
+            for i, j in np.argwhere(onsets)
+        ]
+        onsets = pd.DataFrame(
+            {
+                "event": pd.Series([r[0] for r in rows], dtype="str"),
+                "row": pd.Series([r[1] for r in rows], dtype="int64"),
+                "column": pd.Series([r[2] for r in rows], dtype="int64"),
+            }
+        )
+        return Parts(
+            tables={"values": self.values, "onsets": onsets},
+            meta={
+                "events": {name: list(onsets.shape) for name, onsets in self.events.items()},
+                "uncertainty": self.uncertainty.model_dump(mode="json"),
+                "method": self.method,
+                "seed": self.seed,
+                "years": None if self.years is None else list(self.years),
+            },
+        )
+
+    @classmethod
+    def _from_parts(cls, parts: Parts) -> Samples:
+        from fabnet.scenario._uncertainty import Uncertainty
+
+        onsets = parts.tables["onsets"]
+        assert onsets is not None
+        assert parts.tables["values"] is not None
+        events: dict[str, BoolArray] = {}
+        for name, shape in parts.meta["events"].items():
+            array = np.zeros(tuple(shape), dtype=bool)
+            mine = onsets[onsets["event"] == name]
+            array[mine["row"].to_numpy(), mine["column"].to_numpy()] = True
+            events[name] = _read_only(array)
+        years = parts.meta["years"]
+        return cls(
+            values=parts.tables["values"],
+            events=MappingProxyType(events),
+            uncertainty=Uncertainty.model_validate(parts.meta["uncertainty"]),
+            method=parts.meta["method"],
+            seed=int(parts.meta["seed"]),
+            years=None if years is None else tuple(int(y) for y in years),
+        )
 
     @property
     def event_specs(self) -> dict[str, Event]:

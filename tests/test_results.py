@@ -1,0 +1,264 @@
+"""Every result kept the same way: round trips through Parquet, CSV and netCDF are exact, the
+Dataset is labelled and carries its provenance, the reprs are short (fabnet.results)."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+import xarray as xr
+
+import fabnet
+from fabnet.exceptions import CorruptResultError, ParameterError
+from fabnet.results import FORMATS, Result, Stored, open_result, scenario_digest, unit_of
+from fabnet.risk.sampling import Samples
+from fabnet.scenario import Scenario
+
+from .finance.conftest import _strategy_world
+
+#: An uncertainty block for the tiny world: a demand factor and a rare disruption.
+UNCERTAINTY = {
+    "inputs": [
+        {"id": "growth", "target": "demand_growth", "distribution": "lognormal", "median": 1.0,
+         "sigma": 0.2, "source": "test"},
+        {"id": "overrun", "target": "capex_overrun", "distribution": "triangular", "low": 1.0,
+         "mode": 1.1, "high": 1.5, "source": "test"},
+        {"id": "quake", "target": "disruption", "applies_to": ["TW"], "distribution": "bernoulli",
+         "annual_probability": 0.2, "capacity_lost": 0.3, "duration_years": 1, "source": "test"},
+    ]
+}  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def results() -> dict[str, Result]:
+    """One result of every kind: the outlook and backcast of the built-in scenario; a plan, its
+    money, the strategies, a risk analysis and a stochastic plan of a tiny world."""
+    from fabnet.planning import stochastic_plan
+    from fabnet.risk import analyse
+
+    world = _strategy_world()
+    world["uncertainty"] = UNCERTAINTY
+    scenario = fabnet.load_scenario(world)
+    comparison = fabnet.compare(scenario, strategies=["own-build", "reservation", "design-only"])
+    plan = comparison.plans["own-build"]
+    return {
+        "gap": fabnet.gap("altman-2024"),
+        "backcast": fabnet.backcast("altman-2024"),
+        "plan": plan,
+        "finance": comparison.financials["own-build"],
+        "strategies": comparison,
+        "risk": analyse(plan, samples=64, seed=3, sobol_samples=8),
+        "stochastic": stochastic_plan(scenario, scenarios=2, first_stage_years=2, relax=True),
+    }
+
+
+KINDS = ("gap", "backcast", "plan", "finance", "strategies", "risk", "stochastic")
+#: Round trips through netCDF (h5netcdf reads a file of hundreds of variables in seconds) run in
+#: the quick suite for these; the others are slow tests.
+QUICK_NETCDF = ("gap", "plan")
+
+
+def formats_and_kinds() -> list[Any]:
+    """Every (format, kind), the netCDF ones of the larger results marked slow."""
+    return [
+        pytest.param(fmt, kind, marks=pytest.mark.slow)
+        if fmt == "netcdf" and kind not in QUICK_NETCDF
+        else pytest.param(fmt, kind)
+        for fmt in FORMATS
+        for kind in KINDS
+    ]
+
+
+def assert_same(a: Any, b: Any, where: str = "result") -> None:  # noqa: PLR0912 - one per type
+    """*a* and *b* hold the same: tables with the same types, index and values, bit for bit."""
+    if isinstance(a, pd.DataFrame):
+        assert isinstance(b, pd.DataFrame), where
+        pd.testing.assert_frame_equal(a, b, check_exact=True, obj=where)
+        assert a.attrs == b.attrs, where
+        assert list(a.index.names) == list(b.index.names), where
+    elif isinstance(a, xr.Dataset):
+        xr.testing.assert_identical(a, b)
+    elif isinstance(a, Scenario):
+        assert a.to_yaml() == b.to_yaml(), where
+    elif isinstance(a, Samples):
+        assert_same(a.values, b.values, f"{where}.values")
+        assert set(a.events) == set(b.events), where
+        for name in a.events:
+            np.testing.assert_array_equal(a.events[name], b.events[name])
+        assert a.uncertainty == b.uncertainty, where
+        assert (a.method, a.seed, a.years) == (b.method, b.seed, b.years), where
+    elif isinstance(a, Stored):
+        assert type(a) is type(b), where
+        for f in dataclasses.fields(a):  # type: ignore[arg-type]
+            assert_same(getattr(a, f.name), getattr(b, f.name), f"{where}.{f.name}")
+    elif isinstance(a, Mapping):
+        assert list(a) == list(b), where
+        for key in a:
+            assert_same(a[key], b[key], f"{where}[{key!r}]")
+    elif isinstance(a, list | tuple):
+        assert len(a) == len(b), where
+        for i, (x, y) in enumerate(zip(a, b, strict=True)):
+            assert_same(x, y, f"{where}[{i}]")
+    elif isinstance(a, float) and math.isnan(a):
+        assert isinstance(b, float), where
+        assert math.isnan(b), where
+    else:
+        assert a == b, f"{where}: {a!r} != {b!r}"
+
+
+@pytest.mark.parametrize(("fmt", "kind"), formats_and_kinds())
+def test_round_trip_is_exact(
+    results: dict[str, Result], kind: str, fmt: str, tmp_path: Path
+) -> None:
+    result = results[kind]
+    folder = result.save(tmp_path / kind, format=fmt)  # type: ignore[arg-type]
+    again = open_result(folder)
+    assert type(again) is type(result)
+    assert_same(result, again, kind)
+
+
+@pytest.mark.parametrize(
+    "kind", [k if k in QUICK_NETCDF else pytest.param(k, marks=pytest.mark.slow) for k in KINDS]
+)
+def test_netcdf_file_round_trip(results: dict[str, Result], kind: str, tmp_path: Path) -> None:
+    result = results[kind]
+    path = result.to_netcdf(tmp_path / f"{kind}.nc")
+    assert path.read_bytes()[:8] == b"\x89HDF\r\n\x1a\n"  # netCDF4 (HDF5), not NetCDF3
+    assert_same(result, open_result(path), kind)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_the_dataset_is_labelled_and_carries_its_provenance(
+    results: dict[str, Result], kind: str
+) -> None:
+    result = results[kind]
+    ds = result.to_xarray()
+    valid = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+    assert all(valid.match(str(name)) for name in [*ds.variables, *ds.dims])
+    assert ds.attrs["fabnet_version"] == fabnet.__version__
+    assert ds.attrs["fabnet_kind"] == result.KIND
+    assert re.fullmatch(r"[0-9a-f]{64}", ds.attrs["catalog_sha256"])
+    scenario = getattr(result, "scenario", None) or result.plan.scenario  # type: ignore[attr-defined]
+    if "scenario_sha256" in ds.attrs:
+        assert ds.attrs["scenario_sha256"] == scenario_digest(scenario)
+    for name, array in ds.data_vars.items():
+        column = array.attrs.get("column")
+        if column is not None and unit_of(column) is not None:
+            assert array.attrs["units"] == unit_of(column), name
+
+
+def test_quantiles_are_a_dimension(results: dict[str, Result]) -> None:
+    ds = results["risk"].to_xarray()
+    assert ds["fan_delivered_h100e"].dims == ("year", "quantile")
+    assert ds["quantile"].to_numpy().tolist() == [0.05, 0.25, 0.5, 0.75, 0.95]
+    median = ds["fan_delivered_h100e"].sel(quantile=0.5).to_numpy()
+    np.testing.assert_array_equal(
+        median, results["risk"].fan.xs(0.5, level="quantile")["delivered_h100e"].to_numpy()
+    )
+    # The per-sample results share the year dimension with the tables.
+    assert ds["per_sample_unserved_h100e"].dims == ("sample", "year")
+
+
+def test_the_gap_dataset_has_its_grid_and_views(results: dict[str, Result]) -> None:
+    outlook = results["gap"]
+    ds = outlook.to_xarray()
+    table = outlook.table.set_index(["year", "resource"])  # type: ignore[attr-defined]
+    assert ds["gap_demand_wspm"].dims == ("year", "resource")
+    assert ds["gap_demand_wspm"].sel(year=2030, resource="N2").item() == pytest.approx(
+        table.loc[(2030, "N2"), "demand_wspm"]
+    )
+    by_region = ds["supply_by_region_wspm"].sum("region").sel(year=2027, resource="COWOS")
+    assert by_region.item() == pytest.approx(table.loc[(2027, "COWOS"), "supply_wspm"])
+    assert ds["gap_demand_wspm"].attrs["units"] == "wspm"
+
+
+def test_plans_of_a_comparison_are_stored_once(results: dict[str, Result], tmp_path: Path) -> None:
+    comparison = results["strategies"]
+    folder = comparison.save(tmp_path / "cmp")
+    layout = json.loads((folder / "result.json").read_text(encoding="utf-8"))
+    builds = [name for name in layout["tables"] if name.endswith(".builds")]
+    strategies = ("design-only", "own-build", "reservation")
+    assert sorted(builds) == [f"plans.{s}.builds" for s in strategies]
+    again = open_result(folder)
+    assert again.financials["own-build"].plan is again.plans["own-build"]  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_reprs_are_short(results: dict[str, Result], kind: str) -> None:
+    result = results[kind]
+    text = repr(result)
+    assert text.startswith(f"<fabnet {result.TITLE}")
+    assert len(text) < 1500
+    assert "horizon" not in text  # not the scenario
+    html = result._repr_html_()
+    assert html.startswith("<div>")
+    assert len(html) < 4000
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_headlines_are_json(results: dict[str, Result], kind: str) -> None:
+    head = results[kind].headline()
+    assert head["scenario"]
+    json.dumps(head)  # numbers, strings, booleans, None
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_tables_are_typed_and_their_indexes_named(results: dict[str, Result], kind: str) -> None:
+    result = results[kind]
+    for f in dataclasses.fields(result):  # type: ignore[arg-type]
+        frame = getattr(result, f.name)
+        if not isinstance(frame, pd.DataFrame):
+            continue
+        default = isinstance(frame.index, pd.RangeIndex) and frame.index.name is None
+        assert default or all(n is not None for n in frame.index.names), f.name
+        assert all(isinstance(c, str) for c in frame.columns), f.name
+        numeric = [c for c in frame.columns if c.endswith(("_musd", "_wspm", "_h100e"))]
+        assert all(frame[c].dtype.kind in "fiu" for c in numeric if len(frame)), (f.name, numeric)
+
+
+def test_csv_tables_are_plain_files(results: dict[str, Result], tmp_path: Path) -> None:
+    folder = results["gap"].to_csv(tmp_path / "gap")
+    gap = pd.read_csv(folder / "gap.csv")
+    assert list(gap.columns[:2]) == ["year", "resource"]
+    assert len(gap) == len(results["gap"].table)  # type: ignore[attr-defined]
+
+
+def test_open_result_refuses_what_is_not_a_result(tmp_path: Path) -> None:
+    (tmp_path / "notes").mkdir()
+    (tmp_path / "notes" / "a.txt").write_text("x", encoding="utf-8")
+    with pytest.raises(ParameterError, match="saved by fabnet"):
+        open_result(tmp_path / "notes")
+    with pytest.raises(ParameterError, match="result"):
+        open_result(tmp_path / "nothing-here")
+    (tmp_path / "x.nc").write_bytes(b"not netcdf")
+    with pytest.raises(CorruptResultError):
+        open_result(tmp_path / "x.nc")
+
+
+def test_a_changed_table_is_caught(results: dict[str, Result], tmp_path: Path) -> None:
+    folder = results["plan"].save(tmp_path / "plan", format="csv")
+    path = folder / "builds.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace("2", "3"), encoding="utf-8")
+    with pytest.raises(CorruptResultError, match=r"builds\.csv"):
+        open_result(folder)
+
+
+def test_an_unknown_format_is_refused(results: dict[str, Result], tmp_path: Path) -> None:
+    with pytest.raises(ParameterError, match=r"parquet or csv or netcdf"):
+        results["plan"].save(tmp_path / "x", format="xlsx")  # type: ignore[arg-type]
+
+
+def test_load_plan_reads_every_format(results: dict[str, Result], tmp_path: Path) -> None:
+    plan = results["plan"]
+    for fmt in FORMATS:
+        assert_same(plan, fabnet.load_plan(plan.save(tmp_path / fmt, format=fmt)), fmt)  # type: ignore[arg-type]
+    with pytest.raises(ParameterError, match="holds a gap result"):
+        fabnet.load_plan(results["gap"].save(tmp_path / "gap"))
