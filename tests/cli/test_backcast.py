@@ -52,7 +52,7 @@ def test_backcast_exits_0_whatever_the_verdict(
 
 def test_backcast_writes_csv_and_the_report(fabnet: Fabnet, tmp_path: Path) -> None:
     report = tmp_path / "backcast.html"
-    result = fabnet("backcast", "--out", tmp_path / "csv", "--report", report)
+    result = fabnet("backcast", "--out", tmp_path / "csv", "--format", "csv", "--report", report)
     assert result.exit_code == 0, result.stderr
     assert f"wrote the tables to {tmp_path / 'csv'}" in result.stdout
     rows = list(csv.DictReader((tmp_path / "csv" / "compute.csv").open(encoding="utf-8")))

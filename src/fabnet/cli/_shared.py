@@ -452,7 +452,7 @@ def write_outputs(
     """
     if paths.folder is not None:
         progress().step(f"writing {what}")
-        _save(result, paths.folder, out_format)
+        result.save(paths.folder, format=out_format)  # type: ignore[arg-type]
         _log.info("wrote %s to %s (%s)", what, paths.folder, out_format)
         printer.print(f"wrote {what} to {paths.folder}", markup=False)
     if paths.file is not None:
@@ -466,23 +466,6 @@ def write_outputs(
         printer.print(f"wrote {paths.file}", markup=False)
     if paths.log is not None:
         printer.print(f"wrote the solver's log to {paths.log}", markup=False)
-
-
-def _save(result: Result, folder: Path, out_format: str) -> None:
-    """``result.save(folder, format=out_format)``."""
-    import inspect
-
-    # Until every result has the protocol's save(folder, format=…): the one save it has.
-    save: Callable[..., object] = getattr(result, "save", None) or result.to_csv  # type: ignore[union-attr]
-    if "format" in inspect.signature(save).parameters:
-        save(folder, format=out_format)
-        return
-    native = "csv" if save.__name__ == "to_csv" else "parquet"
-    if out_format not in (native, "parquet"):  # parquet: the default, "its own format" here
-        raise ParameterError(
-            "--format", f"{native} for a {type(result).__name__} in this fabnet", out_format
-        )
-    save(folder)
 
 
 def emit_json(figures: Mapping[str, Any]) -> None:

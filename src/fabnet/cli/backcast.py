@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 from fabnet.cli._format import COMPUTE, h100e, header, number, table
-from fabnet.cli._headline import headline
 from fabnet.cli._options import (
     DEFAULT_SCENARIO,
     Format,
@@ -196,7 +195,7 @@ def backcast(
     result = compute_backcast(loaded, catalog=catalog)
     out_console = console(stderr=as_json)
     if as_json:
-        emit_json(headline(result))
+        emit_json(result.headline())
     else:
         _print(out_console, result)
     write_outputs(out_console, paths, result, "the tables", out_format=out_format, full=full)

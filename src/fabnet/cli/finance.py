@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from fabnet.cli._format import COMPUTE, h100e, money_unit, number, pct, table, years
-from fabnet.cli._headline import headline
 from fabnet.cli._options import (
     DEFAULT_SCENARIO,
     Format,
@@ -82,7 +81,7 @@ def finance(
     money = financials(result, catalog)
     out_console = console(stderr=as_json)
     if as_json:
-        emit_json(headline(money))
+        emit_json(money.headline())
     else:
         _print_finance(out_console, money)
     write_outputs(
@@ -217,7 +216,7 @@ def compare(
     )
     out_console = console(stderr=as_json)
     if as_json:
-        emit_json(headline(result))
+        emit_json(result.headline())
     else:
         _print_compare(out_console, result)
     write_outputs(

@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from fabnet.cli._format import COMPUTE, h100e, header, table
-from fabnet.cli._headline import headline
 from fabnet.cli._options import (
     DEFAULT_SCENARIO,
     Format,
@@ -68,7 +67,7 @@ def gap(
     result = compute_gap(loaded, catalog=catalog)
     out_console = console(stderr=as_json)
     if as_json:
-        emit_json(headline(result))
+        emit_json(result.headline())
     else:
         _print(out_console, result)
     write_outputs(out_console, paths, result, "the tables", out_format=out_format, full=full)

@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from fabnet.cli._format import COMPUTE, count, h100e, header, money_unit, table
-from fabnet.cli._headline import headline
 from fabnet.cli._options import (
     DEFAULT_SCENARIO,
     Format,
@@ -124,7 +123,7 @@ def plan(
     )
     out_console = console(stderr=as_json)
     if as_json:
-        emit_json(headline(result))
+        emit_json(result.headline())
     else:
         _print(out_console, result)
     write_outputs(

@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from fabnet.cli._format import COMPUTE, count, fixed, h100e, header, money_unit, plain, table
-from fabnet.cli._headline import headline
 from fabnet.cli._options import (
     DEFAULT_SCENARIO,
     Format,
@@ -149,7 +148,7 @@ def risk(
             f" {analysed - planned:.1f} s ({samples / max(analysed - planned, 1e-9):,.0f}/s)"
         )
     out_console = console(stderr=as_json)
-    figures: dict[str, Any] = headline(analysis) if as_json else {}
+    figures: dict[str, Any] = analysis.headline() if as_json else {}
     if not as_json:
         for shown_table in _risk_tables(analysis, samples, method, seed):
             out_console.print(shown_table)
@@ -173,7 +172,7 @@ def risk(
         if not quiet:
             err.print(f"stochastic plan solved in {time.perf_counter() - started:.1f} s")
         if as_json:
-            figures |= {f"stochastic_{k}": v for k, v in headline(two_stage).items()}
+            figures |= {f"stochastic_{k}": v for k, v in two_stage.headline().items()}
         else:
             for shown_table in _stochastic_tables(
                 two_stage, scenarios, first_stage_years, cvar_weight
