@@ -95,19 +95,18 @@ def test_a_damaged_saved_plan_exits_2_naming_the_file(
     )
 
 
-def test_an_older_plan_without_a_manifest_is_read_with_a_warning(
+def test_a_plan_folder_without_its_manifest_exits_2(
     fabnet: Fabnet, saved_plan: tuple[Result, Path], tmp_path: Path
 ) -> None:
     folder = tmp_path / "plan"
     shutil.copytree(saved_plan[1], folder)
     (folder / "manifest.json").unlink()
-    plan_json = (folder / "plan.json").read_bytes()
-    (folder / "plan.json").write_bytes(plan_json[:40])
     result = fabnet("finance", "--plan", folder)
     assert result.exit_code == 2
     lines = result.stderr.replace("\n", " ")
-    assert f"warning: {folder} has no manifest.json" in lines
-    assert "plan.json cannot be read (JSONDecodeError" in lines
+    assert "must be a folder saved by fabnet (with its manifest.json)" in lines
+    assert str(folder) in lines
+    assert "bug" not in lines
 
 
 def test_a_saved_plan_has_a_manifest_and_can_be_saved_over(
