@@ -262,3 +262,14 @@ def test_load_plan_reads_every_format(results: dict[str, Result], tmp_path: Path
         assert_same(plan, fabnet.load_plan(plan.save(tmp_path / fmt, format=fmt)), fmt)  # type: ignore[arg-type]
     with pytest.raises(ParameterError, match="holds a gap result"):
         fabnet.load_plan(results["gap"].save(tmp_path / "gap"))
+
+
+def test_a_risk_analysis_keeps_its_stochastic_plan(
+    results: dict[str, Result], tmp_path: Path
+) -> None:
+    # fabnet risk --stochastic --out DIR: the stochastic plan is saved with the analysis.
+    both = dataclasses.replace(results["risk"], stochastic=results["stochastic"])
+    again = open_result(both.save(tmp_path / "risk", format="csv"))
+    assert_same(both, again, "risk")
+    assert again.stochastic is not None  # type: ignore[attr-defined]
+    assert again.stochastic.rp == results["stochastic"].rp  # type: ignore[attr-defined]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -180,11 +181,13 @@ def risk(
                 out_console.print(shown_table)
     if as_json:
         emit_json(figures)
+    if two_stage is not None:  # saved with the analysis (RiskResult.stochastic)
+        analysis = dataclasses.replace(analysis, stochastic=two_stage)
     write_outputs(
         out_console,
         paths,
         analysis,
-        "the risk tables",
+        "the risk analysis and the stochastic plan" if two_stage else "the risk tables",
         out_format=out_format,
         full=full,
         outlook=lambda: compute_gap(result.scenario, catalog=catalog),

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     import xarray as xr
 
     from fabnet.catalog import Catalog
-    from fabnet.planning import Plan
+    from fabnet.planning import Plan, StochasticPlan
     from fabnet.risk.evaluation import PlanArrays
     from fabnet.risk.sampling import Samples
 
@@ -69,6 +69,9 @@ class RiskResult(Result):
         One-at-a-time swings of the NPV of cost (10th to 90th percentile of each input).
     sobol : DataFrame or None
         First-order and total Sobol' indices of the NPV of cost, when asked for.
+    stochastic : StochasticPlan or None
+        The two-stage stochastic plan of the same scenario, when one was solved with it
+        (``fabnet risk --stochastic``): saved and read back with the analysis.
     """
 
     plan: Plan
@@ -82,6 +85,7 @@ class RiskResult(Result):
     fan: pd.DataFrame = field(repr=False)
     quantiles: pd.DataFrame = field(repr=False)
     sobol: pd.DataFrame | None = field(default=None, repr=False)
+    stochastic: StochasticPlan | None = field(default=None, repr=False)
 
     KIND: ClassVar[str] = "risk"
     TITLE: ClassVar[str] = "risk analysis"
@@ -139,15 +143,17 @@ class RiskResult(Result):
             },
             meta={"threshold": self.threshold, "alpha": self.alpha},
             datasets={"per_sample": self.dataset},
-            children={"plan": self.plan, "samples": self.samples},
+            children={"plan": self.plan, "samples": self.samples, "stochastic": self.stochastic},
         )
 
     @classmethod
     def _from_parts(cls, parts: Parts) -> RiskResult:
         from fabnet.planning import Plan
+        from fabnet.planning.stochastic import StochasticPlan
         from fabnet.risk.sampling import Samples
 
         plan, samples = parts.child("plan", Plan), parts.child("samples", Samples)
+        two_stage = parts.children.get("stochastic")
         return cls(
             plan=plan,
             samples=samples,
@@ -160,6 +166,7 @@ class RiskResult(Result):
             fan=parts.table("fan"),
             quantiles=parts.table("quantiles"),
             sobol=parts.tables["sobol"],
+            stochastic=None if two_stage is None else parts.child("stochastic", StochasticPlan),
         )
 
 
