@@ -376,6 +376,7 @@ def outputs(
     file_option: str = "--report",
     names: tuple[str, ...] = (),
     log: Path | None = None,
+    out_format: str = "parquet",
 ) -> Outputs:
     """Check the command's output paths and lock them until it ends: call it before any work.
 
@@ -384,7 +385,9 @@ def outputs(
     written by another run, and the report may not lie in the folder (which is replaced whole).
     Each lock is held until the command ends (:func:`guard`), so that the save at the end takes
     it again in this process and no other run can take it meanwhile. The solver's *log*
-    (``--solver-log``) is checked as a file and emptied: the solves append to it.
+    (``--solver-log``) is checked as a file and emptied: the solves append to it. A report,
+    or a folder in *out_format* ``netcdf``, needs its optional packages
+    (:func:`fabnet._extras.require`): a missing one is said now, not after the work.
 
     Raises
     ------
@@ -393,9 +396,14 @@ def outputs(
     StorageError
         If its folder cannot be created or written (exit 6).
     """
+    from fabnet._extras import require
     from fabnet.exceptions import OutputPathError
     from fabnet.outputs import check_file, check_folder, locked
 
+    if file is not None and file_option == "--report":
+        require("report", "--report")
+    if folder is not None and out_format == "netcdf":
+        require("netcdf", "--format netcdf")
     held = _HELD.get()
     if folder is not None:
         where = check_folder(folder, names=names, option=folder_option)

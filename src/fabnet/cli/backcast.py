@@ -189,7 +189,7 @@ def backcast(
     from fabnet.outlook import backcast as compute_backcast
     from fabnet.outlook.history import BACKCAST_FILES
 
-    paths = outputs(out, report, names=BACKCAST_FILES)
+    paths = outputs(out, report, names=BACKCAST_FILES, out_format=out_format)
     loaded, catalog = load(scenario)
     progress().step("computing the backcast")
     result = compute_backcast(loaded, catalog=catalog)

@@ -75,7 +75,7 @@ def finance(
     from fabnet.outlook import gap as compute_gap
 
     settings = solver(time_limit, mip_gap, threads, solver_option, solver_log, gap=gap)
-    paths = outputs(out, report, names=FINANCE_FILES, log=solver_log)
+    paths = outputs(out, report, names=FINANCE_FILES, log=solver_log, out_format=out_format)
     result, catalog = load_or_plan(scenario, plan_dir, settings)
     progress().step("computing the cash flows")
     money = financials(result, catalog)
@@ -199,7 +199,7 @@ def compare(
     from fabnet.outlook import gap as compute_gap
 
     settings = solver(time_limit, mip_gap, threads, solver_option, solver_log, gap=gap)
-    paths = outputs(out, report, names=STRATEGY_FILES, log=solver_log)
+    paths = outputs(out, report, names=STRATEGY_FILES, log=solver_log, out_format=out_format)
     loaded, catalog = load(scenario)
     chosen = [s.strip() for s in strategies.split(",") if s.strip()] if strategies else None
     shown = progress()

@@ -61,7 +61,9 @@ def gap(
             raise ParameterError("--csv", "left out with --out (it is its old form)", str(csv))
         typer.echo("warning: --csv DIR is deprecated; use --out DIR --format csv", err=True)
         out, out_format, folder_option = csv, "csv", "--csv"
-    paths = outputs(out, report, folder_option=folder_option, names=GAP_FILES)
+    paths = outputs(
+        out, report, folder_option=folder_option, names=GAP_FILES, out_format=out_format
+    )
     loaded, catalog = load(scenario)
     progress().step("computing the gap")
     result = compute_gap(loaded, catalog=catalog)

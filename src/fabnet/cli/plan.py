@@ -105,7 +105,7 @@ def plan(
     if objective not in (None, "min_cost", "max_compute"):
         raise ParameterError("--objective", "min_cost or max_compute", objective)
     settings = solver(time_limit, mip_gap, threads, solver_option, solver_log, gap=gap)
-    paths = outputs(out, report, names=PLAN_FILES, log=solver_log)
+    paths = outputs(out, report, names=PLAN_FILES, log=solver_log, out_format=out_format)
     loaded, catalog = load(scenario)
     shown = progress()
     shown.step("computing the gap")

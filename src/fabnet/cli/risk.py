@@ -124,7 +124,7 @@ def risk(
     if method not in METHODS:
         raise ParameterError("--method", f"one of {', '.join(METHODS)}", method)
     settings = solver(time_limit, mip_gap, threads, solver_option, solver_log, gap=gap)
-    paths = outputs(out, report, names=RISK_FILES, log=solver_log)
+    paths = outputs(out, report, names=RISK_FILES, log=solver_log, out_format=out_format)
     err = console(stderr=True)
     quiet = RUN.get().quiet
     began = time.perf_counter()
