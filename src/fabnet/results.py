@@ -353,6 +353,7 @@ class _Flat:
     root: dict[str, Any] = field(default_factory=dict)
     restore: dict[str, list[str]] = field(default_factory=dict)  # keyed tables: column order
     seen: dict[int, str] = field(default_factory=dict)  # id of a stored object → its path
+    digests: dict[int, str] = field(default_factory=dict)  # id of a scenario → its digest
 
     def schema(self, name: str) -> dict[str, Any]:
         """The schema of table *name* as stored, with the column order to restore."""
@@ -375,9 +376,12 @@ def _node(obj: Stored, prefix: str, flat: _Flat) -> dict[str, Any]:
     parts = obj._parts()
     node: dict[str, Any] = {"kind": obj.KIND, "meta": _jsonable(parts.meta), "scenario": None}
     if parts.scenario is not None:
-        text = parts.scenario.to_yaml()
-        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
-        flat.scenarios.setdefault(digest, text)
+        digest = flat.digests.get(id(parts.scenario))
+        if digest is None:  # the plans of a comparison share one scenario: written once
+            text = parts.scenario.to_yaml()
+            digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+            flat.digests[id(parts.scenario)] = digest
+            flat.scenarios.setdefault(digest, text)
         node["scenario"] = digest
     node["tables"] = {}
     for name, frame in parts.tables.items():
@@ -463,7 +467,7 @@ def _class_of(kind: str) -> type[Stored]:
     from fabnet.exceptions import CorruptResultError
 
     if kind not in RESULT_CLASSES:
-        raise CorruptResultError("result", kind, [f"unknown kind of result {kind!r}"])
+        raise CorruptResultError("a saved", "result", [f"unknown kind of result {kind!r}"])
     module, name = RESULT_CLASSES[kind].split(":")
     return cast("type[Stored]", getattr(importlib.import_module(module), name))
 
