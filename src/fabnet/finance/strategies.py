@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import numpy as np
 
 from fabnet.exceptions import ParameterError
+from fabnet.finance.metrics import discount_factors
 from fabnet.results import Parts, Result
 from fabnet.units import usd_to_musd
 
@@ -189,7 +190,7 @@ def measures(plan: Plan) -> dict[str, Any]:
     policy = plan.scenario.policy
     compute = plan.compute.set_index("year")
     years = plan.scenario.years
-    discount = np.array([(1.0 + policy.discount_rate) ** -(y - years[0]) for y in years])
+    discount = discount_factors(policy.discount_rate, years, years[0])
     unserved = compute["unserved_h100e"].reindex(years).to_numpy()
     penalty = float(usd_to_musd((unserved * discount * np.asarray(policy.penalty(years))).sum()))
     production = plan.production.groupby("year")[

@@ -174,7 +174,9 @@ def plan_arrays(plan: Plan, catalog: Catalog | None = None) -> PlanArrays:
     shares = shares.reindex(index=investors, columns=grid.projects.index).fillna(0.0)
     hurdles = money.investors.loc[investors, "hurdle_rate"].to_numpy(dtype=float)
     distinct, hurdle_of = np.unique(hurdles, return_inverse=True)
-    hurdle_discount = (1.0 + distinct[:, None]) ** -(years[None, :] - years[0])
+    from fabnet.finance.metrics import discount_factors
+
+    hurdle_discount = discount_factors(distinct[:, None], years[None, :], years[0])
     base_npv = np.einsum("ip,pt,it->i", shares.to_numpy(float), equity, hurdle_discount[hurdle_of])
     policy = scenario.policy
     project_resource = np.array([resources.index(r) for r in grid.projects["resource"]], int)
