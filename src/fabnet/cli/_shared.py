@@ -476,6 +476,30 @@ def write_outputs(
         printer.print(f"wrote the solver's log to {paths.log}", markup=False)
 
 
+def finish(
+    paths: Outputs,
+    result: Result,
+    show: Callable[[Console, Any], None],
+    what: str,
+    *,
+    as_json: bool,
+    out_format: str,
+    full: bool,
+    outlook: GapResult | Callable[[], GapResult] | None = None,
+) -> None:
+    """The end of a result command: its headline as JSON (``--json``) or its tables
+    (``show(console, result)``) on stdout, then :func:`write_outputs` (whose lines go to stderr
+    under ``--json``, so that stdout holds the JSON alone)."""
+    out_console = console(stderr=as_json)
+    if as_json:
+        emit_json(result.headline())
+    else:
+        show(out_console, result)
+    write_outputs(
+        out_console, paths, result, what, out_format=out_format, full=full, outlook=outlook
+    )
+
+
 def emit_json(figures: Mapping[str, Any]) -> None:
     """Print *figures* (a result's headline) as one JSON object on stdout: numbers as JSON
     numbers (NumPy's too), NaN and infinities as ``null``."""

@@ -17,7 +17,7 @@ from fabnet.cli._options import (
     examples,
     out_folder,
 )
-from fabnet.cli._shared import console, emit_json, load, outputs, progress, write_outputs
+from fabnet.cli._shared import finish, load, outputs, progress
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -193,12 +193,7 @@ def backcast(
     loaded, catalog = load(scenario)
     progress().step("computing the backcast")
     result = compute_backcast(loaded, catalog=catalog)
-    out_console = console(stderr=as_json)
-    if as_json:
-        emit_json(result.headline())
-    else:
-        _print(out_console, result)
-    write_outputs(out_console, paths, result, "the tables", out_format=out_format, full=full)
+    finish(paths, result, _print, "the tables", as_json=as_json, out_format=out_format, full=full)
 
 
 def _print(out: Console, result: Backcast) -> None:

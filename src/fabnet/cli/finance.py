@@ -29,13 +29,11 @@ from fabnet.cli._options import (
     solver,
 )
 from fabnet.cli._shared import (
-    console,
-    emit_json,
+    finish,
     load,
     load_or_plan,
     outputs,
     progress,
-    write_outputs,
 )
 
 if TYPE_CHECKING:
@@ -79,16 +77,12 @@ def finance(
     result, catalog = load_or_plan(scenario, plan_dir, settings)
     progress().step("computing the cash flows")
     money = financials(result, catalog)
-    out_console = console(stderr=as_json)
-    if as_json:
-        emit_json(money.headline())
-    else:
-        _print_finance(out_console, money)
-    write_outputs(
-        out_console,
+    finish(
         paths,
         money,
+        _print_finance,
         "the cash-flow tables",
+        as_json=as_json,
         out_format=out_format,
         full=full,
         outlook=lambda: compute_gap(result.scenario, catalog=catalog),
@@ -214,16 +208,12 @@ def compare(
     result = run_compare(
         loaded, catalog=catalog, strategies=chosen, **settings, on_strategy=planning
     )
-    out_console = console(stderr=as_json)
-    if as_json:
-        emit_json(result.headline())
-    else:
-        _print_compare(out_console, result)
-    write_outputs(
-        out_console,
+    finish(
         paths,
         result,
+        _print_compare,
         "the comparison",
+        as_json=as_json,
         out_format=out_format,
         full=full,
         outlook=lambda: compute_gap(loaded, catalog=catalog),

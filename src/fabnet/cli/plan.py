@@ -26,7 +26,7 @@ from fabnet.cli._options import (
     out_folder,
     solver,
 )
-from fabnet.cli._shared import console, emit_json, load, outputs, progress, write_outputs
+from fabnet.cli._shared import finish, load, outputs, progress
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -121,13 +121,15 @@ def plan(
         on_progress=shown.solver,
         outlook=outlook,
     )
-    out_console = console(stderr=as_json)
-    if as_json:
-        emit_json(result.headline())
-    else:
-        _print(out_console, result)
-    write_outputs(
-        out_console, paths, result, "the plan", out_format=out_format, full=full, outlook=outlook
+    finish(
+        paths,
+        result,
+        _print,
+        "the plan",
+        as_json=as_json,
+        out_format=out_format,
+        full=full,
+        outlook=outlook,
     )
 
 
