@@ -37,43 +37,66 @@ UNCERTAINTY = {
 }  # fmt: skip
 
 
-@pytest.fixture(scope="module")
-def results() -> dict[str, Result]:
-    """One result of every kind: the outlook and backcast of the built-in scenario; a plan, its
-    money, the strategies, a risk analysis and a stochastic plan of a tiny world."""
-    from fabnet.planning import stochastic_plan
-    from fabnet.risk import analyse
-
+def tiny_scenario() -> Scenario:
+    """The strategies' tiny world with :data:`UNCERTAINTY`."""
     world = _strategy_world()
     world["uncertainty"] = UNCERTAINTY
-    scenario = fabnet.load_scenario(world)
-    comparison = fabnet.compare(scenario, strategies=["own-build", "reservation", "design-only"])
-    plan = comparison.plans["own-build"]
-    return {
-        "gap": fabnet.gap("altman-2024"),
-        "backcast": fabnet.backcast("altman-2024"),
-        "plan": plan,
-        "finance": comparison.financials["own-build"],
-        "strategies": comparison,
-        "risk": analyse(plan, samples=64, seed=3, sobol_samples=8),
-        "stochastic": stochastic_plan(scenario, scenarios=2, first_stage_years=2, relax=True),
-    }
+    return fabnet.load_scenario(world)
+
+
+class Results(dict[str, Result]):
+    """One result of every kind, each made when a test first asks for it: the outlook and
+    backcast of the built-in scenario; a plan, its money, the strategies, a risk analysis and a
+    stochastic plan (4 model builds: slow) of a tiny world."""
+
+    def __missing__(self, kind: str) -> Result:
+        from fabnet.planning import stochastic_plan
+        from fabnet.risk import analyse
+
+        if kind in ("plan", "finance", "strategies"):
+            comparison = fabnet.compare(tiny_scenario(), strategies=["own-build", "reservation"])
+            self["strategies"] = comparison
+            self["plan"] = comparison.plans["own-build"]
+            self["finance"] = comparison.financials["own-build"]
+        elif kind == "risk":
+            self["risk"] = analyse(self["plan"], samples=64, seed=3, sobol_samples=8)
+        elif kind == "stochastic":
+            scenario = self["plan"].scenario  # type: ignore[attr-defined]
+            self[kind] = stochastic_plan(scenario, scenarios=2, first_stage_years=2, relax=True)
+        else:
+            self[kind] = {"gap": fabnet.gap, "backcast": fabnet.backcast}[kind]("altman-2024")
+        return self[kind]
+
+
+@pytest.fixture(scope="module")
+def results() -> Results:
+    """The results of this module (:class:`Results`), made once each."""
+    return Results()
 
 
 KINDS = ("gap", "backcast", "plan", "finance", "strategies", "risk", "stochastic")
 #: Round trips through netCDF (h5netcdf reads a file of hundreds of variables in seconds) run in
-#: the quick suite for these; the others are slow tests.
+#: the quick suite for these; the others, and every test of the stochastic plan (its solve takes
+#: seconds), are slow tests.
 QUICK_NETCDF = ("gap", "plan")
 
 
-def formats_and_kinds() -> list[Any]:
-    """Every (format, kind), the netCDF ones of the larger results marked slow."""
+def kinds(*, netcdf: bool = False) -> list[Any]:
+    """Every kind, marked slow where the note on :data:`QUICK_NETCDF` says."""
     return [
-        pytest.param(fmt, kind, marks=pytest.mark.slow)
-        if fmt == "netcdf" and kind not in QUICK_NETCDF
-        else pytest.param(fmt, kind)
-        for fmt in FORMATS
+        pytest.param(kind, marks=pytest.mark.slow)
+        if kind == "stochastic" or (netcdf and kind not in QUICK_NETCDF)
+        else pytest.param(kind)
         for kind in KINDS
+    ]
+
+
+def formats_and_kinds() -> list[Any]:
+    """Every (format, kind), marked as :func:`kinds` says."""
+    return [
+        pytest.param(fmt, *p.values, marks=p.marks)  # noqa: PD011 - a ParameterSet
+        for fmt in FORMATS
+        for p in kinds(netcdf=fmt == "netcdf")
     ]
 
 
@@ -115,9 +138,7 @@ def assert_same(a: Any, b: Any, where: str = "result") -> None:  # noqa: PLR0912
 
 
 @pytest.mark.parametrize(("fmt", "kind"), formats_and_kinds())
-def test_round_trip_is_exact(
-    results: dict[str, Result], kind: str, fmt: str, tmp_path: Path
-) -> None:
+def test_round_trip_is_exact(results: Results, kind: str, fmt: str, tmp_path: Path) -> None:
     result = results[kind]
     folder = result.save(tmp_path / kind, format=fmt)  # type: ignore[arg-type]
     again = open_result(folder)
@@ -125,20 +146,16 @@ def test_round_trip_is_exact(
     assert_same(result, again, kind)
 
 
-@pytest.mark.parametrize(
-    "kind", [k if k in QUICK_NETCDF else pytest.param(k, marks=pytest.mark.slow) for k in KINDS]
-)
-def test_netcdf_file_round_trip(results: dict[str, Result], kind: str, tmp_path: Path) -> None:
+@pytest.mark.parametrize("kind", kinds(netcdf=True))
+def test_netcdf_file_round_trip(results: Results, kind: str, tmp_path: Path) -> None:
     result = results[kind]
     path = result.to_netcdf(tmp_path / f"{kind}.nc")
     assert path.read_bytes()[:8] == b"\x89HDF\r\n\x1a\n"  # netCDF4 (HDF5), not NetCDF3
     assert_same(result, open_result(path), kind)
 
 
-@pytest.mark.parametrize("kind", KINDS)
-def test_the_dataset_is_labelled_and_carries_its_provenance(
-    results: dict[str, Result], kind: str
-) -> None:
+@pytest.mark.parametrize("kind", kinds())
+def test_the_dataset_is_labelled_and_carries_its_provenance(results: Results, kind: str) -> None:
     result = results[kind]
     ds = result.to_xarray()
     valid = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -155,7 +172,7 @@ def test_the_dataset_is_labelled_and_carries_its_provenance(
             assert array.attrs["units"] == unit_of(column), name
 
 
-def test_quantiles_are_a_dimension(results: dict[str, Result]) -> None:
+def test_quantiles_are_a_dimension(results: Results) -> None:
     ds = results["risk"].to_xarray()
     assert ds["fan_delivered_h100e"].dims == ("year", "quantile")
     assert ds["quantile"].to_numpy().tolist() == [0.05, 0.25, 0.5, 0.75, 0.95]
@@ -167,7 +184,7 @@ def test_quantiles_are_a_dimension(results: dict[str, Result]) -> None:
     assert ds["per_sample_unserved_h100e"].dims == ("sample", "year")
 
 
-def test_the_gap_dataset_has_its_grid_and_views(results: dict[str, Result]) -> None:
+def test_the_gap_dataset_has_its_grid_and_views(results: Results) -> None:
     outlook = results["gap"]
     ds = outlook.to_xarray()
     table = outlook.table.set_index(["year", "resource"])  # type: ignore[attr-defined]
@@ -180,19 +197,19 @@ def test_the_gap_dataset_has_its_grid_and_views(results: dict[str, Result]) -> N
     assert ds["gap_demand_wspm"].attrs["units"] == "wspm"
 
 
-def test_plans_of_a_comparison_are_stored_once(results: dict[str, Result], tmp_path: Path) -> None:
+def test_plans_of_a_comparison_are_stored_once(results: Results, tmp_path: Path) -> None:
     comparison = results["strategies"]
     folder = comparison.save(tmp_path / "cmp")
     layout = json.loads((folder / "result.json").read_text(encoding="utf-8"))
     builds = [name for name in layout["tables"] if name.endswith(".builds")]
-    strategies = ("design-only", "own-build", "reservation")
+    strategies = ("own-build", "reservation")
     assert sorted(builds) == [f"plans.{s}.builds" for s in strategies]
     again = open_result(folder)
     assert again.financials["own-build"].plan is again.plans["own-build"]  # type: ignore[attr-defined]
 
 
-@pytest.mark.parametrize("kind", KINDS)
-def test_reprs_are_short(results: dict[str, Result], kind: str) -> None:
+@pytest.mark.parametrize("kind", kinds())
+def test_reprs_are_short(results: Results, kind: str) -> None:
     result = results[kind]
     text = repr(result)
     assert text.startswith(f"<fabnet {result.TITLE}")
@@ -203,15 +220,15 @@ def test_reprs_are_short(results: dict[str, Result], kind: str) -> None:
     assert len(html) < 4000
 
 
-@pytest.mark.parametrize("kind", KINDS)
-def test_headlines_are_json(results: dict[str, Result], kind: str) -> None:
+@pytest.mark.parametrize("kind", kinds())
+def test_headlines_are_json(results: Results, kind: str) -> None:
     head = results[kind].headline()
     assert head["scenario"]
     json.dumps(head)  # numbers, strings, booleans, None
 
 
-@pytest.mark.parametrize("kind", KINDS)
-def test_tables_are_typed_and_their_indexes_named(results: dict[str, Result], kind: str) -> None:
+@pytest.mark.parametrize("kind", kinds())
+def test_tables_are_typed_and_their_indexes_named(results: Results, kind: str) -> None:
     result = results[kind]
     for f in dataclasses.fields(result):  # type: ignore[arg-type]
         frame = getattr(result, f.name)
@@ -224,7 +241,7 @@ def test_tables_are_typed_and_their_indexes_named(results: dict[str, Result], ki
         assert all(frame[c].dtype.kind in "fiu" for c in numeric if len(frame)), (f.name, numeric)
 
 
-def test_csv_tables_are_plain_files(results: dict[str, Result], tmp_path: Path) -> None:
+def test_csv_tables_are_plain_files(results: Results, tmp_path: Path) -> None:
     folder = results["gap"].to_csv(tmp_path / "gap")
     gap = pd.read_csv(folder / "gap.csv")
     assert list(gap.columns[:2]) == ["year", "resource"]
@@ -243,7 +260,7 @@ def test_open_result_refuses_what_is_not_a_result(tmp_path: Path) -> None:
         open_result(tmp_path / "x.nc")
 
 
-def test_a_changed_table_is_caught(results: dict[str, Result], tmp_path: Path) -> None:
+def test_a_changed_table_is_caught(results: Results, tmp_path: Path) -> None:
     folder = results["plan"].save(tmp_path / "plan", format="csv")
     path = folder / "builds.csv"
     path.write_text(path.read_text(encoding="utf-8").replace("2", "3"), encoding="utf-8")
@@ -251,14 +268,24 @@ def test_a_changed_table_is_caught(results: dict[str, Result], tmp_path: Path) -
         open_result(folder)
 
 
-def test_an_unknown_format_is_refused(results: dict[str, Result], tmp_path: Path) -> None:
+def test_an_unknown_format_is_refused(results: Results, tmp_path: Path) -> None:
     with pytest.raises(ParameterError, match=r"parquet or csv or netcdf"):
         results["plan"].save(tmp_path / "x", format="xlsx")  # type: ignore[arg-type]
 
 
-def test_load_plan_reads_every_format(results: dict[str, Result], tmp_path: Path) -> None:
+def test_load_plan_reads_every_format(results: Results, tmp_path: Path) -> None:
     plan = results["plan"]
     for fmt in FORMATS:
         assert_same(plan, fabnet.load_plan(plan.save(tmp_path / fmt, format=fmt)), fmt)  # type: ignore[arg-type]
     with pytest.raises(ParameterError, match="holds a gap result"):
         fabnet.load_plan(results["gap"].save(tmp_path / "gap"))
+
+
+@pytest.mark.slow
+def test_a_risk_analysis_keeps_its_stochastic_plan(results: Results, tmp_path: Path) -> None:
+    # fabnet risk --stochastic --out DIR: the stochastic plan is saved with the analysis.
+    both = dataclasses.replace(results["risk"], stochastic=results["stochastic"])
+    again = open_result(both.save(tmp_path / "risk", format="csv"))
+    assert_same(both, again, "risk")
+    assert again.stochastic is not None  # type: ignore[attr-defined]
+    assert again.stochastic.rp == results["stochastic"].rp  # type: ignore[attr-defined]

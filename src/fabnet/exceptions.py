@@ -12,7 +12,8 @@ code  meaning
 0     success
 1     an unexpected internal error (a bug: please report it)
 2     bad input: a scenario, a parameter, a command-line argument, an output path that cannot
-      be used, or a saved result that is corrupt or incomplete
+      be used, a saved result that is corrupt or incomplete, or a feature asked for whose
+      optional packages are not installed
 3     the plan is infeasible (the diagnosis says which limits, where, when)
 4     the packaged reference catalog failed its integrity check
 5     the solver stopped without any solution (e.g. a time limit too short)
@@ -30,6 +31,7 @@ __all__ = [
     "CorruptResultError",
     "FabnetError",
     "InfeasiblePlanError",
+    "MissingExtraError",
     "OutputPathError",
     "ParameterError",
     "ScenarioError",
@@ -227,6 +229,33 @@ class CorruptResultError(FabnetError, ValueError):
         super().__init__(
             f"corrupt or incomplete {kind} folder {folder}: " + "; ".join(self.problems)
         )
+
+
+class MissingExtraError(FabnetError, ImportError):
+    """A feature was asked for whose optional packages are not installed (``pip install
+    'fabnet[report]'`` brings the HTML reports, ``'fabnet[netcdf]'`` netCDF files).
+
+    Attributes
+    ----------
+    feature : str
+        What was asked for (``"--report"``, ``"netCDF"``).
+    extra : str
+        The extra that installs it.
+    missing : tuple of str
+        The packages that are not installed.
+    """
+
+    exit_code = 2
+
+    def __init__(self, feature: str, extra: str, missing: tuple[str, ...]) -> None:
+        packages = ", ".join(missing)
+        super().__init__(
+            f"{feature} needs {packages}, which is not installed: pip install 'fabnet[{extra}]'"
+            " (the README's install brings it)"
+        )
+        self.feature = feature
+        self.extra = extra
+        self.missing = missing
 
 
 class StorageError(FabnetError, OSError):

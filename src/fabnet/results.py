@@ -353,6 +353,7 @@ class _Flat:
     root: dict[str, Any] = field(default_factory=dict)
     restore: dict[str, list[str]] = field(default_factory=dict)  # keyed tables: column order
     seen: dict[int, str] = field(default_factory=dict)  # id of a stored object → its path
+    digests: dict[int, str] = field(default_factory=dict)  # id of a scenario → its digest
 
     def schema(self, name: str) -> dict[str, Any]:
         """The schema of table *name* as stored, with the column order to restore."""
@@ -375,9 +376,12 @@ def _node(obj: Stored, prefix: str, flat: _Flat) -> dict[str, Any]:
     parts = obj._parts()
     node: dict[str, Any] = {"kind": obj.KIND, "meta": _jsonable(parts.meta), "scenario": None}
     if parts.scenario is not None:
-        text = parts.scenario.to_yaml()
-        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
-        flat.scenarios.setdefault(digest, text)
+        digest = flat.digests.get(id(parts.scenario))
+        if digest is None:  # the plans of a comparison share one scenario: written once
+            text = parts.scenario.to_yaml()
+            digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+            flat.digests[id(parts.scenario)] = digest
+            flat.scenarios.setdefault(digest, text)
         node["scenario"] = digest
     node["tables"] = {}
     for name, frame in parts.tables.items():
@@ -463,7 +467,7 @@ def _class_of(kind: str) -> type[Stored]:
     from fabnet.exceptions import CorruptResultError
 
     if kind not in RESULT_CLASSES:
-        raise CorruptResultError("result", kind, [f"unknown kind of result {kind!r}"])
+        raise CorruptResultError("a saved", "result", [f"unknown kind of result {kind!r}"])
     module, name = RESULT_CLASSES[kind].split(":")
     return cast("type[Stored]", getattr(importlib.import_module(module), name))
 
@@ -651,15 +655,18 @@ def _restore_text(values: pd.Series, rule: Any) -> pd.Series:
     return out
 
 
-def _apply_schema(columns: dict[str, Any], schema: dict[str, Any], rows: int) -> pd.DataFrame:
-    """A table of *rows* rows from its columns (array-likes, by name) and its schema."""
+def _apply_schema(
+    columns: dict[str, Any], schema: dict[str, Any], rows: int, *, text_kept: bool = False
+) -> pd.DataFrame:
+    """A table of *rows* rows from its columns (array-likes, by name) and its schema;
+    *text_kept*: missing text was kept as missing (Parquet), not written as empty."""
     import pandas as pd
 
     missing = schema["text_missing"]
 
     def column(name: str, kind: str) -> pd.Series:
         values = _typed(columns[name], kind)
-        if kind == "str":
+        if kind == "str" and not text_kept:
             values = _restore_text(values, missing.get(name, "none"))
         return values.reset_index(drop=True)
 
@@ -860,18 +867,11 @@ def _plain(values: pd.Series) -> np.ndarray:
 
 
 def _netcdf_bytes(result: Stored) -> bytes:
-    dataset = _to_dataset(_flatten(result))
-    try:
-        data = dataset.to_netcdf(engine="h5netcdf", invalid_netcdf=False)
-    except (ImportError, ValueError) as exc:
-        if isinstance(exc, ValueError) and "h5netcdf" not in str(exc):
-            raise
-        from fabnet.exceptions import ParameterError
+    from fabnet._extras import require
 
-        raise ParameterError(
-            "format", "netcdf with h5netcdf installed (pip install 'fabnet[netcdf]')", "netcdf"
-        ) from None
-    return bytes(data)
+    require("netcdf", "netCDF")
+    dataset = _to_dataset(_flatten(result))
+    return bytes(dataset.to_netcdf(engine="h5netcdf", invalid_netcdf=False))
 
 
 def _from_dataset(dataset: xr.Dataset, shown: str) -> Stored:
@@ -1059,7 +1059,7 @@ def _read_table(path: Path, entry: dict[str, Any], format: str) -> pd.DataFrame:
         levels = schema["index"] or []
         flat = frame.reset_index(drop=not levels)
         columns = {name: flat[name] for name in [*levels, *schema["columns"]]}
-        return _apply_schema(columns, schema, len(flat))
+        return _apply_schema(columns, schema, len(flat), text_kept=True)
     names = [*(schema["index"] or []), *schema["columns"]]
     text = pd.read_csv(path, dtype=str, keep_default_na=False, na_filter=False)
     if list(text.columns) != names and not (len(names) == 0 and text.empty):
@@ -1173,6 +1173,9 @@ def _read_saved_table(folder: Path, entry: dict[str, Any], format: str) -> pd.Da
 def _read_netcdf_file(path: Path) -> Stored:
     import xarray as xr
 
+    from fabnet._extras import require
+
+    require("netcdf", "reading netCDF")
     with xr.open_dataset(path, engine="h5netcdf") as opened:
         dataset = opened.load()
     return _from_dataset(dataset, os.fspath(path))

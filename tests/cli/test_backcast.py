@@ -20,9 +20,9 @@ def test_backcast_prints_the_three_tables_and_the_verdicts(fabnet: Fabnet) -> No
     result = fabnet("backcast", "altman-2024")
     assert result.exit_code == 0, result.stderr
     text = result.stdout
-    for header in ("record [H100e]", "deliverable [H100e]", "record [units]", "fabnet [units]"):
+    for header in ("record", "deliverable", "[M H100e]", "[M units]", "[k wspm]"):
         assert header in text
-    for word in ("demand", "supply", "coverage", "[wspm]", "agree"):
+    for word in ("demand", "supply", "coverage", "sold out:", "agree"):
         assert word in text
     assert "Huawei*" in text
     assert "China's domestic suppliers" in text
@@ -31,7 +31,7 @@ def test_backcast_prints_the_three_tables_and_the_verdicts(fabnet: Fabnet) -> No
     lines = text.splitlines()
     verdicts = [line for line in lines if line.startswith(("✓ ", "✗ "))]
     assert [v.split()[1] for v in verdicts] == ["Deliverable", "COWOS:", "HBM:"]
-    assert lines.index(verdicts[0]) > max(i for i, line in enumerate(lines) if "┃" in line)
+    assert lines.index(verdicts[0]) > max(i for i, line in enumerate(lines) if "───" in line)
 
 
 def test_backcast_exits_0_whatever_the_verdict(
@@ -52,7 +52,7 @@ def test_backcast_exits_0_whatever_the_verdict(
 
 def test_backcast_writes_csv_and_the_report(fabnet: Fabnet, tmp_path: Path) -> None:
     report = tmp_path / "backcast.html"
-    result = fabnet("backcast", "--out", tmp_path / "csv", "--report", report)
+    result = fabnet("backcast", "--out", tmp_path / "csv", "--format", "csv", "--report", report)
     assert result.exit_code == 0, result.stderr
     assert f"wrote the tables to {tmp_path / 'csv'}" in result.stdout
     rows = list(csv.DictReader((tmp_path / "csv" / "compute.csv").open(encoding="utf-8")))

@@ -19,6 +19,8 @@ def test_finance_from_a_saved_plan(
         "finance",
         "--plan",
         saved_plan[1],
+        "--format",
+        "csv",
         "--out",
         tmp_path / "money",
         "--report",
@@ -47,6 +49,8 @@ def test_compare_chosen_strategies(fabnet: Fabnet, small_scenario: Path, tmp_pat
         small_scenario,
         "--strategies",
         " design-only,",
+        "--format",
+        "csv",
         "--out",
         tmp_path / "cmp",
         "--report",
@@ -62,7 +66,7 @@ def test_compare_chosen_strategies(fabnet: Fabnet, small_scenario: Path, tmp_pat
 
 @pytest.mark.slow
 def test_compare_prints_every_strategy(fabnet: Fabnet, tmp_path: Path) -> None:
-    result = fabnet("compare", "--out", tmp_path / "cmp")
+    result = fabnet("compare", "--out", tmp_path / "cmp", "--format", "csv")
     assert result.exit_code == 0, result.stderr
     for name in ("own-build", "reservation", "acquisition", "design-only", "mix"):
         assert name in result.stdout

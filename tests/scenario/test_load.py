@@ -101,7 +101,9 @@ def test_installed_compute_table_is_geometric_between_years(
     )
     s = load_scenario(_write(tmp_path, "t.yaml", text))
     path = s.demand.installed.path([2024, 2025, 2026, 2027, 2030])
-    assert path == {2024: 1e6, 2025: 1e6, 2026: pytest.approx(2e6), 2027: 4e6, 2030: 4e6}
+    assert path.to_dict() == {2024: 1e6, 2025: 1e6, 2026: pytest.approx(2e6), 2027: 4e6, 2030: 4e6}
+    assert path.name == "installed_h100e"
+    assert path.index.name == "year"
 
 
 # -- extends ---------------------------------------------------------------------------------

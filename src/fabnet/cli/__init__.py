@@ -8,6 +8,9 @@ exit codes and the solver's progress in :mod:`fabnet.cli._shared`. Importing thi
 no heavy library: each command imports what it needs when it runs, so ``fabnet --help`` is
 instant.
 
+Root options (before the command): ``-v``/``--verbose`` (the ``fabnet`` logger on stderr, INFO;
+``-vv`` DEBUG) and ``-q``/``--quiet`` (no progress).
+
 Exit codes: 0 success, 1 internal error, 2 bad input (scenario, parameter, usage, an output path
 that cannot be used, a damaged saved result), 3 infeasible plan, 4 catalog integrity failure,
 5 no plan from the solver, 6 a disk error (read-only or full file system, no permission),
@@ -27,7 +30,7 @@ import typer
 
 from fabnet._version import __version__
 from fabnet.cli import backcast, finance, gap, plan, risk, scenario
-from fabnet.cli._shared import guarded
+from fabnet.cli._shared import RUN, Run, guarded
 
 __all__ = ["COMMANDS", "app", "main"]
 
@@ -72,12 +75,27 @@ def _root(
             "--version", callback=_version, is_eager=True, help="Print the version and exit."
         ),
     ] = False,
+    verbose: Annotated[
+        int,
+        typer.Option(
+            "--verbose",
+            "-v",
+            count=True,
+            help="Log what fabnet does on stderr: -v the steps (INFO), -vv more (DEBUG).",
+        ),
+    ] = 0,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="No progress display or lines on stderr.")
+    ] = False,
 ) -> None:
     """Plan a global network of AI-chip fabs.
 
     Scenarios are YAML files or built-in names (`altman-2024`). Every figure fabnet uses comes
-    from a sourced reference catalog (`fabnet catalog`).
+    from a sourced reference catalog (`fabnet catalog`). Options before the command apply to
+    it: `fabnet -v plan`, `fabnet --quiet risk`.
     """
+    del version  # handled by its eager callback
+    RUN.set(Run(verbose=verbose, quiet=quiet))
 
 
 def main() -> None:

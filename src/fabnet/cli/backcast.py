@@ -6,11 +6,21 @@ import math
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
-from fabnet.cli._format import h100e, number
-from fabnet.cli._options import DEFAULT_SCENARIO, ReportFile, ScenarioArg, examples, out_folder
-from fabnet.cli._shared import console, load, outputs, write_outputs
+from fabnet.cli._format import COMPUTE, h100e, header, number, table
+from fabnet.cli._options import (
+    DEFAULT_SCENARIO,
+    Format,
+    Full,
+    Json,
+    ReportFile,
+    ScenarioArg,
+    examples,
+    out_folder,
+)
+from fabnet.cli._shared import finish, load, outputs, progress
 
 if TYPE_CHECKING:
+    from rich.console import Console
     from rich.table import Table
 
     from fabnet.outlook import Backcast
@@ -20,6 +30,7 @@ __all__ = ["EXAMPLES", "backcast"]
 EXAMPLES = examples(
     "fabnet backcast",
     "fabnet backcast altman-2024 --out backcast/ --report backcast.html",
+    "fabnet backcast --json",
     note="Exit code 0 whatever the verdicts: the backcast is a report, not a test. The record is"
     " the catalog's table record (fabnet catalog record), every figure with its source.",
 )
@@ -36,15 +47,15 @@ NOTES = (
 
 
 def _millions(value: object, digits: int = 2) -> str:
-    """A count in millions (``1.29 M``); ``—`` when missing."""
+    """A count in millions, no unit (it is in the header): ``1.29``; ``—`` when missing."""
     n = number(value)
-    return "—" if math.isnan(n) else f"{n / 1e6:,.{digits}f} M"
+    return "—" if math.isnan(n) else f"{n / 1e6:,.{digits}f}"
 
 
 def _wspm(value: object) -> str:
-    """Wafers a month, grouped by thousands; ``—`` when missing."""
+    """Wafers a month in thousands, one decimal (``14.5``); ``—`` when missing."""
     n = number(value)
-    return "—" if math.isnan(n) else f"{n:,.0f}"
+    return "—" if math.isnan(n) else f"{n / 1e3:,.1f}"
 
 
 def _yes(value: object) -> str:
@@ -58,35 +69,28 @@ def _yes(value: object) -> str:
 
 def _table(title: str, columns: list[str]) -> Table:
     """A table under ``title`` with ``columns`` (headers are plain text, units in brackets)."""
-    from rich.markup import escape
-    from rich.table import Table
-
-    table = Table(title=escape(title), title_justify="left")
-    for column in columns:
-        left = column in ("vendor", "resource")
-        table.add_column(escape(column), justify="left" if left else "right")
-    return table
+    return table(title, columns, left=("vendor", "resource"))
 
 
 def _compute_table(result: Backcast) -> Table:
     from fabnet.outlook.history import ratio_text
 
     tolerance = f"±{result.tolerance * 100:g} %"
-    table = _table(
+    shown = _table(
         f"Backcast {result.scenario.name}: new compute per year, the record and fabnet",
         [
             "year",
-            "record [H100e]",
-            "p5–p95 [H100e]",
-            "new [H100e]",
-            "deliverable [H100e]",
-            "fabnet ÷ record",
-            f"within {tolerance}",
+            header("record", COMPUTE),
+            header("p5–p95", COMPUTE),
+            header("new", COMPUTE),
+            header("deliverable", COMPUTE),
+            "fabnet ÷\nrecord",
+            f"within\n{tolerance}",
         ],
     )
     for year, row in result.compute.iterrows():
         within = "yes" if row["within"] else "[red]no[/]"
-        table.add_row(
+        shown.add_row(
             str(year),
             h100e(row["record_h100e"]),
             f"{h100e(row['record_p5_h100e'])}–{h100e(row['record_p95_h100e'])}",
@@ -95,7 +99,7 @@ def _compute_table(result: Backcast) -> Table:
             ratio_text(row["ratio"]),
             within,
         )
-    return table
+    return shown
 
 
 def _covers(result: Backcast) -> str:
@@ -110,21 +114,21 @@ def _covers(result: Backcast) -> str:
 def _vendor_table(result: Backcast) -> Table:
     from fabnet.outlook.history import ratio_text
 
-    table = _table(
+    shown = _table(
         "Per vendor: accelerators shipped (record) and made (fabnet)",
         [
             "year",
             "vendor",
-            "record [units]",
-            "fabnet [units]",
+            header("record", "M units"),
+            header("fabnet", "M units"),
             "units ÷",
-            "record [H100e]",
-            "fabnet [H100e]",
+            header("record", COMPUTE),
+            header("fabnet", COMPUTE),
             "H100e ÷",
         ],
     )
     for row in result.vendors.itertuples(index=False):
-        table.add_row(
+        shown.add_row(
             str(row.year),
             f"{row.vendor}*" if row.china_domestic else str(row.vendor),
             _millions(row.record_units),
@@ -134,31 +138,30 @@ def _vendor_table(result: Backcast) -> Table:
             _millions(row.fabnet_h100e),
             ratio_text(row.h100e_ratio),
         )
-    return table
+    return shown
 
 
 def _resource_table(result: Backcast) -> Table:
     from fabnet.outlook.history import ratio_text
 
-    table = _table(
+    shown = _table(
         "CoWoS and HBM: fabnet's coverage against the years the record says sold out"
         " (capacity at year end)",
         [
             "year",
             "resource",
-            "demand [wspm]",
-            "AI supply [wspm]",
+            header("demand", "k wspm"),
+            header("AI supply", "k wspm"),
             "coverage",
-            "fabnet capacity [wspm]",
-            "record capacity [wspm]",
-            "record sold out",
-            "fabnet short",
+            header("fabnet capacity", "k wspm"),
+            header("record capacity", "k wspm"),
+            "sold out:\nrecord/\nfabnet",
             "agree",
         ],
     )
     for row in result.resources.itertuples(index=False):
         agree = _yes(row.agree)
-        table.add_row(
+        shown.add_row(
             str(row.year),
             str(row.resource),
             _wspm(row.demand_wspm),
@@ -166,38 +169,44 @@ def _resource_table(result: Backcast) -> Table:
             ratio_text(row.coverage).removeprefix("×"),
             _wspm(row.capacity_wspm),
             _wspm(row.record_capacity_wspm),
-            _yes(row.record_short),
-            _yes(row.fabnet_short),
+            f"{_yes(row.record_short)}/{_yes(row.fabnet_short)}",
             f"[red]{agree}[/]" if agree == "no" else agree,
         )
-    return table
+    return shown
 
 
 def backcast(
     scenario: ScenarioArg = DEFAULT_SCENARIO,
-    out: Annotated[Path | None, out_folder("Write the tables as CSV")] = None,
+    out: Annotated[Path | None, out_folder("Write the tables")] = None,
+    out_format: Format = "parquet",
     report: ReportFile = None,
+    full: Full = False,
+    as_json: Json = False,
 ) -> None:
     """Set the scenario's outlook for 2023–2025 beside the public record: deliverable compute
     against the accelerators shipped (Epoch AI), per vendor in units and H100e, and CoWoS and
     HBM coverage against the years they were sold out; one verdict per check."""
-    from rich.text import Text
-
     from fabnet.outlook import backcast as compute_backcast
     from fabnet.outlook.history import BACKCAST_FILES
 
-    paths = outputs(out, report, names=BACKCAST_FILES)
+    paths = outputs(out, report, names=BACKCAST_FILES, out_format=out_format)
     loaded, catalog = load(scenario)
+    progress().step("computing the backcast")
     result = compute_backcast(loaded, catalog=catalog)
-    out_console = console()
-    out_console.print(_compute_table(result))
-    out_console.print(_covers(result), markup=False, soft_wrap=True)
-    out_console.print(_vendor_table(result))
-    out_console.print(_resource_table(result))
+    finish(paths, result, _print, "the tables", as_json=as_json, out_format=out_format, full=full)
+
+
+def _print(out: Console, result: Backcast) -> None:
+    """The backcast's tables, notes and verdicts on *out*."""
+    from rich.text import Text
+
+    out.print(_compute_table(result))
+    out.print(_covers(result), markup=False)
+    out.print(_vendor_table(result))
+    out.print(_resource_table(result))
     for note in NOTES:
-        out_console.print(note, markup=False, soft_wrap=True)
-    out_console.print()
+        out.print(note, markup=False)
+    out.print()
     for verdict in result.verdicts:
         mark = ("✓ ", "green") if verdict.passed else ("✗ ", "red")
-        out_console.print(Text.assemble(mark, verdict.text), soft_wrap=True)
-    write_outputs(out_console, paths, result, result.to_csv, "the tables")
+        out.print(Text.assemble(mark, verdict.text))

@@ -4,58 +4,93 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from fabnet.cli._format import h100e
-from fabnet.cli._options import DEFAULT_SCENARIO, ReportFile, ScenarioArg, examples
-from fabnet.cli._shared import console, load, outputs, write_outputs
+from fabnet.cli._format import COMPUTE, h100e, header, table
+from fabnet.cli._options import (
+    DEFAULT_SCENARIO,
+    Format,
+    Full,
+    Json,
+    ReportFile,
+    ScenarioArg,
+    examples,
+    out_folder,
+)
+from fabnet.cli._shared import finish, load, outputs, progress
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from fabnet.outlook import GapResult
 
 __all__ = ["EXAMPLES", "gap"]
 
 EXAMPLES = examples(
     "fabnet gap",
     "fabnet gap altman-2024 --report report.html",
-    "fabnet gap my-scenario.yaml --csv out/",
+    "fabnet gap my-scenario.yaml --out gap/ --format csv",
+    "fabnet gap --json",
     note="The report is one self-contained HTML file that works offline.",
 )
 
 
 def gap(
     scenario: ScenarioArg = DEFAULT_SCENARIO,
+    out: Annotated[Path | None, out_folder("Write the gap's tables")] = None,
+    out_format: Format = "parquet",
     report: ReportFile = None,
+    full: Full = False,
+    as_json: Json = False,
     csv: Annotated[
-        Path | None, typer.Option("--csv", help="Write every table as CSV into this folder.")
+        Path | None,
+        typer.Option("--csv", hidden=True, help="Deprecated: use --out DIR --format csv."),
     ] = None,
 ) -> None:
     """The demand–supply gap: AI compute wanted as wafers per resource, the supply of the
     catalog's fabs, the binding resource and the compute that cannot be delivered, per year."""
-    from rich.table import Table
-
+    from fabnet.exceptions import ParameterError
     from fabnet.outlook import gap as compute_gap
     from fabnet.outlook.balance import GAP_FILES
 
-    paths = outputs(csv, report, folder_option="--csv", names=GAP_FILES)
-    loaded, catalog = load(scenario)
-    result = compute_gap(loaded, catalog=catalog)
-    out = console()
-    table = Table(
-        title=f"Gap {loaded.name}: new compute per year [H100e] and the binding resource",
-        title_justify="left",
+    folder_option = "--out"
+    if csv is not None:
+        if out is not None:
+            raise ParameterError("--csv", "left out with --out (it is its old form)", str(csv))
+        typer.echo("warning: --csv DIR is deprecated; use --out DIR --format csv", err=True)
+        out, out_format, folder_option = csv, "csv", "--csv"
+    paths = outputs(
+        out, report, folder_option=folder_option, names=GAP_FILES, out_format=out_format
     )
-    for column in ("year", "installed", "new", "deliverable", "shortfall", "binding", "coverage"):
-        table.add_column(column, justify="right" if column != "binding" else "left")
+    loaded, catalog = load(scenario)
+    progress().step("computing the gap")
+    result = compute_gap(loaded, catalog=catalog)
+    finish(paths, result, _print, "the tables", as_json=as_json, out_format=out_format, full=full)
+
+
+def _print(out: Console, result: GapResult) -> None:
+    """The gap's table and its closing line on *out*."""
+    shown = table(
+        f"Gap {result.scenario.name}: new compute per year and the binding resource",
+        [
+            "year",
+            header("installed", COMPUTE),
+            header("new", COMPUTE),
+            header("deliverable", COMPUTE),
+            header("shortfall", COMPUTE),
+            "binding",
+            "coverage",
+        ],
+        left=("binding",),
+    )
     coverage = result.table.set_index(["year", "resource"])["coverage"]
     for year, row in result.compute.iterrows():
         binding = row["binding"]
-        cover = (
-            coverage.get((year, binding), float("nan"))
-            if isinstance(binding, str)
-            else (float("nan"))
-        )
+        cover = coverage.get((year, binding), math.nan) if isinstance(binding, str) else math.nan
         short = row["shortfall_h100e"]
-        table.add_row(
+        shown.add_row(
             str(year),
             h100e(row["installed_h100e"]),
             h100e(row["new_h100e"]),
@@ -64,10 +99,9 @@ def gap(
             str(binding),
             "—" if math.isnan(cover) else f"{cover:.0%}",  # nothing wanted: no coverage
         )
-    out.print(table)
+    out.print(shown)
     out.print(
         f"Shortfall over {result.years[0]}–{result.years[-1]}:"
-        f" {h100e(result.shortfall_h100e)} H100e. Coverage = AI supply / demand of the"
+        f" {h100e(result.shortfall_h100e)} M H100e. Coverage = AI supply / demand of the"
         " binding resource."
     )
-    write_outputs(out, paths, result, result.to_csv, "the tables")

@@ -7,29 +7,40 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from fabnet.cli._format import h100e, musd
+from fabnet.cli._format import COMPUTE, count, h100e, header, money_unit, table
 from fabnet.cli._options import (
     DEFAULT_SCENARIO,
+    Format,
+    Full,
+    GapAlias,
+    Json,
     MipGap,
+    Relax,
     ReportFile,
     ScenarioArg,
+    SolverLog,
+    SolverOption,
     Threads,
     TimeLimit,
     examples,
     out_folder,
     solver,
 )
-from fabnet.cli._shared import console, load, outputs, solver_progress, write_outputs
+from fabnet.cli._shared import finish, load, outputs, progress
 
 if TYPE_CHECKING:
+    from rich.console import Console
     from rich.table import Table
+
+    from fabnet.planning import Plan
 
 __all__ = ["EXAMPLES", "plan"]
 
 EXAMPLES = examples(
     "fabnet plan",
-    "fabnet plan altman-2024 --time-limit 120 --gap 0.005 --out plan/ --report plan.html",
+    "fabnet plan altman-2024 --time-limit 120 --mip-gap 0.005 --out plan/ --report plan.html",
     "fabnet plan my.yaml --objective max_compute --budget 100000",
+    "fabnet plan --solver-option presolve=off --solver-log highs.log --json",
     note="Exit code 3 with a diagnosis when the plan is infeasible, 5 when the solver found no"
     " plan in time.",
 )
@@ -40,45 +51,52 @@ TOP_LIMITS = 8
 
 
 def _cost_table(costs: dict[str, float]) -> Table:
-    """The plan's cost by term, discounted [$ B]: one row per term, money, penalty, objective."""
-    from rich.table import Table
-
+    """The plan's cost by term, discounted: one row per term, money, penalty, objective."""
     from fabnet.planning.result import COST_TERMS
 
-    table = Table(title="Cost of the plan, discounted to the first year", title_justify="left")
-    table.add_column("term")
-    table.add_column("NPV", justify="right")
+    unit = money_unit(costs.values())
+    shown = table(
+        "Cost of the plan, discounted to the first year",
+        ["term", unit.header("NPV")],
+        left=["term"],
+    )
     for term, meaning in COST_TERMS.items():
         if term == "unserved_penalty" or abs(costs[term]) < 0.05:
             continue
-        table.add_row(meaning, musd(costs[term]))
-    table.add_row("[b]money cost[/b]", f"[b]{musd(costs['cost'])}[/b]")
-    table.add_row(COST_TERMS["unserved_penalty"], musd(costs["unserved_penalty"]))
-    table.add_row("[b]objective[/b] (money + penalty)", f"[b]{musd(costs['objective'])}[/b]")
-    return table
+        shown.add_row(meaning, unit(costs[term]))
+    shown.add_row("[b]money cost[/b]", f"[b]{unit(costs['cost'])}[/b]")
+    shown.add_row(COST_TERMS["unserved_penalty"], unit(costs["unserved_penalty"]))
+    shown.add_row("[b]objective[/b] (money + penalty)", f"[b]{unit(costs['objective'])}[/b]")
+    return shown
 
 
 def plan(
     scenario: ScenarioArg = DEFAULT_SCENARIO,
     time_limit: TimeLimit = None,
-    gap: MipGap = None,
+    mip_gap: MipGap = None,
     threads: Threads = None,
+    solver_option: SolverOption = None,
+    solver_log: SolverLog = None,
+    relax: Relax = False,
     objective: Annotated[
-        str | None, typer.Option("--objective", help="min_cost or max_compute.")
+        str | None,
+        typer.Option(
+            "--objective", help="min_cost or max_compute (default: the scenario's policy)."
+        ),
     ] = None,
     budget: Annotated[
-        float | None, typer.Option("--budget", min=0.0, help="Budget for max_compute [musd].")
+        float | None,
+        typer.Option("--budget", min=0.0, help="Budget for max_compute [musd]."),
     ] = None,
-    relax: Annotated[
-        bool, typer.Option("--relax", help="Solve the LP relaxation (fractional modules).")
-    ] = False,
-    out: Annotated[Path | None, out_folder("Save the plan (Parquet + JSON)")] = None,
+    out: Annotated[Path | None, out_folder("Save the plan")] = None,
+    out_format: Format = "parquet",
     report: ReportFile = None,
+    full: Full = False,
+    as_json: Json = False,
+    gap: GapAlias = None,
 ) -> None:
     """Plan the network: which fab modules to start where, when, with which partner and funded
     by whom, at least cost (or most compute within a budget)."""
-    from rich.table import Table
-
     from fabnet.exceptions import ParameterError
     from fabnet.outlook import gap as compute_gap
     from fabnet.planning import plan as make_plan
@@ -86,62 +104,86 @@ def plan(
 
     if objective not in (None, "min_cost", "max_compute"):
         raise ParameterError("--objective", "min_cost or max_compute", objective)
-    paths = outputs(out, report, names=PLAN_FILES)
+    settings = solver(time_limit, mip_gap, threads, solver_option, solver_log, gap=gap)
+    paths = outputs(out, report, names=PLAN_FILES, log=solver_log, out_format=out_format)
     loaded, catalog = load(scenario)
+    shown = progress()
+    shown.step("computing the gap")
     outlook = compute_gap(loaded, catalog=catalog)
-    with solver_progress() as on_progress:
-        result = make_plan(
-            loaded,
-            catalog=catalog,
-            **solver(time_limit, gap, threads),
-            objective=objective,  # type: ignore[arg-type]
-            budget_musd=budget,
-            relax=relax,
-            on_progress=on_progress,
-            outlook=outlook,
-        )
+    shown.step(f"planning {loaded.name}")
+    result = make_plan(
+        loaded,
+        catalog=catalog,
+        **settings,
+        objective=objective,  # type: ignore[arg-type]
+        budget_musd=budget,
+        relax=relax,
+        on_progress=shown.solver,
+        outlook=outlook,
+    )
+    finish(
+        paths,
+        result,
+        _print,
+        "the plan",
+        as_json=as_json,
+        out_format=out_format,
+        full=full,
+        outlook=outlook,
+    )
+
+
+def _print(out: Console, result: Plan) -> None:
+    """The plan's headline, its cost, its new modules and what holds it back, on *out*."""
     stats = result.stats
-    out_console = console()
     costs = result.cost_npv()
-    head = Table(title=f"Plan {loaded.name}: {stats['status']}", title_justify="left")
-    columns = ("modules", "capex", "cost (NPV)", "unserved", "penalty (NPV)", "gap", "solve s")
-    for column in columns:
-        head.add_column(column, justify="right")
+    capex = float(result.builds["capex_musd"].sum())
+    unit = money_unit([capex, costs["cost"], costs["unserved_penalty"]])
+    head = table(
+        f"Plan {result.scenario.name}: {stats['status']}",
+        [
+            "modules",
+            unit.header("capex"),
+            unit.header("cost NPV"),
+            header("unserved", COMPUTE),
+            unit.header("penalty NPV"),
+            "MIP gap",
+            "solve [s]",
+        ],
+    )
     head.add_row(
-        f"{int(result.builds['modules'].sum())}",
-        musd(result.builds["capex_musd"].sum()),
-        musd(costs["cost"]),
-        f"{h100e(result.compute['unserved_h100e'].sum())} H100e",
-        musd(costs["unserved_penalty"]),
-        f"{stats['gap']:.2%}",
+        count(result.builds["modules"].sum()),
+        unit(capex),
+        unit(costs["cost"]),
+        h100e(result.compute["unserved_h100e"].sum()),
+        unit(costs["unserved_penalty"]),
+        "—" if stats["gap"] is None else f"{stats['gap']:.2%}",
         f"{stats['solve_seconds']:.1f}",
     )
-    out_console.print(head)
-    out_console.print(_cost_table(costs))
-    builds = Table(title="New modules by resource and region (start years)", title_justify="left")
-    for column in ("resource", "region", "modules", "capex", "starts"):
-        builds.add_column(
-            column, justify="left" if column in ("resource", "region", "starts") else "right"
-        )
+    out.print(head)
+    out.print(_cost_table(costs))
     grouped = result.builds.groupby(["resource", "region"])
+    capex_unit = money_unit(result.builds["capex_musd"])
+    builds = table(
+        "New modules by resource and region (start years)",
+        ["resource", "region", "modules", capex_unit.header("capex"), "starts"],
+        left=("resource", "region", "starts"),
+    )
     for (resource, region), rows in grouped:
         builds.add_row(
             str(resource),
             str(region),
-            str(int(rows["modules"].sum())),
-            musd(rows["capex_musd"].sum()),
+            count(rows["modules"].sum()),
+            capex_unit(rows["capex_musd"].sum()),
             ", ".join(str(y) for y in sorted(set(rows["start_year"]))),
         )
-    out_console.print(builds)
+    out.print(builds)
     binding = result.limits[result.limits["binding"]] if len(result.limits) else result.limits
     if len(binding):
-        out_console.print("What holds the plan back (LP shadow prices, NPV):")
+        out.print("What holds the plan back (LP shadow prices, NPV):")
         for message in binding["message"].head(TOP_LIMITS):
-            out_console.print(f"  {message}")
+            out.print(f"  {message}", markup=False)
         if len(binding) > TOP_LIMITS:
-            out_console.print(
-                f"  … and {len(binding) - TOP_LIMITS} more in the plan's limits table"
-            )
+            out.print(f"  and {len(binding) - TOP_LIMITS} more in the plan's limits table")
     for reason in stats.get("unserved_reasons", [])[:TOP_LIMITS]:
-        out_console.print(f"unserved {reason}")
-    write_outputs(out_console, paths, result, result.save, "the plan", outlook=outlook)
+        out.print(f"unserved {reason}", markup=False)

@@ -24,6 +24,7 @@ from fabnet.exceptions import ParameterError
 __all__ = [
     "IRR",
     "MultipleIRRError",
+    "discount_factors",
     "discounted_payback",
     "irr",
     "irr_details",
@@ -129,6 +130,20 @@ def _rate(rate: npt.ArrayLike, parameter: str = "rate") -> FloatArray:
     if not (np.isfinite(r) & (r > -1)).all():
         raise ParameterError(parameter, "finite and > -1 [fraction per period]", rate)
     return r
+
+
+def discount_factors(rate: npt.ArrayLike, years: npt.ArrayLike, base: float) -> FloatArray:
+    """The factor that discounts money of each year to ``base``: ``(1 + rate)^−(year − base)``
+    (flows at each year's end, year ``base`` undiscounted). ``rate`` broadcasts against
+    ``years`` (a column of rates gives one row of factors per rate). The one rule the planner,
+    the finance, the strategies, the statistics and the risk evaluation discount with.
+
+    >>> discount_factors(0.1, [2025, 2026, 2027], 2025).round(4).tolist()
+    [1.0, 0.9091, 0.8264]
+    """
+    offsets = np.asarray(years, dtype=float) - float(base)
+    factors: FloatArray = (1.0 + np.asarray(rate, dtype=float)) ** -offsets
+    return factors
 
 
 def _discounted(v: FloatArray, rate: FloatArray) -> FloatArray:

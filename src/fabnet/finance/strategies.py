@@ -23,7 +23,8 @@ existing fabs at the market price. The comparison reads, per strategy:
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import logging
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -31,8 +32,11 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import numpy as np
 
 from fabnet.exceptions import ParameterError
+from fabnet.finance.metrics import discount_factors
 from fabnet.results import Parts, Result
 from fabnet.units import usd_to_musd
+
+logger = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -186,7 +190,7 @@ def measures(plan: Plan) -> dict[str, Any]:
     policy = plan.scenario.policy
     compute = plan.compute.set_index("year")
     years = plan.scenario.years
-    discount = np.array([(1.0 + policy.discount_rate) ** -(y - years[0]) for y in years])
+    discount = discount_factors(policy.discount_rate, years, years[0])
     unserved = compute["unserved_h100e"].reindex(years).to_numpy()
     penalty = float(usd_to_musd((unserved * discount * np.asarray(policy.penalty(years))).sum()))
     production = plan.production.groupby("year")[
@@ -247,6 +251,8 @@ def compare(
     mip_gap: float | None = None,
     threads: int | None = None,
     on_strategy: Callable[[str], None] | None = None,
+    solver_options: Mapping[str, Any] | None = None,
+    solver_log: str | Path | None = None,
 ) -> Comparison:
     """Plan every strategy on the same demand and compare them.
 
@@ -261,6 +267,14 @@ def compare(
         Override the scenario's solver settings for each plan.
     on_strategy : callable, optional
         Called with each strategy's name before it is planned (progress).
+    solver_options, solver_log : optional
+        Further HiGHS options, and a file for HiGHS's log, for each plan (as
+        :func:`fabnet.plan`'s).
+
+    Raises
+    ------
+    ParameterError
+        For an unknown strategy or HiGHS option.
 
     Examples
     --------
@@ -276,9 +290,11 @@ def compare(
     from fabnet.finance.statements import financials
     from fabnet.outlook import gap
     from fabnet.planning import plan
+    from fabnet.planning.solve import highs_options
     from fabnet.planning.supply_options import STRATEGIES
     from fabnet.scenario import Scenario, load_scenario
 
+    checked = highs_options(solver_options)  # before any work
     catalog = catalog or load_catalog()
     if not isinstance(scenario, Scenario):
         scenario = load_scenario(scenario, catalog=catalog)
@@ -292,6 +308,7 @@ def compare(
     for name in chosen:
         if on_strategy is not None:
             on_strategy(name)
+        logger.info("planning strategy %s of %s", name, scenario.name)
         plans[name] = plan(
             scenario,
             catalog=catalog,
@@ -301,6 +318,8 @@ def compare(
             mip_gap=mip_gap,
             threads=threads,
             shadow_prices=False,
+            solver_options=checked,
+            solver_log=solver_log,
         )
         if len(plans[name].builds):
             money[name] = financials(plans[name], catalog)

@@ -446,18 +446,22 @@ def compute_frame(scenario: Scenario) -> pd.DataFrame:
     start = years[0]
     demand = scenario.demand
     limits = demand.limits
-    path = demand.installed.path(list(range(start - _WARM_UP_YEARS, years[-1] + 1)))
+    wanted = demand.installed.path(list(range(start - _WARM_UP_YEARS, years[-1] + 1)))
     for year in years:
-        if not path[year] <= MAX_INSTALLED_H100E:
+        if not wanted[year] <= MAX_INSTALLED_H100E:
             raise ParameterError(
                 "demand.installed",
                 f"within 0 … {MAX_INSTALLED_H100E:.0e} H100e (the planner's numerically sound"
                 " range) in every year of the horizon",
-                f"{path[year]:.3g} H100e in {year}",
+                f"{wanted[year]:.3g} H100e in {year}",
             )
     # A growth path shrinking into the horizon is larger before it: its back-cast starts in the
     # first warm-up year within the sound range (the vintages then start in balanced decline).
-    path = {y: v for y, v in path.items() if y >= start or v <= MAX_INSTALLED_H100E}
+    path = {
+        year: float(value)
+        for year, value in zip(wanted.index.astype(int), wanted, strict=True)
+        if year >= start or value <= MAX_INSTALLED_H100E
+    }
     path = {y: path[y] for y in range(min(path), years[-1] + 1)}
     per_mw = _path(limits.h100e_per_mw, geometric=True) if limits else None
     power = _path(limits.power_gw) if limits else None

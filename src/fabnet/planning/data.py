@@ -253,7 +253,9 @@ def build_data(
         columns=["site", *SITE_LIMITS],
     ).set_index("site")
     rate = scenario.policy.discount_rate
-    discount = pd.Series({y: (1.0 + rate) ** -(y - years[0]) for y in years})
+    from fabnet.finance.metrics import discount_factors
+
+    discount = pd.Series(discount_factors(rate, years, years[0]), index=list(years))
     new_compute = to_millions(outlook.compute["new_h100e"].reindex(years).fillna(0.0))
     return PlanData(
         scenario=scenario,

@@ -3,8 +3,9 @@ off, price compute) and :func:`diagnose` (the limits an infeasible plan had to b
 
 from __future__ import annotations
 
+import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -15,7 +16,7 @@ from fabnet.planning.data import PlanData, build_data
 from fabnet.planning.diagnose import Finding, slack_findings
 from fabnet.planning.model import build_model
 from fabnet.planning.result import Plan, extract
-from fabnet.planning.solve import Progress, SolveInfo, solve
+from fabnet.planning.solve import Progress, SolveInfo, highs_options, solve
 from fabnet.scenario import Scenario, load_scenario
 from fabnet.units import MAX_INSTALLED_H100E, MAX_PENALTY_USD_PER_H100E
 
@@ -27,7 +28,13 @@ if TYPE_CHECKING:
     from fabnet.planning.data import SupplyOptions
     from fabnet.planning.model import ModelParts
 
-__all__ = ["diagnose", "plan"]
+__all__ = ["ExtraFunctionality", "diagnose", "plan"]
+
+logger = logging.getLogger(__name__)
+
+#: A user's hook on the model (PyPSA's ``extra_functionality``): called with each model the
+#: planner builds, after every block and the objective are in and before it is solved.
+ExtraFunctionality = Callable[["linopy.Model", PlanData], None]
 
 
 def _with_overrides(
@@ -42,7 +49,24 @@ def _with_overrides(
         changes["budget_musd"] = budget_musd
     if not changes:
         return scenario
-    policy = type(scenario.policy).model_validate({**scenario.policy.model_dump(), **changes})
+    from pydantic import ValidationError
+
+    try:
+        policy = type(scenario.policy).model_validate({**scenario.policy.model_dump(), **changes})
+    except ValidationError as exc:
+        # The policy's own checks, named as the arguments that changed it: objective
+        # max_compute needs a budget (none in the scenario nor given), a budget must be > 0.
+        error = exc.errors()[0]
+        message = str(error["msg"]).removeprefix("Value error, ")
+        if "needs budget_musd" in message:
+            raise ParameterError(
+                "budget_musd", "given for objective 'max_compute' (the scenario has none)", None
+            ) from None
+        field = str(error["loc"][0]) if error["loc"] else "objective"
+        name = field if field in changes else next(iter(changes))
+        raise ParameterError(
+            name, f"valid for policy.{field} ({message})", changes.get(name)
+        ) from None
     return scenario.model_copy(update={"policy": policy})
 
 
@@ -54,10 +78,22 @@ def diagnose(
     time_limit_s: float = 60.0,
     threads: int = 0,
     options: SupplyOptions | None = None,
+    solver_options: Mapping[str, Any] | None = None,
+    solver_log: str | Path | None = None,
+    extra_functionality: ExtraFunctionality | None = None,
 ) -> list[Finding]:
     """Solve the elastic model and list the limits it had to break (empty: none needed)."""
     model, parts = build_model(data, relax=relax, elastic=True, options=options)
-    info = solve(model, time_limit_s=time_limit_s, mip_gap=0.01, threads=threads)
+    if extra_functionality is not None:
+        extra_functionality(model, data)
+    info = solve(
+        model,
+        time_limit_s=time_limit_s,
+        mip_gap=0.01,
+        threads=threads,
+        solver_options=solver_options,
+        solver_log=solver_log,
+    )
     if not info.has_solution:
         return []
     return slack_findings(data, parts.slacks, outlook)
@@ -66,9 +102,9 @@ def diagnose(
 def _duals(
     data: PlanData,
     solved: ModelParts,
-    time_limit_s: float,
-    threads: int,
+    settings: dict[str, Any],
     options: SupplyOptions,
+    extra_functionality: ExtraFunctionality | None,
 ) -> tuple[pd.DataFrame | None, pd.Series | None]:
     """One LP model, solved twice: relaxed, for what holds the plan back (the limits' shadow
     prices, :func:`fabnet.planning.binding.read_limits`), then with the plan's module starts (and
@@ -76,16 +112,18 @@ def _duals(
     from fabnet.planning.binding import read_limits
 
     model, parts = build_model(data, relax=True, options=options)
+    if extra_functionality is not None:
+        extra_functionality(model, data)
     limits = None
     if data.scenario.policy.objective == "min_cost":
-        relaxed = solve(model, time_limit_s=time_limit_s, mip_gap=0.0, threads=threads)
+        relaxed = solve(model, **{**settings, "mip_gap": 0.0})
         limits = read_limits(model, parts) if relaxed.status == "optimal" else None
     pairs = ((parts.build, solved.build), (parts.supply.acquire, solved.supply.acquire))
     for mine, theirs in pairs:
         if mine is not None and theirs is not None:
             fixed = theirs.solution.fillna(0.0).round()
             mine.update(lower=fixed, upper=fixed)
-    info = solve(model, time_limit_s=time_limit_s, mip_gap=0.0, threads=threads)
+    info = solve(model, **{**settings, "mip_gap": 0.0})
     if info.status != "optimal":
         return limits, None
     return limits, _compute_dual(model, data)
@@ -125,7 +163,7 @@ def _check_status(info: SolveInfo, scenario: Scenario) -> None:
         raise SolverError(
             status,
             f"the solver stopped ({status}) after {info.seconds:.1f} s without any plan; allow"
-            " more time (--time-limit) or a larger gap (--gap)",
+            " more time (time_limit_s, --time-limit) or a larger gap (mip_gap, --mip-gap)",
         )
     raise SolverError(
         status,
@@ -152,6 +190,9 @@ def plan(
     on_progress: Callable[[Progress], None] | None = None,
     outlook: GapResult | None = None,
     strategy: str = "own-build",
+    solver_options: Mapping[str, Any] | None = None,
+    solver_log: str | Path | None = None,
+    extra_functionality: ExtraFunctionality | None = None,
 ) -> Plan:
     """Plan the network for a scenario.
 
@@ -179,6 +220,21 @@ def plan(
         ``own-build`` (new fabs; the default), ``reservation``, ``acquisition``,
         ``design-only`` (existing supply only) or ``mix`` (all of them). Buying wafers from the
         AI share of existing fabs is always open.
+    solver_options : mapping, optional
+        Further HiGHS options by name (``{"presolve": "off"}``; `the list
+        <https://ergo-code.github.io/HiGHS/stable/options/definitions/>`_), for every solve of
+        the plan; checked before any work, they win over the settings above.
+    solver_log : str or Path, optional
+        A file to which HiGHS's log of every solve is appended (the plan's MIP, then the LPs
+        of its shadow prices).
+    extra_functionality : callable, optional
+        ``extra_functionality(model, data)``, as PyPSA's: called with the linopy model and its
+        :class:`~fabnet.planning.data.PlanData` after the model is built and before it is
+        solved, to add a constraint or change a bound. Variables and constraints are named as
+        in :mod:`fabnet.planning.blocks` (``build`` over world, project and year: module starts;
+        ``unserved`` over world and year [M H100e]); ``data.projects`` says each project's
+        site, partner, resource, country and region. It is called for every model the plan
+        builds (the MIP, the LP of its shadow prices, the diagnosis of an infeasible plan).
 
     Returns
     -------
@@ -187,10 +243,29 @@ def plan(
 
     Raises
     ------
+    ParameterError
+        For an unknown strategy or HiGHS option, or ``objective="max_compute"`` without a
+        budget (here or in the scenario).
     InfeasiblePlanError
         With the limits that had to be broken, in scenario terms (CLI exit code 3).
     SolverError
         If the solver stopped without any solution (CLI exit code 5).
+
+    Examples
+    --------
+    At most two new modules in South Korea, whatever the plan would rather do:
+
+    >>> import fabnet
+    >>> def at_most_two_in_korea(model, data):
+    ...     korean = data.projects.index[data.projects["country"] == "KR"]
+    ...     model.add_constraints(
+    ...         model.variables["build"].sel(project=korean).sum() <= 2, name="User-KR-modules"
+    ...     )
+    >>> result = fabnet.plan("altman-2024", extra_functionality=at_most_two_in_korea,
+    ...                      shadow_prices=False)  # doctest: +SKIP
+    >>> int(result.builds.loc[result.builds["country"] == "KR", "modules"].sum()) <= 2
+    ... # doctest: +SKIP
+    True
     """
     from fabnet.outlook import gap
     from fabnet.planning.supply_options import STRATEGIES
@@ -198,28 +273,51 @@ def plan(
     if strategy not in STRATEGIES:
         raise ParameterError("strategy", f"one of {', '.join(STRATEGIES)}", strategy)
     options = STRATEGIES[strategy]
+    checked = highs_options(solver_options)  # before any work
     catalog = catalog or load_catalog()
     if not isinstance(scenario, Scenario):
         scenario = load_scenario(scenario, catalog=catalog)
+    scenario_changed = _with_overrides(scenario, objective, budget_musd)
     if outlook is None or outlook.scenario != scenario:
         outlook = gap(scenario, catalog=catalog)  # the outlook does not depend on the objective
-    scenario = _with_overrides(scenario, objective, budget_musd)
+    scenario = scenario_changed
     solver = scenario.solver
-    limit = solver.time_limit_s if time_limit_s is None else time_limit_s
-    gap_target = solver.mip_gap if mip_gap is None else mip_gap
-    n_threads = solver.threads if threads is None else threads
+    settings: dict[str, Any] = {
+        "time_limit_s": solver.time_limit_s if time_limit_s is None else time_limit_s,
+        "mip_gap": solver.mip_gap if mip_gap is None else mip_gap,
+        "threads": solver.threads if threads is None else threads,
+        "solver_options": checked,
+        "solver_log": solver_log,
+    }
 
     start = time.perf_counter()
     data = build_data(scenario, catalog, outlook, options)
     model, parts = build_model(data, relax=relax, options=options)
+    if extra_functionality is not None:
+        extra_functionality(model, data)
     built = time.perf_counter()
-    info = solve(
-        model, time_limit_s=limit, mip_gap=gap_target, threads=n_threads, on_progress=on_progress
+    logger.info(
+        "built the %s of %s (strategy %s, %d candidate projects) in %.1f s",
+        "LP relaxation" if relax else "MIP",
+        scenario.name,
+        strategy,
+        len(data.projects),
+        built - start,
     )
+    info = solve(model, **settings, on_progress=on_progress)
     _check_status(info, scenario)
     if info.status.startswith("infeasible"):
+        logger.info("the plan is infeasible: solving the elastic model for a diagnosis")
         findings = diagnose(
-            data, outlook, relax=relax, time_limit_s=limit, threads=n_threads, options=options
+            data,
+            outlook,
+            relax=relax,
+            time_limit_s=settings["time_limit_s"],
+            threads=settings["threads"],
+            options=options,
+            solver_options=checked,
+            solver_log=solver_log,
+            extra_functionality=extra_functionality,
         )
         raise InfeasiblePlanError(findings, info.iis)
     solved = time.perf_counter()
@@ -227,12 +325,14 @@ def plan(
 
     limits, shadow = None, None
     if shadow_prices and info.integer_variables:
-        limits, shadow = _duals(data, parts, limit, n_threads, options)
+        limits, shadow = _duals(data, parts, settings, options, extra_functionality)
     elif info.integer_variables == 0:  # an LP: its own duals
         shadow = _compute_dual(model, data)
         if scenario.policy.objective == "min_cost":
             limits = read_limits(model, parts)
     priced = time.perf_counter()
+    if shadow_prices or info.integer_variables == 0:
+        logger.info("read the limits' and compute's shadow prices in %.1f s", priced - solved)
     stats: dict[str, Any] = {
         "status": info.status,
         "objective": info.objective,

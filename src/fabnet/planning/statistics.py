@@ -338,8 +338,9 @@ class Statistics:
         ``policy.discount_rate`` (the planner's, :func:`fabnet.planning.data.build_data`)."""
         rate = self._plan.scenario.policy.discount_rate
         first = self._plan.scenario.years[0]
-        factor: np.ndarray = (1.0 + rate) ** -(year.to_numpy(dtype=float) - first)
-        return factor
+        from fabnet.finance.metrics import discount_factors
+
+        return discount_factors(rate, year.to_numpy(dtype=float), first)
 
     def _with_region(self, frame: pd.DataFrame) -> pd.DataFrame:
         """``frame`` with the ``region`` of its ``country``: the plan's builds' own, else the

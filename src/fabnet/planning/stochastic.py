@@ -26,8 +26,10 @@ References
 
 from __future__ import annotations
 
+import logging
 import math
 import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -45,6 +47,7 @@ if TYPE_CHECKING:
     import xarray as xr
 
     from fabnet.catalog import Catalog
+    from fabnet.outlook import GapResult
     from fabnet.planning.data import PlanData
     from fabnet.planning.model import ModelParts
     from fabnet.planning.result import Plan
@@ -53,6 +56,8 @@ if TYPE_CHECKING:
     from fabnet.scenario import Scenario
 
 __all__ = ["StochasticPlan", "stochastic_plan"]
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, repr=False)
@@ -204,6 +209,9 @@ def stochastic_plan(
     threads: int | None = None,
     relax: bool = False,
     catalog: Catalog | None = None,
+    solver_options: Mapping[str, Any] | None = None,
+    solver_log: str | Path | None = None,
+    on_progress: Callable[[str, int, int], None] | None = None,
 ) -> StochasticPlan:
     """Plan for S sampled worlds at once: shared first-stage starts, recourse per world.
 
@@ -230,6 +238,15 @@ def stochastic_plan(
         Solve LP relaxations (fractional modules): fast, and VSS and EVPI without MIP gaps.
     catalog : Catalog, optional
         The reference catalog (default: the packaged one).
+    solver_options : mapping, optional
+        Further HiGHS options for every solve (as :func:`fabnet.plan`'s).
+    solver_log : str or Path, optional
+        A file to which HiGHS's log of every solve is appended.
+    on_progress : callable, optional
+        ``on_progress(step, done, total)`` as the analysis goes: ``("worlds", s, S)`` as the
+        sampled worlds are built, ``("recourse problem", 0, 1)`` and ``("expected-value plan",
+        0, 1)`` before those solves, ``("world", s, S)`` before each world's own solves (EEV and
+        wait-and-see), and ``("world", S, S)`` at the end.
 
     Returns
     -------
@@ -238,7 +255,7 @@ def stochastic_plan(
     Raises
     ------
     ParameterError
-        For arguments out of range or a ``max_compute`` objective.
+        For arguments out of range, an unknown HiGHS option or a ``max_compute`` objective.
     InfeasiblePlanError
         When no plan suits every sampled world (naming the worlds that are infeasible alone).
     SolverError
@@ -268,7 +285,9 @@ def stochastic_plan(
     from fabnet.risk.sampling import draw
     from fabnet.scenario import Scenario, load_scenario
 
-    _validate(scenarios, first_stage_years, cvar_weight, alpha)
+    checked = _validate(scenarios, first_stage_years, cvar_weight, alpha, solver_options)
+    progress = on_progress if on_progress is not None else _no_progress
+
     catalog = catalog or load_catalog()
     if not isinstance(scenario, Scenario):
         scenario = load_scenario(scenario, catalog=catalog)
@@ -283,12 +302,14 @@ def stochastic_plan(
     samples = draw(scenario.uncertainty, scenarios, seed=seed, method=method, years=scenario.years)
     run = _Run(
         base=base,
-        worlds=[perturb(base, samples, s, outlook, catalog=catalog) for s in range(scenarios)],
+        worlds=_worlds(base, samples, outlook, catalog, progress),
         lost=[availability(base, samples, s) for s in range(scenarios)],
         settings={
             "time_limit_s": solver.time_limit_s if time_limit_s is None else time_limit_s,
             "mip_gap": solver.mip_gap if mip_gap is None else mip_gap,
             "threads": solver.threads if threads is None else threads,
+            "solver_options": checked,
+            "solver_log": solver_log,
         },
         first_stage_years=first_stage_years,
         cvar_weight=cvar_weight,
@@ -298,6 +319,7 @@ def stochastic_plan(
     seconds = {"worlds": time.perf_counter() - clock}
 
     mark = time.perf_counter()
+    progress("recourse problem", 0, 1)
     rp = run.model(run.worlds, run.lost, first_stage_years)
     seconds["rp_build"] = time.perf_counter() - mark
     rp_info = run.solve(rp)
@@ -311,13 +333,26 @@ def stochastic_plan(
     modules = rp.parts.build.solution.fillna(0.0).sum(["project", "year"]).to_numpy()
 
     mark = time.perf_counter()
+    progress("expected-value plan", 0, 1)
     ev_world = perturb(base, mean_samples(samples, base.years), 0, outlook, catalog=catalog)
     ev_plan, ev_info, ev_starts = _expected_value_plan(run, ev_world)
     seconds["ev"] = time.perf_counter() - mark
     mark = time.perf_counter()
-    eev, ws, dropped = _per_world(run, ev_starts, rp_costs)
+    eev, ws, dropped = _per_world(
+        run, ev_starts, rp_costs, on_world=lambda s: progress("world", s, scenarios)
+    )
     seconds["eev_ws"] = time.perf_counter() - mark
     seconds["total"] = time.perf_counter() - clock
+    logger.info(
+        "stochastic plan of %s, %d worlds: recourse problem %s in %.1f s, EEV and wait-and-see"
+        " in %.1f s, %.1f s in all",
+        scenario.name,
+        scenarios,
+        rp_info.status,
+        seconds["rp_solve"],
+        seconds["eev_ws"],
+        seconds["total"],
+    )
 
     import pandas as pd
 
@@ -368,6 +403,25 @@ def stochastic_plan(
         ev_plan=ev_plan,
         stats=stats,
     )
+
+
+def _no_progress(step: str, done: int, total: int) -> None:
+    """No progress shown."""
+
+
+def _worlds(
+    base: PlanData,
+    samples: Samples,
+    outlook: GapResult,
+    catalog: Catalog,
+    progress: Callable[[str, int, int], None],
+) -> list[PlanData]:
+    """One world per sample, saying how many are built."""
+    worlds = []
+    for s in range(len(samples)):
+        progress("worlds", s, len(samples))
+        worlds.append(perturb(base, samples, s, outlook, catalog=catalog))
+    return worlds
 
 
 @dataclass(frozen=True)
@@ -432,7 +486,10 @@ class _Solves:
 
 
 def _per_world(
-    run: _Run, ev_starts: xr.DataArray | None, rp_costs: np.ndarray
+    run: _Run,
+    ev_starts: xr.DataArray | None,
+    rp_costs: np.ndarray,
+    on_world: Callable[[int], None] | None = None,
 ) -> tuple[_Solves, _Solves, int]:
     """Each world alone: with the EV plan's first-stage starts fixed and the recourse
     re-optimised (EEV; NaN without an EV plan), then with nothing fixed (wait and see);
@@ -444,7 +501,9 @@ def _per_world(
     eev: list[tuple[float, float, SolveInfo]] = []
     ws: list[tuple[float, float, SolveInfo]] = []
     dropped = 0
-    for world, lost in zip(run.worlds, run.lost, strict=True):
+    for s, (world, lost) in enumerate(zip(run.worlds, run.lost, strict=True)):
+        if on_world is not None:
+            on_world(s)
         eq = run.model([world], [lost], run.first_stage_years)
         first = eq.parts.first_stage
         if first is not None and ev_starts is not None:
@@ -455,6 +514,8 @@ def _per_world(
             eev.append(_alone(eq, run.solve(eq)))
             first.update(lower=0.0, upper=upper)
         ws.append(_alone(eq, run.solve(eq)))
+    if on_world is not None:
+        on_world(len(run.worlds))
     n = len(run.worlds)
     ws_solves = _stack(ws)
     # The recourse plan's solution in a world is feasible for that world alone: where a
@@ -483,7 +544,16 @@ def _stack(rows: list[tuple[float, float, SolveInfo]]) -> _Solves:
     )
 
 
-def _validate(scenarios: int, first_stage_years: int, cvar_weight: float, alpha: float) -> None:
+def _validate(
+    scenarios: int,
+    first_stage_years: int,
+    cvar_weight: float,
+    alpha: float,
+    solver_options: Mapping[str, Any] | None,
+) -> dict[str, Any]:
+    """Check the arguments before any work; the HiGHS options, checked and typed."""
+    from fabnet.planning.solve import highs_options
+
     for name, value, low in (
         ("scenarios", scenarios, 1),
         ("first_stage_years", first_stage_years, 0),
@@ -494,6 +564,7 @@ def _validate(scenarios: int, first_stage_years: int, cvar_weight: float, alpha:
         raise ParameterError("cvar_weight", ">= 0", cvar_weight)
     if not 0 <= alpha < 1:
         raise ParameterError("alpha", "in [0, 1)", alpha)
+    return highs_options(solver_options)
 
 
 def _costs(eq: _Equivalent) -> np.ndarray:
@@ -634,7 +705,8 @@ def _fail(info: SolveInfo, run: _Run) -> None:
         raise SolverError(
             info.status,
             f"the solver stopped ({info.status}) after {info.seconds:.1f} s without any"
-            " stochastic plan; allow more time (time_limit_s), a larger gap or fewer scenarios",
+            " stochastic plan; allow more time (time_limit_s, --time-limit), a larger gap"
+            " (mip_gap, --mip-gap) or fewer scenarios",
         )
     alone = [
         s

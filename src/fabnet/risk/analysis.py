@@ -8,6 +8,9 @@ the same numbers, bit for bit.
 
 from __future__ import annotations
 
+import logging
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -21,12 +24,14 @@ if TYPE_CHECKING:
     import xarray as xr
 
     from fabnet.catalog import Catalog
-    from fabnet.planning import Plan
+    from fabnet.planning import Plan, StochasticPlan
     from fabnet.risk.evaluation import PlanArrays
     from fabnet.risk.sampling import Samples
 
 #: Percentiles of the fan charts.
 FAN = (5, 25, 50, 75, 95)
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, repr=False)
@@ -64,6 +69,9 @@ class RiskResult(Result):
         One-at-a-time swings of the NPV of cost (10th to 90th percentile of each input).
     sobol : DataFrame or None
         First-order and total Sobol' indices of the NPV of cost, when asked for.
+    stochastic : StochasticPlan or None
+        The two-stage stochastic plan of the same scenario, when one was solved with it
+        (``fabnet risk --stochastic``): saved and read back with the analysis.
     """
 
     plan: Plan
@@ -77,6 +85,7 @@ class RiskResult(Result):
     fan: pd.DataFrame = field(repr=False)
     quantiles: pd.DataFrame = field(repr=False)
     sobol: pd.DataFrame | None = field(default=None, repr=False)
+    stochastic: StochasticPlan | None = field(default=None, repr=False)
 
     KIND: ClassVar[str] = "risk"
     TITLE: ClassVar[str] = "risk analysis"
@@ -134,15 +143,17 @@ class RiskResult(Result):
             },
             meta={"threshold": self.threshold, "alpha": self.alpha},
             datasets={"per_sample": self.dataset},
-            children={"plan": self.plan, "samples": self.samples},
+            children={"plan": self.plan, "samples": self.samples, "stochastic": self.stochastic},
         )
 
     @classmethod
     def _from_parts(cls, parts: Parts) -> RiskResult:
         from fabnet.planning import Plan
+        from fabnet.planning.stochastic import StochasticPlan
         from fabnet.risk.sampling import Samples
 
         plan, samples = parts.child("plan", Plan), parts.child("samples", Samples)
+        two_stage = parts.children.get("stochastic")
         return cls(
             plan=plan,
             samples=samples,
@@ -155,6 +166,7 @@ class RiskResult(Result):
             fan=parts.table("fan"),
             quantiles=parts.table("quantiles"),
             sobol=parts.tables["sobol"],
+            stochastic=None if two_stage is None else parts.child("stochastic", StochasticPlan),
         )
 
 
@@ -311,6 +323,7 @@ def analyse(
     chunk_size: int | None = None,
     sobol_samples: int | None = None,
     catalog: Catalog | None = None,
+    on_progress: Callable[[str, int, int], None] | None = None,
 ) -> RiskResult:
     """Draw the plan scenario's uncertain inputs, evaluate the plan and summarise its risk.
 
@@ -333,6 +346,15 @@ def analyse(
     sobol_samples : int, optional
         Base size (a power of 2) of the Sobol' sensitivity analysis of the NPV of cost; none:
         skipped (it evaluates the plan ``n·(d + 2)`` more times).
+    on_progress : callable, optional
+        ``on_progress(step, done, total)``: ``("samples", k, samples)`` as the samples are
+        evaluated, then ``("Sobol' indices", 0, n·(d + 2))`` before that analysis.
+
+    Raises
+    ------
+    ParameterError
+        For ``samples`` below 1, ``sobol_samples`` not a power of 2, ``threshold`` outside
+        [0, 1) or ``alpha`` outside (0, 1).
 
     Examples
     --------
@@ -346,16 +368,35 @@ def analyse(
     from fabnet.risk.measures import sobol_indices, tornado
     from fabnet.risk.sampling import draw, frozen, one_at_a_time
 
+    if isinstance(samples, bool) or not isinstance(samples, int | np.integer) or samples < 1:
+        raise ParameterError("samples", "an integer >= 1", samples)
+    if sobol_samples is not None and (
+        isinstance(sobol_samples, bool)
+        or not isinstance(sobol_samples, int | np.integer)
+        or sobol_samples < 2
+        or sobol_samples & (sobol_samples - 1)
+    ):
+        raise ParameterError("sobol_samples", "a power of 2 (>= 2)", sobol_samples)
     if not 0.0 <= threshold < 1.0:
         raise ParameterError("threshold", "in [0, 1)", threshold)
     if not 0.0 < alpha < 1.0:
         raise ParameterError("alpha", "in (0, 1)", alpha)
+    began = time.perf_counter()
     # Without uncertain inputs every sample is the plan's own world: the measures are its
     # figures (no spread), the tornado and Sobol' tables are empty.
     uncertainty = plan.scenario.uncertainty
     arrays = plan_arrays(plan, catalog)
     drawn = draw(uncertainty, samples, seed=seed, method=method, years=plan.scenario.years)  # type: ignore[arg-type]
-    dataset = evaluate(arrays, drawn, chunk_size=chunk_size or DEFAULT_CHUNK)
+    counted = None if on_progress is None else (lambda k: on_progress("samples", k, samples))
+    dataset = evaluate(arrays, drawn, chunk_size=chunk_size or DEFAULT_CHUNK, on_chunk=counted)
+    logger.info(
+        "evaluated the plan of %s on %s samples (%s, seed %d) in %.1f s",
+        plan.scenario.name,
+        f"{samples:,}",
+        method,
+        seed,
+        time.perf_counter() - began,
+    )
 
     settings = one_at_a_time(uncertainty)
     names = [str(n) for n in settings.index]
@@ -379,6 +420,8 @@ def analyse(
         }
         kept = list(dists)
         if kept:
+            if on_progress is not None:
+                on_progress("Sobol' indices", 0, sobol_samples * (len(kept) + 2))
             sobol = sobol_indices(
                 _npv_model(arrays, drawn, kept, settings["base"]), dists, sobol_samples, seed=seed
             )

@@ -33,7 +33,7 @@ per sample, so results do not depend on the chunk size.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from itertools import pairwise
 from typing import TYPE_CHECKING, Any
@@ -174,7 +174,9 @@ def plan_arrays(plan: Plan, catalog: Catalog | None = None) -> PlanArrays:
     shares = shares.reindex(index=investors, columns=grid.projects.index).fillna(0.0)
     hurdles = money.investors.loc[investors, "hurdle_rate"].to_numpy(dtype=float)
     distinct, hurdle_of = np.unique(hurdles, return_inverse=True)
-    hurdle_discount = (1.0 + distinct[:, None]) ** -(years[None, :] - years[0])
+    from fabnet.finance.metrics import discount_factors
+
+    hurdle_discount = discount_factors(distinct[:, None], years[None, :], years[0])
     base_npv = np.einsum("ip,pt,it->i", shares.to_numpy(float), equity, hurdle_discount[hurdle_of])
     policy = scenario.policy
     project_resource = np.array([resources.index(r) for r in grid.projects["resource"]], int)
@@ -534,6 +536,7 @@ def evaluate(
     supply: bool = False,
     workers: int | None = None,
     catalog: Catalog | None = None,
+    on_chunk: Callable[[int], None] | None = None,
 ) -> xr.Dataset:
     """Evaluate a plan on every sample, ``chunk_size`` samples at a time.
 
@@ -550,6 +553,8 @@ def evaluate(
     workers : int, optional
         Threads evaluating chunks at once (default: the machine's cores, at most 8); the results
         do not depend on it.
+    on_chunk : callable, optional
+        Called with the number of samples evaluated so far after each chunk (progress).
 
     Returns
     -------
@@ -593,7 +598,7 @@ def evaluate(
     investor_npv = np.empty((n, len(arrays.investors)))
     supply_out = np.empty((n, len(arrays.resources), len(arrays.years))) if supply else None
 
-    def run(begin: int) -> None:
+    def run(begin: int) -> int:
         rows = slice(begin, min(begin + chunk_size, n))
         result = _chunk(arrays, draws(arrays, samples, rows))
         for k in keys:
@@ -603,18 +608,25 @@ def evaluate(
         investor_npv[rows] = _investor_npv(arrays, result)
         if supply_out is not None:
             supply_out[rows] = result["supply"]
+        return rows.stop - rows.start
 
     # Chunks are independent and write disjoint rows; NumPy releases the GIL in its loops, so
     # threads overlap them. Each sample's arithmetic is the same whichever thread runs it.
     starts = range(0, n, chunk_size)
+    done = 0
     if workers == 1 or len(starts) == 1:
         for begin in starts:
-            run(begin)
+            done += run(begin)
+            if on_chunk is not None:
+                on_chunk(done)
     else:
         from concurrent.futures import ThreadPoolExecutor
 
         with ThreadPoolExecutor(max_workers=workers) as pool:
-            list(pool.map(run, starts))
+            for count in pool.map(run, starts):
+                done += count
+                if on_chunk is not None:
+                    on_chunk(done)
     coords = {
         "sample": samples.values.index.to_numpy(),  # noqa: PD011 - a DataFrame
         "year": arrays.years,

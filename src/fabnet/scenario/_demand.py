@@ -5,7 +5,7 @@ power and money limits, the product mix and successor products; and the year-pat
 from __future__ import annotations
 
 from itertools import pairwise
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import (
     AfterValidator,
@@ -20,6 +20,9 @@ from fabnet.scenario._base import (
     _Model,
 )
 from fabnet.units import MAX_INSTALLED_H100E
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def _none_or_one(value: float) -> float:
@@ -105,14 +108,22 @@ class InstalledCompute(_Model):
                 )
         return None
 
-    def path(self, years: list[int]) -> dict[int, float]:
-        """Installed compute wanted in each of ``years`` [H100e].
+    def path(self, years: list[int]) -> pd.Series:
+        """Installed compute wanted in each of ``years`` [H100e]: a Series indexed by ``year``,
+        named ``installed_h100e``.
 
         Growth form: ``S(base_year) = base_h100e`` and ``S(t+1) = S(t)·g(t)``, where ``g(t)`` is
         the multiplier of the latest growth year ≤ t (backwards by division). Table form:
         geometric interpolation between given years (constant growth rate in between), held flat
         before the first; after the last, held flat, or grown by ``growth`` when it is given.
         """
+        import pandas as pd
+
+        return pd.Series(self._path(years), name="installed_h100e", dtype="float64").rename_axis(
+            "year"
+        )
+
+    def _path(self, years: list[int]) -> dict[int, float]:
         if self.table is not None:
             last = max(self.table)
             if self.growth is None:
