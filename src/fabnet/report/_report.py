@@ -102,6 +102,8 @@ def render_report(
     ParameterError
         ``result`` is none of these types, ``outlook`` is given with a ``GapResult`` or a
         ``Backcast``, or ``stochastic`` with anything but a ``RiskResult``.
+    MissingExtraError
+        If plotly or jinja2 is not installed (``pip install 'fabnet[report]'``).
 
     Examples
     --------
@@ -110,8 +112,11 @@ def render_report(
     >>> html.startswith("<!DOCTYPE html>"), html.count("window.PlotlyGeoAssets =")
     (True, 1)
     """
+    from fabnet._extras import require
     from fabnet.report._page import render_page
     from fabnet.report.gap_html import UNITS
+
+    require("report", "an HTML report")  # plotly and jinja2: said before any figure is drawn
 
     contents = _contents(result, outlook, stochastic, full)
     scenario = contents.scenario
