@@ -114,7 +114,10 @@ def storage_error(exc: OSError, shown: str, *, doing: str = "write") -> StorageE
     """*exc* as a :class:`~fabnet.exceptions.StorageError` on the path the user gave."""
     if isinstance(exc, StorageError):
         return exc
-    reason = exc.strerror or str(exc) or type(exc).__name__
+    # A library's own wording (pyarrow: "Error writing bytes to file. Detail: [errno 28] …")
+    # gives way to the system's reason for its error number.
+    reason = os.strerror(exc.errno) if exc.errno else exc.strerror or str(exc)
+    reason = reason or type(exc).__name__
     return StorageError(shown, reason, exc.errno, doing=doing)
 
 
