@@ -44,7 +44,9 @@ import json
 import math
 import os
 import re
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, field, fields
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, Self, TypeVar, cast
 
@@ -130,29 +132,18 @@ def scenario_digest(scenario: Scenario) -> str:
     return hashlib.sha256(scenario.to_yaml().encode("utf-8")).hexdigest()
 
 
+@cache
 def catalog_digest() -> str:
     """The SHA-256 of the packaged catalog's figures (every table, key, parameter, year, value,
     unit, source, date and kind), hex; computed once per process."""
-    return _catalog_digest()
+    from fabnet.catalog import load_catalog
 
-
-def _catalog_digest() -> str:
-    from functools import cache
-
-    @cache
-    def digest() -> str:
-        from fabnet.catalog import load_catalog
-
-        catalog = load_catalog()
-        digest = hashlib.sha256()
-        for name in catalog.names():
-            for figure in catalog.figures(name):
-                digest.update(repr(figure).encode("utf-8"))
-        return digest.hexdigest()
-
-    global _catalog_digest  # noqa: PLW0603 - replaced by its cached self on first use
-    _catalog_digest = digest
-    return digest()
+    catalog = load_catalog()
+    digest = hashlib.sha256()
+    for name in catalog.names():
+        for figure in catalog.figures(name):
+            digest.update(repr(figure).encode("utf-8"))
+    return digest.hexdigest()
 
 
 @dataclass(frozen=True)
@@ -198,20 +189,21 @@ class Parts:
         return child
 
 
-class Stored:
+class Stored(ABC):
     """Something :func:`open_result` can rebuild: it says what it is made of and is made again
-    from that. Subclasses set :attr:`KIND` (a key of :data:`RESULT_CLASSES`)."""
+    from that. Subclasses set :attr:`KIND` (a key of :data:`RESULT_CLASSES`) and implement both
+    methods (a class that lacks one cannot be instantiated)."""
 
     KIND: ClassVar[str] = ""
 
+    @abstractmethod
     def _parts(self) -> Parts:
         """The parts of this object (see :class:`Parts`)."""
-        raise NotImplementedError
 
     @classmethod
+    @abstractmethod
     def _from_parts(cls, parts: Parts) -> Self:
         """The object made again from :meth:`_parts`."""
-        raise NotImplementedError
 
 
 class Result(Stored):
@@ -220,10 +212,10 @@ class Result(Stored):
     #: What the result is, for its repr ("Plan", "Gap", …).
     TITLE: ClassVar[str] = ""
 
+    @abstractmethod
     def headline(self) -> dict[str, Any]:
         """The result's headline figures, JSON-ready (keys carry their units), as
         ``--json`` prints them."""
-        raise NotImplementedError
 
     # -- keeping -----------------------------------------------------------------------------
 
@@ -1028,8 +1020,9 @@ def _write_table(frame: pd.DataFrame, path: Path, format: str) -> None:
         if not default:
             plain_index = named.index.to_frame(index=False)
             for column in plain_index.columns:
-                if plain_index[column].dtype == object:
-                    plain_index[column] = plain_index[column].astype("str")
+                if plain_index[column].dtype == object:  # JSON cells, as columns are
+                    cells = _json_cells(plain_index[column])
+                    plain_index[column] = pd.Series(cells, dtype="str")
             named.index = (
                 pd.MultiIndex.from_frame(plain_index)
                 if named.index.nlevels > 1
