@@ -211,8 +211,11 @@ def _got(error: dict[str, Any], value: Any) -> str | None:
     return render_value(shown)
 
 
-def schema_issues(exc: ValidationError, data: LDict, locator: Locator) -> list[ScenarioIssue]:
-    """pydantic's errors as located issues, one per field (union alternatives merged)."""
+def schema_issues(
+    exc: ValidationError, data: LDict, locator: Locator, root: type[BaseModel] = Scenario
+) -> list[ScenarioIssue]:
+    """pydantic's errors as located issues, one per field (union alternatives merged);
+    ``root`` is the model the whole tree was validated as."""
     merged: dict[Path_, tuple[dict[str, Any], list[str]]] = {}
     for details in exc.errors(include_url=False):
         error: dict[str, Any] = dict(details)
@@ -222,7 +225,7 @@ def schema_issues(exc: ValidationError, data: LDict, locator: Locator) -> list[S
             value = path[-1]  # the key is what is wrong, not the value under it
         allowed = None
         if error["type"] == "extra_forbidden":
-            allowed = _field_names(Scenario, path[:-1], data)
+            allowed = _field_names(root, path[:-1], data)
         text = _message(error, allowed, str(path[-1]) if path else "")
         if is_key:
             text = f"the key {text}"

@@ -11,14 +11,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any, get_args, get_origin
 
+from pydantic import BaseModel
+
 from fabnet.catalog import Catalog
 from fabnet.exceptions import ScenarioError, ScenarioIssue, render_value
 from fabnet.scenario._located import LDict, LList, Loc, checked_path, parse_yaml, read_text
-from fabnet.scenario._schema import ENTITY_SECTIONS, _Entity
+from fabnet.scenario._schema import ENTITY_SECTIONS
 from fabnet.scenario._tables import TABLE_SUFFIXES, entity_table, installed_table, mix_table
 
 #: Entity section → catalog table whose rows give defaults.
@@ -31,27 +35,90 @@ CATALOG_OF: dict[tuple[str, ...], str] = {
 }
 _MAX_EXTENDS_DEPTH = 16
 
+#: Reads the tables a document names (beyond its entity sections) into located data, in place;
+#: called with the document's tree and the folder its relative paths start from.
+TableReader = Callable[["LDict", Path], list[ScenarioIssue]]
+
+
+@dataclass(frozen=True)
+class Document:
+    """A kind of YAML document read the scenario's way: ``extends``, tables, merges by id.
+
+    Attributes
+    ----------
+    what : str
+        What one is called in messages ("scenario", "fab file").
+    package : str
+        The package whose ``*.yaml`` files are the built-in documents of this kind.
+    sections : mapping of tuple of str to pydantic model
+        Entity lists (merged by ``id`` over what is extended; a table path gives one entity per
+        row), by their path in the document.
+    tables : callable, optional
+        Reads the document's other tables (:data:`TableReader`).
+    """
+
+    what: str
+    package: str
+    sections: Mapping[tuple[str, ...], type[BaseModel]] = field(default_factory=dict)
+    tables: TableReader | None = None
+
+    def builtin_names(self) -> list[str]:
+        """Names of the documents of this kind shipped with fabnet."""
+        folder = resources.files(self.package)
+        return sorted(p.name[: -len(".yaml")] for p in folder.iterdir() if p.name.endswith(".yaml"))
+
+    def builtin_text(self, name: str) -> str:
+        """The YAML text of a built-in document."""
+        return resources.files(self.package).joinpath(f"{name}.yaml").read_text("utf-8")
+
+    def builtin_folder(self) -> Path:
+        """The folder of the built-in documents: their table paths start there."""
+        return Path(str(resources.files(self.package)))
+
+    def unknown(self, name: str) -> str:
+        """The message for a name that is no built-in document."""
+        return (
+            f"no built-in {self.what} named {name!r} (built-in:"
+            f" {', '.join(self.builtin_names())}; or give a path ending in .yaml)"
+        )
+
+
+def _scenario_tables(data: LDict, base: Path) -> list[ScenarioIssue]:
+    issues: list[ScenarioIssue] = []
+    demand = data.get("demand")
+    if isinstance(demand, LDict):
+        installed = demand.get("installed")
+        if isinstance(installed, LDict):
+            issues += inline_table(
+                installed, "table", "demand.installed.table", installed_table, base
+            )
+        issues += inline_table(demand, "mix", "demand.mix", mix_table, base)
+    return issues
+
+
+#: The scenario: built-ins in :mod:`fabnet.scenarios`.
+SCENARIO = Document("scenario", "fabnet.scenarios", ENTITY_SECTIONS, _scenario_tables)
+
 
 def builtin_names() -> list[str]:
     """Names of the scenarios shipped with fabnet."""
-    folder = resources.files("fabnet.scenarios")
-    return sorted(p.name[: -len(".yaml")] for p in folder.iterdir() if p.name.endswith(".yaml"))
+    return SCENARIO.builtin_names()
 
 
 def builtin_text(name: str) -> str:
     """The YAML text of a built-in scenario."""
-    return resources.files("fabnet.scenarios").joinpath(f"{name}.yaml").read_text("utf-8")
+    return SCENARIO.builtin_text(name)
 
 
 def _is_path(ref: str) -> bool:
     return ref.endswith((".yaml", ".yml")) or "/" in ref or "\\" in ref
 
 
-def _list_fields(model: type[_Entity]) -> frozenset[str]:
+def _list_fields(model: type[BaseModel]) -> frozenset[str]:
     """Fields whose type is a list (split on ';' in tables)."""
     out = set()
-    for name, field in model.model_fields.items():
-        types = [field.annotation, *get_args(field.annotation)]
+    for name, info in model.model_fields.items():
+        types = [info.annotation, *get_args(info.annotation)]
         if any(get_origin(t) is list for t in types):
             out.add(name)
     return frozenset(out)
@@ -63,80 +130,71 @@ def _issue(loc: Loc, path: str, message: str, got: Any = None) -> ScenarioIssue:
     )
 
 
-def _inline_tables(data: LDict, base: Path) -> list[ScenarioIssue]:
+def inline_table(
+    holder: LDict, key: str, dotted: str, reader: Callable[[Path, Loc], Any], base: Path
+) -> list[ScenarioIssue]:
+    """Replace the table path at ``holder[key]`` (relative to ``base``) by what ``reader`` makes
+    of the table, in place; a value that is not a string is left alone."""
+    value = holder.get(key)
+    if not isinstance(value, str):
+        return []
+    loc = holder.key_locs.get(key, holder.loc)
+    if not value.lower().endswith(TABLE_SUFFIXES):
+        return [_issue(loc, dotted, "a table path must end in .csv or .parquet", value)]
+    try:
+        holder[key] = reader(checked_path(base / value, "table", loc, dotted), loc)
+    except ScenarioError as exc:
+        return list(exc.issues)
+    return []
+
+
+def _inline_tables(data: LDict, base: Path, doc: Document) -> list[ScenarioIssue]:
     """Replace table paths by the tables' contents (located), in place."""
-    issues: list[ScenarioIssue] = []
-
-    def load(holder: LDict, key: str, dotted: str, reader: Any) -> None:
-        value = holder.get(key)
-        if not isinstance(value, str):
-            return
-        loc = holder.key_locs.get(key, holder.loc)
-        if not value.lower().endswith(TABLE_SUFFIXES):
-            issues.append(_issue(loc, dotted, "a table path must end in .csv or .parquet", value))
-            return
-        try:
-            holder[key] = reader(checked_path(base / value, "table", loc, dotted), loc)
-        except ScenarioError as exc:
-            issues.extend(exc.issues)
-
-    demand = data.get("demand")
-    if isinstance(demand, LDict):
-        installed = demand.get("installed")
-        if isinstance(installed, LDict):
-            load(installed, "table", "demand.installed.table", installed_table)
-        load(demand, "mix", "demand.mix", mix_table)
-    for section, model in ENTITY_SECTIONS.items():
+    issues = doc.tables(data, base) if doc.tables is not None else []
+    for section, model in doc.sections.items():
         holder: Any = data
         for part in section[:-1]:
             holder = holder.get(part) if isinstance(holder, LDict) else None
         if isinstance(holder, LDict):
             fields = _list_fields(model)
-            load(
+            issues += inline_table(
                 holder,
                 section[-1],
                 ".".join(section),
                 lambda path, loc, f=fields: entity_table(path, loc, f),
+                base,
             )
     return issues
 
 
-def read_chain(ref: str | Path, seen: tuple[str, ...] = ()) -> LDict:
-    """Read a scenario file (or built-in name) and everything it extends, merged."""
+def read_chain(ref: str | Path, seen: tuple[str, ...] = (), doc: Document = SCENARIO) -> LDict:
+    """Read a document (a file or built-in name) and everything it extends, merged."""
     if isinstance(ref, Path) or _is_path(ref):
         path = Path(ref)
-        resolved = checked_path(path)
+        resolved = checked_path(path, doc.what)
         key = str(resolved)
         file = str(path)
-        text = read_text(path)
+        text = read_text(path, doc.what)
         base = resolved.parent
     else:
-        if ref not in builtin_names():
-            raise ScenarioError(
-                [
-                    ScenarioIssue(
-                        None,
-                        None,
-                        "",
-                        f"no built-in scenario named {ref!r} (built-in:"
-                        f" {', '.join(builtin_names())}; or give a path ending in .yaml)",
-                    )
-                ]
-            )
+        if ref not in doc.builtin_names():
+            raise ScenarioError([ScenarioIssue(None, None, "", doc.unknown(ref))])
         key = f"builtin:{ref}"
         file = f"<built-in {ref}>"
-        text = builtin_text(ref)
-        base = Path.cwd()
-    return follow_extends(parse_yaml(text, file), base, key, seen)
+        text = doc.builtin_text(ref)
+        base = Path.cwd() if doc is SCENARIO else doc.builtin_folder()
+    return follow_extends(parse_yaml(text, file), base, key, seen, doc)
 
 
-def follow_extends(data: LDict, base: Path, key: str, seen: tuple[str, ...] = ()) -> LDict:
+def follow_extends(
+    data: LDict, base: Path, key: str, seen: tuple[str, ...] = (), doc: Document = SCENARIO
+) -> LDict:
     """Inline ``data``'s tables (paths relative to ``base``) and merge it over what it extends.
 
     ``key`` identifies ``data``'s source for cycle detection; ``seen`` holds the sources that
-    led here.
+    led here; ``doc`` says what kind of document it is.
     """
-    issues = _inline_tables(data, base)
+    issues = _inline_tables(data, base, doc)
     if issues:
         raise ScenarioError(issues)
     parent_ref = data.get("extends")
@@ -145,19 +203,19 @@ def follow_extends(data: LDict, base: Path, key: str, seen: tuple[str, ...] = ()
     loc = data.key_locs.get("extends", data.loc)
     if not isinstance(parent_ref, str) or not parent_ref.strip():
         raise ScenarioError(
-            [_issue(loc, "extends", "must be a built-in scenario name or a path", parent_ref)]
+            [_issue(loc, "extends", f"must be a built-in {doc.what} name or a path", parent_ref)]
         )
     if _is_path(parent_ref):
-        parent: str | Path = checked_path(base / parent_ref, "scenario", loc, "extends")
+        parent: str | Path = checked_path(base / parent_ref, doc.what, loc, "extends")
         parent_key = str(parent)
-    elif parent_ref not in builtin_names():
+    elif parent_ref not in doc.builtin_names():
         raise ScenarioError(
             [
                 _issue(
                     loc,
                     "extends",
-                    f"no built-in scenario of that name (built-in:"
-                    f" {', '.join(builtin_names())}; or give a path ending in .yaml)",
+                    f"no built-in {doc.what} of that name (built-in:"
+                    f" {', '.join(doc.builtin_names())}; or give a path ending in .yaml)",
                     parent_ref,
                 )
             ]
@@ -174,7 +232,7 @@ def follow_extends(data: LDict, base: Path, key: str, seen: tuple[str, ...] = ()
             [_issue(loc, "extends", f"extends more than {_MAX_EXTENDS_DEPTH} files deep")]
         )
     try:
-        base_data = read_chain(parent, chain)
+        base_data = read_chain(parent, chain, doc)
     except ScenarioError as exc:
         # Say which file asked for the parent, then what went wrong in it.
         raise ScenarioError(
@@ -182,19 +240,24 @@ def follow_extends(data: LDict, base: Path, key: str, seen: tuple[str, ...] = ()
                 _issue(
                     loc,
                     "extends",
-                    "the scenario it extends has problems (listed below)",
+                    f"the {doc.what} it extends has problems (listed below)",
                     parent_ref,
                 ),
                 *exc.issues,
             ]
         ) from None
-    merged: LDict = merge(base_data, data, ())
+    merged: LDict = merge(base_data, data, (), doc.sections)
     merged.pop("extends", None)
     return merged
 
 
-def merge(base: Any, over: Any, path: tuple[str, ...]) -> Any:
-    """``over`` on top of ``base``: mappings deep-merged, entity lists merged by id."""
+def merge(
+    base: Any,
+    over: Any,
+    path: tuple[str, ...],
+    sections: Mapping[tuple[str, ...], Any] = ENTITY_SECTIONS,
+) -> Any:
+    """``over`` on top of ``base``: mappings deep-merged, lists at ``sections`` merged by id."""
     if isinstance(base, LDict) and isinstance(over, LDict):
         out = LDict(base, loc=over.loc)
         out.key_locs = dict(base.key_locs)
@@ -203,15 +266,17 @@ def merge(base: Any, over: Any, path: tuple[str, ...]) -> Any:
                 out.pop(key, None)
                 out.key_locs.pop(key, None)
                 continue
-            out[key] = merge(base.get(key), value, (*path, str(key)))
+            out[key] = merge(base.get(key), value, (*path, str(key)), sections)
             out.key_locs[key] = over.key_locs.get(key, over.loc)
         return out
-    if path in ENTITY_SECTIONS and isinstance(base, LList) and isinstance(over, LList):
-        return _merge_entities(base, over, path)
+    if path in sections and isinstance(base, LList) and isinstance(over, LList):
+        return _merge_entities(base, over, path, sections)
     return over
 
 
-def _merge_entities(base: LList, over: LList, path: tuple[str, ...]) -> LList:
+def _merge_entities(
+    base: LList, over: LList, path: tuple[str, ...], sections: Mapping[tuple[str, ...], Any]
+) -> LList:
     out = LList(loc=over.loc)
     index: dict[Any, int] = {}
     for item, loc in zip(base, base.item_locs, strict=True):
@@ -227,7 +292,7 @@ def _merge_entities(base: LList, over: LList, path: tuple[str, ...]) -> LList:
             if item.get("remove") is True:
                 removed.add(at)
                 continue
-            out[at] = merge(out[at], item, path)
+            out[at] = merge(out[at], item, path, sections)
             out.item_locs[at] = loc
         elif isinstance(item, dict) and item.get("remove") is True:
             # Dropping something that is not there: leave it for the checks to report.
