@@ -102,13 +102,15 @@ class ScenarioError(FabnetError, ValueError):
 
     exit_code = 2
 
-    def __init__(self, issues: list[ScenarioIssue]) -> None:
+    def __init__(self, issues: list[ScenarioIssue], what: str = "scenario") -> None:
         if not issues:
             raise ValueError("ScenarioError needs at least one issue")
         self.issues: tuple[ScenarioIssue, ...] = tuple(issues)
+        #: What was read: "scenario", or "fab file".
+        self.what = what
         noun = "problem" if len(issues) == 1 else "problems"
         body = "\n".join(str(issue) for issue in issues)
-        super().__init__(f"{len(issues)} {noun} in the scenario:\n{body}")
+        super().__init__(f"{len(issues)} {noun} in the {what}:\n{body}")
 
 
 class ParameterError(FabnetError, ValueError):

@@ -246,7 +246,7 @@ def _mapped() -> Iterator[None]:
     except ScenarioError as exc:
         err = console(stderr=True)
         noun = "problem" if len(exc.issues) == 1 else "problems"
-        err.print(f"[bold red]error:[/] {len(exc.issues)} {noun} in the scenario", markup=True)
+        err.print(f"[bold red]error:[/] {len(exc.issues)} {noun} in the {exc.what}", markup=True)
         for issue in exc.issues:
             err.print(str(issue), markup=False, soft_wrap=True)
         raise typer.Exit(exc.exit_code) from None

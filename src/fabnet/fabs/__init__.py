@@ -1,0 +1,1 @@
+"""The fab files shipped with fabnet (``fabnet fab plan NAME``), with their tables."""
