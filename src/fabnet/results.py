@@ -86,6 +86,8 @@ RESULT_CLASSES: dict[str, str] = {
     "risk": "fabnet.risk.analysis:RiskResult",
     "stochastic": "fabnet.planning.stochastic:StochasticPlan",
     "samples": "fabnet.risk.sampling:Samples",
+    "fab-capacity": "fabnet.fab.capacity:Capacity",
+    "fab-plan": "fabnet.fab.toolplan:ToolPlan",
 }
 
 #: Version of the layout below; a reader refuses a newer one.

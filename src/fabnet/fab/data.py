@@ -215,3 +215,21 @@ def fab_data(spec: FabSpec) -> FabData:
         weeks=spec.periods.weeks,
         transfer_usd_per_wafer=spec.rules.transfer_usd_per_wafer,
     )
+
+
+def tools_needed(data: FabData, wafers: np.ndarray) -> np.ndarray:
+    """Tools' worth of time per tool type for a loading [tools, fractional].
+
+    ``wafers[..., j, k]`` are the wafers a week step j runs on tool type k (0 where type k
+    cannot run it); the result ``[..., k]`` is ``Σ_j wafers[..., j, k] · minutes[j, k] /
+    capacity_min[k]``: the tools of type k whose loadable time that work fills (DESIGN §9).
+
+    >>> from fabnet.fab import fab_data, load_fab
+    >>> d = fab_data(load_fab())
+    >>> one = np.where(d.runs, 0.0, 0.0); one[0, d.tool_types.index("FURNACE")] = 100.0
+    >>> round(float(tools_needed(d, one)[d.tool_types.index("FURNACE")]), 3)  # 100 × 33.6 / 8139.6
+    0.413
+    """
+    work = np.where(data.runs, wafers, 0.0) * np.nan_to_num(data.minutes)
+    out: np.ndarray = work.sum(axis=-2) / data.capacity_min
+    return out
