@@ -2,7 +2,8 @@
 
 One module per command group (:mod:`~fabnet.cli.scenario`: validate, schema, catalog;
 :mod:`~fabnet.cli.gap`; :mod:`~fabnet.cli.backcast`; :mod:`~fabnet.cli.plan`;
-:mod:`~fabnet.cli.finance`: finance, compare; :mod:`~fabnet.cli.risk`). What the commands share
+:mod:`~fabnet.cli.finance`: finance, compare; :mod:`~fabnet.cli.risk`; :mod:`~fabnet.cli.fab`:
+the ``fabnet fab`` group). What the commands share
 is defined once: the arguments and options in :mod:`fabnet.cli._options`, and the consoles, the
 exit codes and the solver's progress in :mod:`fabnet.cli._shared`. Importing this package imports
 no heavy library: each command imports what it needs when it runs, so ``fabnet --help`` is
@@ -29,7 +30,7 @@ from typing import Annotated
 import typer
 
 from fabnet._version import __version__
-from fabnet.cli import backcast, finance, gap, plan, risk, scenario
+from fabnet.cli import backcast, fab, finance, gap, plan, risk, scenario
 from fabnet.cli._shared import RUN, Run, guarded
 
 __all__ = ["COMMANDS", "app", "main"]
@@ -59,6 +60,9 @@ COMMANDS: tuple[tuple[Callable[..., None], str], ...] = (
 )
 for _command, _epilog in COMMANDS:
     app.command(epilog=_epilog)(guarded(_command))
+for _command, _epilog in fab.COMMANDS:
+    fab.app.command(epilog=_epilog)(guarded(_command))
+app.add_typer(fab.app, name="fab")
 
 
 def _version(value: bool) -> None:

@@ -83,7 +83,9 @@ def validate(
 
 
 SCHEMA_EXAMPLES = examples(
-    "fabnet schema > scenario.schema.json", "fabnet schema --out scenario.schema.json"
+    "fabnet schema > scenario.schema.json",
+    "fabnet schema --out scenario.schema.json",
+    "fabnet schema --fab --out fab.schema.json",
 )
 
 
@@ -91,13 +93,24 @@ def schema(
     out: Annotated[
         Path | None, typer.Option("--out", "-o", help="Write to this file instead of stdout.")
     ] = None,
+    fab: Annotated[
+        bool, typer.Option("--fab", help="The schema of fab files (fabnet fab) instead.")
+    ] = False,
 ) -> None:
-    """Print the JSON Schema of scenario files (for editor autocompletion and checks)."""
+    """Print the JSON Schema of scenario files, or of fab files with --fab (for editor
+    autocompletion and checks)."""
+    import json
+
     from fabnet.outputs import write_atomic
     from fabnet.scenario import json_schema_text
 
     outputs(file=out, file_option="--out")
-    text = json_schema_text()
+    if fab:
+        from fabnet.fab._load import fab_json_schema
+
+        text = json.dumps(fab_json_schema(), indent=2, ensure_ascii=False)
+    else:
+        text = json_schema_text()
     if out is None:
         typer.echo(text)
     else:

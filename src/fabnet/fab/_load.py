@@ -372,4 +372,29 @@ class _Checks:
                 self.ref((*path, "tool_types", j), kind, list(self.types), "tool type")
 
 
-__all__ = ["DEFAULT_FAB", "FAB_FILE", "builtin_fab_names", "load_fab", "validate_fab_tree"]
+def fab_json_schema() -> dict[str, Any]:
+    """The JSON Schema of a fab file (tables allowed where the loader accepts them)."""
+    from fabnet.scenario import _table_or
+
+    schema = FabSpec.model_json_schema()
+    props = schema["properties"]
+    for section in FAB_SECTIONS:
+        props[section[0]] = _table_or(props[section[0]], f"{section[0]} (one row each)")
+    props["routes"]["anyOf"][1]["description"] = (
+        "Path (relative to this file) of a CSV/Parquet table of the routes' steps, one row per"
+        f" step and tool type: {', '.join(ROUTE_COLUMNS)} (and name, batch_wafers, setup_min)."
+    )
+    demand = schema["$defs"]["Demand"]["properties"]
+    demand["table"] = _table_or(demand["table"], "product, period, wafers_per_week (, scenario)")
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    return schema
+
+
+__all__ = [
+    "DEFAULT_FAB",
+    "FAB_FILE",
+    "builtin_fab_names",
+    "fab_json_schema",
+    "load_fab",
+    "validate_fab_tree",
+]
