@@ -101,6 +101,8 @@ LAYOUT_VARIABLE = "fabnet_layout"
 #: Units read off a column name's suffix, longest suffix first (``units`` attribute in xarray).
 UNIT_SUFFIXES: tuple[tuple[str, str], ...] = (
     ("_usd_per_h100e", "USD/H100e"),
+    ("_minutes_per_week", "min/week"),
+    ("_wafers_per_week", "wafers/week"),
     ("_musd_per_year", "musd/year"),
     ("_wspm_years", "wspm·year"),
     ("_musd", "musd"),
@@ -108,6 +110,7 @@ UNIT_SUFFIXES: tuple[tuple[str, str], ...] = (
     ("_h100e", "H100e"),
     ("_usd", "USD"),
     ("_mm2", "mm2"),
+    ("_m2", "m2"),
     ("_years", "year"),
     ("_months", "month"),
     ("_units", "units"),

@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
@@ -148,6 +149,10 @@ def inline_table(
     return []
 
 
+def _entities(path: Path, loc: Loc, fields: frozenset[str]) -> LList:
+    return entity_table(path, loc, fields)
+
+
 def _inline_tables(data: LDict, base: Path, doc: Document) -> list[ScenarioIssue]:
     """Replace table paths by the tables' contents (located), in place."""
     issues = doc.tables(data, base) if doc.tables is not None else []
@@ -161,7 +166,7 @@ def _inline_tables(data: LDict, base: Path, doc: Document) -> list[ScenarioIssue
                 holder,
                 section[-1],
                 ".".join(section),
-                lambda path, loc, f=fields: entity_table(path, loc, f),
+                functools.partial(_entities, fields=fields),
                 base,
             )
     return issues
