@@ -128,8 +128,17 @@ def test_the_designs_tool_types_equip_it_even_if_not_buyable(tiny: FabSpec) -> N
 
 
 def test_a_step_no_listed_type_can_run_is_refused(tiny: FabSpec) -> None:
-    with pytest.raises(ParameterError, match=r"designs\[2\]\.tool_types.*step 2 \(etch\)"):
+    with pytest.raises(ParameterError, match=r"designs\[2\]\.tool_types.*step 2 \(etch\) runs"):
         module_bill(tiny, "no-etch")
+
+
+def test_a_step_no_buyable_type_can_run_is_refused(tiny: FabSpec) -> None:
+    # EUV-C alone on the first step: it may not be bought, and the design lists no tool types.
+    text = TINY.replace("{EUV-A: 4.0, EUV-B: 3.0, EUV-C: 2.0}", "{EUV-C: 2.0}").replace(
+        "tools: {EUV-A: 1}", "tools: {EUV-A: 1, EUV-C: 1}"
+    )
+    with pytest.raises(ParameterError, match=r"designs\[0\]: .*step 1 \(first EUV layers\)"):
+        module_bill(load_fab(text), "new")
 
 
 def test_an_unknown_design_is_refused_naming_the_known(tiny: FabSpec) -> None:

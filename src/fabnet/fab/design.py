@@ -205,20 +205,27 @@ def equipped(data: FabData, design: Design, index: int = 0) -> np.ndarray:
     steps = np.flatnonzero(data.step_product == p)
     if design.tool_types is not None:
         pool = np.isin(np.array(data.tool_types), design.tool_types)
-        what = "of the design's tool_types"
     else:
         pool = np.array([spec.tool_type(k).buyable for k in data.tool_types])
-        what = "that may be bought"
     chosen = np.empty(len(steps), dtype=int)
     for n, j in enumerate(steps):
         able = np.flatnonzero(data.runs[j] & pool)
         if able.size == 0:
+            step = f"step {data.step_number[j] + 1} ({data.step_name[j]})"
+            runs = ", ".join(np.array(data.tool_types)[data.runs[j]])
+            if design.tool_types is not None:
+                raise ParameterError(
+                    f"designs[{index}].tool_types",
+                    f"tool types covering every step of route {design.route}; {step} runs only"
+                    f" on {runs}",
+                    design.tool_types,
+                )
             raise ParameterError(
-                f"designs[{index}].tool_types",
-                f"such that a type {what} runs step {data.step_number[j] + 1}"
-                f" ({data.step_name[j]}) of route {design.route}; it can run on"
-                f" {', '.join(np.array(data.tool_types)[data.runs[j]])}",
-                design.tool_types if design.tool_types is not None else design.id,
+                f"designs[{index}]",
+                f"a design whose route's every step a buyable tool type can run; {step} of"
+                f" route {design.route} runs only on {runs}, not buyable (list tool_types to"
+                " equip it with them)",
+                design.id,
             )
         # lexsort sorts by the last key first: generation (newest first), then minutes, then
         # the file's order.
