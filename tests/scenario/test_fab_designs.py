@@ -99,6 +99,7 @@ def test_every_bad_reference_at_its_line(tmp_path: Path, small_text: str) -> Non
     assert unknown.file == str(path)
     assert unknown.message.startswith("unknown catalog resource (known: A16")
     assert unknown.got == "'N9'"
+    assert (first, "fab_designs[0].design") not in found  # not again as a mismatch
     design = issue(1, "design")
     assert "unknown design of fab file 'example-3fab'; did you mean 'n3-module'?" in design.message
     assert issue(2, "design").message.startswith("this design makes N3, not N2")

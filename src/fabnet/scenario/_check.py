@@ -17,7 +17,7 @@ from pydantic import BaseModel, ValidationError
 
 from fabnet.catalog import REGIONS, Catalog
 from fabnet.exceptions import ScenarioIssue, render_value
-from fabnet.scenario._fab_designs import fab_design_issues
+from fabnet.scenario._fab_designs import check_fab_designs
 from fabnet.scenario._located import LDict, Loc, Path_, locations
 from fabnet.scenario._schema import Scenario
 
@@ -548,7 +548,8 @@ def reference_issues(data: LDict, catalog: Catalog, locator: Locator) -> list[Sc
     check.policy()
     check.uncertainty()
     check.finance()
-    return check.issues + fab_design_issues(data, catalog, locator)
+    check_fab_designs(check, catalog)
+    return check.issues
 
 
 def _duplicates(

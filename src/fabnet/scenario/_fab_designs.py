@@ -8,7 +8,7 @@ capex per kwspm from the design's module bill instead of the catalog::
       - {resource: N3, fab: example-3fab, design: n3-module, use: [euv, capex]}
 
 ``fab`` is a built-in fab file's name or a path relative to the scenario file naming it (made
-absolute when the file is read, :func:`absolute_fab_paths`). :func:`fab_design_issues` checks
+absolute when the file is read, :func:`absolute_fab_paths`). :func:`check_fab_designs` checks
 each link against the catalog and the fab file: an unknown resource, a fab file that does not
 load, an unknown design, a design made for another resource, a design whose route cannot be
 equipped — each located at its line, as the scenario's other references are.
@@ -16,28 +16,25 @@ equipped — each located at its line, as the scenario's other references are.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import Field, field_validator
 
-from fabnet.exceptions import ParameterError, ScenarioError, ScenarioIssue, render_value
+from fabnet.exceptions import ParameterError, ScenarioError, ScenarioIssue
 from fabnet.scenario._base import Id, _Model
 from fabnet.scenario._located import LDict, LList, checked_path
 
 if TYPE_CHECKING:
     from fabnet.catalog import Catalog
     from fabnet.fab import FabSpec
-    from fabnet.scenario._check import Locator
+    from fabnet.scenario._check import _References
     from fabnet.scenario._located import Path_
 
-__all__ = ["FabDesignLink", "absolute_fab_paths", "fab_design_issues"]
+__all__ = ["FabDesignLink", "absolute_fab_paths", "check_fab_designs"]
 
 #: What a link may take from its design: EUV scanners and capex per kwspm.
 Use = Literal["euv", "capex"]
-#: Adds an issue at a path of the scenario.
-Add = Callable[["Path_", str, Any], None]
 
 
 def _both() -> list[Use]:
@@ -91,63 +88,46 @@ def absolute_fab_paths(data: LDict, base: Path) -> list[ScenarioIssue]:
     return issues
 
 
-def fab_design_issues(data: LDict, catalog: Catalog, locator: Locator) -> list[ScenarioIssue]:
-    """Every problem of the scenario's ``fab_designs`` (a merged, located tree), located."""
-    from fabnet.scenario._check import dotted
-
-    links = data.get("fab_designs")
-    if not isinstance(links, list):
-        return []
-    issues: list[ScenarioIssue] = []
-
-    def add(path: Path_, message: str, got: Any = None) -> None:
-        loc, _ = locator.find(path)
-        shown = None if got is None else render_value(got)
-        issues.append(ScenarioIssue(loc.file, loc.line, dotted(path), message, shown))
-
-    resources = sorted(catalog.ids("resources"))
+def check_fab_designs(refs: _References, catalog: Catalog) -> None:
+    """Every problem of the scenario's ``fab_designs`` (a merged, located tree), added to
+    ``refs`` (the scenario's reference checks) at its line."""
     first: dict[str, int] = {}
     fabs: dict[str, FabSpec | None] = {}
-    for i, link in enumerate(links):
-        if not isinstance(link, dict):
-            continue  # the schema says what is wrong
+    for i, link in refs.section("fab_designs"):
         path: Path_ = ("fab_designs", i)
         resource = link.get("resource")
-        if isinstance(resource, str):
-            if resource not in resources:
-                add(
-                    (*path, "resource"), _unknown("catalog resource", resource, resources), resource
-                )
-            elif resource in first:
-                add(
-                    (*path, "resource"),
-                    f"a second design for this resource (first at fab_designs[{first[resource]}])",
-                    resource,
-                )
-            else:
-                first[resource] = i
+        refs.ref((*path, "resource"), resource, refs.resources, "catalog resource")
+        if isinstance(resource, str) and resource in first:
+            refs.add(
+                (*path, "resource"),
+                f"a second design for this resource (first at fab_designs[{first[resource]}])",
+                resource,
+            )
+        elif isinstance(resource, str):
+            first[resource] = i
         fab, design = link.get("fab"), link.get("design")
         if not isinstance(fab, str) or not fab:
-            continue
+            continue  # the schema says what is wrong
         if fab not in fabs:
-            fabs[fab] = _load(fab, (*path, "fab"), add, issues)
+            fabs[fab] = _load(fab, (*path, "fab"), refs)
         spec = fabs[fab]
         if spec is not None and isinstance(design, str):
-            _design(spec, design, resource, (*path, "design"), catalog=catalog, add=add)
-    return issues
+            # An unknown resource is said once, not again as the design's mismatch.
+            made_for = resource if resource in refs.resources else None
+            _design(spec, design, made_for, (*path, "design"), refs=refs, catalog=catalog)
 
 
 def _design(
-    spec: FabSpec, design: str, resource: Any, path: Path_, *, catalog: Catalog, add: Add
+    spec: FabSpec, design: str, resource: Any, path: Path_, *, refs: _References, catalog: Catalog
 ) -> None:
     """``design`` is one of ``spec``'s, made for ``resource``, and its module can be equipped."""
     known = [d.id for d in spec.designs]
     if design not in known:
-        add(path, _unknown(f"design of fab file {spec.name!r}", design, known), design)
+        refs.ref(path, design, known, f"design of fab file {spec.name!r}")
         return
     made = spec.designs[known.index(design)].resource
     if isinstance(resource, str) and made is not None and made != resource:
-        add(
+        refs.add(
             path,
             f"this design makes {made}, not {resource} (its resource in fab file {spec.name!r})",
             design,
@@ -157,19 +137,10 @@ def _design(
     try:
         module_bill(spec, design, catalog=catalog)
     except ParameterError as exc:
-        add(path, f"its module cannot be equipped: {exc}", design)
+        refs.add(path, f"its module cannot be equipped: {exc}", design)
 
 
-def _unknown(what: str, value: str, known: list[str]) -> str:
-    import difflib
-
-    close = difflib.get_close_matches(value, known, n=1)
-    hint = f"; did you mean {close[0]!r}?" if close else ""
-    shown = ", ".join(known[:12]) + (", …" if len(known) > 12 else "")
-    return f"unknown {what}{hint} (known: {shown or 'none'})"
-
-
-def _load(fab: str, path: Path_, add: Add, issues: list[ScenarioIssue]) -> FabSpec | None:
+def _load(fab: str, path: Path_, refs: _References) -> FabSpec | None:
     """The fab file ``fab``; None, with its problems added after one at ``path``, if it does
     not load."""
     from fabnet.fab import load_fab
@@ -179,10 +150,9 @@ def _load(fab: str, path: Path_, add: Add, issues: list[ScenarioIssue]) -> FabSp
     except ScenarioError as exc:
         located = [i for i in exc.issues if i.line is not None]
         if located:
-            add(path, "the fab file has problems (each listed at its own file and line)", fab)
-            issues.extend(located)
+            refs.add(path, "the fab file has problems (each listed at its own file and line)", fab)
+            refs.issues.extend(located)
         for issue in exc.issues:
             if issue.line is None:  # the file as a whole (missing, unreadable): said here
-                where = f" {issue.loc}:" if issue.loc else ""
-                add(path, f"{where.strip()} {issue.message}".strip(), fab)
+                refs.add(path, f"{issue.loc}: {issue.message}" if issue.loc else issue.message, fab)
         return None
