@@ -42,7 +42,7 @@ if TYPE_CHECKING:
     from fabnet.catalog import Catalog
     from fabnet.scenario import Scenario
 
-__all__ = ["FIGURES", "ModuleBill", "linked_figures", "module_bill", "module_bills"]
+__all__ = ["FIGURES", "ModuleBill", "equipped", "linked_figures", "module_bill", "module_bills"]
 
 #: Wafer starts a month in one kwspm.
 WSPM_PER_KWSPM = 1_000.0
