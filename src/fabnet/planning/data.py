@@ -101,6 +101,7 @@ def build_data(
         )
     partners = {p.id: p for p in scenario.partners}
     resources = sorted(set(outlook.table["resource"]))
+    per_kwspm = module_figures(scenario, catalog, resources)
     rows = []
     for site in scenario.sites:
         region = str(catalog.get("countries", site.country)["region"])
@@ -113,11 +114,11 @@ def build_data(
                     continue
                 module = to_kwspm(catalog.number("resources", resource, "module_capacity_wspm"))
                 capex = (
-                    catalog.number("resources", resource, "capex_musd_per_kwspm")
+                    per_kwspm[resource]["capex_musd_per_kwspm"]
                     * module
                     * catalog.number("regions", region, "capex_factor")
                 )
-                euv = catalog.number("resources", resource, "euv_tools_per_kwspm", 0.0)
+                euv = per_kwspm[resource]["euv_tools_per_kwspm"]
                 # A packaging line is built faster than a fab (resources lead_time_factor).
                 factor = partner.lead_time_factor * catalog.number(
                     "resources", resource, "lead_time_factor", 1.0
@@ -282,6 +283,33 @@ def build_data(
             else None
         ),
     )
+
+
+def module_figures(
+    scenario: Scenario, catalog: Catalog, resources: list[str]
+) -> dict[str, dict[str, float]]:
+    """A new module's capex and EUV scanners per kwspm, by resource: the catalog's
+    ``capex_musd_per_kwspm`` and ``euv_tools_per_kwspm`` (0 where it gives none), or for a
+    resource the scenario links to a fab module design (``fab_designs:``) the design's module
+    bill's figures named in its ``use`` (:func:`fabnet.fab.design.linked_figures`).
+
+    Units: USD million per kwspm, scanners per kwspm (the project's capex is this times the
+    module's kwspm times the region's capex factor; its scanners this times its kwspm).
+    """
+    figures = {
+        r: {
+            "capex_musd_per_kwspm": catalog.number("resources", r, "capex_musd_per_kwspm"),
+            "euv_tools_per_kwspm": catalog.number("resources", r, "euv_tools_per_kwspm", 0.0),
+        }
+        for r in resources
+    }
+    if scenario.fab_designs:
+        from fabnet.fab.design import linked_figures
+
+        for resource, linked in linked_figures(scenario, catalog).items():
+            if resource in figures:
+                figures[resource].update(linked)
+    return figures
 
 
 def _earliest(scenario: Scenario, site: str, country: str, partner: str, resource: str) -> int:

@@ -33,6 +33,7 @@ from fabnet.scenario._demand import (
     Successors,
     interpolate,
 )
+from fabnet.scenario._fab_designs import FabDesignLink
 from fabnet.scenario._finance import (
     Acquisition,
     Debt,
@@ -72,6 +73,7 @@ __all__ = [
     "DemandLimits",
     "EquityShares",
     "Fab",
+    "FabDesignLink",
     "Finance",
     "Horizon",
     "InstalledCompute",

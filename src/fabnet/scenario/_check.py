@@ -17,6 +17,7 @@ from pydantic import BaseModel, ValidationError
 
 from fabnet.catalog import REGIONS, Catalog
 from fabnet.exceptions import ScenarioIssue, render_value
+from fabnet.scenario._fab_designs import check_fab_designs
 from fabnet.scenario._located import LDict, Loc, Path_, locations
 from fabnet.scenario._schema import Scenario
 
@@ -547,6 +548,7 @@ def reference_issues(data: LDict, catalog: Catalog, locator: Locator) -> list[Sc
     check.policy()
     check.uncertainty()
     check.finance()
+    check_fab_designs(check, catalog)
     return check.issues
 
 

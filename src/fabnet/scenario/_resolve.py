@@ -22,6 +22,7 @@ from pydantic import BaseModel
 
 from fabnet.catalog import Catalog
 from fabnet.exceptions import ScenarioError, ScenarioIssue, render_value
+from fabnet.scenario._fab_designs import absolute_fab_paths
 from fabnet.scenario._located import LDict, LList, Loc, checked_path, parse_yaml, read_text
 from fabnet.scenario._schema import ENTITY_SECTIONS
 from fabnet.scenario._tables import TABLE_SUFFIXES, entity_table, installed_table, mix_table
@@ -85,7 +86,7 @@ class Document:
 
 
 def _scenario_tables(data: LDict, base: Path) -> list[ScenarioIssue]:
-    issues: list[ScenarioIssue] = []
+    issues = absolute_fab_paths(data, base)
     demand = data.get("demand")
     if isinstance(demand, LDict):
         installed = demand.get("installed")

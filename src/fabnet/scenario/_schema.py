@@ -40,6 +40,7 @@ from fabnet.scenario._demand import (
     Demand,
     interpolate,
 )
+from fabnet.scenario._fab_designs import FabDesignLink
 from fabnet.scenario._finance import (
     Finance,
 )
@@ -514,6 +515,11 @@ class Scenario(_Model):
     finance: Finance = Field(default_factory=Finance)
     uncertainty: Uncertainty = Field(default_factory=Uncertainty)
     solver: Solver = Field(default_factory=Solver)
+    fab_designs: list[FabDesignLink] = Field(
+        default_factory=list,
+        description="Resources whose EUV scanners and/or capex per kwspm the planner takes from"
+        " a fab module design (fabnet fab module) instead of the catalog; one per resource.",
+    )
 
     @property
     def years(self) -> list[int]:

@@ -71,6 +71,8 @@ def standalone_data(scenario: Scenario) -> dict[str, Any]:
     short horizon would otherwise read back as an error; the defaults apply again on load)."""
     data: dict[str, Any] = plain(scenario.model_dump(mode="python", exclude_none=True))
     data.pop("extends", None)
+    if not data.get("fab_designs"):
+        data.pop("fab_designs", None)  # none: the YAML of every scenario without one unchanged
     finance = plain(
         scenario.finance.model_dump(mode="python", exclude_none=True, exclude_defaults=True)
     )
