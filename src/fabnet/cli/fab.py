@@ -288,18 +288,40 @@ def module(
     progress().step(f"deriving the tool bill of {design}")
     bill = module_bill(spec, design)
     if as_json:
-        emit_json(bill.headline())
+        emit_json(_module_figures(bill))
         return
     from fabnet.cli._shared import console
 
     _print_module(console(), bill)
 
 
+def _module_figures(bill: ModuleBill) -> dict[str, object]:
+    """The module's figures, JSON-ready (``--json``)."""
+    figures: dict[str, object] = {
+        "design": bill.design,
+        "route": bill.route,
+        "resource": bill.resource,
+        "wspm": bill.wspm,
+        "tools": int(bill.tools["tools"].sum()),
+        "euv_tools": bill.euv_tools,
+        "floor_m2": bill.floor_m2,
+        "equipment_capex_musd": bill.equipment_capex_musd,
+        "facility_capex_musd": bill.facility_capex_musd,
+        "capex_musd": bill.capex_musd,
+    }
+    for row in bill.comparison().itertuples(index=False):
+        figures[str(row.figure)] = row.design
+        figures[f"catalog_{row.figure}"] = row.catalog
+    return figures
+
+
 def _print_module(out: Console, bill: ModuleBill) -> None:
     """The module's figures beside the catalog's, then its tool bill."""
     comparison = bill.comparison()
     shown = table(
-        f"Module {bill.design.id}: {bill.design.route} at {bill.design.wspm:,.0f} wspm",
+        f"Module {bill.design}: route {bill.route} at {bill.wspm:,.0f} wspm"
+        f" ({bill.tools['tools'].sum():,.0f} tools, {bill.euv_tools} EUV scanners; catalog:"
+        f" {bill.resource or 'none'})",
         ["figure", "design", "catalog", "design / catalog", "unit"],
         left=["figure", "unit"],
     )

@@ -1,13 +1,38 @@
 """The fab level: tool types, process routes, static capacity and the multi-fab tool plan.
 
-A fab file (:func:`load_fab`) describes fabs from the inside; :func:`fab_data` turns it into
-arrays for the models.
+A fab file (:func:`load_fab`, ``docs/fab.md``) describes a few fabs from the inside;
+:func:`fab_data` turns it into the arrays the models compute on; :func:`capacity` is static
+capacity (tools needed, bottleneck, floor); :func:`module_bill` derives a fab module's tool bill,
+EUV scanners and capex from a design, for the network plan.
+
+Examples
+--------
+>>> from fabnet.fab import capacity, load_fab
+>>> spec = load_fab()  # the built-in example-3fab
+>>> [f.id for f in spec.fabs]
+['fab-a', 'fab-b', 'fab-c']
 """
 
 from __future__ import annotations
 
-from fabnet.fab._load import DEFAULT_FAB, builtin_fab_names, load_fab
+from fabnet.fab._load import DEFAULT_FAB, builtin_fab_names, fab_json_schema, load_fab
 from fabnet.fab._schema import FabSpec
-from fabnet.fab.data import FabData, fab_data
+from fabnet.fab.capacity import Capacity, capacity
+from fabnet.fab.data import FabData, fab_data, tools_needed
+from fabnet.fab.design import ModuleBill, module_bill, module_bills
 
-__all__ = ["DEFAULT_FAB", "FabData", "FabSpec", "builtin_fab_names", "fab_data", "load_fab"]
+__all__ = [
+    "DEFAULT_FAB",
+    "Capacity",
+    "FabData",
+    "FabSpec",
+    "ModuleBill",
+    "builtin_fab_names",
+    "capacity",
+    "fab_data",
+    "fab_json_schema",
+    "load_fab",
+    "module_bill",
+    "module_bills",
+    "tools_needed",
+]

@@ -219,6 +219,11 @@ def checked_path(
         raise fail(f"cannot resolve the {what} path: {exc.strerror or exc}") from None
 
 
+def _file(what: str) -> str:
+    """``"scenario"`` → ``"scenario file"``; ``"fab file"`` stays as it is."""
+    return what if what.endswith("file") else f"{what} file"
+
+
 def read_bytes(path: Path, what: str = "scenario", limit: int = MAX_FILE_BYTES) -> bytes:
     """The bytes of a regular file of at most *limit* bytes; a ScenarioError for anything else.
 
@@ -235,10 +240,10 @@ def read_bytes(path: Path, what: str = "scenario", limit: int = MAX_FILE_BYTES) 
         info = os.fstat(fd)
         mode = info.st_mode
         if stat.S_ISDIR(mode):
-            raise _fail(file, None, f"is a directory, not a {what} file")
+            raise _fail(file, None, f"is a directory, not a {_file(what)}")
         if not stat.S_ISREG(mode):
             kind = _KINDS.get(stat.S_IFMT(mode), "not a regular file")
-            raise _fail(file, None, f"is {kind}, not a regular {what} file")
+            raise _fail(file, None, f"is {kind}, not a regular {_file(what)}")
         if info.st_size > limit:
             raise _fail(
                 file, None, f"the file is too large ({info.st_size:,} bytes; at most {limit:,})"
@@ -270,9 +275,9 @@ def _open(path: Path, what: str, file: str) -> int:
             path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
         )
     except FileNotFoundError:
-        raise _fail(file, None, f"no such {what} file") from None
+        raise _fail(file, None, f"no such {_file(what)}") from None
     except IsADirectoryError:
-        raise _fail(file, None, f"is a directory, not a {what} file") from None
+        raise _fail(file, None, f"is a directory, not a {_file(what)}") from None
     except OSError as exc:
         if exc.errno == errno.ELOOP:
             raise _fail(file, None, f"the {what} path is a symlink loop") from None
