@@ -144,13 +144,28 @@ def test_demand_scales_with_installed_compute(factor: float) -> None:
 
 def test_euv_tools_follow_logic_wafers() -> None:
     catalog = load_catalog()
-    _, items = demand_frames(load_scenario("altman-2024"), catalog)
-    euv = euv_frame(items, catalog)
+    scenario = load_scenario("altman-2024")
+    _, items = demand_frames(scenario, catalog)
+    euv = euv_frame(items, catalog, scenario)
     assert set(euv["resource"]) <= {"N7", "N5", "N3", "N2", "A16"}
     row = euv[(euv["year"] == 2030) & (euv["resource"] == "N2")].iloc[0]
     wspm = items[(items["year"] == 2030) & (items["resource"] == "N2")]["wspm"].sum()
     per_k = catalog.get("resources", "N2")["euv_tools_per_kwspm"]
     assert row["tools"] == pytest.approx(wspm * per_k / 1000.0)  # type: ignore[operator]
+
+
+def test_euv_tools_follow_a_linked_fab_design() -> None:
+    """With N3 linked to the built-in n3-module, the outlook counts its scanners per kwspm
+    (8 scanners / 25 kwspm = 0.32, against the catalog's 0.45), as the planner does."""
+    catalog = load_catalog()
+    scenario = load_scenario("altman-2024").with_changes(
+        {"fab_designs": [{"resource": "N3", "fab": "example-3fab", "design": "n3-module"}]}
+    )
+    _, items = demand_frames(scenario, catalog)
+    euv = euv_frame(items, catalog, scenario)
+    row = euv[(euv["year"] == 2030) & (euv["resource"] == "N3")].iloc[0]
+    wspm = items[(items["year"] == 2030) & (items["resource"] == "N3")]["wspm"].sum()
+    assert row["tools"] == pytest.approx(wspm * 0.32 / 1000.0)  # type: ignore[operator]
 
 
 # ---------------------------------------------------------------------------------------------

@@ -595,15 +595,17 @@ def demand_frames(scenario: Scenario, catalog: Catalog) -> tuple[pd.DataFrame, p
     return compute, items
 
 
-def euv_frame(items: pd.DataFrame, catalog: Catalog) -> pd.DataFrame:
-    """EUV scanners needed per year and logic resource: wspm × tools per 1,000 wspm."""
+def euv_frame(items: pd.DataFrame, catalog: Catalog, scenario: Scenario) -> pd.DataFrame:
+    """EUV scanners needed per year and logic resource: wspm × tools per 1,000 wspm (the
+    catalog's, or a linked fab module design's: :func:`fabnet.planning.data.module_figures`,
+    the planner's own figures)."""
     import pandas as pd
 
+    from fabnet.planning.data import module_figures
+
     per_resource = items.groupby(["year", "resource"], as_index=False)["wspm"].sum()
-    factor = {
-        r: catalog.number("resources", r, "euv_tools_per_kwspm", 0.0)
-        for r in per_resource["resource"].unique()
-    }
+    figures = module_figures(scenario, catalog, [str(r) for r in per_resource["resource"].unique()])
+    factor = {r: f["euv_tools_per_kwspm"] for r, f in figures.items()}
     per_resource["tools"] = to_kwspm(per_resource["wspm"] * per_resource["resource"].map(factor))
     out = per_resource.loc[per_resource["tools"] > 0, ["year", "resource", "tools"]]
     return pd.DataFrame(out).reset_index(drop=True)
