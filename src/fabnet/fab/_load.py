@@ -205,7 +205,8 @@ class _Checks:
         self.spec = spec
         self.locator = locator
         self.issues: list[ScenarioIssue] = []
-        self.types = {t.id: t for t in spec.tool_types}
+        # The first of duplicate ids (reported as such) is the one references are checked against.
+        self.types = {t.id: t for t in reversed(spec.tool_types)}
         self.workstations = sorted({t.workstation for t in spec.tool_types})
         self.routes = [r.id for r in spec.routes]
         self.periods = spec.periods.labels
@@ -336,14 +337,17 @@ class _Checks:
             else:
                 seen[key] = i
         products = sorted({row.product for row in demand.table if row.product in self.routes})
+        # A missing period is reported at the product's first row (in a CSV table: its line).
+        first_row = {(key[0], key[1]): i for key, i in reversed(seen.items())}
         for scenario in scenarios or [None]:
             for product in products:
                 missing = [p for p in self.periods if (scenario, product, p) not in seen]
                 if missing:
                     shown = ", ".join(missing[:6]) + (", …" if len(missing) > 6 else "")
                     whose = f"{product}" + (f" in scenario {scenario}" if scenario else "")
+                    row_at = first_row.get((scenario, product))
                     self.add(
-                        ("demand", "table"),
+                        ("demand", "table") if row_at is None else ("demand", "table", row_at),
                         f"no demand of {whose} for {len(missing)} period(s): {shown}"
                         " (give a row for every period; 0 for none)",
                     )
