@@ -19,7 +19,7 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from fabnet.report._format import label, number, percent
+from fabnet.report._format import label, number, percent, rounded
 from fabnet.report._palette import SERIES_COLORS, cycle_colors
 from fabnet.report._plotting import HOVERTEXT, base_layout, note, plotly_modules
 
@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 __all__ = [
     "COST_COLORS",
     "COST_NAMES",
+    "FULL",
     "LOAD_COLORSCALE",
     "LOAD_MAX",
     "TOOL_COLUMNS",
@@ -75,14 +76,17 @@ TOOL_COLUMNS: tuple[tuple[str, str, str], ...] = (
 #: The loading heat maps' colour axis ends here [fraction]: a cell loaded more shows this colour.
 LOAD_MAX = 1.5
 
-#: Loading colours: white at 0, darkening blue up to full loading (1.0), then orange to
-#: vermillion above it (more work than the tools can do), so that an overload never reads as a
-#: heavy but feasible load (the cells also print the figure).
+#: Loadings up to this count as full, not over [fraction] (a solver's tolerance, rounding).
+FULL = 1.005
+
+#: Loading colours: white at 0, darkening blue up to full loading (1.0, to :data:`FULL`), then
+#: orange to vermillion above it (more work than the tools can do), so that an overload never
+#: reads as a heavy but feasible load (the cells also print the figure).
 LOAD_COLORSCALE: tuple[tuple[float, str], ...] = (
     (0.0, "#FFFFFF"),
     (0.5 / LOAD_MAX, "#9ECAE1"),
-    (0.999 / LOAD_MAX, "#0072B2"),
-    (1.0 / LOAD_MAX, "#E69F00"),
+    (FULL / LOAD_MAX, "#0072B2"),
+    (FULL / LOAD_MAX + 1e-6, "#E69F00"),
     (1.0, "#D55E00"),
 )
 
@@ -160,7 +164,16 @@ def expected(
     return table, f"expected over {len(scenarios)} demand scenarios"
 
 
-def _grid(count: int, titles: list[str], *, spacing: float = 0.12) -> tuple[Any, list[dict]]:
+def _per_period(
+    rows: pd.DataFrame, values: Sequence[str], periods: list[str], fill: float = math.nan
+) -> pd.DataFrame:
+    """``values`` of ``rows`` summed per period, indexed by ``periods`` (a period without rows:
+    ``fill``)."""
+    summed = rows.groupby(rows["period"].astype(str))[list(values)].sum()
+    return summed.reindex(periods, fill_value=fill)
+
+
+def _grid(count: int, titles: list[str], *, spacing: float = 0.14) -> tuple[Any, list[dict]]:
     """A grid of ``count`` titled panels, :data:`COLUMNS` to a row, and where each goes."""
     _, make_subplots = plotly_modules()
     columns = max(1, min(COLUMNS, count))
@@ -170,7 +183,7 @@ def _grid(count: int, titles: list[str], *, spacing: float = 0.12) -> tuple[Any,
         cols=columns,
         subplot_titles=titles or None,
         horizontal_spacing=0.05 if columns > 1 else 0.0,
-        vertical_spacing=spacing / rows * 2 if rows > 1 else 0.0,
+        vertical_spacing=min(spacing, 0.5 / rows) if rows > 1 else 0.0,
     )
     places = [{"row": i // columns + 1, "col": i % columns + 1} for i in range(count)]
     return figure, places
@@ -253,17 +266,17 @@ def tools_figure(
     for tool_type, place in zip(types, places, strict=True):
         part = frame[frame["tool_type"].astype(str) == tool_type]
         for fab in fabs:
-            rows = part[part["fab"].astype(str) == fab].set_index(part["period"].astype(str))
+            rows = part[part["fab"].astype(str) == fab]
             if rows.empty or not (rows[values].abs() > 1e-9).to_numpy().any():
                 continue
-            rows = rows.groupby(level=0)[values].sum().reindex(periods, fill_value=0.0)
+            rows = _per_period(rows, values, periods, fill=0.0)
             installed = rows["installed"].to_numpy(dtype=float)
             bought = rows["bought"].to_numpy(dtype=float)
             moved = rows["moved_out"].to_numpy(dtype=float)
             hover = [
                 f"<b>{label(fab)} · {label(tool_type)}</b> {label(p)}<br>"
-                f"{number(i, digits)} installed: {number(i - b, digits)} carried over, "
-                f"{number(b, digits)} bought<br>{number(m, digits)} moved out"
+                f"{rounded(i, digits)} installed: {rounded(i - b, digits)} carried over, "
+                f"{rounded(b, digits)} bought<br>{rounded(m, digits)} moved out"
                 for p, i, b, m in zip(periods, installed, bought, moved, strict=True)
             ]
             parts = {"kept": (installed - bought, 0.0), "bought": (bought, installed - bought),
@@ -291,7 +304,7 @@ def tools_figure(
                     **place,
                 )  # fmt: skip
                 shown.add(group)
-    height = 150 + 260 * max(1, math.ceil(len(types) / COLUMNS))
+    height = 150 + 300 * max(1, math.ceil(len(types) / COLUMNS))
     layout = base_layout(
         _title(
             "Tools per type and fab: carried over (solid), bought (hatched), moved out (below 0)",
@@ -351,8 +364,8 @@ def floor_figure(
     fabs = [str(f) for f in dict.fromkeys(frame["fab"])]
     figure, places = _grid(len(fabs), [f"{label(f)} [m²]" for f in fabs])
     for index, (fab, place) in enumerate(zip(fabs, places, strict=True)):
-        rows = frame[frame["fab"].astype(str) == fab].set_index(frame["period"].astype(str))
-        rows = rows.reindex(periods)
+        columns = [c for c, _, _ in bars] + ["floor_m2"]
+        rows = _per_period(frame[frame["fab"].astype(str) == fab], columns, periods)
         limit = rows["floor_m2"].to_numpy(dtype=float)
         for column, name, color in bars:
             taken = rows[column].to_numpy(dtype=float)
@@ -517,7 +530,7 @@ def split_steps_figure(
         rows=max(1, len(products)),
         cols=1,
         subplot_titles=[f"{label(p)} [share of the step's wafers]" for p in products] or None,
-        vertical_spacing=0.3 / max(1, len(products)) if len(products) > 1 else 0.0,
+        vertical_spacing=0.4 / len(products) if len(products) > 1 else 0.0,
     )
     for index, product in enumerate(products):
         part = frame[frame["product"].astype(str) == product]
@@ -544,7 +557,7 @@ def split_steps_figure(
         figure.update_xaxes(
             type="category", categoryorder="array", categoryarray=names, row=index + 1, col=1
         )
-    height = 150 + 300 * max(1, len(products))
+    height = 150 + 400 * max(1, len(products))
     layout = base_layout(
         _title("Wafer split of each route across fabs, step by step (all periods)", words)
     )
@@ -646,12 +659,12 @@ def _heatmap(
     """A heat map of loading (``z`` [fraction] per row and period) with ``text`` in its cells,
     coloured by :data:`LOAD_COLORSCALE` (cells beyond :data:`LOAD_MAX` show its colour)."""
     go, _ = plotly_modules()
-    shown = [[min(v, LOAD_MAX) if math.isfinite(v) else LOAD_MAX for v in row] for row in z]
+    shown = [[None if math.isnan(v) else min(v, LOAD_MAX) for v in row] for row in z]
     figure = go.Figure(
         go.Heatmap(
             x=periods,
             y=rows,
-            z=[[None if math.isnan(v) else v for v in row] for row in shown],
+            z=shown,
             zmin=0.0,
             zmax=LOAD_MAX,
             colorscale=[list(stop) for stop in LOAD_COLORSCALE],

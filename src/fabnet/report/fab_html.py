@@ -17,7 +17,7 @@ import math
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
-from fabnet.report._format import as_float, label, linkify, number, percent, share
+from fabnet.report._format import as_float, label, linkify, number, percent, rounded, share
 from fabnet.report._markup import code, strong
 from fabnet.report._page import Block, Cards, Section, Text, figure, table
 from fabnet.report.fab_figures import load_text
@@ -197,8 +197,8 @@ def _plan_key_figures(
     stats = plan.stats
     digits = 1 if _several(tools) or stats.get("relax") else 0
     cards: list[tuple[str, str]] = [
-        (f"Tools bought{expected_words}", f"{number(bought, digits)} ({_amount(money, capex)})"),
-        (f"Tools moved out{expected_words}", number(moved, digits)),
+        (f"Tools bought{expected_words}", f"{rounded(bought, digits)} ({_amount(money, capex)})"),
+        (f"Tools moved out{expected_words}", rounded(moved, digits)),
         (f"Cost, discounted (NPV){expected_words}", _amount(money, npv)),
     ]
     transfers = plan.transfers
@@ -282,8 +282,8 @@ def _two_stage_blocks(plan: ToolPlan, money: Money) -> list[Block]:
         ("Expected cost (RP)", _amount(money, stats.get("expected_cost_musd"))),
         ("Expected cost of the mean-demand plan (EEV)", _amount(money, stats.get("eev_musd"))),
         ("Value of the stochastic solution (VSS)", _amount(money, stats.get("vss_musd"))),
-        ("First-stage tools bought", number(first["bought"].sum() if len(first) else 0)),
-        ("First-stage tools moved out", number(first["moved_out"].sum() if len(first) else 0)),
+        ("First-stage tools bought", rounded(first["bought"].sum() if len(first) else 0, 0)),
+        ("First-stage tools moved out", rounded(first["moved_out"].sum() if len(first) else 0, 0)),
     )
     names = ", ".join(
         f"{label(s.id)} ({share(s.probability)})" for s in plan.spec.demand.scenarios
@@ -306,20 +306,20 @@ def _two_stage_blocks(plan: ToolPlan, money: Money) -> list[Block]:
     headers = [("Period", False), ("Fab", False), ("Tool type", False), ("Bought", True),
                ("Moved out", True)]  # fmt: skip
     body = [
-        ([label(r.period), label(r.fab), label(r.tool_type), number(r.bought),
-          number(r.moved_out)], "")
+        ([label(r.period), label(r.fab), label(r.tool_type), rounded(r.bought, 0),
+          rounded(r.moved_out, 0)], "")
         for r in rows.itertuples(index=False)
     ]  # fmt: skip
-    total = ["Total", "", "", number(rows["bought"].sum()), number(rows["moved_out"].sum())]
+    total = ["Total", "", "", rounded(rows["bought"].sum(), 0), rounded(rows["moved_out"].sum(), 0)]
     caption = "The first stage: tools bought and moved out in every scenario alike."
     blocks.append(table(headers, [body, [(total, "total")]], caption, title="First stage"))
     return blocks
 
 
-def _change(bought: float, moved: float) -> str:
+def _change(bought: float, moved: float, digits: int = 0) -> str:
     """A period's change of tools: ``+3``, ``−1``, ``+3 −1`` or nothing."""
-    parts = [f"+{number(bought)}" if bought > TINY else "", f"−{number(moved)}" if moved > TINY
-             else ""]  # fmt: skip
+    parts = [f"+{rounded(bought, digits)}" if bought > TINY else "",
+             f"−{rounded(moved, digits)}" if moved > TINY else ""]  # fmt: skip
     return " ".join(p for p in parts if p)
 
 
@@ -344,30 +344,32 @@ def _tools_table(tools: pd.DataFrame, money: Money) -> Block:
         ("Moved out", True),
         (money.header("Capex"), True),
     ]
+    counts = ["installed", "bought", "moved_out"]
+    whole = bool((tools[counts].astype(float) % 1.0 == 0.0).all(axis=None))
+    digits = 0 if whole else 1  # fractional tools: an LP relaxation
     groups = []
     for key, part in tools.groupby(keys, sort=False):
         values = key if isinstance(key, tuple) else (key,)
         rows = []
-        for tool_type, lines in part.groupby("tool_type", sort=False):
-            lines = lines.assign(_p=lines["period"].astype(str)).set_index("_p")
-            lines = lines.reindex(periods)
-            if not (lines[["installed", "bought", "moved_out"]].fillna(0).abs() > TINY).any(
-                axis=None
-            ):
+        for tool_type, found in part.groupby("tool_type", sort=False):
+            # A period without a row has no tool of the type (the table is sparse).
+            lines = found.groupby(found["period"].astype(str))[[*counts, "capex_musd"]].sum()
+            lines = lines.reindex(periods, fill_value=0.0)
+            if not (lines[counts].abs() > TINY).any(axis=None):
                 continue
             first = lines.iloc[0]
             start = float(first["installed"]) - float(first["bought"]) + float(first["moved_out"])
             cells = [
                 *(label(v) for v in values),
                 label(tool_type),
-                label(lines["workstation"].dropna().iloc[0]),
-                number(start),
+                label(found["workstation"].iloc[0]),
+                rounded(start, digits),
                 *(
-                    f"{number(r.installed)} {_change(r.bought, r.moved_out)}".strip()
+                    f"{rounded(r.installed, digits)} {_change(r.bought, r.moved_out, digits)}".strip()
                     for r in lines.itertuples()
                 ),
-                number(lines["bought"].sum()),
-                number(lines["moved_out"].sum()),
+                rounded(lines["bought"].sum(), digits),
+                rounded(lines["moved_out"].sum(), digits),
                 money.blank(lines["capex_musd"].sum()),
             ]
             rows.append((cells, ""))
