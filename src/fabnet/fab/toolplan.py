@@ -263,12 +263,7 @@ def extract(parts: ToolParts, stats: dict[str, Any]) -> ToolPlan:
     data = parts.data
     routes = parts.routes
     dense = ("scenario", "fab", "tool_type", "period")
-    n_s, n_f, n_k, n_t = (
-        len(data.scenarios),
-        len(data.fabs),
-        len(data.tool_types),
-        len(data.periods),
-    )
+    n_s, n_t = len(data.scenarios), len(data.periods)
     bought = solution(parts.buy, dense)
     out = solution(parts.move_out, dense)
     tools = solution(parts.tools, dense)
