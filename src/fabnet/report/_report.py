@@ -40,7 +40,7 @@ the result's figures: every axis, table, key figure and hover of the page uses i
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple, TypeAlias
+from typing import TYPE_CHECKING, NamedTuple, TypeAlias, TypeGuard
 
 from fabnet.exceptions import ParameterError
 
@@ -250,7 +250,7 @@ class _Contents(NamedTuple):
     sections: list[Section]
 
 
-def _is_fab(result: object) -> bool:
+def _is_fab(result: object) -> TypeGuard[ToolPlan | Capacity]:
     """Whether ``result`` is a fab result (``ToolPlan``, ``Capacity``)."""
     from fabnet.fab.capacity import Capacity
     from fabnet.fab.toolplan import ToolPlan
@@ -288,13 +288,12 @@ def _fab_page(
         raise ParameterError("outlook", f"None for a {what} (it has no outlook)", given)
     if stochastic is not None:
         raise ParameterError("stochastic", "None unless the result is a RiskResult", stochastic)
-    fab_result: ToolPlan | Capacity = result  # type: ignore[assignment]
-    spec = fab_result.spec
-    money = money_of(fab_result)
-    if isinstance(fab_result, ToolPlan):
-        heading, sections = "Tool plan", toolplan_sections(fab_result, money)
+    spec = result.spec
+    money = money_of(result)
+    if isinstance(result, ToolPlan):
+        heading, sections = "Tool plan", toolplan_sections(result, money)
     else:
-        heading, sections = "Static capacity", capacity_sections(fab_result)
+        heading, sections = "Static capacity", capacity_sections(result)
     periods = spec.periods.labels
     years = sorted({int(period[:4]) for period in periods})
     units = (

@@ -160,8 +160,15 @@ def expected(
     weight = frame["scenario"].astype(str).map(given).astype(float)
     keys = [c for c in frame.columns if c != "scenario" and c not in values]
     weighted = frame[keys].assign(**{v: frame[v].astype(float) * weight for v in values})
+    if not keys:  # nothing but the values: their expected sums
+        return weighted[list(values)].sum().to_frame().T, _expected_words(len(scenarios))
     table = weighted.groupby(keys, sort=False, dropna=False)[list(values)].sum().reset_index()
-    return table, f"expected over {len(scenarios)} demand scenarios"
+    return table, _expected_words(len(scenarios))
+
+
+def _expected_words(scenarios: int) -> str:
+    """The subtitle of a figure of an expectation."""
+    return f"expected over {scenarios} demand scenarios"
 
 
 def _per_period(
@@ -173,7 +180,9 @@ def _per_period(
     return summed.reindex(periods, fill_value=fill)
 
 
-def _grid(count: int, titles: list[str], *, spacing: float = 0.14) -> tuple[Any, list[dict]]:
+def _grid(
+    count: int, titles: list[str], *, spacing: float = 0.14
+) -> tuple[Any, list[dict[str, int]]]:
     """A grid of ``count`` titled panels, :data:`COLUMNS` to a row, and where each goes."""
     _, make_subplots = plotly_modules()
     columns = max(1, min(COLUMNS, count))
@@ -216,7 +225,10 @@ def _period_axis(figure: Any, periods: list[str]) -> None:
 
 
 def tools_figure(
-    tools: pd.DataFrame, *, probability: Mapping[str, float] | None = None
+    tools: pd.DataFrame,
+    *,
+    probability: Mapping[str, float] | None = None,
+    periods: Sequence[str] | None = None,
 ) -> go.Figure:
     """Tools per type and fab over the periods: installed, of which bought, and moved out.
 
@@ -229,6 +241,9 @@ def tools_figure(
     probability : mapping of str to float, optional
         The demand scenarios' probabilities (used where ``tools`` holds several,
         :func:`expected`).
+    periods : sequence of str, optional
+        The periods along the x axis, in order (default: those of the table,
+        :func:`periods_of`; pass the fab file's where a sparse table may lack some).
 
     Returns
     -------
@@ -253,7 +268,7 @@ def tools_figure(
     go, _ = plotly_modules()
     values = ["installed", "bought", "moved_out"]
     frame, words = expected(tools, values, probability)
-    periods = periods_of(frame)
+    periods = list(periods) if periods else periods_of(frame)
     active = frame[(frame[values].abs() > 1e-9).any(axis=1)]
     types = [str(t) for t in dict.fromkeys(active["tool_type"])]
     fabs = [str(f) for f in dict.fromkeys(frame["fab"])]
@@ -321,7 +336,10 @@ def tools_figure(
 
 
 def floor_figure(
-    floor: pd.DataFrame, *, probability: Mapping[str, float] | None = None
+    floor: pd.DataFrame,
+    *,
+    probability: Mapping[str, float] | None = None,
+    periods: Sequence[str] | None = None,
 ) -> go.Figure:
     """Floor space per fab and period against the fab's floor.
 
@@ -331,7 +349,7 @@ def floor_figure(
         One row per (scenario, fab, period) with ``floor_m2`` (the limit) and the space taken
         [m²]: a tool plan's ``used_m2``, or static capacity's ``installed_m2`` (the tools there
         are) and ``needed_m2`` (the tools the demand needs).
-    probability : mapping of str to float, optional
+    probability, periods
         As for :func:`tools_figure`.
 
     Returns
@@ -360,7 +378,7 @@ def floor_figure(
         if column in floor.columns
     ]
     frame, words = expected(floor, [c for c, _, _ in bars] + ["floor_m2"], probability)
-    periods = periods_of(frame)
+    periods = list(periods) if periods else periods_of(frame)
     fabs = [str(f) for f in dict.fromkeys(frame["fab"])]
     figure, places = _grid(len(fabs), [f"{label(f)} [m²]" for f in fabs])
     for index, (fab, place) in enumerate(zip(fabs, places, strict=True)):
@@ -427,7 +445,10 @@ def _fab_shares(frame: pd.DataFrame, by: str, fabs: list[str]) -> pd.DataFrame:
 
 
 def split_figure(
-    split: pd.DataFrame, *, probability: Mapping[str, float] | None = None
+    split: pd.DataFrame,
+    *,
+    probability: Mapping[str, float] | None = None,
+    periods: Sequence[str] | None = None,
 ) -> go.Figure:
     """The wafer split of each route across fabs per period.
 
@@ -436,7 +457,7 @@ def split_figure(
     split : DataFrame
         A tool plan's ``split``: ``wafers_per_week`` per (scenario, product, step, workstation,
         fab, tool_type, period).
-    probability : mapping of str to float, optional
+    probability, periods
         As for :func:`tools_figure`.
 
     Returns
@@ -457,7 +478,7 @@ def split_figure(
     """
     go, _ = plotly_modules()
     frame, words = expected(split, ["wafers_per_week"], probability)
-    periods = periods_of(frame)
+    periods = list(periods) if periods else periods_of(frame)
     products = [str(p) for p in dict.fromkeys(frame["product"])]
     fabs = [str(f) for f in dict.fromkeys(frame["fab"])]
     colors = fab_colors(fabs)
@@ -572,7 +593,11 @@ def split_steps_figure(
 
 
 def cost_figure(
-    costs: pd.DataFrame, money: Money, *, probability: Mapping[str, float] | None = None
+    costs: pd.DataFrame,
+    money: Money,
+    *,
+    probability: Mapping[str, float] | None = None,
+    periods: Sequence[str] | None = None,
 ) -> go.Figure:
     """A tool plan's cost per period by kind.
 
@@ -583,7 +608,7 @@ def cost_figure(
         period), the terms those of :data:`COST_NAMES`.
     money : Money
         The unit of the bars, axis and hovers.
-    probability : mapping of str to float, optional
+    probability, periods
         As for :func:`tools_figure`.
 
     Returns
@@ -604,7 +629,7 @@ def cost_figure(
     """
     go, _ = plotly_modules()
     frame, words = expected(costs, ["musd", "npv_musd"], probability)
-    periods = periods_of(frame)
+    periods = list(periods) if periods else periods_of(frame)
     terms = [str(t) for t in dict.fromkeys(frame["term"])]
     terms = [t for t in COST_NAMES if t in terms] + [t for t in terms if t not in COST_NAMES]
     figure = go.Figure()
@@ -693,13 +718,15 @@ def _row_names(frame: pd.DataFrame, columns: list[str]) -> tuple[pd.Series[str],
     """The heat-map row of each line of ``frame`` (its ``columns`` joined by ``·``, the scenario
     first where there are several) and the rows in order of appearance."""
     keys = list(columns)
-    if "scenario" in frame.columns and frame["scenario"].nunique() > 1:
+    if "scenario" in frame.columns and len(set(frame["scenario"])) > 1:
         keys = ["scenario", *keys]
     names = frame[keys].astype(str).agg(" · ".join, axis=1)
     return names, list(dict.fromkeys(names))
 
 
-def loading_figure(frame: pd.DataFrame, *, title: str) -> go.Figure:
+def loading_figure(
+    frame: pd.DataFrame, *, title: str, periods: Sequence[str] | None = None
+) -> go.Figure:
     """The most loaded workstation per fab and period, as a heat map.
 
     Parameters
@@ -711,6 +738,8 @@ def loading_figure(frame: pd.DataFrame, *, title: str) -> go.Figure:
         keeps the most loaded.
     title : str
         The figure's title (HTML, escaped already).
+    periods : sequence of str, optional
+        As for :func:`tools_figure`.
 
     Returns
     -------
@@ -728,11 +757,12 @@ def loading_figure(frame: pd.DataFrame, *, title: str) -> go.Figure:
     >>> list(loading_figure(binding, title="t").data[0].text[0])
     ['ETCH 97%']
     """
-    periods = periods_of(frame)
+    periods = list(periods) if periods else periods_of(frame)
     names, rows = _row_names(frame, ["fab"])
     top = frame.assign(_row=names, _period=frame["period"].astype(str))
     top = top.sort_values("utilisation", ascending=False, kind="stable")
-    top = top.drop_duplicates(["_row", "_period"]).set_index(["_row", "_period"])
+    top = top.drop_duplicates(["_row", "_period"])
+    found = {(r["_row"], r["_period"]): r for r in top.to_dict("records")}
     z: list[list[float]] = []
     text: list[list[str]] = []
     hover: list[list[str]] = []
@@ -741,12 +771,12 @@ def loading_figure(frame: pd.DataFrame, *, title: str) -> go.Figure:
         text.append([])
         hover.append([])
         for period in periods:
-            if (row, period) not in top.index:
+            cell = found.get((row, period))
+            if cell is None:
                 z[-1].append(math.nan)
                 text[-1].append("")
                 hover[-1].append(f"{label(row)} {label(period)}: —")
                 continue
-            cell = top.loc[(row, period)]
             load = float(cell["utilisation"])
             z[-1].append(load)
             if math.isnan(load):  # no load at all
@@ -755,7 +785,7 @@ def loading_figure(frame: pd.DataFrame, *, title: str) -> go.Figure:
                 continue
             text[-1].append(f"{label(cell['workstation'])} {load_text(load)}")
             extra = ""
-            if "tool_type" in cell.index:
+            if "tool_type" in cell:
                 extra = f" ({label(cell['tool_type'])})"
             words = "a load on no tools" if math.isinf(load) else load_text(load)
             hover[-1].append(
@@ -765,7 +795,7 @@ def loading_figure(frame: pd.DataFrame, *, title: str) -> go.Figure:
     return _heatmap(rows, periods, z, text, hover, title=title, unit="utilisation")
 
 
-def tools_needed_figure(needed: pd.DataFrame) -> go.Figure:
+def tools_needed_figure(needed: pd.DataFrame, *, periods: Sequence[str] | None = None) -> go.Figure:
     """Tools needed against tools installed per fab, tool type and period, as a heat map.
 
     Parameters
@@ -774,6 +804,8 @@ def tools_needed_figure(needed: pd.DataFrame) -> go.Figure:
         Static capacity's ``needed``: per (scenario, fab, tool_type, workstation, period) the
         ``tools_needed`` (tools' worth of work, fractional), ``tools_installed`` and
         ``utilisation`` (needed ÷ installed; infinite where work falls on a type with no tool).
+    periods : sequence of str, optional
+        As for :func:`tools_figure`.
 
     Returns
     -------
@@ -792,11 +824,12 @@ def tools_needed_figure(needed: pd.DataFrame) -> go.Figure:
     >>> list(tools_needed_figure(needed).data[0].text[0])
     ['41.2 / 37']
     """
-    periods = periods_of(needed)
+    periods = list(periods) if periods else periods_of(needed)
     active = needed[(needed["tools_needed"] > 1e-9) | (needed["tools_installed"] > 0)]
     names, rows = _row_names(active, ["fab", "tool_type"])
     cells = active.assign(_row=names, _period=active["period"].astype(str))
-    cells = cells.drop_duplicates(["_row", "_period"]).set_index(["_row", "_period"])
+    cells = cells.drop_duplicates(["_row", "_period"])
+    found = {(r["_row"], r["_period"]): r for r in cells.to_dict("records")}
     z: list[list[float]] = []
     text: list[list[str]] = []
     hover: list[list[str]] = []
@@ -805,12 +838,12 @@ def tools_needed_figure(needed: pd.DataFrame) -> go.Figure:
         text.append([])
         hover.append([])
         for period in periods:
-            if (row, period) not in cells.index:
+            cell = found.get((row, period))
+            if cell is None:
                 z[-1].append(math.nan)
                 text[-1].append("")
                 hover[-1].append(f"{label(row)} {label(period)}: —")
                 continue
-            cell = cells.loc[(row, period)]
             want = float(cell["tools_needed"])
             have = float(cell["tools_installed"])
             load = float(cell["utilisation"]) if have > 0 else (math.inf if want > 0 else 0.0)

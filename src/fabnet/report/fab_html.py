@@ -71,6 +71,10 @@ SOURCES = Section("fab-sources", "Fab file: tool types, fabs, routes and their s
 #: Below this a quantity is none (tools, wafers, m², musd).
 TINY = 1e-9
 
+#: Amounts below this are left out when choosing how many decimals a column needs [musd]: one
+#: US dollar (a solver's round-off otherwise asks for six).
+SMALLEST_MUSD = 1e-6
+
 
 def probabilities(spec: FabSpec) -> dict[str, float]:
     """The fab file's demand scenarios and their probabilities (empty for a file that lists
@@ -119,6 +123,7 @@ def toolplan_sections(plan: ToolPlan, money: Money | None = None) -> list[Sectio
 
     money = money or money_of(plan) or MILLIONS
     weights = probabilities(plan.spec)
+    periods = plan.spec.periods.labels
     average = (
         Text(
             "The figures show the expectation over the demand scenarios (weighted by their "
@@ -137,12 +142,18 @@ def toolplan_sections(plan: ToolPlan, money: Money | None = None) -> list[Sectio
                 "from the period before and those bought in it; tools moved out show below "
                 "zero."
             ),
-            figure(tools_figure(plan.tools, probability=weights), "fig-toolplan-tools"),
-            _tools_table(plan.tools, money),
+            figure(
+                tools_figure(plan.tools, probability=weights, periods=periods),
+                "fig-toolplan-tools",
+            ),
+            _tools_table(plan.tools, money, periods),
         ],
         "toolplan-floor": [
-            figure(floor_figure(plan.floor, probability=weights), "fig-toolplan-floor"),
-            _floor_table(plan.floor, "used_m2", "Floor used"),
+            figure(
+                floor_figure(plan.floor, probability=weights, periods=periods),
+                "fig-toolplan-floor",
+            ),
+            _floor_table(plan.floor, "used_m2", "Floor used", periods),
         ],
         "toolplan-split": [
             Text(
@@ -151,14 +162,18 @@ def toolplan_sections(plan: ToolPlan, money: Money | None = None) -> list[Sectio
                 "steps run in different fabs, the lots are transferred between them, at "
                 f"{number(plan.spec.rules.transfer_usd_per_wafer)} USD per wafer."
             ),
-            figure(split_figure(plan.split, probability=weights), "fig-toolplan-split"),
             figure(
-                split_steps_figure(plan.split, probability=weights), "fig-toolplan-split-steps"
+                split_figure(plan.split, probability=weights, periods=periods),
+                "fig-toolplan-split",
             ),
-            _transfers_table(plan.transfers, money),
+            figure(split_steps_figure(plan.split, probability=weights), "fig-toolplan-split-steps"),
+            _transfers_table(plan.transfers, money, periods),
         ],
         "toolplan-cost": [
-            figure(cost_figure(plan.costs, money, probability=weights), "fig-toolplan-cost"),
+            figure(
+                cost_figure(plan.costs, money, probability=weights, periods=periods),
+                "fig-toolplan-cost",
+            ),
             _cost_table(plan.costs, money, weights),
         ],
         "toolplan-binding": [
@@ -168,7 +183,11 @@ def toolplan_sections(plan: ToolPlan, money: Money | None = None) -> list[Sectio
                 "plan back: one more tool there would let the plan buy, move or transfer less."
             ),
             figure(
-                loading_figure(plan.binding, title="Most loaded workstation per fab and period"),
+                loading_figure(
+                    plan.binding,
+                    title="Most loaded workstation per fab and period",
+                    periods=periods,
+                ),
                 "fig-toolplan-binding",
             ),
             _binding_table(plan.binding),
@@ -182,9 +201,7 @@ def toolplan_sections(plan: ToolPlan, money: Money | None = None) -> list[Sectio
     return [*sections, fab_sources_section(plan.spec, money)]
 
 
-def _plan_key_figures(
-    plan: ToolPlan, money: Money, weights: Mapping[str, float]
-) -> list[Block]:
+def _plan_key_figures(plan: ToolPlan, money: Money, weights: Mapping[str, float]) -> list[Block]:
     """Tools bought and moved out, the cost by kind and its NPV, the fullest floor, the most
     loaded workstation, and how the solve went."""
     tools = plan.tools
@@ -252,7 +269,7 @@ def _fullest_floor(floor: pd.DataFrame, column: str, name: str) -> tuple[str, st
     fullness = floor[column] / floor["floor_m2"].where(floor["floor_m2"] > 0)
     if fullness.dropna().empty:
         return name, "—"
-    at = floor.loc[fullness.idxmax()]
+    at = floor.iloc[int(fullness.fillna(-1.0).to_numpy().argmax())]
     where = f"{label(at['fab'])} {label(at['period'])}"
     if len(_scenarios(floor)) > 1:
         where += f" ({label(at['scenario'])})"
@@ -264,7 +281,7 @@ def _most_loaded(frame: pd.DataFrame) -> tuple[str, str]:
     ``bottleneck`` table): the workstation, its utilisation, fab and period."""
     if frame.empty or frame["utilisation"].dropna().empty:
         return "Most loaded workstation", "—"
-    at = frame.loc[frame["utilisation"].astype(float).idxmax()]
+    at = frame.iloc[int(frame["utilisation"].astype(float).fillna(-1.0).to_numpy().argmax())]
     where = f"{label(at['fab'])} {label(at['period'])}"
     if len(_scenarios(frame)) > 1:
         where += f", {label(at['scenario'])}"
@@ -285,9 +302,7 @@ def _two_stage_blocks(plan: ToolPlan, money: Money) -> list[Block]:
         ("First-stage tools bought", rounded(first["bought"].sum() if len(first) else 0, 0)),
         ("First-stage tools moved out", rounded(first["moved_out"].sum() if len(first) else 0, 0)),
     )
-    names = ", ".join(
-        f"{label(s.id)} ({share(s.probability)})" for s in plan.spec.demand.scenarios
-    )
+    names = ", ".join(f"{label(s.id)} ({share(s.probability)})" for s in plan.spec.demand.scenarios)
     blocks: list[Block] = [
         Cards(cards),
         Text(
@@ -316,21 +331,23 @@ def _two_stage_blocks(plan: ToolPlan, money: Money) -> list[Block]:
     return blocks
 
 
-def _change(bought: float, moved: float, digits: int = 0) -> str:
-    """A period's change of tools: ``+3``, ``−1``, ``+3 −1`` or nothing."""
-    parts = [f"+{rounded(bought, digits)}" if bought > TINY else "",
-             f"−{rounded(moved, digits)}" if moved > TINY else ""]  # fmt: skip
+def _installed(installed: object, bought: object, moved: object, digits: int) -> str:
+    """Tools installed after a period with the period's change: ``12``, ``12 +3``, ``9 −1``,
+    ``11 +3 −1``."""
+    bought, moved = as_float(bought) or 0.0, as_float(moved) or 0.0
+    parts = [
+        rounded(installed, digits),
+        f"+{rounded(bought, digits)}" if bought > TINY else "",
+        f"−{rounded(moved, digits)}" if moved > TINY else "",
+    ]
     return " ".join(p for p in parts if p)
 
 
-def _tools_table(tools: pd.DataFrame, money: Money) -> Block:
+def _tools_table(tools: pd.DataFrame, money: Money, periods: list[str]) -> Block:
     """Tools per (scenario,) fab and tool type: at the start, installed per period (with the
     period's buys and move-outs), bought, moved out, and the capex of the buys."""
-    from fabnet.report.fab_figures import periods_of
-
     if tools.empty:
         return Text("No tools.")
-    periods = periods_of(tools)
     several = len(_scenarios(tools)) > 1
     keys = (["scenario"] if several else []) + ["fab"]
     headers = [
@@ -365,7 +382,7 @@ def _tools_table(tools: pd.DataFrame, money: Money) -> Block:
                 label(found["workstation"].iloc[0]),
                 rounded(start, digits),
                 *(
-                    f"{rounded(r.installed, digits)} {_change(r.bought, r.moved_out, digits)}".strip()
+                    _installed(r.installed, r.bought, r.moved_out, digits)
                     for r in lines.itertuples()
                 ),
                 rounded(lines["bought"].sum(), digits),
@@ -382,13 +399,10 @@ def _tools_table(tools: pd.DataFrame, money: Money) -> Block:
     return table(headers, groups, caption, title="Tools per type and fab", scroll=True)
 
 
-def _floor_table(floor: pd.DataFrame, column: str, name: str) -> Block:
+def _floor_table(floor: pd.DataFrame, column: str, name: str, periods: list[str]) -> Block:
     """The share of each fab's floor taken (``column`` ÷ ``floor_m2``) per period."""
-    from fabnet.report.fab_figures import periods_of
-
     if floor.empty:
         return Text("No fab.")
-    periods = periods_of(floor)
     several = len(_scenarios(floor)) > 1
     keys = (["scenario"] if several else []) + ["fab"]
     headers = [
@@ -399,9 +413,10 @@ def _floor_table(floor: pd.DataFrame, column: str, name: str) -> Block:
         ("Peak [m²]", True),
     ]
     rows = []
-    for key, part in floor.groupby(keys, sort=False):
+    for key, found in floor.groupby(keys, sort=False):
         values = key if isinstance(key, tuple) else (key,)
-        part = part.assign(_p=part["period"].astype(str)).set_index("_p").reindex(periods)
+        part = found.groupby(found["period"].astype(str))[["floor_m2", column]].sum()
+        part = part.reindex(periods)
         limit = part["floor_m2"].astype(float)
         taken = part[column].astype(float)
         over = bool(((taken - limit) > 1e-6).any())
@@ -420,15 +435,12 @@ def _floor_table(floor: pd.DataFrame, column: str, name: str) -> Block:
     return table(headers, [rows], caption, title=f"{name} per fab")
 
 
-def _transfers_table(transfers: pd.DataFrame, money: Money) -> Block:
+def _transfers_table(transfers: pd.DataFrame, money: Money, periods: list[str]) -> Block:
     """Wafers a week transferred between fabs per (scenario,) product and period, with the
     cost over the horizon."""
-    from fabnet.report.fab_figures import periods_of
-
     moved = transfers[transfers["wafers_per_week"] > TINY] if len(transfers) else transfers
     if moved.empty:
         return Text("No wafer changes fab within its route: every route runs in one fab.")
-    periods = periods_of(transfers)
     several = len(_scenarios(transfers)) > 1
     keys = (["scenario"] if several else []) + ["product"]
     headers = [
@@ -548,10 +560,16 @@ def _digits(money: Money, amounts_musd: Iterable[object]) -> int:
     Examples
     --------
     >>> from fabnet.report._money import BILLIONS, MILLIONS
-    >>> _digits(MILLIONS, [392.0, 0.26, 0.0]), _digits(MILLIONS, [392.0]), _digits(BILLIONS, [300.0])
-    (2, 0, 2)
+    >>> _digits(MILLIONS, [392.0, 0.26, 0.0]), _digits(MILLIONS, [392.0])
+    (2, 0)
+    >>> _digits(BILLIONS, [300.0]), _digits(MILLIONS, [1e-12])
+    (2, 0)
     """
-    values = [abs(money.of(v)) for v in map(as_float, amounts_musd) if v and math.isfinite(v)]
+    values = [
+        abs(money.of(v))
+        for v in map(as_float, amounts_musd)
+        if v is not None and math.isfinite(v) and abs(v) >= SMALLEST_MUSD
+    ]
     if not values:
         return money.digits
     return min(6, max(money.digits, 1 - math.floor(math.log10(min(values)))))
@@ -576,6 +594,7 @@ def capacity_sections(result: Capacity, money: Money | None = None) -> list[Sect
     from fabnet.report._money import MILLIONS
     from fabnet.report.fab_figures import floor_figure, loading_figure, tools_needed_figure
 
+    periods = result.spec.periods.labels
     body: dict[str, list[Block]] = {
         "capacity-key-figures": _capacity_key_figures(result),
         "capacity-feasible": [_feasible_table(result.feasible)],
@@ -587,7 +606,9 @@ def capacity_sections(result: Capacity, money: Money | None = None) -> list[Sect
             ),
             figure(
                 loading_figure(
-                    result.bottleneck, title="Bottleneck workstation per fab and period"
+                    result.bottleneck,
+                    title="Bottleneck workstation per fab and period",
+                    periods=periods,
                 ),
                 "fig-capacity-bottleneck",
             ),
@@ -599,12 +620,12 @@ def capacity_sections(result: Capacity, money: Money | None = None) -> list[Sect
                 "wafer ÷ (minutes a week × availability × utilisation cap), against the tools "
                 "installed."
             ),
-            figure(tools_needed_figure(result.needed), "fig-capacity-tools"),
+            figure(tools_needed_figure(result.needed, periods=periods), "fig-capacity-tools"),
             _short_table(result.needed),
         ],
         "capacity-floor": [
-            figure(floor_figure(result.floor), "fig-capacity-floor"),
-            _floor_table(result.floor, "needed_m2", "Floor the tools needed take"),
+            figure(floor_figure(result.floor, periods=periods), "fig-capacity-floor"),
+            _floor_table(result.floor, "needed_m2", "Floor the tools needed take", periods),
         ],
     }
     sections = [section.holding(body[section.id]) for section in CAPACITY_SECTIONS]
@@ -622,7 +643,7 @@ def _capacity_key_figures(result: Capacity) -> list[Block]:
         short = feasible[~meets].sort_values("period", kind="stable")
         cards.append(("First period short", label(short["period"].iloc[0]) if len(short)
                       else "none"))  # fmt: skip
-        lowest = feasible.loc[feasible["max_share"].astype(float).idxmin()]
+        lowest = feasible.iloc[int(feasible["max_share"].astype(float).to_numpy().argmin())]
         cards.append(
             ("Least share of demand supported", f"{share(lowest['max_share'])} "
              f"({label(lowest['period'])})")
