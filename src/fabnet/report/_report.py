@@ -24,7 +24,14 @@ result                      chain above it       its own sections
 ``RiskResult``              the outlook, the     the risk's (:mod:`~fabnet.report.risk_html`), and a
                             plan                 stochastic plan's
                                                  (:mod:`~fabnet.report.stochastic_html`) if given
+``ToolPlan``                none                 the tool plan's (:mod:`~fabnet.report.fab_html`)
+``Capacity``                none                 static capacity's
+                                                 (:mod:`~fabnet.report.fab_html`)
 ==========================  ===================  ==================================================
+
+A fab result (``ToolPlan``, ``Capacity``, :mod:`fabnet.fab`) is about a fab file, not a
+scenario: its page is its own sections and then the fab file's tool types, fabs and routes with
+their sources, instead of the scenario's assumptions; ``full`` changes nothing.
 
 A report shows its money in one unit (:mod:`fabnet.report._money`), chosen by the magnitude of
 the result's figures: every axis, table, key figure and hover of the page uses it.
@@ -33,13 +40,15 @@ the result's figures: every axis, table, key figure and hover of the page uses i
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple, TypeAlias
+from typing import TYPE_CHECKING, NamedTuple, TypeAlias, TypeGuard
 
 from fabnet.exceptions import ParameterError
 
 if TYPE_CHECKING:
     import datetime as dt
 
+    from fabnet.fab.capacity import Capacity
+    from fabnet.fab.toolplan import ToolPlan
     from fabnet.finance import Comparison, Financials
     from fabnet.outlook import Backcast, GapResult
     from fabnet.planning import Plan, StochasticPlan
@@ -49,12 +58,14 @@ if TYPE_CHECKING:
     from fabnet.scenario import Scenario
 
     #: What a report can be made of.
-    Result: TypeAlias = GapResult | Backcast | Plan | Financials | Comparison | RiskResult
+    Result: TypeAlias = (
+        GapResult | Backcast | Plan | Financials | Comparison | RiskResult | ToolPlan | Capacity
+    )
 
 __all__ = ["CHAIN", "money_of", "render_report", "write_report"]
 
 #: What a result is, in words (for the error on anything else).
-_RESULTS = "a GapResult, Plan, Financials, Comparison, RiskResult or Backcast"
+_RESULTS = "a GapResult, Plan, Financials, Comparison, RiskResult, Backcast, ToolPlan or Capacity"
 
 #: The section that sums up the chain above a result (without ``full``).
 CHAIN = ("chain", "Summary of the chain above")
@@ -72,14 +83,15 @@ def render_report(
 
     Parameters
     ----------
-    result : GapResult, Backcast, Plan, Financials, Comparison or RiskResult
+    result : GapResult, Backcast, Plan, Financials, Comparison, RiskResult, ToolPlan or Capacity
         What the report is about (the table in :mod:`fabnet.report._report` lists the chain
         above each and its own sections).
     outlook : GapResult, optional
         The gap result of ``result``'s scenario, the first step of its chain. Default: the
         result itself for a ``GapResult``, the outlook of the record's years for a
-        ``Backcast``; else :func:`fabnet.outlook.gap` of the result's scenario with the
-        packaged catalog (pass it to use another catalog, or to not compute it twice).
+        ``Backcast``, none for a fab result (``ToolPlan``, ``Capacity``); else
+        :func:`fabnet.outlook.gap` of the result's scenario with the packaged catalog (pass it
+        to use another catalog, or to not compute it twice).
     stochastic : StochasticPlan, optional
         A stochastic plan of the same scenario, shown after a ``RiskResult``'s sections.
     generated : datetime.date, optional
@@ -92,7 +104,8 @@ def render_report(
     Returns
     -------
     str
-        The HTML document: title with the scenario name, fabnet version and date; the sections;
+        The HTML document: title with the scenario's (or fab file's) name, fabnet version and
+        date; the sections;
         plotly.js and the world basemap inlined once. It loads nothing from the network, and
         every string that comes from data is HTML-escaped. Money is in one unit throughout
         (:func:`money_of`).
@@ -100,8 +113,8 @@ def render_report(
     Raises
     ------
     ParameterError
-        ``result`` is none of these types, ``outlook`` is given with a ``GapResult`` or a
-        ``Backcast``, or ``stochastic`` with anything but a ``RiskResult``.
+        ``result`` is none of these types, ``outlook`` is given with a ``GapResult``, a
+        ``Backcast`` or a fab result, or ``stochastic`` with anything but a ``RiskResult``.
     MissingExtraError
         If plotly or jinja2 is not installed (``pip install 'fabnet[report]'``).
 
@@ -114,18 +127,19 @@ def render_report(
     """
     from fabnet._extras import require
     from fabnet.report._page import render_page
-    from fabnet.report.gap_html import UNITS
 
     require("report", "an HTML report")  # plotly and jinja2: said before any figure is drawn
 
-    contents = _contents(result, outlook, stochastic, full)
-    scenario = contents.scenario
+    contents = _fab_page(result, outlook, stochastic)
+    if contents is None:
+        contents = _contents(result, outlook, stochastic, full)
     money = contents.money
-    units = UNITS if money is None else f"{UNITS}, money in {money.symbol} ({money.words})"
+    units = contents.units
+    units = units if money is None else f"{units}, money in {money.symbol} ({money.words})"
     return render_page(
-        title=f"{contents.heading}: {scenario.name}",
-        description=scenario.description,
-        years=contents.outlook.years,
+        title=f"{contents.heading}: {contents.name}",
+        description=contents.description,
+        years=contents.years,
         units=units,
         sections=contents.sections,
         generated=generated,
@@ -177,11 +191,17 @@ def money_of(result: Result, stochastic: StochasticPlan | None = None) -> Money 
 
     The amounts: a plan's capex and the NPV of its cost; a financials' capex, revenue and
     capital called as well; a comparison's costs, objectives and peak capital; a risk's cost
-    measures and its stochastic plan's objectives.
+    measures and its stochastic plan's objectives; a tool plan's cost per scenario (undiscounted
+    and discounted), its capex, objective, expected cost and EEV. Static capacity (``Capacity``)
+    has no money.
     """
+    from fabnet.report._money import money_unit
+
+    if _is_fab(result):
+        return _toolplan_money(result)
+
     from fabnet.finance import Comparison, Financials
     from fabnet.planning import Plan
-    from fabnet.report._money import money_unit
     from fabnet.risk import RiskResult
 
     match result:
@@ -221,11 +241,66 @@ def _plan_amounts(plan: Plan) -> list[float]:
 class _Contents(NamedTuple):
     """What a result's page holds."""
 
-    heading: str  # the title, before the scenario's name
-    scenario: Scenario
-    outlook: GapResult
+    heading: str  # the title, before the name
+    name: str  # the scenario's or the fab file's
+    description: str | None
+    years: list[int]  # the years the page spans
+    units: str  # the units named under the title, before the money's
     money: Money | None
     sections: list[Section]
+
+
+def _is_fab(result: object) -> TypeGuard[ToolPlan | Capacity]:
+    """Whether ``result`` is a fab result (``ToolPlan``, ``Capacity``)."""
+    from fabnet.fab.capacity import Capacity
+    from fabnet.fab.toolplan import ToolPlan
+
+    return isinstance(result, ToolPlan | Capacity)
+
+
+def _toolplan_money(result: ToolPlan | Capacity) -> Money | None:
+    """The money unit of a tool plan's report; None for static capacity."""
+    from fabnet.fab.toolplan import ToolPlan
+    from fabnet.report._money import money_unit
+
+    if not isinstance(result, ToolPlan):
+        return None
+    costs = result.costs
+    amounts: list[object] = [float(result.tools["capex_musd"].sum())]
+    for column in ("musd", "npv_musd"):
+        amounts += list(costs.groupby("scenario")[column].sum())
+    amounts += [result.stats.get(key) for key in ("objective", "expected_cost_musd", "eev_musd")]
+    return money_unit(amounts)
+
+
+def _fab_page(
+    result: Result, given: GapResult | None, stochastic: StochasticPlan | None
+) -> _Contents | None:
+    """The page of a fab result (its sections, then the fab file's sources); None for any other
+    result."""
+    if not _is_fab(result):
+        return None
+    from fabnet.fab.toolplan import ToolPlan
+    from fabnet.report.fab_html import FAB_UNITS, capacity_sections, toolplan_sections
+
+    what = type(result).__name__
+    if given is not None:
+        raise ParameterError("outlook", f"None for a {what} (it has no outlook)", given)
+    if stochastic is not None:
+        raise ParameterError("stochastic", "None unless the result is a RiskResult", stochastic)
+    spec = result.spec
+    money = money_of(result)
+    if isinstance(result, ToolPlan):
+        heading, sections = "Tool plan", toolplan_sections(result, money)
+    else:
+        heading, sections = "Static capacity", capacity_sections(result)
+    periods = spec.periods.labels
+    years = sorted({int(period[:4]) for period in periods})
+    units = (
+        f"periods {periods[0]}–{periods[-1]} (quarters of {spec.periods.weeks:g} weeks), "
+        f"{FAB_UNITS}"
+    )
+    return _Contents(heading, spec.name, spec.description, years, units, money, sections)
 
 
 def _contents(
@@ -264,7 +339,18 @@ def _contents(
     from fabnet.report.gap_html import assumptions_section
 
     sections = [*chain, *own, assumptions_section(outlook)]
-    return _Contents(heading, outlook.scenario, outlook, money, sections)
+    return _outlook_contents(heading, outlook, money, sections)
+
+
+def _outlook_contents(
+    heading: str, outlook: GapResult, money: Money | None, sections: list[Section]
+) -> _Contents:
+    """The page of a result of a scenario: named after it, over the outlook's years."""
+    from fabnet.report.gap_html import UNITS
+
+    scenario = outlook.scenario
+    years = [int(year) for year in outlook.years]
+    return _Contents(heading, scenario.name, scenario.description, years, UNITS, money, sections)
 
 
 def _gap_page(result: GapResult) -> _Contents:
@@ -273,7 +359,7 @@ def _gap_page(result: GapResult) -> _Contents:
 
     *outlooks, assumptions = gap_sections(result)
     sections = [*outlooks, *_backcast_summary(result.scenario), assumptions]
-    return _Contents("Demand–supply gap", result.scenario, result, None, sections)
+    return _outlook_contents("Demand–supply gap", result, None, sections)
 
 
 def _backcast_page(result: Backcast) -> _Contents:
@@ -283,7 +369,7 @@ def _backcast_page(result: Backcast) -> _Contents:
 
     *outlooks, assumptions = gap_sections(result.outlook)
     sections = [*backcast_sections(result), *outlooks, assumptions]
-    return _Contents("Backcast", result.scenario, result.outlook, None, sections)
+    return _outlook_contents("Backcast", result.outlook, None, sections)
 
 
 def _step(
