@@ -89,12 +89,19 @@ def capacity(
 ) -> None:
     """Static capacity: the tools each type, fab and period needs for the demand, the
     bottleneck workstation, floor space, and whether the tools installed can meet demand."""
+    from dataclasses import replace
+
+    from fabnet.fab import fab_data
     from fabnet.fab.capacity import capacity as compute
+    from fabnet.fab.toolplan import current_tools_check
 
     paths = outputs(out, report, out_format=out_format)
     spec = load_fab_file(fab)
     progress().step("computing static capacity")
-    result = compute(spec, check=True)
+    data = fab_data(spec)
+    result = compute(data)
+    progress().step("checking whether the tools installed can meet demand")
+    result = replace(result, feasible=current_tools_check(data))
     finish(
         paths, result, _print_capacity, "the capacity", as_json=as_json, out_format=out_format,
         full=False,
@@ -146,6 +153,12 @@ def _print_capacity(out: Console, result: Capacity) -> None:
         out.print(gaps)
         if len(last) > TOP_ROWS:
             out.print(f"  and {len(last) - TOP_ROWS} more in the needed table")
+
+
+def _load(utilisation: object) -> str:
+    """A utilisation as a percentage; a load on no tools as such."""
+    value = float(utilisation)  # type: ignore[arg-type]
+    return "no tools" if value == float("inf") else pct(value)
 
 
 # -- plan --------------------------------------------------------------------------------------
@@ -239,6 +252,7 @@ def _print_plan(out: Console, result: ToolPlan) -> None:
     floor = result.floor[result.floor["scenario"] == scenario]
     if len(floor):
         last = floor.sort_values("period").groupby("fab").tail(1)
+        last = last.assign(share=last["used_m2"] / last["floor_m2"])
         shown = table(
             f"Floor space used in {last['period'].iloc[0]} (first scenario)",
             ["fab", "used [m²]", "floor [m²]", "share"],
@@ -247,7 +261,7 @@ def _print_plan(out: Console, result: ToolPlan) -> None:
         for row in last.itertuples(index=False):
             shown.add_row(
                 str(row.fab), f"{row.used_m2:,.0f}", f"{row.floor_m2:,.0f}",
-                pct(row.used_m2 / row.floor_m2),
+                pct(row.share),
             )  # fmt: skip
         out.print(shown)
     binding = result.binding[result.binding["scenario"] == scenario]
