@@ -4,6 +4,7 @@ Dataset is labelled and carries its provenance, the reprs are short (fabnet.resu
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import json
 import math
 import re
@@ -60,6 +61,14 @@ class Results(dict[str, Result]):
             self["finance"] = comparison.financials["own-build"]
         elif kind == "risk":
             self["risk"] = analyse(self["plan"], samples=64, seed=3, sobol_samples=8)
+        elif kind == "fab-capacity":
+            from fabnet.fab import capacity
+
+            self[kind] = capacity("example-3fab")
+        elif kind == "fab-plan":
+            from fabnet.fab.toolplan import tool_plan
+
+            self[kind] = tool_plan("example-3fab", relax=True)
         elif kind == "stochastic":
             scenario = self["plan"].scenario  # type: ignore[attr-defined]
             self[kind] = stochastic_plan(scenario, scenarios=2, first_stage_years=2, relax=True)
@@ -74,11 +83,21 @@ def results() -> Results:
     return Results()
 
 
-KINDS = ("gap", "backcast", "plan", "finance", "strategies", "risk", "stochastic")
+KINDS = (
+    "gap",
+    "backcast",
+    "plan",
+    "finance",
+    "strategies",
+    "risk",
+    "stochastic",
+    "fab-capacity",
+    "fab-plan",
+)
 #: Round trips through netCDF (h5netcdf reads a file of hundreds of variables in seconds) run in
 #: the quick suite for these; the others, and every test of the stochastic plan (its solve takes
 #: seconds), are slow tests.
-QUICK_NETCDF = ("gap", "plan")
+QUICK_NETCDF = ("gap", "plan", "fab-capacity")
 
 
 def kinds(*, netcdf: bool = False) -> list[Any]:
@@ -163,6 +182,12 @@ def test_the_dataset_is_labelled_and_carries_its_provenance(results: Results, ki
     assert ds.attrs["fabnet_version"] == fabnet.__version__
     assert ds.attrs["fabnet_kind"] == result.KIND
     assert re.fullmatch(r"[0-9a-f]{64}", ds.attrs["catalog_sha256"])
+    spec = getattr(result, "spec", None)
+    if spec is not None:  # a fab-level result: its fab file's name and digest
+        assert ds.attrs["fab_file"] == spec.name
+        text = spec.to_yaml().encode("utf-8")
+        assert ds.attrs["fab_file_sha256"] == hashlib.sha256(text).hexdigest()
+        return
     scenario = getattr(result, "scenario", None) or result.plan.scenario  # type: ignore[attr-defined]
     if "scenario_sha256" in ds.attrs:
         assert ds.attrs["scenario_sha256"] == scenario_digest(scenario)
@@ -223,7 +248,7 @@ def test_reprs_are_short(results: Results, kind: str) -> None:
 @pytest.mark.parametrize("kind", kinds())
 def test_headlines_are_json(results: Results, kind: str) -> None:
     head = results[kind].headline()
-    assert head["scenario"]
+    assert head["fab" if kind.startswith("fab-") else "scenario"]
     json.dumps(head)  # numbers, strings, booleans, None
 
 

@@ -839,6 +839,10 @@ def _to_dataset(flat: _Flat) -> xr.Dataset:
     if root["scenario"] is not None:
         dataset.attrs["scenario_sha256"] = root["scenario"]
         dataset.attrs["scenario"] = _scenario_name(flat.scenarios[root["scenario"]])
+    fab = root.get("meta", {}).get("fab")
+    if isinstance(fab, str):  # a fab-level result keeps its fab file's YAML
+        dataset.attrs["fab_file_sha256"] = hashlib.sha256(fab.encode("utf-8")).hexdigest()
+        dataset.attrs["fab_file"] = _scenario_name(fab)
     return dataset
 
 
