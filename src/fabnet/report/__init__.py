@@ -3,15 +3,18 @@
 :func:`write_report` writes the report of a demand–supply gap (``GapResult``), a backcast
 (``Backcast``: the outlook of the record's years against the public record), a network plan
 (``Plan``), a plan's financials (``Financials``), the strategies compared (``Comparison``) or a
-plan's risk (``RiskResult``, with a ``StochasticPlan`` if you have one); :func:`render_report`
-returns it as text. Every report starts with the outlook of its scenario (the gap), shows the
-result's own sections and ends with the assumptions and their sources; each page is one Jinja2
+plan's risk (``RiskResult``, with a ``StochasticPlan`` if you have one), and at the fab level of
+a tool plan (``ToolPlan``) or static capacity (``Capacity``); :func:`render_report` returns it as
+text. Every report of the network chain starts with the outlook of its scenario (the gap), shows
+the result's own sections and ends with the assumptions and their sources (a fab-level report:
+its own sections, then the sources of its fab file's figures); each page is one Jinja2
 template (``templates/page.html.j2``) with plotly.js and the world basemap inlined once.
 
 The figures are in :mod:`fabnet.report.gap_figures`, :mod:`~fabnet.report.backcast_figures`,
 :mod:`~fabnet.report.plan_figures`, :mod:`~fabnet.report.finance_figures`,
-:mod:`~fabnet.report.strategy_figures`, :mod:`~fabnet.report.risk_figures` and
-:mod:`~fabnet.report.stochastic_figures`, and are re-exported here. Importing this package
+:mod:`~fabnet.report.strategy_figures`, :mod:`~fabnet.report.risk_figures`,
+:mod:`~fabnet.report.stochastic_figures` and :mod:`~fabnet.report.fab_figures`, and are
+re-exported here. Importing this package
 imports neither plotly, pandas nor Jinja2 and reads no file; the template, the basemap and
 plotly.js are read when a report is rendered.
 
@@ -34,10 +37,21 @@ Examples
 >>> risk = analyse(result, samples=2000, seed=1)  # doctest: +SKIP
 >>> two_stage = stochastic_plan("altman-2024", scenarios=8)  # doctest: +SKIP
 >>> path = write_report(risk, "risk.html", stochastic=two_stage)  # doctest: +SKIP
+>>> from fabnet.fab.toolplan import tool_plan
+>>> path = write_report(tool_plan("example-3fab"), "toolplan.html")  # doctest: +SKIP
 """
 
 from fabnet.report._report import render_report, write_report
 from fabnet.report.backcast_figures import backcast_compute_figure, backcast_coverage_figure
+from fabnet.report.fab_figures import (
+    cost_figure,
+    floor_figure,
+    loading_figure,
+    split_figure,
+    split_steps_figure,
+    tools_figure,
+    tools_needed_figure,
+)
 from fabnet.report.finance_figures import (
     capital_calls_figure,
     cash_flow_by_year_figure,
@@ -65,6 +79,13 @@ from fabnet.report.strategy_figures import strategy_figure, strategy_timeline_fi
 
 __all__ = [
     "backcast_compute_figure",
+    "cost_figure",
+    "floor_figure",
+    "loading_figure",
+    "split_figure",
+    "split_steps_figure",
+    "tools_figure",
+    "tools_needed_figure",
     "backcast_coverage_figure",
     "build_gantt_figure",
     "capacity_demand_figure",
