@@ -203,6 +203,33 @@ def test_newer_generation_bought_when_the_floor_binds(fab_file: Any) -> None:
     assert plan.floor["used_m2"].max() == pytest.approx(30)
 
 
+def test_solver_controls_reach_highs(fab_file: Any, tmp_path: Path) -> None:
+    # The floor-bound case again: progress reported, HiGHS's log kept, its settings taken.
+    spec = fab_file(
+        [
+            {"id": "G1", "workstation": "W", "capex_musd": 10, "footprint_m2": 10},
+            {"id": "G2", "workstation": "W", "capex_musd": 25, "footprint_m2": 10},
+        ],
+        {"P": [("W", {"G1": 100, "G2": 50})]},
+        [{"id": "fab-a", "floor_m2": 30}],
+        {("P", "2026Q1"): 400},
+    )
+    seen: list[Any] = []
+    log = tmp_path / "highs.log"
+    plan = tool_plan(
+        load_fab(spec),
+        on_progress=seen.append,
+        solver_log=log,
+        threads=1,
+        random_seed=7,
+        solver_options={"presolve": "off"},
+    )
+    assert plan.stats["objective"] == pytest.approx(45)
+    assert seen
+    assert seen[-1].incumbent == pytest.approx(45)
+    assert "MIP has" in log.read_text(encoding="utf-8")
+
+
 # -- move-outs -----------------------------------------------------------------------------------
 
 
