@@ -55,15 +55,19 @@ def growing(fab_file: Any) -> dict[str, Any]:
     )
 
 
-def test_demand_past_the_floor_names_the_first_period_that_fails(growing: dict[str, Any]) -> None:
+@pytest.mark.parametrize("relax", [False, True])
+def test_demand_past_the_floor_names_the_first_period_that_fails(
+    growing: dict[str, Any], relax: bool
+) -> None:
     # Whole tools needed (T, U) and their floor: 2026Q1 (8, 4) 1,000 m²; Q2 (10, 5) 1,250 m²;
     # Q3 1,150 / 100 = 11.5 → 12 T and 1,150 / 200 = 5.75 → 6 U: 1,200 + 300 = 1,500 m², just
     # fits; Q4 12.5 → 13 T and 6.25 → 7 U: 1,300 + 350 = 1,650 m² > 1,500: the first to fail.
     # W in Q4: needs 12.5 tools' worth, and the floor U's 7 tools leave (1,500 − 350) / 100 =
     # 11.5 holds 11 T (short 1.5 × 100 = 150 m²; V would be short (6.25 − 200/50 = 4) × 50 =
-    # 112.5 m²: W is named).
+    # 112.5 m²: W is named). Relaxed (fractional tools): Q4 takes 1,250 + 312.5 = 1,562.5 m²,
+    # Q3 1,437.5 fits; U's 6.25 tools leave (1,500 − 312.5) / 100 = 11.875: 11 T.
     with pytest.raises(InfeasiblePlanError) as caught:
-        tool_plan(load_fab(growing))
+        tool_plan(load_fab(growing), relax=relax)
     assert caught.value.exit_code == 3
     (finding,) = caught.value.findings
     assert isinstance(finding, Finding)
