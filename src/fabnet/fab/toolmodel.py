@@ -168,17 +168,15 @@ def _linear(
     import xarray as xr
 
     shape = tuple(len(c) for c in coords)
-    labels, coeffs = [], []
-    for given, coef in terms:
-        lab = np.asarray(given)
-        labels.append(lab.reshape(*shape, -1))
-        coeffs.append(np.broadcast_to(np.asarray(coef, dtype=float), lab.shape).reshape(*shape, -1))
-    if labels:
-        variables = np.concatenate(labels, axis=-1).astype(np.int64)
-        factors = np.concatenate(coeffs, axis=-1).copy()
-    else:
-        variables = np.full((*shape, 1), -1, dtype=np.int64)
-        factors = np.zeros((*shape, 1))
+    labels = [np.asarray(given) for given, _ in terms]
+    coeffs = [
+        np.broadcast_to(np.asarray(coef, dtype=float), lab.shape)
+        for lab, (_, coef) in zip(labels, terms, strict=True)
+    ]
+    if sum(lab.shape[-1] for lab in labels) == 0:  # no term at all: one empty term
+        labels, coeffs = [np.full((*shape, 1), -1)], [np.zeros((*shape, 1))]
+    variables = np.concatenate(labels, axis=-1).astype(np.int64)
+    factors = np.concatenate(coeffs, axis=-1)  # a copy: written below
     factors[variables < 0] = 0.0
     variables[factors == 0.0] = -1
     dims = (*(str(c.name) for c in coords), "_term")
