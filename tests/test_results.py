@@ -62,9 +62,11 @@ class Results(dict[str, Result]):
         elif kind == "risk":
             self["risk"] = analyse(self["plan"], samples=64, seed=3, sobol_samples=8)
         elif kind == "fab-capacity":
-            from fabnet.fab import capacity
+            from fabnet.fab import capacity, fab_data, load_fab
+            from fabnet.fab.toolplan import current_tools_check
 
-            self[kind] = capacity("example-3fab")
+            data = fab_data(load_fab("example-3fab"))
+            self[kind] = dataclasses.replace(capacity(data), feasible=current_tools_check(data))
         elif kind == "fab-plan":
             from fabnet.fab.toolplan import tool_plan
 

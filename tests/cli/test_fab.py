@@ -38,15 +38,16 @@ def test_the_saved_tool_plan_meets_demand_and_floor_from_its_files(
     """Read back as plain Parquet tables (no fabnet): every step's wafers sum to the demand,
     the floor used is within the floor, the time used within the tools installed."""
     _, out = planned
-    split = pd.read_parquet(out / "split.parquet")
-    demand = pd.read_parquet(out / "demand.parquet")
+    # Key columns are stored as the tables' index (so xarray labels them).
+    split = pd.read_parquet(out / "split.parquet").reset_index()
+    demand = pd.read_parquet(out / "demand.parquet").reset_index()
     done = split.groupby(["scenario", "product", "step", "period"])["wafers_per_week"].sum()
     want = demand.set_index(["scenario", "product", "period"])["wafers_per_week"]
     joined = done.reset_index().join(want.rename("wanted"), on=["scenario", "product", "period"])
     assert (joined["wafers_per_week"] - joined["wanted"]).abs().max() < 1e-3
-    floor = pd.read_parquet(out / "floor.parquet")
+    floor = pd.read_parquet(out / "floor.parquet").reset_index()
     assert (floor["used_m2"] <= floor["floor_m2"] + 1e-6).all()
-    tools = pd.read_parquet(out / "tools.parquet")
+    tools = pd.read_parquet(out / "tools.parquet").reset_index()
     assert (tools["tools_used"] <= tools["installed"] + 1e-6).all()
 
 

@@ -82,10 +82,14 @@ def test_demand_past_the_floor_names_the_first_period_that_fails(
 def test_current_tools_check(growing: dict[str, Any]) -> None:
     # 8 T make 800 wafers a week and 4 U 800: α = 800 / demand = 1, 0.8, 0.696, 0.64.
     check = current_tools_check(fab_data(load_fab(growing)))
-    assert list(check.columns) == ["scenario", "period", "max_share", "meets_demand"]
+    assert list(check.columns) == [
+        "scenario", "period", "max_share", "meets_demand", "products_short"
+    ]  # fmt: skip
     assert list(check["period"]) == list(Q)
     np.testing.assert_allclose(check["max_share"], [1.0, 0.8, 800 / 1150, 0.64], rtol=1e-7)
     assert list(check["meets_demand"]) == [True, False, False, False]
+    # One product: alone it is as short as all together (70 % of 1,150 rounds to 70 %).
+    assert list(check["products_short"]) == ["", "P 80%", "P 70%", "P 64%"]
 
 
 def test_demand_no_tool_can_serve_before_it_may_be_bought(fab_file: Any) -> None:

@@ -114,13 +114,14 @@ def _print_capacity(out: Console, result: Capacity) -> None:
     if feasible is not None and len(feasible):
         shown = table(
             f"Fab file {result.spec.name}: can the tools installed at the start meet demand?",
-            ["scenario", "period", "largest share of demand", "meets demand"],
-            left=["scenario", "period", "meets demand"],
-        )
+            ["scenario", "period", "largest share of demand", "meets demand",
+             "short even alone (share)"],
+            left=["scenario", "period", "meets demand", "short even alone (share)"],
+        )  # fmt: skip
         for row in feasible.itertuples(index=False):
             shown.add_row(
                 str(row.scenario), str(row.period), pct(row.max_share),
-                "yes" if row.meets_demand else "[b]no[/b]",
+                "yes" if row.meets_demand else "[b]no[/b]", str(row.products_short) or "—",
             )  # fmt: skip
         out.print(shown)
     neck = result.bottleneck

@@ -144,20 +144,21 @@ def _floor_finding(
     )
 
 
-def _demand_finding(
-    data: FabData, parts: ToolParts, where: tuple[int, int, int], unmet: float
-) -> Finding:
+def _demand_finding(data: FabData, where: tuple[int, int, int], unmet: float) -> Finding:
     """The demand finding of product p in period t (``where``: s, p, t): the step none of its
     fabs can run."""
     s, p, t = where
-    routes = parts.routes
     period, product = data.periods[t], data.products[p]
     wanted = float(data.demand[s, p, t])
     scenario = data.scenarios[s] if len(data.scenarios) > 1 else None
     # From which period each (fab, type) can hold a tool: 0 with tools at the start, the type's
-    # first period of purchase where the fab may buy it, never (len(periods)) otherwise.
-    n_t = len(data.periods)
-    since = np.where(routes.may_buy, data.first_buy[None, :], n_t)
+    # first period of purchase where the fab may buy it, never (len(periods)) otherwise — over
+    # the fab file's whole horizon (a diagnosis may solve its first periods only: :func:`until`).
+    labels = data.spec.periods.labels
+    n_t = len(labels)
+    buyable_in = (data.step_allowed.astype(np.int64) @ data.runs.astype(np.int64)) > 0
+    may_buy = buyable_in & (data.first_buy < n_t)[None, :]
+    since = np.where(may_buy, data.first_buy[None, :], n_t)
     since = np.where(data.start_tools > 0, 0, since)
     fabs = data.allowed[:, p]
     for j in np.flatnonzero(data.step_product == p):
@@ -165,7 +166,7 @@ def _demand_finding(
         first = int(since[np.ix_(fabs, kinds)].min()) if fabs.any() and kinds.any() else n_t
         if first <= t:
             continue
-        when = f"before {data.periods[first]}" if first < n_t else "in any period"
+        when = f"before {labels[first]}" if first < n_t else "in any period"
         workstation = data.workstations[data.step_workstation[j]]
         number = int(data.step_number[j]) + 1
         return Finding(
@@ -218,7 +219,7 @@ def slack_findings(parts: ToolParts) -> list[Finding]:
     assert split is not None
     used = type_time(data, parts, split)
     findings = [
-        _demand_finding(data, parts, (int(s), int(p), t), float(unmet[s, p, t]))
+        _demand_finding(data, (int(s), int(p), t), float(unmet[s, p, t]))
         for s, p in zip(*np.nonzero(unmet[:, :, t] > TOLERANCE), strict=True)
     ]
     findings += [
@@ -237,19 +238,50 @@ def diagnose(
     solver_options: Mapping[str, Any] | None = None,
     solver_log: str | Path | None = None,
 ) -> list[Finding]:
-    """Solve the elastic tool model and say why the plan fails (empty: it need not)."""
+    """Solve the elastic tool model and say why the plan fails (empty: it need not).
+
+    For whole tools the elastic LP relaxation is solved first (a fraction of a second): where it
+    must break a limit in period t, the plan with whole tools fails in t or earlier, so the
+    elastic MIP is solved over the periods up to t only — the later periods, whose large
+    slacks make the elastic MIP slow, have no say in which period fails first. Where the
+    relaxation breaks nothing (whole tools alone make the plan fail), the elastic MIP of every
+    period is solved.
+    """
+    settings = {
+        "time_limit_s": time_limit_s,
+        "threads": threads,
+        "solver_options": solver_options,
+        "solver_log": solver_log,
+    }
+    relaxed = _elastic(data, relax=True, **settings)
+    if relax:
+        return relaxed
+    if relaxed:
+        first = min(data.periods.index(f.period) for f in relaxed)
+        return _elastic(until(data, first + 1), relax=False, **settings) or relaxed
+    return _elastic(data, relax=False, **settings)
+
+
+def until(data: FabData, periods: int) -> FabData:
+    """``data`` over its first ``periods`` periods only (a type first bought later keeps its
+    first period of purchase: it cannot be bought within them)."""
+    from dataclasses import replace
+
+    return replace(
+        data,
+        periods=data.periods[:periods],
+        demand=data.demand[:, :, :periods],
+        counted=data.counted[:periods],
+        discount=data.discount[:periods],
+    )
+
+
+def _elastic(data: FabData, *, relax: bool, **settings: Any) -> list[Finding]:
     from fabnet.fab.toolmodel import build_tool_model
     from fabnet.planning.solve import solve
 
     model, parts = build_tool_model(data, relax=relax, elastic=True)
-    info = solve(
-        model,
-        time_limit_s=time_limit_s,
-        mip_gap=1e-4,
-        threads=threads,
-        solver_options=solver_options,
-        solver_log=solver_log,
-    )
+    info = solve(model, mip_gap=1e-4, **settings)
     if not info.has_solution:
         return []
     return slack_findings(parts)

@@ -650,26 +650,59 @@ MAX_SHARE = 1e4
 
 def current_tools_check(data: FabData) -> pd.DataFrame:
     """Per scenario and period, the largest fraction α of every product's demand the tools
-    installed at the start can make (no buys, no move-outs), and whether it is all of it.
+    installed at the start can make (no buys, no move-outs), whether it is all of it, and which
+    products the tools could not make in full even if they made nothing else.
 
     An LP from the tool plan's own blocks (:mod:`fabnet.fab.toolmodel`: the split, the tools,
     their tool time and the demand, scaled by α[s, t]), maximising Σ α: each period's α is the
     largest share of all its demand the installed tools' time can carry (floor space and
-    transfers play no part). A period without demand makes all of it (α = inf).
+    transfers play no part). A period without demand makes all of it (α = inf). The same LP with
+    one product's demand alone gives that product's share alone.
 
     Returns
     -------
     DataFrame
         scenario, period, max_share [fraction, at most :data:`MAX_SHARE`], meets_demand
-        (α ≥ 1 − 1e-9).
+        (α ≥ 1 − 1e-9), products_short (each product whose share alone is below 1, with that
+        share: ``"N2 0%"``; empty where none is).
 
     Raises
     ------
     SolverError
         If HiGHS fails on the LP (it is always feasible: α = 0 makes nothing).
     """
-    import linopy
     import pandas as pd
+
+    alpha = _max_share(data)
+    alone = []
+    for p in range(len(data.products)):
+        demand = np.zeros_like(data.demand)
+        demand[:, p, :] = data.demand[:, p, :]
+        alone.append(_max_share(replace(data, demand=demand)))
+    s, t = np.indices(alpha.shape).reshape(2, -1)
+    short = [
+        ", ".join(
+            f"{data.products[p]} {min(alone[p][i, j], 1.0):.0%}"
+            for p in range(len(data.products))
+            if alone[p][i, j] < 1.0 - 1e-9
+        )
+        for i, j in zip(s, t, strict=True)
+    ]
+    return pd.DataFrame(
+        {
+            "scenario": [data.scenarios[i] for i in s],
+            "period": [data.periods[i] for i in t],
+            "max_share": alpha[s, t],
+            "meets_demand": alpha[s, t] >= 1.0 - 1e-9,
+            "products_short": short,
+        }
+    )
+
+
+def _max_share(data: FabData) -> np.ndarray:
+    """[s, t] the largest share of all demand the start's tools can make (see
+    :func:`current_tools_check`)."""
+    import linopy
 
     from fabnet.exceptions import SolverError
     from fabnet.fab.toolmodel import (
@@ -699,13 +732,5 @@ def current_tools_check(data: FabData) -> pd.DataFrame:
         raise SolverError(info.status, f"the capacity check's LP ended {info.status}")
     alpha = solution(share, ("scenario", "period"))
     assert alpha is not None
-    alpha = np.where(data.demand.sum(axis=1) > 0, np.maximum(alpha, 0.0), np.inf)
-    s, t = np.indices(alpha.shape).reshape(2, -1)
-    return pd.DataFrame(
-        {
-            "scenario": [data.scenarios[i] for i in s],
-            "period": [data.periods[i] for i in t],
-            "max_share": alpha[s, t],
-            "meets_demand": alpha[s, t] >= 1.0 - 1e-9,
-        }
-    )
+    out: np.ndarray = np.where(data.demand.sum(axis=1) > 0, np.maximum(alpha, 0.0), np.inf)
+    return out
