@@ -19,6 +19,7 @@ from fabnet.exceptions import ParameterError
 from fabnet.fab import FabSpec, fab_data, load_fab
 from fabnet.fab._schema import ToolType
 from fabnet.fab.data import tools_needed
+from fabnet.fab.toolplan import current_tools_check, tool_plan
 from fabnet.scenario import Scenario, interpolate, load_scenario
 
 #: The size the planner benchmarks use.
@@ -334,6 +335,22 @@ def test_synthetic_fabs_can_be_planned() -> None:
     least_m2 = float(tools_needed(data, wafers) @ data.footprint_m2)
     assert least_m2 <= data.floor_m2.sum()
     assert least_m2 >= 0.6 * data.floor_m2.sum()  # the floor is tight, not lavish
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_synthetic_fabs_tiny_instance_is_planned(seed: int) -> None:
+    """A tiny instance: the installed tools make the first period's demand and not the last's,
+    the tool plan exists (solved to optimality), buys tools and fills some fab's floor."""
+    spec = synthetic_fabs(2, 2, 8, 6, 4, seed=seed)
+    check = current_tools_check(fab_data(spec))
+    assert check["meets_demand"].tolist()[0]
+    assert not check["meets_demand"].tolist()[-1]
+    plan = tool_plan(spec, mip_gap=0.0, time_limit_s=60, threads=1, random_seed=0)
+    assert plan.status == "optimal"
+    assert plan.headline()["tools_bought"] > 0
+    used = plan.floor["used_m2"] / plan.floor["floor_m2"]
+    assert used.max() <= 1.0 + 1e-9
+    assert used.max() >= 0.9  # the floor binds (or nearly) somewhere
 
 
 @pytest.mark.parametrize(
