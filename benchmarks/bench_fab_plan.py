@@ -286,6 +286,13 @@ def _table(seeds: list[int], rows: dict[int, tuple[Run, Run]]) -> None:
     pair("objective (peer−fabnet)/|fabnet|", lambda f, p: f"{_delta(f, p):+.2e}")
 
 
+def _ratio_floor(fab: Run, peer: Run) -> float:
+    """A lower bound on peer seconds / fabnet seconds: the ratio itself, a lower bound where
+    the peer hit the limit, 0 where fabnet did (its true ratio is somewhere below peer / limit);
+    so the median of these is a lower bound on the median ratio."""
+    return peer.info.seconds / fab.info.seconds if fab.reached else 0.0
+
+
 def _medians(seeds: list[int], rows: dict[int, tuple[Run, Run]]) -> dict[str, float]:
     fabs = [rows[s][0] for s in seeds]
     peers = [rows[s][1] for s in seeds]
@@ -301,7 +308,7 @@ def _medians(seeds: list[int], rows: dict[int, tuple[Run, Run]]) -> dict[str, fl
         "peer_build": med([r.build_s for r in peers]),
         "peer_solve": med([r.info.seconds for r in peers]),
         "peer_objective": med([r.objective for r in peers]),
-        "ratio": med([p.info.seconds / f.info.seconds for f, p in zip(fabs, peers, strict=True)]),
+        "ratio": med([_ratio_floor(f, p) for f, p in zip(fabs, peers, strict=True)]),
         "delta": med([_delta(f, p) for f, p in zip(fabs, peers, strict=True)]),
     }
 
@@ -310,7 +317,11 @@ def _goals(seeds: list[int], rows: dict[int, tuple[Run, Run]], limit: float) -> 
     m = _medians(seeds, rows)
     fab_all = all(rows[s][0].reached for s in seeds)
     peer_all = all(rows[s][1].reached for s in seeds)
-    lower = "" if peer_all else f" (a lower bound: the peer hit the {limit:g} s limit)"
+    lower = (
+        ""
+        if peer_all and fab_all
+        else f" (a lower bound: some runs hit the {limit:g} s limit, a fabnet one counted as 0×)"
+    )
     print(
         f"medians over seeds {', '.join(map(str, seeds))}:"
         f" fabnet build {m['fab_build']:.2f} s, solve {_seconds(m['fab_solve'], fab_all)} s,"
@@ -325,8 +336,9 @@ def _goals(seeds: list[int], rows: dict[int, tuple[Run, Run]], limit: float) -> 
             m["fab_share"] < 0.10,
         ),
         (
-            f"fabnet reaches 1 % ≥ 3× faster: {'' if peer_all else '≥'}{m['ratio']:.1f}×{lower}",
-            fab_all and m["ratio"] >= 3.0,
+            f"fabnet reaches 1 % ≥ 3× faster (median ratio): {'' if lower == '' else '≥'}"
+            f"{m['ratio']:.1f}×{lower}",
+            m["ratio"] >= 3.0,
         ),
         (
             f"objective the same or better: (peer−fabnet)/|fabnet| = {m['delta']:+.2e}"
