@@ -20,6 +20,7 @@ from fabnet.exceptions import (
 
 if TYPE_CHECKING:
     from fabnet.catalog import Catalog, load_catalog
+    from fabnet.fab import FabSpec, ToolPlan, load_fab, tool_plan
     from fabnet.finance import Comparison, Financials, compare, financials
     from fabnet.outlook import Backcast, GapResult, backcast, gap
     from fabnet.planning import Plan, StochasticPlan, load_plan, plan, stochastic_plan
@@ -31,6 +32,7 @@ __all__ = [
     "Catalog",
     "CatalogError",
     "Comparison",
+    "FabSpec",
     "FabnetError",
     "Financials",
     "GapResult",
@@ -41,22 +43,29 @@ __all__ = [
     "Scenario",
     "ScenarioError",
     "StochasticPlan",
+    "ToolPlan",
     "__version__",
     "backcast",
     "compare",
     "financials",
     "gap",
     "load_catalog",
+    "load_fab",
     "load_plan",
     "load_scenario",
     "open_result",
     "plan",
     "stochastic_plan",
+    "tool_plan",
 ]
 
 _LAZY = {
     "Catalog": "fabnet.catalog",
     "load_catalog": "fabnet.catalog",
+    "FabSpec": "fabnet.fab",
+    "ToolPlan": "fabnet.fab",
+    "load_fab": "fabnet.fab",
+    "tool_plan": "fabnet.fab",
     "Comparison": "fabnet.finance",
     "Financials": "fabnet.finance",
     "compare": "fabnet.finance",

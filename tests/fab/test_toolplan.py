@@ -419,3 +419,14 @@ def test_saved_plans_read_back_exactly(
         assert again.stats == plan.stats
         assert again.spec == plan.spec
         assert again.headline() == plan.headline()
+
+
+def test_the_tool_plan_is_public_at_the_top() -> None:
+    # `import fabnet` stays light: the fab level loads on first use, from fabnet.fab
+    import fabnet.fab
+
+    assert fabnet.tool_plan is tool_plan is fabnet.fab.tool_plan
+    assert fabnet.ToolPlan is ToolPlan
+    assert fabnet.load_fab is load_fab
+    assert fabnet.fab.current_tools_check is current_tools_check
+    assert {"tool_plan", "ToolPlan", "load_fab", "FabSpec"} <= set(dir(fabnet))

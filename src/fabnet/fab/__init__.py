@@ -2,7 +2,10 @@
 
 A fab file (:func:`load_fab`, ``docs/fab.md``) describes a few fabs from the inside;
 :func:`fab_data` turns it into the arrays the models compute on; :func:`capacity` is static
-capacity (tools needed, bottleneck, floor); :func:`module_bill` derives a fab module's tool bill,
+capacity (tools needed, bottleneck, floor); :func:`tool_plan` the multi-fab, multi-quarter
+plan of buys, move-outs and the wafer split (a :class:`ToolPlan`), and
+:func:`current_tools_check` whether the tools installed can make the demand at all;
+:func:`module_bill` derives a fab module's tool bill,
 EUV scanners and capex from a design, for the network plan.
 
 Examples
@@ -20,6 +23,7 @@ from fabnet.fab._schema import FabSpec
 from fabnet.fab.capacity import Capacity, capacity
 from fabnet.fab.data import FabData, fab_data, tools_needed
 from fabnet.fab.design import ModuleBill, module_bill, module_bills
+from fabnet.fab.toolplan import ToolPlan, current_tools_check, tool_plan
 
 __all__ = [
     "DEFAULT_FAB",
@@ -27,12 +31,15 @@ __all__ = [
     "FabData",
     "FabSpec",
     "ModuleBill",
+    "ToolPlan",
     "builtin_fab_names",
     "capacity",
+    "current_tools_check",
     "fab_data",
     "fab_json_schema",
     "load_fab",
     "module_bill",
     "module_bills",
+    "tool_plan",
     "tools_needed",
 ]
