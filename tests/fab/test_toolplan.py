@@ -423,7 +423,13 @@ def test_saved_plans_read_back_exactly(
 
 def test_the_tool_plan_is_public_at_the_top() -> None:
     # `import fabnet` stays light: the fab level loads on first use, from fabnet.fab
+    import subprocess
+    import sys
+
     import fabnet.fab
+
+    light = "import sys, fabnet; dir(fabnet); assert 'pandas' not in sys.modules"
+    subprocess.run([sys.executable, "-c", light], check=True)
 
     assert fabnet.tool_plan is tool_plan is fabnet.fab.tool_plan
     assert fabnet.ToolPlan is ToolPlan

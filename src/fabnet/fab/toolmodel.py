@@ -501,14 +501,15 @@ def define_workstation_cover(m: linopy.Model, data: FabData, tools: linopy.Varia
     ref[j]`` of those steps on type k. (The steps' time on k is at least ``ρ[w,k] · ref[j]`` a
     wafer and all their wafers run on w's types in S.) After HiGHS's presolve they raise the root
     bound of ``synthetic_fabs(3, 2, 50, 12, 8)`` from 1,171.7 to 1,175.2 musd (the best plan
-    known: 1,185.3), which takes the 1 % gap from luck to seconds on most seeds (docs/fab.md).
+    known: 1,185.3), which brings the 1 % gap within seconds on two of three HiGHS seeds
+    (docs/fab.md).
     """
     import pandas as pd
     import xarray as xr
 
     runs = data.runs
     n_w, n_k = len(data.workstations), len(data.tool_types)
-    ref = np.nanmin(np.where(runs, data.minutes, np.inf), axis=1)
+    ref = np.where(runs, data.minutes, np.inf).min(axis=1)  # every step has a type
     on = data.type_workstation[None, :] == data.step_workstation[:, None]  # (j, k)
     inside = ~np.any(runs & ~on, axis=1)  # every type able to run j serves j's workstation
     ratio = np.where(runs & inside[:, None], data.minutes / ref[:, None], np.inf)
